@@ -1,0 +1,76 @@
+package dev.eab.core.ffi;
+
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The downcall handles, bound once from {@link NativeLibrary#load()}. Held in static finals so the JIT
+ * treats them as constants and inlines the downcall stub. Touching this class when the library cannot
+ * load throws {@link NativeUnavailableException} (wrapped in {@link ExceptionInInitializerError} the
+ * first time): check {@link NativeLibrary#load()} first.
+ */
+public final class NativeBindings
+{
+    public static final MethodHandle ABI_VERSION;
+    public static final MethodHandle ENGINE_NEW;
+    public static final MethodHandle ENGINE_FREE;
+    /** {@code critical}: short, never blocks, never calls back; skips the thread-state transition. */
+    public static final MethodHandle VALIDATE;
+    public static final MethodHandle PANIC_PROBE;
+
+    static
+    {
+        final SymbolLookup lookup = NativeLibrary.load();
+        final Linker linker = Linker.nativeLinker();
+        ABI_VERSION = bind(linker, lookup, NativeFunctions.ABI_VERSION_FN);
+        ENGINE_NEW = bind(linker, lookup, NativeFunctions.ENGINE_NEW_FN);
+        ENGINE_FREE = bind(linker, lookup, NativeFunctions.ENGINE_FREE_FN);
+        VALIDATE = linker.downcallHandle(
+            lookup.find(NativeFunctions.VALIDATE_FN).orElseThrow(() -> missing(NativeFunctions.VALIDATE_FN)),
+            NativeFunctions.DESCRIPTORS.get(NativeFunctions.VALIDATE_FN),
+            Linker.Option.critical(false));
+        PANIC_PROBE = bind(linker, lookup, NativeFunctions.PANIC_PROBE_FN);
+        final int version;
+        try
+        {
+            version = (int)ABI_VERSION.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw new NativeUnavailableException("eab_abi_version failed: " + t, t);
+        }
+        if (version != NativeFunctions.ABI_VERSION)
+        {
+            throw new NativeUnavailableException("ABI version " + version + " but Java expects " + NativeFunctions.ABI_VERSION, null);
+        }
+    }
+
+    private NativeBindings()
+    {
+    }
+
+    private static MethodHandle bind(final Linker linker, final SymbolLookup lookup, final String name)
+    {
+        return linker.downcallHandle(lookup.find(name).orElseThrow(() -> missing(name)), NativeFunctions.DESCRIPTORS.get(name));
+    }
+
+    private static NativeUnavailableException missing(final String name)
+    {
+        return new NativeUnavailableException("symbol " + name + " not found in " + NativeLibrary.loadedFrom(), null);
+    }
+
+    /** @return true when the library loads and binds; never throws. */
+    public static boolean available()
+    {
+        try
+        {
+            NativeLibrary.load();
+            return VALIDATE != null;
+        }
+        catch (final Throwable t)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.eab.core.ops;
+
+import dev.eab.api.RejectReason;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The bus's counters and per-stage latency histograms.
+ *
+ * <p>Threading: {@code processed}, {@code rejected} and the stage recorders have one writer, the bus
+ * thread (single-writer {@link AtomicLongArray#lazySet} and {@link SingleWriterRecorder}: no locks, no
+ * allocation). Deliveries and handler failures also happen on inbox threads, so they are
+ * {@link LongAdder}s. {@link #snapshot()} may be called from any thread.
+ */
+public final class BusMetrics
+{
+    /** Per-stage timings, in pipeline order. */
+    public enum Stage
+    {
+        VALIDATE, GOVERN, JOURNAL, ROUTE, TOTAL
+    }
+
+    /** Largest latency the histograms track, ns: 10 s. */
+    private static final long HIGHEST_TRACKABLE_NS = 10_000_000_000L;
+    private static final int SIGNIFICANT_DIGITS = 3;
+
+    private final AtomicLongArray counters = new AtomicLongArray(1);
+    private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.count());
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder handlerFailed = new LongAdder();
+    private final LongAdder backpressure = new LongAdder();
+    private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[Stage.values().length];
+    private final Histogram[] accumulated = new Histogram[Stage.values().length];
+
+    public BusMetrics()
+    {
+        for (int i = 0; i < recorders.length; i++)
+        {
+            recorders[i] = new SingleWriterRecorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+            accumulated[i] = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+        }
+    }
+
+    /** Bus thread: one more message taken off the ring. */
+    public void onProcessed()
+    {
+        counters.lazySet(0, counters.get(0) + 1);
+    }
+
+    /** Bus thread: one message refused. */
+    public void onRejected(final RejectReason reason)
+    {
+        final int i = reason.ordinal();
+        rejected.lazySet(i, rejected.get(i) + 1);
+    }
+
+    /** Any thread: a message reached its recipient. */
+    public void onDelivered()
+    {
+        delivered.increment();
+    }
+
+    /** Any thread: a recipient's handler threw. */
+    public void onHandlerFailed()
+    {
+        handlerFailed.increment();
+    }
+
+    /** Any thread: a send was refused because the ring was full. */
+    public void onBackpressure()
+    {
+        backpressure.increment();
+    }
+
+    /** Bus thread: records one stage duration. */
+    public void record(final Stage stage, final long nanos)
+    {
+        recorders[stage.ordinal()].recordValue(Math.min(Math.max(nanos, 0), HIGHEST_TRACKABLE_NS));
+    }
+
+    public long processed() { return counters.get(0); }
+    public long delivered() { return delivered.sum(); }
+    public long handlerFailed() { return handlerFailed.sum(); }
+    public long backpressureRejected() { return backpressure.sum(); }
+    public long rejected(final RejectReason reason) { return rejected.get(reason.ordinal()); }
+
+    /** @return rejections summed over reasons. */
+    public long rejectedTotal()
+    {
+        long sum = 0;
+        for (int i = 0; i < rejected.length(); i++)
+        {
+            sum += rejected.get(i);
+        }
+        return sum;
+    }
+
+    /** @return non-zero rejection counts by reason label. */
+    public Map<String, Long> rejectedByReason()
+    {
+        final Map<String, Long> m = new LinkedHashMap<>();
+        for (final RejectReason r : RejectReason.values())
+        {
+            final long n = rejected.get(r.ordinal());
+            if (n > 0)
+            {
+                m.put(r.metricName(), n);
+            }
+        }
+        return m;
+    }
+
+    /** @return the accumulated histogram of a stage since start (a copy), in ns. */
+    public synchronized Histogram histogram(final Stage stage)
+    {
+        final int i = stage.ordinal();
+        accumulated[i].add(recorders[i].getIntervalHistogram());
+        return accumulated[i].copy();
+    }
+
+    /** @return counters plus p50/p99/p99.9/max per stage in microseconds. */
+    public Map<String, Object> snapshot()
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("processed", processed());
+        m.put("delivered", delivered());
+        m.put("rejected_total", rejectedTotal());
+        m.put("rejected", rejectedByReason());
+        m.put("handler_failed", handlerFailed());
+        m.put("backpressure_rejected", backpressureRejected());
+        final Map<String, Object> stages = new LinkedHashMap<>();
+        for (final Stage s : Stage.values())
+        {
+            final Histogram h = histogram(s);
+            final Map<String, Object> st = new LinkedHashMap<>();
+            st.put("count", h.getTotalCount());
+            st.put("p50_us", h.getValueAtPercentile(50) / 1000.0);
+            st.put("p99_us", h.getValueAtPercentile(99) / 1000.0);
+            st.put("p999_us", h.getValueAtPercentile(99.9) / 1000.0);
+            st.put("max_us", h.getMaxValue() / 1000.0);
+            stages.put(s.name().toLowerCase(java.util.Locale.ROOT), st);
+        }
+        m.put("stage_latency", stages);
+        return m;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.eab.core.pipeline;
+
+import dev.eab.api.AgentMessage;
+import dev.eab.api.OutcomeListener;
+import dev.eab.api.ValidationResult;
+import dev.eab.core.registry.AgentRecord;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A pre-allocated ring slot. A publisher fills the input fields between claim and publish; the bus
+ * thread then owns the slot and each stage writes its outputs, in order. Nothing here is allocated per
+ * message on the flyweight path: the payload and hash buffers belong to the slot for its lifetime.
+ *
+ * <p>Kinds: {@link #KIND_MESSAGE} ({@code send}: direct or capability-routed {@link AgentMessage}),
+ * {@link #KIND_BROADCAST} ({@code broadcast}), {@link #KIND_FLYWEIGHT} (zero-allocation publisher).
+ */
+public final class MessageEvent
+{
+    public static final byte KIND_MESSAGE = 1;
+    public static final byte KIND_BROADCAST = 2;
+    public static final byte KIND_FLYWEIGHT = 3;
+
+    // ---- input: written by the publisher thread before publish
+    byte kind;
+    AgentMessage message;
+    CompletableFuture<ValidationResult> future;
+    CompletableFuture<Map<String, ValidationResult>> broadcastFuture;
+    int senderHandle;
+    int recipientHandle;
+    int messageType;
+    int priority;
+    long correlationId;
+    long expiresAtMs;
+    final byte[] hash = new byte[16];
+    int hashLength;
+    final byte[] payload;
+    int payloadLength;
+    OutcomeListener listener;
+    long publishedNanos;
+    /** Set by the publisher when the claim itself was bad (payload too long): rejected with this code. */
+    int presetReject;
+
+    // ---- stage outputs: bus thread only
+    int rejectCode;
+    Throwable failure;
+    AgentRecord sender;
+    AgentRecord recipient;
+    /** Broadcast only: every candidate recipient with its own verdict, in the same order. */
+    List<AgentRecord> broadcastRecipients;
+    int[] broadcastCodes;
+    boolean completed;
+
+    MessageEvent(final int payloadCapacity)
+    {
+        this.payload = new byte[payloadCapacity];
+    }
+
+    /** Drops references so a processed slot keeps nothing alive; bus thread, after the last stage. */
+    void clear()
+    {
+        message = null;
+        future = null;
+        broadcastFuture = null;
+        listener = null;
+        failure = null;
+        sender = null;
+        recipient = null;
+        broadcastRecipients = null;
+        broadcastCodes = null;
+        rejectCode = 0;
+        completed = false;
+    }
+
+    public byte kind() { return kind; }
+    public AgentMessage message() { return message; }
+    public int rejectCode() { return rejectCode; }
+    public AgentRecord sender() { return sender; }
+    public AgentRecord recipient() { return recipient; }
+    public int messageType() { return messageType; }
+    public long correlationId() { return correlationId; }
+}

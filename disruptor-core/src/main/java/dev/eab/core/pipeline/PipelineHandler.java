@@ -1,0 +1,74 @@
+package dev.eab.core.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import dev.eab.core.ops.BusMetrics;
+
+/**
+ * The single consumer of the ring: runs validate → govern → journal → route on each event, in ring
+ * order, on the bus thread, timing each stage. Whatever throws, the event still leaves with exactly one
+ * outcome (rejected, fail closed) and the slot is cleared for reuse.
+ */
+public final class PipelineHandler implements EventHandler<MessageEvent>
+{
+    private final Stage validate;
+    private final Stage govern;
+    private final Stage journal;
+    private final RouteStage route;
+    private final BusMetrics metrics;
+    private final boolean timed;
+
+    public PipelineHandler(
+        final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
+    {
+        this.validate = validate;
+        this.govern = govern;
+        this.journal = journal;
+        this.route = route;
+        this.metrics = metrics;
+        this.timed = timed;
+    }
+
+    @Override
+    public void onEvent(final MessageEvent e, final long sequence, final boolean endOfBatch)
+    {
+        metrics.onProcessed();
+        try
+        {
+            if (timed)
+            {
+                final long t0 = System.nanoTime();
+                validate.onEvent(e);
+                final long t1 = System.nanoTime();
+                govern.onEvent(e);
+                final long t2 = System.nanoTime();
+                journal.onEvent(e);
+                final long t3 = System.nanoTime();
+                route.onEvent(e);
+                final long t4 = System.nanoTime();
+                metrics.record(BusMetrics.Stage.VALIDATE, t1 - t0);
+                metrics.record(BusMetrics.Stage.GOVERN, t2 - t1);
+                metrics.record(BusMetrics.Stage.JOURNAL, t3 - t2);
+                metrics.record(BusMetrics.Stage.ROUTE, t4 - t3);
+                metrics.record(BusMetrics.Stage.TOTAL, t4 - e.publishedNanos);
+            }
+            else
+            {
+                validate.onEvent(e);
+                govern.onEvent(e);
+                journal.onEvent(e);
+                route.onEvent(e);
+            }
+        }
+        catch (final Throwable t)
+        {
+            if (!e.completed)
+            {
+                route.failClosed(e, t);
+            }
+        }
+        finally
+        {
+            e.clear();
+        }
+    }
+}

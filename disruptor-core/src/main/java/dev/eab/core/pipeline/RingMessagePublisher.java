@@ -1,0 +1,201 @@
+package dev.eab.core.pipeline;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import dev.eab.api.MessageClaim;
+import dev.eab.api.MessagePublisher;
+import dev.eab.api.MessageType;
+import dev.eab.api.OutcomeListener;
+import dev.eab.api.Priority;
+import dev.eab.api.RejectReason;
+import dev.eab.api.exception.BusNotStartedException;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The zero-allocation publisher: the publisher object is also the claim flyweight, bound to one ring
+ * sequence between {@link #tryClaim()} and {@link #publish()}. Single-threaded by contract (one per
+ * sending thread).
+ *
+ * <p>Shutdown handshake: {@link #active} is set (volatile) before the bus's running flag is read, and
+ * the bus sets its flag before reading every publisher's {@code active}; so either this claim sees the
+ * bus stopping, or the bus waits for this claim to be published and processed.
+ */
+public final class RingMessagePublisher implements MessagePublisher, MessageClaim
+{
+    private final RingBuffer<MessageEvent> ring;
+    private final int senderHandle;
+    private final OutcomeListener listener;
+    private final BooleanSupplier running;
+    private final byte[] defaultHash;
+    private volatile boolean active;
+    private MessageEvent event;
+    private long sequence = -1;
+
+    public RingMessagePublisher(
+        final RingBuffer<MessageEvent> ring, final int senderHandle, final OutcomeListener listener, final BooleanSupplier running,
+        final byte[] defaultHash)
+    {
+        this.ring = ring;
+        this.senderHandle = senderHandle;
+        this.listener = listener;
+        this.running = running;
+        this.defaultHash = defaultHash.clone();
+    }
+
+    @Override
+    public int senderHandle()
+    {
+        return senderHandle;
+    }
+
+    /** @return true while a claim is open (between claim and publish). */
+    public boolean isActive()
+    {
+        return active;
+    }
+
+    @Override
+    public MessageClaim tryClaim()
+    {
+        if (sequence >= 0)
+        {
+            throw new IllegalStateException("previous claim not published");
+        }
+        active = true;
+        if (!running.getAsBoolean())
+        {
+            active = false;
+            throw new BusNotStartedException("publish");
+        }
+        final long seq;
+        try
+        {
+            seq = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException e)
+        {
+            active = false;
+            return null;
+        }
+        sequence = seq;
+        final MessageEvent ev = ring.get(seq);
+        event = ev;
+        ev.kind = MessageEvent.KIND_FLYWEIGHT;
+        ev.senderHandle = senderHandle;
+        ev.recipientHandle = -1;
+        ev.messageType = MessageType.COMMAND.ordinal();
+        ev.priority = Priority.NORMAL.value();
+        ev.correlationId = 0;
+        ev.expiresAtMs = 0;
+        System.arraycopy(defaultHash, 0, ev.hash, 0, defaultHash.length);
+        ev.hashLength = defaultHash.length;
+        ev.payloadLength = 0;
+        ev.presetReject = 0;
+        ev.listener = listener;
+        return this;
+    }
+
+    @Override
+    public boolean tryPublish(
+        final int recipientHandle, final MessageType type, final long correlationId, final byte[] payload, final int offset, final int length)
+    {
+        if (length > event0PayloadCapacity())
+        {
+            throw new IllegalArgumentException("payload length " + length + " exceeds slot capacity " + event0PayloadCapacity());
+        }
+        final MessageClaim c = tryClaim();
+        if (c == null)
+        {
+            return false;
+        }
+        c.to(recipientHandle).type(type).correlationId(correlationId).payload(payload, offset, length).publish();
+        return true;
+    }
+
+    private int event0PayloadCapacity()
+    {
+        return ring.get(0).payload.length;
+    }
+
+    @Override
+    public MessageClaim to(final int recipientHandle)
+    {
+        event.recipientHandle = recipientHandle;
+        return this;
+    }
+
+    @Override
+    public MessageClaim type(final MessageType type)
+    {
+        event.messageType = type.ordinal();
+        return this;
+    }
+
+    @Override
+    public MessageClaim priority(final Priority priority)
+    {
+        event.priority = priority.value();
+        return this;
+    }
+
+    @Override
+    public MessageClaim correlationId(final long correlationId)
+    {
+        event.correlationId = correlationId;
+        return this;
+    }
+
+    @Override
+    public MessageClaim constitutionalHash(final CharSequence hash)
+    {
+        final byte[] dst = event.hash;
+        final int n = hash.length();
+        for (int i = 0; i < dst.length; i++)
+        {
+            final char c = i < n ? hash.charAt(i) : 0;
+            // Non-ASCII can never equal a hex digit: 0xFF keeps truncation from forging a match.
+            dst[i] = c < 0x80 ? (byte)c : (byte)0xFF;
+        }
+        event.hashLength = n;
+        return this;
+    }
+
+    @Override
+    public MessageClaim expiresAtMs(final long epochMs)
+    {
+        event.expiresAtMs = epochMs;
+        return this;
+    }
+
+    @Override
+    public MessageClaim payload(final byte[] src, final int offset, final int length)
+    {
+        final MessageEvent ev = event;
+        if (length > ev.payload.length || length < 0)
+        {
+            // The slot is claimed and must be published: refuse the message instead of throwing.
+            ev.presetReject = RejectReason.MESSAGE_TOO_LARGE.code();
+            ev.payloadLength = 0;
+            return this;
+        }
+        System.arraycopy(src, offset, ev.payload, 0, length);
+        ev.payloadLength = length;
+        return this;
+    }
+
+    @Override
+    public void publish()
+    {
+        final long seq = sequence;
+        if (seq < 0)
+        {
+            throw new IllegalStateException("nothing claimed");
+        }
+        event.publishedNanos = System.nanoTime();
+        event = null;
+        sequence = -1;
+        ring.publish(seq);
+        active = false;
+    }
+}

@@ -1,0 +1,269 @@
+package dev.eab.core.pipeline;
+
+import dev.eab.api.AgentMessage;
+import dev.eab.api.RejectReason;
+import dev.eab.core.registry.AgentRecord;
+import dev.eab.core.registry.AgentRegistry;
+import dev.eab.core.registry.TenantIds;
+import dev.eab.core.validate.ValidationStrategy;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.eab.core.validate.MessageHeaderDescriptor.*;
+
+/**
+ * First stage: resolves sender and recipient(s) in the registry, writes the fixed-layout header and
+ * asks the {@link ValidationStrategy} (native, or the Java twin) for the verdict. Any exception is a
+ * rejection ({@link RejectReason#VALIDATOR_ERROR}): fail closed.
+ *
+ * <p>Owns the off-heap header segment; bus thread only. The flyweight path does no allocation and no
+ * string work: handles index the registry directly and the slot's hash bytes are copied as two longs.
+ */
+public final class ValidateStage implements Stage
+{
+    /** Bytes a flyweight message counts beyond its payload when checked against the size limit. */
+    public static final int FLYWEIGHT_OVERHEAD_BYTES = 64;
+    private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private final AgentRegistry registry;
+    private final ValidationStrategy validator;
+    private final MemorySegment header;
+    private int capabilityCursor;
+
+    public ValidateStage(final AgentRegistry registry, final ValidationStrategy validator)
+    {
+        this.registry = registry;
+        this.validator = validator;
+        this.header = Arena.ofAuto().allocate(LENGTH, ALIGNMENT);
+    }
+
+    @Override
+    public void onEvent(final MessageEvent e)
+    {
+        try
+        {
+            switch (e.kind)
+            {
+                case MessageEvent.KIND_FLYWEIGHT -> validateFlyweight(e);
+                case MessageEvent.KIND_MESSAGE -> validateMessage(e);
+                case MessageEvent.KIND_BROADCAST -> validateBroadcast(e);
+                default -> throw new IllegalStateException("unknown event kind " + e.kind);
+            }
+        }
+        catch (final Throwable t)
+        {
+            e.failure = t;
+            e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
+        }
+    }
+
+    private void validateFlyweight(final MessageEvent e)
+    {
+        final AgentRecord sender = registry.byHandle(e.senderHandle);
+        final AgentRecord recipient = registry.byHandle(e.recipientHandle);
+        e.sender = sender;
+        e.recipient = recipient;
+        if (e.presetReject != 0)
+        {
+            e.rejectCode = e.presetReject;
+            return;
+        }
+        header.set(ValueLayout.JAVA_LONG, HASH_OFFSET, (long)LONG_VIEW.get(e.hash, 0));
+        header.set(ValueLayout.JAVA_LONG, HASH_OFFSET + 8, (long)LONG_VIEW.get(e.hash, 8));
+        header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, e.hashLength);
+        // The correlation id is the message id on this path: always present.
+        header.set(ValueLayout.JAVA_INT, MESSAGE_ID_LENGTH_OFFSET, Long.BYTES);
+        header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, e.payloadLength);
+        header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, e.payloadLength + FLYWEIGHT_OVERHEAD_BYTES);
+        final int messageTenant = sender == null ? NO_TENANT : sender.tenantIndex();
+        e.rejectCode = check(e.expiresAtMs, true, messageTenant, sender, true, recipient, e.messageType);
+    }
+
+    private void validateMessage(final MessageEvent e)
+    {
+        final AgentMessage m = e.message;
+        final AgentRecord sender = registry.byId(senderId(m));
+        e.sender = sender;
+        final String tenant = TenantIds.normalize(m.tenantId());
+        final boolean tenantValid = TenantIds.isValid(tenant);
+        final int messageTenant = registry.tenantIndex(tenant);
+        writeMessageFields(m);
+        final long expires = expiresMs(m);
+        final List<String> required = m.toAgent().isEmpty() ? m.requiredCapabilities() : List.of();
+        if (!required.isEmpty())
+        {
+            final AgentRecord chosen = chooseCapable(required, messageTenant, sender);
+            e.recipient = chosen;
+            if (chosen == null)
+            {
+                final int code = check(expires, tenantValid, messageTenant, sender, false, null, m.messageType().ordinal());
+                e.rejectCode = code != 0 ? code : RejectReason.NO_CAPABLE_AGENT.code();
+                return;
+            }
+        }
+        else
+        {
+            e.recipient = registry.byId(m.toAgent());
+        }
+        e.rejectCode = check(expires, tenantValid, messageTenant, sender, true, e.recipient, m.messageType().ordinal());
+    }
+
+    private void validateBroadcast(final MessageEvent e)
+    {
+        final AgentMessage m = e.message;
+        final AgentRecord sender = registry.byId(senderId(m));
+        e.sender = sender;
+        final String tenant = TenantIds.normalize(m.tenantId());
+        final boolean tenantValid = TenantIds.isValid(tenant);
+        final int messageTenant = registry.tenantIndex(tenant);
+        writeMessageFields(m);
+        final long expires = expiresMs(m);
+        final int type = m.messageType().ordinal();
+        e.rejectCode = check(expires, tenantValid, messageTenant, sender, false, null, type);
+        if (e.rejectCode != 0)
+        {
+            return;
+        }
+        // Same tenant only, never the sender; each recipient is validated on its own.
+        final AgentRecord[] members = registry.tenantMembers(messageTenant);
+        final List<AgentRecord> recipients = new ArrayList<>(members.length);
+        for (final AgentRecord r : members)
+        {
+            if (r.handle() != sender.handle())
+            {
+                recipients.add(r);
+            }
+        }
+        final int[] codes = new int[recipients.size()];
+        for (int i = 0; i < codes.length; i++)
+        {
+            codes[i] = check(expires, tenantValid, messageTenant, sender, true, recipients.get(i), type);
+        }
+        e.broadcastRecipients = recipients;
+        e.broadcastCodes = codes;
+    }
+
+    private static String senderId(final AgentMessage m)
+    {
+        return m.fromAgent().isEmpty() ? m.senderId() : m.fromAgent();
+    }
+
+    private static long expiresMs(final AgentMessage m)
+    {
+        // An expiry at or before the epoch is still an expiry: clamp to 1 so it is not read as "never".
+        return m.expiresAt() == null ? 0 : Math.max(1, m.expiresAt().toEpochMilli());
+    }
+
+    private void writeMessageFields(final AgentMessage m)
+    {
+        final String hash = m.constitutionalHash();
+        if (hash == null)
+        {
+            header.set(ValueLayout.JAVA_LONG, HASH_OFFSET, 0L);
+            header.set(ValueLayout.JAVA_LONG, HASH_OFFSET + 8, 0L);
+            header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, -1);
+        }
+        else
+        {
+            writeHash(header, hash);
+        }
+        header.set(ValueLayout.JAVA_INT, MESSAGE_ID_LENGTH_OFFSET, m.messageId().length());
+        header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, m.content().size());
+        header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, m.encodedSizeBytes());
+    }
+
+    /**
+     * Writes a claimed hash: its first 16 characters as ASCII bytes (a non-ASCII character becomes
+     * 0xFF, which can never equal a hex digit, so truncation cannot forge a match) and its full length.
+     */
+    static void writeHash(final MemorySegment header, final CharSequence hash)
+    {
+        final int n = hash.length();
+        for (int i = 0; i < HASH_CAPACITY; i++)
+        {
+            final char c = i < n ? hash.charAt(i) : 0;
+            header.set(ValueLayout.JAVA_BYTE, HASH_OFFSET + i, c < 0x80 ? (byte)c : (byte)0xFF);
+        }
+        header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, n);
+    }
+
+    private int check(
+        final long expiresAtMs, final boolean tenantValid, final int messageTenant, final AgentRecord sender, final boolean hasRecipient,
+        final AgentRecord recipient, final int messageType)
+    {
+        int flags = tenantValid ? FLAG_TENANT_FORMAT_VALID : 0;
+        if (sender != null)
+        {
+            flags |= FLAG_SENDER_REGISTERED;
+        }
+        if (hasRecipient)
+        {
+            flags |= FLAG_HAS_RECIPIENT;
+            if (recipient != null)
+            {
+                flags |= FLAG_RECIPIENT_REGISTERED;
+            }
+        }
+        header.set(ValueLayout.JAVA_LONG, NOW_MS_OFFSET, expiresAtMs > 0 ? System.currentTimeMillis() : 0L);
+        header.set(ValueLayout.JAVA_LONG, EXPIRES_AT_MS_OFFSET, expiresAtMs);
+        header.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, flags);
+        header.set(ValueLayout.JAVA_INT, MESSAGE_TENANT_OFFSET, messageTenant);
+        header.set(ValueLayout.JAVA_INT, SENDER_TENANT_OFFSET, sender == null ? NO_TENANT : sender.tenantIndex());
+        header.set(ValueLayout.JAVA_INT, RECIPIENT_TENANT_OFFSET, recipient == null ? NO_TENANT : recipient.tenantIndex());
+        // Policy sees the sender's tenant: it equals the message tenant whenever policy is reached.
+        header.set(ValueLayout.JAVA_INT, POLICY_TENANT_OFFSET, sender == null ? -1 : sender.policyTenant());
+        header.set(ValueLayout.JAVA_INT, SENDER_TYPE_OFFSET, sender == null ? -1 : sender.policySenderType());
+        header.set(ValueLayout.JAVA_INT, MESSAGE_TYPE_OFFSET, messageType);
+        header.set(ValueLayout.JAVA_LONG, SENDER_CAPABILITIES_OFFSET, sender == null ? 0L : sender.policyCapabilities());
+        final int code = validator.validate(header);
+        return code < 0 ? RejectReason.VALIDATOR_ERROR.code() : code;
+    }
+
+    /**
+     * Capability routing: agents of the message's tenant (never the sender) holding every required
+     * capability, taken in turn so load spreads across them.
+     */
+    private AgentRecord chooseCapable(final List<String> required, final int messageTenant, final AgentRecord sender)
+    {
+        final AgentRecord[] holders = registry.withCapability(required.get(0));
+        int matching = 0;
+        for (final AgentRecord r : holders)
+        {
+            if (eligible(r, required, messageTenant, sender))
+            {
+                matching++;
+            }
+        }
+        if (matching == 0)
+        {
+            return null;
+        }
+        int pick = Math.floorMod(capabilityCursor++, matching);
+        for (final AgentRecord r : holders)
+        {
+            if (eligible(r, required, messageTenant, sender) && pick-- == 0)
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static boolean eligible(final AgentRecord r, final List<String> required, final int messageTenant, final AgentRecord sender)
+    {
+        return r.tenantIndex() == messageTenant && (sender == null || r.handle() != sender.handle()) && r.holdsAll(required);
+    }
+
+    /** @return the header segment, for tests that compare what was written. */
+    MemorySegment header()
+    {
+        return header;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.eab.core.validate;
+
+import dev.eab.api.RejectReason;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+import static dev.eab.core.validate.MessageHeaderDescriptor.*;
+
+/**
+ * The pure-Java twin of {@code eab_validate}: the same checks, in the same order, over the same header
+ * and the same {@link PolicyTable}. Used when the native library is absent or its breaker is open, and
+ * by the differential test that proves both agree. Stateless after construction; allocation-free.
+ */
+public final class JavaValidationStrategy implements ValidationStrategy
+{
+    private final byte[] expectedHash;
+    private final int maxMessageSizeBytes;
+    private final PolicyTable policy;
+
+    /**
+     * @param constitutionalHash the bus's hash, exactly 16 ASCII characters.
+     */
+    public JavaValidationStrategy(final String constitutionalHash, final int maxMessageSizeBytes, final PolicyTable policy)
+    {
+        this.expectedHash = hashBytes(constitutionalHash);
+        this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.policy = policy;
+    }
+
+    static byte[] hashBytes(final String constitutionalHash)
+    {
+        final byte[] bytes = constitutionalHash.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length != HASH_CAPACITY)
+        {
+            throw new IllegalArgumentException("constitutional hash must be " + HASH_CAPACITY + " ASCII characters");
+        }
+        return bytes;
+    }
+
+    @Override
+    public int validate(final MemorySegment h)
+    {
+        final int hashLength = h.get(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET);
+        if (hashLength < 0)
+        {
+            return RejectReason.HASH_MISSING.code();
+        }
+        // Constant time: every byte is compared whatever the earlier ones were.
+        int diff = hashLength ^ HASH_CAPACITY;
+        for (int i = 0; i < HASH_CAPACITY; i++)
+        {
+            diff |= h.get(ValueLayout.JAVA_BYTE, HASH_OFFSET + i) ^ expectedHash[i];
+        }
+        if (diff != 0)
+        {
+            return RejectReason.HASH_MISMATCH.code();
+        }
+        if (h.get(ValueLayout.JAVA_INT, MESSAGE_ID_LENGTH_OFFSET) <= 0)
+        {
+            return RejectReason.EMPTY_MESSAGE_ID.code();
+        }
+        if (h.get(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET) <= 0)
+        {
+            return RejectReason.EMPTY_CONTENT.code();
+        }
+        if (h.get(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET) > maxMessageSizeBytes)
+        {
+            return RejectReason.MESSAGE_TOO_LARGE.code();
+        }
+        final long expiresAt = h.get(ValueLayout.JAVA_LONG, EXPIRES_AT_MS_OFFSET);
+        if (expiresAt > 0 && h.get(ValueLayout.JAVA_LONG, NOW_MS_OFFSET) >= expiresAt)
+        {
+            return RejectReason.EXPIRED.code();
+        }
+        final int flags = h.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
+        if ((flags & FLAG_TENANT_FORMAT_VALID) == 0)
+        {
+            return RejectReason.INVALID_TENANT.code();
+        }
+        if ((flags & FLAG_SENDER_REGISTERED) == 0)
+        {
+            return RejectReason.SENDER_NOT_REGISTERED.code();
+        }
+        final boolean hasRecipient = (flags & FLAG_HAS_RECIPIENT) != 0;
+        if (hasRecipient && (flags & FLAG_RECIPIENT_REGISTERED) == 0)
+        {
+            return RejectReason.RECIPIENT_NOT_REGISTERED.code();
+        }
+        final int messageTenant = h.get(ValueLayout.JAVA_INT, MESSAGE_TENANT_OFFSET);
+        if (messageTenant != h.get(ValueLayout.JAVA_INT, SENDER_TENANT_OFFSET))
+        {
+            return RejectReason.TENANT_MISMATCH_SENDER.code();
+        }
+        if (hasRecipient && messageTenant != h.get(ValueLayout.JAVA_INT, RECIPIENT_TENANT_OFFSET))
+        {
+            return RejectReason.TENANT_MISMATCH_RECIPIENT.code();
+        }
+        final int effect = policy.evaluate(
+            h.get(ValueLayout.JAVA_INT, POLICY_TENANT_OFFSET),
+            h.get(ValueLayout.JAVA_INT, SENDER_TYPE_OFFSET),
+            h.get(ValueLayout.JAVA_INT, MESSAGE_TYPE_OFFSET),
+            h.get(ValueLayout.JAVA_LONG, SENDER_CAPABILITIES_OFFSET));
+        return effect == PolicyTable.EFFECT_DENY ? RejectReason.POLICY_DENIED.code() : RejectReason.NONE.code();
+    }
+
+    @Override
+    public String name()
+    {
+        return "java";
+    }
+}

@@ -1,0 +1,96 @@
+package dev.eab.core.validate;
+
+import dev.eab.api.AgentMessage;
+import dev.eab.api.BackpressurePolicy;
+import dev.eab.api.RejectReason;
+import dev.eab.api.exception.AgentBusException;
+import dev.eab.api.exception.AgentCapabilityException;
+import dev.eab.api.exception.AgentNotRegisteredException;
+import dev.eab.api.exception.BackpressureException;
+import dev.eab.api.exception.ConstitutionalHashMismatchException;
+import dev.eab.core.registry.AgentRecord;
+import dev.eab.core.registry.TenantIds;
+
+import java.util.List;
+
+/**
+ * The human-readable error for a rejection, in the original's words where it had them (reference §3.1,
+ * §2.5). Built only when a {@code send} is rejected, never on the flyweight path (its listener gets the
+ * {@link RejectReason} alone). Hashes appear as 8-character prefixes only.
+ */
+public final class RejectionTexts
+{
+    private final String expectedHash;
+    private final int maxMessageSizeBytes;
+    private final PolicyTable policy;
+    private final int inboxCapacity;
+
+    public RejectionTexts(final String expectedHash, final int maxMessageSizeBytes, final PolicyTable policy, final int inboxCapacity)
+    {
+        this.expectedHash = expectedHash;
+        this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.policy = policy;
+        this.inboxCapacity = inboxCapacity;
+    }
+
+    /**
+     * @param recipient the recipient this verdict is about (for broadcast, the one recipient), or null.
+     * @param failure   what a check threw, for {@link RejectReason#VALIDATOR_ERROR}, or null.
+     */
+    public String describe(
+        final RejectReason reason, final AgentMessage m, final AgentRecord sender, final AgentRecord recipient, final Throwable failure)
+    {
+        final String tenant = TenantIds.normalize(m.tenantId());
+        return switch (reason)
+        {
+            case NONE -> "";
+            case HASH_MISSING -> "Constitutional hash must be a string";
+            case HASH_MISMATCH -> new ConstitutionalHashMismatchException(expectedHash, m.constitutionalHash(), null).getMessage();
+            case EMPTY_MESSAGE_ID -> "Message ID cannot be empty";
+            case EMPTY_CONTENT -> "Message content cannot be empty";
+            case MESSAGE_TOO_LARGE -> "Message size " + m.encodedSizeBytes() + " bytes exceeds the maximum of " + maxMessageSizeBytes + " bytes";
+            case EXPIRED -> "Message expired at " + m.expiresAt();
+            case INVALID_TENANT -> "Invalid tenant_id format: " + tenant;
+            case SENDER_NOT_REGISTERED -> new AgentNotRegisteredException(senderId(m), "send").getMessage();
+            case RECIPIENT_NOT_REGISTERED -> m.toAgent().isEmpty() && m.requiredCapabilities().isEmpty()
+                ? "Message has no recipient: set to_agent, or content.required_capabilities for capability routing"
+                : new AgentNotRegisteredException(m.toAgent(), "receive").getMessage();
+            case TENANT_MISMATCH_SENDER -> "Tenant mismatch: message tenant_id '" + orNone(tenant) + "' does not match sender tenant_id '" +
+                orNone(sender == null ? null : sender.tenantId()) + "'";
+            case TENANT_MISMATCH_RECIPIENT -> "Tenant mismatch: message tenant_id '" + orNone(tenant) + "' does not match recipient tenant_id '" +
+                orNone(recipient == null ? null : recipient.tenantId()) + "'";
+            case POLICY_DENIED -> policyDenied(m, sender);
+            case NO_CAPABLE_AGENT -> noCapableAgent(m, tenant);
+            case INBOX_FULL -> new BackpressureException("inbox of '" + (recipient == null ? m.toAgent() : recipient.agentId()) + "'",
+                inboxCapacity, BackpressurePolicy.REJECT.name()).getMessage();
+            case VALIDATOR_ERROR -> "Validation failed closed: " + (failure == null ? "validator error"
+                : failure instanceof AgentBusException ? failure.getMessage() : failure.getClass().getSimpleName() + ": " + failure.getMessage());
+            case BUS_STOPPED -> "Agent bus stopped before the message was processed";
+        };
+    }
+
+    private String policyDenied(final AgentMessage m, final AgentRecord sender)
+    {
+        final int rule = sender == null ? -1
+            : policy.firstMatch(sender.policyTenant(), sender.policySenderType(), m.messageType().ordinal(), sender.policyCapabilities());
+        final String which = rule < 0 ? "default deny" : "rule '" + policy.ruleNames().get(rule) + "'";
+        return "Policy denied " + m.messageType().value() + " from '" + senderId(m) + "': " + which + " (policy version " + policy.version() + ")";
+    }
+
+    private static String noCapableAgent(final AgentMessage m, final String tenant)
+    {
+        final List<String> required = m.requiredCapabilities();
+        return new AgentCapabilityException("*", required, List.of()).getMessage() + " (no agent in tenant '" + orNone(tenant) +
+            "' holds them all)";
+    }
+
+    private static String senderId(final AgentMessage m)
+    {
+        return m.fromAgent().isEmpty() ? m.senderId() : m.fromAgent();
+    }
+
+    private static String orNone(final String s)
+    {
+        return s == null ? "none" : s;
+    }
+}

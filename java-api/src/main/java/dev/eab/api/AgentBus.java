@@ -1,0 +1,100 @@
+package dev.eab.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The governed message bus an agent links. Every message is validated at the boundary (constitutional
+ * hash, size, expiry, tenant, registration, policy) before it reaches a recipient; anything that
+ * fails, or any check that throws, is rejected with a typed reason. Nothing unvalidated is delivered.
+ *
+ * <p>Lifecycle: {@link #start()} once, then send; {@link #stop()} (or {@link #close()}) drains what was
+ * accepted. Sending before start or after stop throws {@code BusNotStartedException}; a second start
+ * throws {@code BusAlreadyStartedException}.
+ */
+public interface AgentBus extends AutoCloseable
+{
+    void start();
+
+    /** Stops accepting, processes everything already accepted, then stops the bus and inbox threads. */
+    void stop();
+
+    /** Same as {@link #stop()}; safe to call more than once. */
+    @Override
+    void close();
+
+    boolean isRunning();
+
+    BusConfiguration configuration();
+
+    /**
+     * Registers (or re-registers, overwriting) an agent. The tenant is normalised: trimmed,
+     * lowercased, "" becomes none.
+     *
+     * @return the agent's info, including the handle used by {@link #publisher}.
+     * @throws IllegalArgumentException for an empty id or a tenant not matching {@code ^[a-z0-9_-]{3,64}$}.
+     */
+    AgentInfo registerAgent(String agentId, String agentType, Set<String> capabilities, String tenantId, MaciRole maciRole);
+
+    /** @return true when the agent was registered. Its inbox is closed; later messages to it are rejected. */
+    boolean unregisterAgent(String agentId);
+
+    /** @return the agent, or null. */
+    AgentInfo getAgentInfo(String agentId);
+
+    List<String> getRegisteredAgents();
+
+    List<String> getAgentsByType(String agentType);
+
+    List<String> getAgentsByCapability(String capability);
+
+    /**
+     * Sends one message: direct when {@code toAgent} is set, capability-routed when it is empty and
+     * {@code content["required_capabilities"]} names capabilities.
+     *
+     * @return completed when the message was delivered (handler ran, or it is in the inbox) or rejected.
+     * @throws dev.eab.api.exception.BusNotStartedException when not running.
+     * @throws dev.eab.api.exception.BackpressureException when the ring is full and the policy is REJECT.
+     */
+    CompletableFuture<ValidationResult> send(AgentMessage message);
+
+    /**
+     * Sends to every other agent of the message's tenant (never the sender, never another tenant),
+     * each recipient validated on its own.
+     *
+     * @return per-recipient results, keyed by agent id.
+     */
+    CompletableFuture<Map<String, ValidationResult>> broadcast(AgentMessage message);
+
+    /** Subscribes with {@link DeliveryMode#DISPATCHED}. */
+    void subscribe(String agentId, MessageHandler handler);
+
+    /**
+     * Sets the agent's handler. Without one, messages wait in the agent's inbox for {@link #receive}.
+     *
+     * @throws dev.eab.api.exception.AgentNotRegisteredException when the agent is unknown.
+     */
+    void subscribe(String agentId, MessageHandler handler, DeliveryMode mode);
+
+    /** Removes the agent's handler; later messages go to its inbox. */
+    void unsubscribe(String agentId);
+
+    /**
+     * Takes the next message from the agent's own inbox.
+     *
+     * @return the message, or null on timeout.
+     */
+    AgentMessage receive(String agentId, Duration timeout) throws InterruptedException;
+
+    /**
+     * @return a zero-allocation publisher sending as {@code senderAgentId}; outcomes go to {@code listener}
+     * on the bus thread. One publisher per sending thread.
+     */
+    MessagePublisher publisher(String senderAgentId, OutcomeListener listener);
+
+    /** @return a snapshot of the counters and latency percentiles. */
+    Map<String, Object> getMetrics();
+}

@@ -1,0 +1,388 @@
+package dev.eab.api;
+
+import dev.eab.api.exception.ConfigurationException;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Immutable bus configuration. Build with {@link #builder()}, copy with the {@code with*} methods;
+ * every instance is validated when built ({@link ConfigurationException} names the key and reason).
+ *
+ * <p>Options carried over from the original (reference §2.6) keep their environment variable names
+ * and boolean spellings; Kafka, Redis and LLM options do not apply to an in-process bus and are not
+ * offered. The original's fail-open switch ({@code policy_fail_closed}) does not exist: the bus always
+ * fails closed.
+ */
+public final class BusConfiguration
+{
+    /** Default ring size in slots (a power of two). */
+    public static final int DEFAULT_RING_SIZE = 16_384;
+    /** Default largest accepted message, in bytes of its encoded size estimate. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE_BYTES = 1_048_576;
+    /** Default per-agent inbox capacity, in messages. */
+    public static final int DEFAULT_INBOX_CAPACITY = 4_096;
+    /** Default payload bytes a ring slot holds on the zero-allocation path. */
+    public static final int DEFAULT_PAYLOAD_CAPACITY_BYTES = 256;
+    /** Default maximum number of agents the registry holds. */
+    public static final int DEFAULT_MAX_AGENTS = 65_536;
+    /** The impact score at or above which a message is held for deliberation. */
+    public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
+
+    private final String constitutionalHash;
+    private final NativeMode nativeMode;
+    private final int ringSize;
+    private final IdleStrategy idleStrategy;
+    private final BackpressurePolicy backpressurePolicy;
+    private final int maxMessageSizeBytes;
+    private final int inboxCapacity;
+    private final int payloadCapacityBytes;
+    private final int maxAgents;
+    private final Path journalDir;
+    private final Path policyFile;
+    private final boolean enableMaci;
+    private final boolean maciStrictMode;
+    private final boolean enableMetering;
+    private final boolean stageLatencyMetrics;
+    private final double impactThreshold;
+
+    private BusConfiguration(final Builder b)
+    {
+        constitutionalHash = b.constitutionalHash;
+        nativeMode = b.nativeMode;
+        ringSize = b.ringSize;
+        idleStrategy = b.idleStrategy;
+        backpressurePolicy = b.backpressurePolicy;
+        maxMessageSizeBytes = b.maxMessageSizeBytes;
+        inboxCapacity = b.inboxCapacity;
+        payloadCapacityBytes = b.payloadCapacityBytes;
+        maxAgents = b.maxAgents;
+        journalDir = b.journalDir;
+        policyFile = b.policyFile;
+        enableMaci = b.enableMaci;
+        maciStrictMode = b.maciStrictMode;
+        enableMetering = b.enableMetering;
+        stageLatencyMetrics = b.stageLatencyMetrics;
+        impactThreshold = b.impactThreshold;
+        validate();
+    }
+
+    /** @return a builder with production-sensible defaults (native AUTO, BACKOFF idle, REJECT backpressure). */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return the defaults. */
+    public static BusConfiguration defaults()
+    {
+        return builder().build();
+    }
+
+    /** As the original's {@code for_testing()}: MACI, strict mode, metering and Rust off; a small ring. */
+    public static BusConfiguration forTesting()
+    {
+        return builder().nativeMode(NativeMode.OFF).enableMaci(false).maciStrictMode(false).enableMetering(false)
+            .ringSize(1024).build();
+    }
+
+    /** As the original's {@code for_production()}: everything on; the native library is required. */
+    public static BusConfiguration forProduction()
+    {
+        return builder().nativeMode(NativeMode.REQUIRED).enableMaci(true).maciStrictMode(true).enableMetering(true).build();
+    }
+
+    /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
+    public static BusConfiguration fromEnvironment()
+    {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Reads variables: the original's {@code USE_RUST}, {@code ENABLE_MACI}, {@code MACI_STRICT_MODE},
+     * {@code ENABLE_METERING}, {@code CONSTITUTIONAL_HASH}, and ours {@code EAB_NATIVE},
+     * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
+     * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_PAYLOAD_CAPACITY},
+     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}.
+     * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
+     * else is a {@link ConfigurationException}, not a silent false.
+     */
+    public static BusConfiguration fromEnvironment(final Map<String, String> env)
+    {
+        final Builder b = builder();
+        final String hash = env.get("CONSTITUTIONAL_HASH");
+        if (hash != null && !hash.isBlank())
+        {
+            b.constitutionalHash(hash.trim());
+        }
+        if (env.containsKey("USE_RUST") && !parseBoolean("USE_RUST", env.get("USE_RUST")))
+        {
+            b.nativeMode(NativeMode.OFF);
+        }
+        if (env.containsKey("EAB_NATIVE"))
+        {
+            b.nativeMode(parseEnum("EAB_NATIVE", env.get("EAB_NATIVE"), NativeMode.class));
+        }
+        if (env.containsKey("ENABLE_MACI"))
+        {
+            b.enableMaci(parseBoolean("ENABLE_MACI", env.get("ENABLE_MACI")));
+        }
+        if (env.containsKey("MACI_STRICT_MODE"))
+        {
+            b.maciStrictMode(parseBoolean("MACI_STRICT_MODE", env.get("MACI_STRICT_MODE")));
+        }
+        if (env.containsKey("ENABLE_METERING"))
+        {
+            b.enableMetering(parseBoolean("ENABLE_METERING", env.get("ENABLE_METERING")));
+        }
+        if (env.containsKey("EAB_RING_SIZE"))
+        {
+            b.ringSize(parseInt("EAB_RING_SIZE", env.get("EAB_RING_SIZE")));
+        }
+        if (env.containsKey("EAB_IDLE_STRATEGY"))
+        {
+            b.idleStrategy(parseEnum("EAB_IDLE_STRATEGY", env.get("EAB_IDLE_STRATEGY"), IdleStrategy.class));
+        }
+        if (env.containsKey("EAB_BACKPRESSURE"))
+        {
+            b.backpressurePolicy(parseEnum("EAB_BACKPRESSURE", env.get("EAB_BACKPRESSURE"), BackpressurePolicy.class));
+        }
+        if (env.containsKey("EAB_MAX_MESSAGE_SIZE"))
+        {
+            b.maxMessageSizeBytes(parseInt("EAB_MAX_MESSAGE_SIZE", env.get("EAB_MAX_MESSAGE_SIZE")));
+        }
+        if (env.containsKey("EAB_INBOX_CAPACITY"))
+        {
+            b.inboxCapacity(parseInt("EAB_INBOX_CAPACITY", env.get("EAB_INBOX_CAPACITY")));
+        }
+        if (env.containsKey("EAB_PAYLOAD_CAPACITY"))
+        {
+            b.payloadCapacityBytes(parseInt("EAB_PAYLOAD_CAPACITY", env.get("EAB_PAYLOAD_CAPACITY")));
+        }
+        if (env.containsKey("EAB_MAX_AGENTS"))
+        {
+            b.maxAgents(parseInt("EAB_MAX_AGENTS", env.get("EAB_MAX_AGENTS")));
+        }
+        if (env.containsKey("EAB_JOURNAL_DIR"))
+        {
+            b.journalDir(Path.of(env.get("EAB_JOURNAL_DIR")));
+        }
+        if (env.containsKey("EAB_POLICY_FILE"))
+        {
+            b.policyFile(Path.of(env.get("EAB_POLICY_FILE")));
+        }
+        if (env.containsKey("EAB_IMPACT_THRESHOLD"))
+        {
+            try
+            {
+                b.impactThreshold(Double.parseDouble(env.get("EAB_IMPACT_THRESHOLD").trim()));
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new ConfigurationException("EAB_IMPACT_THRESHOLD", "not a number: '" + env.get("EAB_IMPACT_THRESHOLD") + "'");
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Parses a boolean with the original's spellings.
+     *
+     * @throws ConfigurationException for any other text.
+     */
+    public static boolean parseBoolean(final String key, final String value)
+    {
+        final String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return switch (v)
+        {
+            case "true", "1", "yes", "on", "y", "t" -> true;
+            case "false", "0", "no", "off", "n", "f" -> false;
+            default -> throw new ConfigurationException(key, "not a boolean: '" + value + "' (use true/false, 1/0, yes/no, on/off)");
+        };
+    }
+
+    private static int parseInt(final String key, final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value.trim().replace("_", ""));
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new ConfigurationException(key, "not an integer: '" + value + "'");
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(final String key, final String value, final Class<E> type)
+    {
+        try
+        {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigurationException(key, "'" + value + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    private void validate()
+    {
+        if (!Constitution.isWellFormed(constitutionalHash))
+        {
+            throw new ConfigurationException("constitutional_hash", "must be exactly 16 hex characters");
+        }
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
+        {
+            throw new ConfigurationException("ring_size", "must be a power of two >= 2, got " + ringSize);
+        }
+        if (maxMessageSizeBytes <= 0)
+        {
+            throw new ConfigurationException("max_message_size_bytes", "must be > 0, got " + maxMessageSizeBytes);
+        }
+        if (inboxCapacity <= 0)
+        {
+            throw new ConfigurationException("inbox_capacity", "must be > 0, got " + inboxCapacity);
+        }
+        if (payloadCapacityBytes <= 0 || payloadCapacityBytes > maxMessageSizeBytes)
+        {
+            throw new ConfigurationException("payload_capacity_bytes", "must be in 1..max_message_size_bytes, got " + payloadCapacityBytes);
+        }
+        if (maxAgents <= 0)
+        {
+            throw new ConfigurationException("max_agents", "must be > 0, got " + maxAgents);
+        }
+        if (!(impactThreshold > 0.0 && impactThreshold <= 1.0))
+        {
+            throw new ConfigurationException("impact_threshold", "must be in (0, 1], got " + impactThreshold);
+        }
+        if (nativeMode == null || idleStrategy == null || backpressurePolicy == null || journalDir == null)
+        {
+            throw new ConfigurationException("configuration", "native_mode, idle_strategy, backpressure_policy and journal_dir must not be null");
+        }
+    }
+
+    public String constitutionalHash() { return constitutionalHash; }
+    public NativeMode nativeMode() { return nativeMode; }
+    public int ringSize() { return ringSize; }
+    public IdleStrategy idleStrategy() { return idleStrategy; }
+    public BackpressurePolicy backpressurePolicy() { return backpressurePolicy; }
+    public int maxMessageSizeBytes() { return maxMessageSizeBytes; }
+    public int inboxCapacity() { return inboxCapacity; }
+    public int payloadCapacityBytes() { return payloadCapacityBytes; }
+    public int maxAgents() { return maxAgents; }
+    public Path journalDir() { return journalDir; }
+    /** @return the YAML policy file, or null for the policy embedded in the engine jar. */
+    public Path policyFile() { return policyFile; }
+    public boolean enableMaci() { return enableMaci; }
+    public boolean maciStrictMode() { return maciStrictMode; }
+    public boolean enableMetering() { return enableMetering; }
+    public boolean stageLatencyMetrics() { return stageLatencyMetrics; }
+    public double impactThreshold() { return impactThreshold; }
+
+    public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
+    public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
+    public BusConfiguration withRingSize(final int v) { return toBuilder().ringSize(v).build(); }
+    public BusConfiguration withIdleStrategy(final IdleStrategy v) { return toBuilder().idleStrategy(v).build(); }
+    public BusConfiguration withBackpressurePolicy(final BackpressurePolicy v) { return toBuilder().backpressurePolicy(v).build(); }
+    public BusConfiguration withMaxMessageSizeBytes(final int v) { return toBuilder().maxMessageSizeBytes(v).build(); }
+    public BusConfiguration withInboxCapacity(final int v) { return toBuilder().inboxCapacity(v).build(); }
+    public BusConfiguration withPayloadCapacityBytes(final int v) { return toBuilder().payloadCapacityBytes(v).build(); }
+    public BusConfiguration withMaxAgents(final int v) { return toBuilder().maxAgents(v).build(); }
+    public BusConfiguration withJournalDir(final Path v) { return toBuilder().journalDir(v).build(); }
+    public BusConfiguration withPolicyFile(final Path v) { return toBuilder().policyFile(v).build(); }
+    public BusConfiguration withEnableMaci(final boolean v) { return toBuilder().enableMaci(v).build(); }
+    public BusConfiguration withMaciStrictMode(final boolean v) { return toBuilder().maciStrictMode(v).build(); }
+    public BusConfiguration withEnableMetering(final boolean v) { return toBuilder().enableMetering(v).build(); }
+    public BusConfiguration withStageLatencyMetrics(final boolean v) { return toBuilder().stageLatencyMetrics(v).build(); }
+    public BusConfiguration withImpactThreshold(final double v) { return toBuilder().impactThreshold(v).build(); }
+
+    /** @return a builder holding this configuration. */
+    public Builder toBuilder()
+    {
+        return builder().constitutionalHash(constitutionalHash).nativeMode(nativeMode).ringSize(ringSize)
+            .idleStrategy(idleStrategy).backpressurePolicy(backpressurePolicy).maxMessageSizeBytes(maxMessageSizeBytes)
+            .inboxCapacity(inboxCapacity).payloadCapacityBytes(payloadCapacityBytes).maxAgents(maxAgents)
+            .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
+            .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold);
+    }
+
+    /** @return every option under its snake_case name, for logs and the demo summary. */
+    public Map<String, Object> toMap()
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("constitutional_hash", constitutionalHash);
+        m.put("native_mode", nativeMode.name().toLowerCase(Locale.ROOT));
+        m.put("ring_size", ringSize);
+        m.put("idle_strategy", idleStrategy.name().toLowerCase(Locale.ROOT));
+        m.put("backpressure_policy", backpressurePolicy.name().toLowerCase(Locale.ROOT));
+        m.put("max_message_size_bytes", maxMessageSizeBytes);
+        m.put("inbox_capacity", inboxCapacity);
+        m.put("payload_capacity_bytes", payloadCapacityBytes);
+        m.put("max_agents", maxAgents);
+        m.put("journal_dir", journalDir.toString());
+        m.put("policy_file", policyFile == null ? "(embedded default)" : policyFile.toString());
+        m.put("enable_maci", enableMaci);
+        m.put("maci_strict_mode", maciStrictMode);
+        m.put("enable_metering", enableMetering);
+        m.put("stage_latency_metrics", stageLatencyMetrics);
+        m.put("impact_threshold", impactThreshold);
+        return m;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "BusConfiguration" + toMap();
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder
+    {
+        private String constitutionalHash = Constitution.HASH;
+        private NativeMode nativeMode = NativeMode.parse(System.getProperty("eab.native", "auto"));
+        private int ringSize = DEFAULT_RING_SIZE;
+        private IdleStrategy idleStrategy = IdleStrategy.BACKOFF;
+        private BackpressurePolicy backpressurePolicy = BackpressurePolicy.REJECT;
+        private int maxMessageSizeBytes = DEFAULT_MAX_MESSAGE_SIZE_BYTES;
+        private int inboxCapacity = DEFAULT_INBOX_CAPACITY;
+        private int payloadCapacityBytes = DEFAULT_PAYLOAD_CAPACITY_BYTES;
+        private int maxAgents = DEFAULT_MAX_AGENTS;
+        private Path journalDir = Path.of("eab-journal");
+        private Path policyFile;
+        private boolean enableMaci = true;
+        private boolean maciStrictMode = true;
+        private boolean enableMetering = true;
+        private boolean stageLatencyMetrics = true;
+        private double impactThreshold = DEFAULT_IMPACT_THRESHOLD;
+
+        private Builder()
+        {
+        }
+
+        /** An empty or null hash resets to the default, as in the original. */
+        public Builder constitutionalHash(final String v) { constitutionalHash = v == null || v.isEmpty() ? Constitution.HASH : v; return this; }
+        public Builder nativeMode(final NativeMode v) { nativeMode = v; return this; }
+        public Builder ringSize(final int v) { ringSize = v; return this; }
+        public Builder idleStrategy(final IdleStrategy v) { idleStrategy = v; return this; }
+        public Builder backpressurePolicy(final BackpressurePolicy v) { backpressurePolicy = v; return this; }
+        public Builder maxMessageSizeBytes(final int v) { maxMessageSizeBytes = v; return this; }
+        public Builder inboxCapacity(final int v) { inboxCapacity = v; return this; }
+        public Builder payloadCapacityBytes(final int v) { payloadCapacityBytes = v; return this; }
+        public Builder maxAgents(final int v) { maxAgents = v; return this; }
+        public Builder journalDir(final Path v) { journalDir = v; return this; }
+        public Builder policyFile(final Path v) { policyFile = v; return this; }
+        public Builder enableMaci(final boolean v) { enableMaci = v; return this; }
+        public Builder maciStrictMode(final boolean v) { maciStrictMode = v; return this; }
+        public Builder enableMetering(final boolean v) { enableMetering = v; return this; }
+        public Builder stageLatencyMetrics(final boolean v) { stageLatencyMetrics = v; return this; }
+        public Builder impactThreshold(final double v) { impactThreshold = v; return this; }
+
+        /** @throws ConfigurationException naming the first invalid option. */
+        public BusConfiguration build()
+        {
+            return new BusConfiguration(this);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.eab.api;
+
+/**
+ * The constitutional hash every message must carry. It is a version tag shared by all parties
+ * (reference §3.2), compared in constant time at the bus boundary; it lives here once.
+ */
+public final class Constitution
+{
+    /** The default constitutional hash: exactly {@value #HASH_LENGTH} lowercase hex characters. */
+    public static final String HASH = "cdd01ef066bc6cf2";
+    /** Length of a constitutional hash in characters (and ASCII bytes on the native boundary). */
+    public static final int HASH_LENGTH = 16;
+
+    private Constitution()
+    {
+    }
+
+    /** @return true when {@code hash} is exactly 16 hex characters. */
+    public static boolean isWellFormed(final String hash)
+    {
+        if (hash == null || hash.length() != HASH_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < HASH_LENGTH; i++)
+        {
+            if (Character.digit(hash.charAt(i), 16) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.eab.api;
+
+/**
+ * A claimed ring slot being filled by one publisher thread. Every claim must be published exactly
+ * once (the ring cannot advance past an unpublished slot). Fields not set keep their defaults:
+ * type COMMAND, priority NORMAL, the bus's constitutional hash, no expiry, empty payload.
+ */
+public interface MessageClaim
+{
+    MessageClaim to(int recipientHandle);
+
+    MessageClaim type(MessageType type);
+
+    MessageClaim priority(Priority priority);
+
+    MessageClaim correlationId(long correlationId);
+
+    /** Sets the claimed constitutional hash (copied; at most 16 characters are kept, length is checked). */
+    MessageClaim constitutionalHash(CharSequence hash);
+
+    /** Sets an expiry in epoch milliseconds; 0 for none. */
+    MessageClaim expiresAtMs(long epochMs);
+
+    /**
+     * Copies the payload into the slot. A payload longer than the slot's capacity
+     * ({@code payloadCapacityBytes}) is not copied: the message is rejected as MESSAGE_TOO_LARGE once
+     * published (a claimed slot cannot be abandoned, so this never throws).
+     */
+    MessageClaim payload(byte[] src, int offset, int length);
+
+    /** Makes the message visible to the bus. The claim must not be touched afterwards. */
+    void publish();
+}
