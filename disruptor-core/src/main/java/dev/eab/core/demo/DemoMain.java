@@ -1,0 +1,525 @@
+package dev.eab.core.demo;
+
+import dev.eab.api.AgentMessage;
+import dev.eab.api.BusConfiguration;
+import dev.eab.api.DeliveryMode;
+import dev.eab.api.IdleStrategy;
+import dev.eab.api.MaciRole;
+import dev.eab.api.MessageClaim;
+import dev.eab.api.MessagePublisher;
+import dev.eab.api.MessageType;
+import dev.eab.api.MessageView;
+import dev.eab.api.OutcomeListener;
+import dev.eab.api.Priority;
+import dev.eab.api.RejectReason;
+import dev.eab.api.ValidationResult;
+import dev.eab.core.EnhancedAgentBus;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * {@code ./eab demo}: a realistic multi-agent workload on embedded defaults. Two tenants, agents of
+ * several types and capabilities; direct, broadcast and capability-routed traffic; policy decisions;
+ * deliberate bad inputs (each must be rejected with its own reason); a burst of ~1M messages through
+ * the zero-allocation publisher; then a paced run that measures latency from intended send time to
+ * handler delivery. Every handler checks that nothing crossed tenants. Ends with a table and one line
+ * of JSON; exits 1 when any self-check failed.
+ */
+public final class DemoMain
+{
+    private static final String ACME = "acme-trading";
+    private static final String GLOBEX = "globex-research";
+    private static final int DIRECT_MESSAGES = 2_000;
+    private static final int CAPABILITY_MESSAGES = 3_000;
+    private static final int BROADCASTS = 50;
+    private static final int GLOBEX_QUERIES = 1_000;
+    private static final int DEFAULT_BURST = 1_000_000;
+    private static final int PACED_MESSAGES = 100_000;
+    private static final int PACED_RATE_PER_S = 50_000;
+    private static final int PAYLOAD_BYTES = 64;
+    private static final long PROGRESS_INTERVAL_MS = 500;
+
+    private final List<String> failures = new ArrayList<>();
+    private final AtomicLong crossTenantDeliveries = new AtomicLong();
+
+    private DemoMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        int burst = DEFAULT_BURST;
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--burst" -> burst = Integer.parseInt(args[++i].replace("_", ""));
+                case "-h", "--help" ->
+                {
+                    System.out.println("usage: ./eab demo [--burst N]   (default N = " + DEFAULT_BURST + ")");
+                    return;
+                }
+                default ->
+                {
+                    System.err.println("unknown argument " + args[i] + "; try --help");
+                    System.exit(2);
+                }
+            }
+        }
+        System.exit(new DemoMain().run(burst) ? 0 : 1);
+    }
+
+    private boolean run(final int burst) throws Exception
+    {
+        // Embedded defaults, with a yielding bus thread: the demo keeps it busy.
+        final BusConfiguration config = BusConfiguration.builder().idleStrategy(IdleStrategy.YIELDING).build();
+        final DemoReport report = new DemoReport();
+        final long started = System.nanoTime();
+        try (EnhancedAgentBus bus = new EnhancedAgentBus(config))
+        {
+            bus.start();
+            final String validator = bus.validator().name();
+            log("bus started: validator=%s, ring=%d, policy=%s", validator, config.ringSize(), bus.policy().version());
+            final Map<String, AtomicLong> received = registerAgents(bus);
+
+            final int direct = directTraffic(bus);
+            final Map<String, Long> spread = capabilityTraffic(bus, received);
+            final int broadcastDeliveries = broadcastTraffic(bus);
+            final int globex = globexTraffic(bus);
+            policyDecisions(bus);
+            final Map<RejectReason, Integer> bad = badInputs(bus);
+            final double burstRate = burst(bus, burst);
+            final Histogram latency = pacedLatency(bus);
+
+            final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (crossTenantDeliveries.get() != 0)
+            {
+                failures.add(crossTenantDeliveries.get() + " deliveries crossed tenants");
+            }
+            final Map<String, Object> metrics = bus.getMetrics();
+            report.row("validator", validator + " (native decisions " + metrics.get("native_decisions") + ", java " + metrics.get("java_decisions") + ")");
+            report.row("policy", bus.policy().version() + ", " + bus.policy().ruleCount() + " rules");
+            report.row("agents", bus.getRegisteredAgents().size() + " in 2 tenants");
+            report.row("direct (send)", direct + " delivered");
+            report.row("capability-routed", spread.values().stream().mapToLong(Long::longValue).sum() + " delivered, spread " + spread);
+            report.row("broadcast", BROADCASTS + " broadcasts -> " + broadcastDeliveries + " deliveries");
+            report.row("globex queries (inbox)", globex + " received");
+            report.row("bad inputs rejected", bad.toString());
+            report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
+            report.row("paced latency", String.format(Locale.ROOT, "%,d msgs at %,d msg/s: p50 %.2f us, p99 %.2f us, p99.9 %.2f us, max %.1f us",
+                latency.getTotalCount(), PACED_RATE_PER_S, us(latency, 50), us(latency, 99), us(latency, 99.9), latency.getMaxValue() / 1000.0));
+            report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
+            report.row("rejected", String.valueOf(metrics.get("rejected")));
+            report.row("handler failures", String.valueOf(metrics.get("handler_failed")));
+            report.row("cross-tenant deliveries", String.valueOf(crossTenantDeliveries.get()));
+            report.row("elapsed", elapsedMs + " ms");
+            report.row("self-checks", failures.isEmpty() ? "all passed" : "FAILED: " + failures);
+
+            report.put("demo", failures.isEmpty() ? "ok" : "failed");
+            report.put("validator", validator);
+            report.put("sent", metrics.get("processed"));
+            report.put("delivered", metrics.get("delivered"));
+            report.put("rejected", metrics.get("rejected"));
+            report.put("burst_msgs_per_s", Math.round(burstRate));
+            report.put("p50_us", us(latency, 50));
+            report.put("p99_us", us(latency, 99));
+            report.put("p999_us", us(latency, 99.9));
+            if (!failures.isEmpty())
+            {
+                report.put("failures", String.join("; ", failures));
+            }
+        }
+        System.out.println();
+        System.out.print(report.table());
+        System.out.println(report.json());
+        return failures.isEmpty();
+    }
+
+    private static double us(final Histogram h, final double percentile)
+    {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private Map<String, AtomicLong> registerAgents(final EnhancedAgentBus bus)
+    {
+        bus.registerAgent("acme-planner", "planner", Set.of("planning", "governance"), ACME, MaciRole.EXECUTIVE);
+        bus.registerAgent("acme-risk", "validator", Set.of("risk"), ACME, MaciRole.JUDICIAL);
+        bus.registerAgent("acme-sandbox", "sandboxed", Set.of(), ACME, null);
+        bus.registerAgent("acme-feed", "feed", Set.of("market-data"), ACME, MaciRole.IMPLEMENTER);
+        bus.registerAgent("acme-fast-exec", "executor", Set.of("execution"), ACME, MaciRole.IMPLEMENTER);
+        bus.registerAgent("globex-analyst", "analyst", Set.of("research"), GLOBEX, MaciRole.LEGISLATIVE);
+        bus.registerAgent("globex-executor", "executor", Set.of("execution", "market-data"), GLOBEX, MaciRole.IMPLEMENTER);
+        final Map<String, AtomicLong> received = new LinkedHashMap<>();
+        for (int i = 1; i <= 3; i++)
+        {
+            final String id = "acme-exec-" + i;
+            bus.registerAgent(id, "executor", Set.of("execution", "market-data"), ACME, MaciRole.IMPLEMENTER);
+            final AtomicLong count = new AtomicLong();
+            received.put(id, count);
+            // Dispatched (the default): each executor drains its own inbox on its own thread.
+            bus.subscribe(id, m -> {
+                checkTenant(m.toMessage(), ACME);
+                count.incrementAndGet();
+            });
+        }
+        for (final String id : List.of("acme-planner", "acme-risk", "acme-sandbox", "acme-feed"))
+        {
+            bus.subscribe(id, m -> checkTenant(m.toMessage(), ACME));
+        }
+        bus.subscribe("globex-analyst", m -> checkTenant(m.toMessage(), GLOBEX));
+        log("registered %d agents in tenants %s and %s", bus.getRegisteredAgents().size(), ACME, GLOBEX);
+        return received;
+    }
+
+    private void checkTenant(final AgentMessage m, final String expected)
+    {
+        if (!expected.equals(m.tenantId()))
+        {
+            crossTenantDeliveries.incrementAndGet();
+        }
+    }
+
+    private int directTraffic(final EnhancedAgentBus bus) throws Exception
+    {
+        final List<CompletableFuture<ValidationResult>> futures = new ArrayList<>(DIRECT_MESSAGES);
+        for (int i = 0; i < DIRECT_MESSAGES; i++)
+        {
+            futures.add(bus.send(message("acme-planner", "acme-exec-" + (1 + i % 3), ACME, MessageType.TASK_REQUEST,
+                Map.of("action", "rebalance", "book", "EU-" + i))));
+        }
+        final int ok = countValid(futures);
+        expect(ok == DIRECT_MESSAGES, "direct: " + ok + "/" + DIRECT_MESSAGES + " delivered");
+        log("direct: %d/%d delivered", ok, DIRECT_MESSAGES);
+        return ok;
+    }
+
+    private Map<String, Long> capabilityTraffic(final EnhancedAgentBus bus, final Map<String, AtomicLong> received) throws Exception
+    {
+        final Map<String, Long> before = new LinkedHashMap<>();
+        received.forEach((k, v) -> before.put(k, v.get()));
+        final List<CompletableFuture<ValidationResult>> futures = new ArrayList<>(CAPABILITY_MESSAGES);
+        for (int i = 0; i < CAPABILITY_MESSAGES; i++)
+        {
+            futures.add(bus.send(message("acme-planner", "", ACME, MessageType.TASK_REQUEST,
+                Map.of("action", "hedge", "required_capabilities", List.of("execution", "market-data")))));
+        }
+        final int ok = countValid(futures);
+        expect(ok == CAPABILITY_MESSAGES, "capability: " + ok + "/" + CAPABILITY_MESSAGES + " delivered");
+        final Map<String, Long> spread = new LinkedHashMap<>();
+        received.forEach((k, v) -> spread.put(k, v.get() - before.get(k)));
+        expect(spread.values().stream().allMatch(n -> n > 0), "capability routing reached every capable executor: " + spread);
+        log("capability-routed: %d delivered, spread %s", ok, spread);
+        return spread;
+    }
+
+    private int broadcastTraffic(final EnhancedAgentBus bus) throws Exception
+    {
+        int deliveries = 0;
+        for (int i = 0; i < BROADCASTS; i++)
+        {
+            final Map<String, ValidationResult> results = bus.broadcast(message("acme-risk", "", ACME, MessageType.NOTIFICATION,
+                Map.of("alert", "limit update " + i))).get(10, TimeUnit.SECONDS);
+            for (final Map.Entry<String, ValidationResult> e : results.entrySet())
+            {
+                expect(e.getKey().startsWith("acme-") && !e.getKey().equals("acme-risk"), "broadcast reached " + e.getKey());
+                if (e.getValue().isValid())
+                {
+                    deliveries++;
+                }
+            }
+        }
+        log("broadcast: %d broadcasts, %d deliveries (acme only, never the sender)", BROADCASTS, deliveries);
+        return deliveries;
+    }
+
+    private int globexTraffic(final EnhancedAgentBus bus) throws Exception
+    {
+        final List<CompletableFuture<ValidationResult>> futures = new ArrayList<>();
+        for (int i = 0; i < GLOBEX_QUERIES; i++)
+        {
+            futures.add(bus.send(message("globex-analyst", "globex-executor", GLOBEX, MessageType.QUERY, Map.of("query", "exposure " + i))));
+        }
+        countValid(futures);
+        // globex-executor has no handler: it pulls from its own inbox.
+        int got = 0;
+        AgentMessage m;
+        while ((m = bus.receive("globex-executor", Duration.ofMillis(200))) != null)
+        {
+            checkTenant(m, GLOBEX);
+            got++;
+        }
+        expect(got == GLOBEX_QUERIES, "globex inbox: " + got + "/" + GLOBEX_QUERIES);
+        log("globex: %d queries received from its own inbox", got);
+        return got;
+    }
+
+    private void policyDecisions(final EnhancedAgentBus bus) throws Exception
+    {
+        final ValidationResult governor = bus.send(message("acme-planner", "acme-risk", ACME, MessageType.GOVERNANCE_REQUEST,
+            Map.of("action", "raise limit"))).get(10, TimeUnit.SECONDS);
+        expect(governor.isValid(), "governance request from a governor allowed: " + governor.errors());
+        final ValidationResult worker = bus.send(message("acme-exec-1", "acme-risk", ACME, MessageType.GOVERNANCE_REQUEST,
+            Map.of("action", "raise limit"))).get(10, TimeUnit.SECONDS);
+        expect(worker.rejectReason() == RejectReason.POLICY_DENIED, "governance request from an executor denied: " + worker.rejectReason());
+        final ValidationResult sandbox = bus.send(message("acme-sandbox", "acme-exec-1", ACME, MessageType.COMMAND,
+            Map.of("action", "sell everything"))).get(10, TimeUnit.SECONDS);
+        expect(sandbox.rejectReason() == RejectReason.POLICY_DENIED, "sandboxed command denied: " + sandbox.rejectReason());
+        log("policy: governor allowed; executor governance request and sandbox command denied (%s)", worker.errors().get(0));
+    }
+
+    private Map<RejectReason, Integer> badInputs(final EnhancedAgentBus bus) throws Exception
+    {
+        final Map<RejectReason, AgentMessage> cases = new LinkedHashMap<>();
+        final AgentMessage good = message("acme-planner", "acme-exec-1", ACME, MessageType.COMMAND, Map.of("action", "noop"));
+        cases.put(RejectReason.HASH_MISMATCH, good.toBuilder().constitutionalHash("0123456789abcdef").build());
+        cases.put(RejectReason.HASH_MISSING, good.toBuilder().constitutionalHash(null).build());
+        cases.put(RejectReason.TENANT_MISMATCH_RECIPIENT, good.toBuilder().toAgent("globex-executor").build());
+        cases.put(RejectReason.TENANT_MISMATCH_SENDER, good.toBuilder().tenantId(GLOBEX).toAgent("globex-executor").build());
+        cases.put(RejectReason.SENDER_NOT_REGISTERED, good.toBuilder().fromAgent("mallory").build());
+        cases.put(RejectReason.RECIPIENT_NOT_REGISTERED, good.toBuilder().toAgent("ghost").build());
+        cases.put(RejectReason.MESSAGE_TOO_LARGE, good.toBuilder().content(Map.of("blob", "x".repeat(bus.configuration().maxMessageSizeBytes()))).build());
+        cases.put(RejectReason.EXPIRED, good.toBuilder().expiresAt(Instant.now().minusSeconds(5)).build());
+        cases.put(RejectReason.INVALID_TENANT, good.toBuilder().tenantId("Bad Tenant!").build());
+        cases.put(RejectReason.EMPTY_CONTENT, good.toBuilder().content(Map.of()).build());
+        final Map<RejectReason, Integer> seen = new EnumMap<>(RejectReason.class);
+        for (final Map.Entry<RejectReason, AgentMessage> c : cases.entrySet())
+        {
+            final ValidationResult r = bus.send(c.getValue()).get(10, TimeUnit.SECONDS);
+            expect(!r.isValid() && r.rejectReason() == c.getKey(), "bad input " + c.getKey() + " -> " + r.rejectReason() + " " + r.errors());
+            seen.merge(r.rejectReason(), 1, Integer::sum);
+            log("rejected %-26s %s", c.getKey().metricName(), r.errors().isEmpty() ? "" : r.errors().get(0));
+        }
+        return seen;
+    }
+
+    /** Flat out through the zero-allocation publisher to an INLINE handler; returns achieved msg/s. */
+    private double burst(final EnhancedAgentBus bus, final int count) throws Exception
+    {
+        final AtomicLong delivered = new AtomicLong();
+        bus.subscribe("acme-fast-exec", new CountingHandler(delivered, bus), DeliveryMode.INLINE);
+        final Outcomes outcomes = new Outcomes();
+        final MessagePublisher publisher = bus.publisher("acme-feed", outcomes);
+        final int recipient = bus.getAgentInfo("acme-fast-exec").handle();
+        final byte[] payload = new byte[PAYLOAD_BYTES];
+        final long t0 = System.nanoTime();
+        long lastProgress = t0;
+        for (int i = 0; i < count; i++)
+        {
+            while (!publisher.tryPublish(recipient, MessageType.EVENT, i, payload, 0, payload.length))
+            {
+                Thread.onSpinWait();
+            }
+            if ((i & 0xFFF) == 0)
+            {
+                final long now = System.nanoTime();
+                if (now - lastProgress > TimeUnit.MILLISECONDS.toNanos(PROGRESS_INTERVAL_MS))
+                {
+                    lastProgress = now;
+                    progress(String.format(Locale.ROOT, "[burst] %,d / %,d published, %,d delivered", i, count, delivered.get()));
+                }
+            }
+        }
+        while (outcomes.total() < count)
+        {
+            Thread.onSpinWait();
+        }
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        progressDone();
+        expect(outcomes.delivered.get() == count, "burst: " + outcomes.delivered.get() + "/" + count + " delivered, rejected " + outcomes.rejected.get());
+        log("burst: %,d messages in %.2f s = %.2f M msg/s", count, seconds, count / seconds / 1e6);
+        return count / seconds;
+    }
+
+    /**
+     * Paced sends; latency = handler time minus the intended send time carried in the payload. A warm-up
+     * pass runs the very same code first (so the measured pass meets no cold branch), then the histogram
+     * is reset while nothing is in flight.
+     */
+    private Histogram pacedLatency(final EnhancedAgentBus bus)
+    {
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        bus.subscribe("acme-fast-exec", new LatencyHandler(histogram), DeliveryMode.INLINE);
+        final MessagePublisher publisher = bus.publisher("acme-feed", new Outcomes());
+        final int recipient = bus.getAgentInfo("acme-fast-exec").handle();
+        pacedPass(bus, publisher, recipient, PACED_MESSAGES / 2);
+        histogram.reset();
+        pacedPass(bus, publisher, recipient, PACED_MESSAGES);
+        expect(histogram.getTotalCount() == PACED_MESSAGES, "paced: " + histogram.getTotalCount() + "/" + PACED_MESSAGES + " measured");
+        log("paced: %,d messages at %,d msg/s, p50 %.2f us, p99 %.2f us, p99.9 %.2f us", PACED_MESSAGES, PACED_RATE_PER_S,
+            us(histogram, 50), us(histogram, 99), us(histogram, 99.9));
+        return histogram;
+    }
+
+    private void pacedPass(final EnhancedAgentBus bus, final MessagePublisher publisher, final int recipient, final int messages)
+    {
+        final long deliveredBefore = bus.metrics().delivered() + bus.metrics().rejectedTotal() + bus.metrics().handlerFailed();
+        final byte[] payload = new byte[PAYLOAD_BYTES];
+        final long intervalNs = 1_000_000_000L / PACED_RATE_PER_S;
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        for (int i = 0; i < messages; i++)
+        {
+            final long intended = start + i * intervalNs;
+            while (System.nanoTime() < intended)
+            {
+                Thread.onSpinWait();
+            }
+            for (int b = 0; b < Long.BYTES; b++)
+            {
+                payload[b] = (byte)(intended >>> (8 * b));
+            }
+            MessageClaim claim;
+            while ((claim = publisher.tryClaim()) == null)
+            {
+                Thread.onSpinWait();
+            }
+            claim.to(recipient).type(MessageType.EVENT).priority(Priority.HIGH).correlationId(i).payload(payload, 0, payload.length).publish();
+        }
+        while (bus.metrics().delivered() + bus.metrics().rejectedTotal() + bus.metrics().handlerFailed() - deliveredBefore < messages)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static int countValid(final List<CompletableFuture<ValidationResult>> futures) throws Exception
+    {
+        int ok = 0;
+        for (final CompletableFuture<ValidationResult> f : futures)
+        {
+            if (f.get(30, TimeUnit.SECONDS).isValid())
+            {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
+    private static AgentMessage message(final String from, final String to, final String tenant, final MessageType type, final Map<String, ?> content)
+    {
+        return AgentMessage.builder().fromAgent(from).toAgent(to).tenantId(tenant).messageType(type).content(content).build();
+    }
+
+    private void expect(final boolean condition, final String what)
+    {
+        if (!condition)
+        {
+            failures.add(what);
+            System.err.println("demo: CHECK FAILED: " + what);
+        }
+    }
+
+    private static void log(final String format, final Object... args)
+    {
+        System.out.println("[demo] " + String.format(Locale.ROOT, format, args));
+    }
+
+    private static void progress(final String line)
+    {
+        if (System.console() != null)
+        {
+            System.out.print("\r" + line + "   ");
+        }
+        else
+        {
+            System.out.println(line);
+        }
+    }
+
+    private static void progressDone()
+    {
+        if (System.console() != null)
+        {
+            System.out.println();
+        }
+    }
+
+    /** Counts outcomes without allocating (called on the bus thread). */
+    private static final class Outcomes implements OutcomeListener
+    {
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLongArray reasons = new AtomicLongArray(RejectReason.count());
+
+        @Override
+        public void onDelivered(final long correlationId, final int recipientHandle)
+        {
+            delivered.lazySet(delivered.get() + 1);
+        }
+
+        @Override
+        public void onRejected(final long correlationId, final RejectReason reason)
+        {
+            rejected.lazySet(rejected.get() + 1);
+            reasons.incrementAndGet(reason.ordinal());
+        }
+
+        @Override
+        public void onHandlerFailed(final long correlationId, final Throwable error)
+        {
+            rejected.lazySet(rejected.get() + 1);
+        }
+
+        long total()
+        {
+            return delivered.get() + rejected.get();
+        }
+    }
+
+    /** INLINE handler for the burst: counts, and checks the sender's tenant by handle (no allocation). */
+    private final class CountingHandler implements dev.eab.api.MessageHandler
+    {
+        private final AtomicLong delivered;
+        private final EnhancedAgentBus bus;
+
+        CountingHandler(final AtomicLong delivered, final EnhancedAgentBus bus)
+        {
+            this.delivered = delivered;
+            this.bus = bus;
+        }
+
+        @Override
+        public void onMessage(final MessageView m)
+        {
+            if (bus.registry().byHandle(m.senderHandle()).tenantIndex() != bus.registry().byHandle(m.recipientHandle()).tenantIndex())
+            {
+                crossTenantDeliveries.incrementAndGet();
+            }
+            delivered.lazySet(delivered.get() + 1);
+        }
+    }
+
+    /** INLINE handler for the paced run: records now − intended time (first 8 payload bytes). */
+    private static final class LatencyHandler implements dev.eab.api.MessageHandler
+    {
+        private final Histogram histogram;
+
+        LatencyHandler(final Histogram histogram)
+        {
+            this.histogram = histogram;
+        }
+
+        @Override
+        public void onMessage(final MessageView m)
+        {
+            final long now = System.nanoTime();
+            long intended = 0;
+            for (int b = 0; b < Long.BYTES; b++)
+            {
+                intended |= (m.payloadByte(b) & 0xFFL) << (8 * b);
+            }
+            histogram.recordValue(Math.max(0, now - intended));
+        }
+    }
+}
