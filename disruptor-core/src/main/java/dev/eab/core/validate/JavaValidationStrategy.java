@@ -31,12 +31,13 @@ public final class JavaValidationStrategy implements ValidationStrategy
 
     static byte[] hashBytes(final String constitutionalHash)
     {
-        final byte[] bytes = constitutionalHash.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length != HASH_CAPACITY)
+        // The same rule as eab_engine_new: 16 ASCII characters, no NUL. getBytes alone would turn a
+        // non-ASCII character into '?', which a message could then match.
+        if (constitutionalHash.length() != HASH_CAPACITY || !constitutionalHash.chars().allMatch(c -> c > 0 && c < 0x80))
         {
-            throw new IllegalArgumentException("constitutional hash must be " + HASH_CAPACITY + " ASCII characters");
+            throw new IllegalArgumentException("constitutional hash must be " + HASH_CAPACITY + " ASCII characters (no NUL)");
         }
-        return bytes;
+        return constitutionalHash.getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -17,7 +17,8 @@ import static dev.eab.core.ffi.EngineConfigDescriptor.*;
  */
 public final class NativeValidationStrategy implements ValidationStrategy, AutoCloseable
 {
-    private final MemorySegment engine;
+    /** The live engine; {@link MemorySegment#NULL} once closed, so a late call gets EAB_ERR_NULL_ARGUMENT, not freed memory. */
+    private MemorySegment engine;
     private boolean closed;
 
     /** @throws NativeUnavailableException when the library is absent or rejects the configuration. */
@@ -105,9 +106,11 @@ public final class NativeValidationStrategy implements ValidationStrategy, AutoC
         if (!closed)
         {
             closed = true;
+            final MemorySegment freed = engine;
+            engine = MemorySegment.NULL;
             try
             {
-                NativeBindings.ENGINE_FREE.invokeExact(engine);
+                NativeBindings.ENGINE_FREE.invokeExact(freed);
             }
             catch (final Throwable t)
             {

@@ -43,6 +43,7 @@ public final class PolicyCompiler
     public static final String DEFAULT_POLICY_RESOURCE = "/dev/eab/core/validate/default-policy.yaml";
     private static final Set<String> RULE_KEYS = Set.of("name", "effect", "tenants", "sender_types", "message_types", "required_capabilities");
     private static final Set<String> TOP_KEYS = Set.of("version", "default", "rules");
+    private static final Set<String> DIMENSION_KEYS = Set.of("tenants", "sender_types", "message_types", "required_capabilities");
 
     private PolicyCompiler()
     {
@@ -107,6 +108,10 @@ public final class PolicyCompiler
             }
         }
         final String version = top.get("version") == null ? "unversioned" : String.valueOf(top.get("version"));
+        if (top.containsKey("default") && top.get("default") == null)
+        {
+            throw new PolicyEvaluationException(source, "'default' has no value; write allow or deny, or omit it to mean allow");
+        }
         final int defaultEffect = effect(top.get("default") == null ? "allow" : String.valueOf(top.get("default")), source, "default");
         final Object rulesObj = top.get("rules");
         final List<?> rules = rulesObj == null ? List.of() : asList(rulesObj, source, "rules");
@@ -135,6 +140,11 @@ public final class PolicyCompiler
                 {
                     throw new PolicyEvaluationException(source, where + ": unknown key '" + k + "' (expected " + RULE_KEYS + ")");
                 }
+                // 'tenants:' with nothing after it is YAML null: reading it as "any" would silently widen the rule
+                if (rule.get(k) == null && DIMENSION_KEYS.contains(String.valueOf(k)))
+                {
+                    throw new PolicyEvaluationException(source, where + ": '" + k + "' has no value; omit it to mean any");
+                }
             }
             if (rule.get("effect") == null)
             {
@@ -142,14 +152,29 @@ public final class PolicyCompiler
             }
             names.add(name);
             effects[i] = effect(String.valueOf(rule.get("effect")), source, where);
-            tenantMask[i] = vocabularyMask(rule.get("tenants"), tenants, source, where, "tenants", true);
-            senderTypeMask[i] = vocabularyMask(rule.get("sender_types"), senderTypes, source, where, "sender_types", false);
+            tenantMask[i] = notAny(vocabularyMask(rule.get("tenants"), tenants, source, where, "tenants", true), rule.get("tenants"), source, where, "tenants");
+            senderTypeMask[i] = notAny(vocabularyMask(rule.get("sender_types"), senderTypes, source, where, "sender_types", false),
+                rule.get("sender_types"), source, where, "sender_types");
             final Object caps = rule.get("required_capabilities");
             requiredCaps[i] = caps == null ? 0L : vocabularyMask(caps, capabilities, source, where, "required_capabilities", false);
             typeMask[i] = messageTypeMask(rule.get("message_types"), source, where);
         }
         return new PolicyTable(version, defaultEffect, names, tenantMask, senderTypeMask, requiredCaps, typeMask, effects,
             tenants, senderTypes, capabilities);
+    }
+
+    /**
+     * A listed dimension naming all 64 ids would compile to {@link PolicyTable#ANY}, which also matches
+     * unnamed (-1) and out-of-range ids: the rule would cover more than its author listed.
+     */
+    private static long notAny(final long mask, final Object listed, final String source, final String where, final String key)
+    {
+        if (listed != null && mask == PolicyTable.ANY)
+        {
+            throw new PolicyEvaluationException(source, where + ": '" + key + "' names all " + PolicyTable.MAX_VOCABULARY +
+                " ids, which the engine cannot tell from 'any' (it would also match unnamed values); omit it to mean any");
+        }
+        return mask;
     }
 
     private static int effect(final String text, final String source, final String where)
