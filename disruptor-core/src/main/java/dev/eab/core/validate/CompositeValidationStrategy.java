@@ -13,14 +13,15 @@ import java.util.concurrent.TimeUnit;
  * the message is decided by the Java twin instead (both decide identically), and once the breaker
  * opens every message goes to Java until a half-open probe succeeds.
  *
- * <p>Successes are reported to the breaker only every {@value #SUCCESS_SAMPLE_INTERVAL}th call while
- * it is closed: each report allocates a metrics snapshot inside resilience4j, and the hot path must not
- * allocate. Failures and half-open probes are always reported. Bus thread only.
+ * <p>The breaker judges the last {@value #WINDOW_CALLS} calls, but reporting a success to resilience4j
+ * allocates (a metrics snapshot) and the hot path must not. So while the breaker is closed successes are
+ * only counted; when a failure comes, the pending successes (at most a window's worth) are reported
+ * first, then the failure. The window then holds exactly what it would have held had every call been
+ * reported, so the 50% threshold means what it says, at zero allocation per successful call. In the
+ * half-open state every call is reported. Bus thread only.
  */
 public final class CompositeValidationStrategy implements ValidationStrategy, AutoCloseable
 {
-    /** Closed-state successes per success reported to the breaker. */
-    public static final int SUCCESS_SAMPLE_INTERVAL = 1024;
     /** Calls in the breaker's count-based window. */
     public static final int WINDOW_CALLS = 10;
     /** Calls before the breaker may judge a failure rate. */
@@ -31,7 +32,7 @@ public final class CompositeValidationStrategy implements ValidationStrategy, Au
     private final ValidationStrategy nativeStrategy;
     private final JavaValidationStrategy javaStrategy;
     private final CircuitBreaker breaker;
-    private int successesSinceReport;
+    private int unreportedSuccesses;
     private long nativeDecisions;
     private long javaDecisions;
     private long nativeFailures;
@@ -62,18 +63,24 @@ public final class CompositeValidationStrategy implements ValidationStrategy, Au
             if (code >= 0)
             {
                 nativeDecisions++;
-                if (breaker.getState() != CircuitBreaker.State.CLOSED || ++successesSinceReport >= SUCCESS_SAMPLE_INTERVAL)
+                if (breaker.getState() == CircuitBreaker.State.CLOSED)
                 {
-                    successesSinceReport = 0;
-                    breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+                    if (unreportedSuccesses < WINDOW_CALLS)
+                    {
+                        unreportedSuccesses++;
+                    }
                 }
                 else
                 {
-                    breaker.releasePermission();
+                    breaker.onSuccess(0, TimeUnit.NANOSECONDS);
                 }
                 return code;
             }
             nativeFailures++;
+            for (; unreportedSuccesses > 0; unreportedSuccesses--)
+            {
+                breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+            }
             breaker.onError(0, TimeUnit.NANOSECONDS, new NativeValidationFailure(code));
         }
         javaDecisions++;

@@ -67,6 +67,11 @@ public final class NativeValidationStrategy implements ValidationStrategy, AutoC
     @Override
     public int validate(final MemorySegment header)
     {
+        if (header.byteSize() < MessageHeaderDescriptor.LENGTH)
+        {
+            // Rust would read past the end; the Java twin would throw. Refuse before crossing.
+            return ERR_SHORT_HEADER;
+        }
         try
         {
             return (int)NativeBindings.VALIDATE.invokeExact(engine, header);
@@ -80,6 +85,8 @@ public final class NativeValidationStrategy implements ValidationStrategy, AutoC
 
     /** Returned when the downcall itself threw (distinct from the library's own negative codes). */
     public static final int ERR_DOWNCALL = -100;
+    /** Returned for a header segment shorter than {@link MessageHeaderDescriptor#LENGTH}. */
+    public static final int ERR_SHORT_HEADER = -101;
 
     /** @return what {@code eab_panic_probe(shouldPanic)} returned: -2 proves a panic was caught in Rust. */
     public static int panicProbe(final boolean shouldPanic)

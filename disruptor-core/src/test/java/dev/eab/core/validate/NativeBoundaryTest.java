@@ -79,7 +79,9 @@ class NativeBoundaryTest
     {
         try (NativeValidationStrategy nat = new NativeValidationStrategy(HASH, 1024, policy))
         {
-            assertEquals(EAB_ERR_NULL_ARGUMENT, nat.validate(MemorySegment.NULL));
+            // A NULL (zero-length) header is refused before the downcall; Rust's own null check is exercised below.
+            assertEquals(NativeValidationStrategy.ERR_SHORT_HEADER, nat.validate(MemorySegment.NULL));
+            assertEquals(NativeValidationStrategy.ERR_SHORT_HEADER, nat.validate(TestHeaders.allocate(arena).asSlice(0, LENGTH - 1)));
         }
         final MemorySegment h = TestHeaders.allocate(arena);
         TestHeaders.valid(h, -1, -1, 0, 0);
@@ -182,6 +184,58 @@ class NativeBoundaryTest
         l.add(h -> { TestHeaders.valid(h, -1, -1, 0, 0); TestHeaders.setInt(h, SENDER_TENANT_OFFSET, 3); });  // 10
         l.add(h -> { TestHeaders.valid(h, -1, -1, 0, 0); TestHeaders.setInt(h, FLAGS_OFFSET, 1); });          // 8
         return l;
+    }
+
+    /** A native stand-in failing on a fixed schedule of call numbers (1-based). */
+    static final class ScheduledFailures implements ValidationStrategy
+    {
+        final java.util.function.IntPredicate failsOnCall;
+        int calls;
+
+        ScheduledFailures(final java.util.function.IntPredicate failsOnCall)
+        {
+            this.failsOnCall = failsOnCall;
+        }
+
+        @Override
+        public int validate(final MemorySegment header)
+        {
+            return failsOnCall.test(++calls) ? EAB_ERR_PANIC : 0;
+        }
+
+        @Override
+        public String name()
+        {
+            return "native";
+        }
+    }
+
+    @Test
+    void sparseNativeFailuresDoNotOpenTheBreakerButAFailingHalfDoes()
+    {
+        final JavaValidationStrategy java = new JavaValidationStrategy(HASH, 1024, policy);
+        final MemorySegment h = TestHeaders.allocate(arena);
+        TestHeaders.valid(h, -1, -1, 0, 0);
+
+        // One failure in 100 calls: the last-10-calls window never reaches 50%, although successes are
+        // reported lazily (only when a failure comes).
+        final CompositeValidationStrategy sparse = new CompositeValidationStrategy(new ScheduledFailures(c -> c % 100 == 0), java);
+        for (int i = 0; i < 10_000; i++)
+        {
+            assertEquals(0, sparse.validate(h));
+        }
+        assertEquals(CircuitBreaker.State.CLOSED, sparse.breaker().getState());
+        assertEquals(100, sparse.nativeFailures());
+        assertEquals(9_900, sparse.nativeDecisions());
+
+        // Every other call failing: 5 of the last 10 fail, the breaker opens.
+        final CompositeValidationStrategy half = new CompositeValidationStrategy(new ScheduledFailures(c -> c % 2 == 0), java);
+        for (int i = 0; i < 100; i++)
+        {
+            assertEquals(0, half.validate(h));
+        }
+        assertEquals(CircuitBreaker.State.OPEN, half.breaker().getState());
+        assertEquals("java", half.name());
     }
 
     @Test
@@ -287,7 +341,7 @@ class NativeBoundaryTest
         {
             final MemorySegment h = TestHeaders.allocate(arena);
             final List<Consumer<MemorySegment>> headers = variedHeaders();
-            final int calls = 3 * CompositeValidationStrategy.SUCCESS_SAMPLE_INTERVAL;
+            final int calls = 3_000;
             for (int call = 0; call < calls; call++)
             {
                 headers.get(call % headers.size()).accept(h);
