@@ -160,6 +160,11 @@ public final class EnhancedAgentBus implements AgentBus
             config.stageLatencyMetrics()));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         ring = disruptor.start();
+        // After a stop, dispatched subscriptions need their drainer threads back.
+        for (final Inbox inbox : registry.allInboxes())
+        {
+            inbox.resume();
+        }
         state = STATE_RUNNING;
     }
 
@@ -383,7 +388,23 @@ public final class EnhancedAgentBus implements AgentBus
             throw new AgentNotRegisteredException(agentId, "receive");
         }
         final Delivery d = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return d == null ? null : d.message();
+        if (d == null)
+        {
+            return null;
+        }
+        // Queued for a dispatched handler that was unsubscribed before running it: its sender is still
+        // waiting, and being received is its delivery.
+        if (d.future() != null)
+        {
+            metrics.onDelivered();
+            d.future().complete(d.accepted());
+        }
+        else if (d.listener() != null)
+        {
+            metrics.onDelivered();
+            d.listener().onDelivered(d.correlationId(), inbox.handle());
+        }
+        return d.message();
     }
 
     @Override
@@ -398,7 +419,10 @@ public final class EnhancedAgentBus implements AgentBus
         {
             throw new BusNotStartedException("publisher");
         }
-        final RingMessagePublisher p = new RingMessagePublisher(ring, sender.handle(), listener, this::isRunning, hashBytes);
+        // Bound to this run's ring: after a stop and restart, a stale publisher is refused instead of
+        // publishing into a ring nobody consumes any more.
+        final RingBuffer<MessageEvent> r = ring;
+        final RingMessagePublisher p = new RingMessagePublisher(r, sender.handle(), listener, () -> state == STATE_RUNNING && ring == r, hashBytes);
         publishers.add(p);
         return p;
     }

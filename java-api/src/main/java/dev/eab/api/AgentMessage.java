@@ -2,11 +2,14 @@ package dev.eab.api;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -350,7 +353,7 @@ public final class AgentMessage
         return s == null ? "" : s;
     }
 
-    /** Deep, unmodifiable copy so a sender cannot change content after validation. */
+    /** Deep, unmodifiable copy (maps, lists and sets) so a sender cannot change content after validation. */
     private static Map<String, Object> freeze(final Map<String, ?> source)
     {
         if (source == null || source.isEmpty())
@@ -380,6 +383,15 @@ public final class AgentMessage
                 copy.add(freezeValue(o));
             }
             return Collections.unmodifiableList(copy);
+        }
+        if (v instanceof Set<?> set)
+        {
+            final Set<Object> copy = new LinkedHashSet<>(set.size() * 2);
+            for (final Object o : set)
+            {
+                copy.add(freezeValue(o));
+            }
+            return Collections.unmodifiableSet(copy);
         }
         return v;
     }
@@ -415,10 +427,19 @@ public final class AgentMessage
             }
             return n;
         }
-        if (v instanceof List<?> l)
+        if (v instanceof Collection<?> c)
         {
             int n = 2;
-            for (final Object o : l)
+            for (final Object o : c)
+            {
+                n += sizeOf(o) + 1;
+            }
+            return n;
+        }
+        if (v instanceof Object[] array)
+        {
+            int n = 2;
+            for (final Object o : array)
             {
                 n += sizeOf(o) + 1;
             }
@@ -427,6 +448,11 @@ public final class AgentMessage
         if (v instanceof byte[] bytes)
         {
             return bytes.length;
+        }
+        if (v.getClass().isArray())
+        {
+            // Other primitive arrays: at most 8 bytes per element in binary, more as JSON text.
+            return 2 + 8 * java.lang.reflect.Array.getLength(v);
         }
         return 8;
     }

@@ -15,7 +15,7 @@ public final class Constitution
     {
     }
 
-    /** @return true when {@code hash} is exactly 16 hex characters. */
+    /** @return true when {@code hash} is exactly 16 ASCII hex characters. */
     public static boolean isWellFormed(final String hash)
     {
         if (hash == null || hash.length() != HASH_LENGTH)
@@ -24,7 +24,10 @@ public final class Constitution
         }
         for (int i = 0; i < HASH_LENGTH; i++)
         {
-            if (Character.digit(hash.charAt(i), 16) < 0)
+            // ASCII only: Character.digit also accepts e.g. Arabic-Indic and fullwidth digits, which
+            // would turn into '?' on the native boundary.
+            final char c = hash.charAt(i);
+            if (c >= 0x80 || Character.digit(c, 16) < 0)
             {
                 return false;
             }

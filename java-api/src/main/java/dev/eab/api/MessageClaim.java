@@ -24,7 +24,8 @@ public interface MessageClaim
     /**
      * Copies the payload into the slot. A payload longer than the slot's capacity
      * ({@code payloadCapacityBytes}) is not copied: the message is rejected as MESSAGE_TOO_LARGE once
-     * published (a claimed slot cannot be abandoned, so this never throws).
+     * published; bad bounds (null {@code src}, negative or out-of-range offset/length) reject it as
+     * VALIDATOR_ERROR. A claimed slot cannot be abandoned, so this never throws.
      */
     MessageClaim payload(byte[] src, int offset, int length);
 

@@ -24,7 +24,8 @@ public interface MessagePublisher
     MessageClaim tryClaim();
 
     /**
-     * Claims and publishes a message in one call.
+     * Claims and publishes a message in one call. A payload the slot cannot hold is refused as on the
+     * claim path (see {@link MessageClaim#payload}): published, then rejected through the listener.
      *
      * @return false when the ring is full (nothing was published).
      */

@@ -23,8 +23,8 @@ public final class ValidationResult
     private final RejectReason rejectReason;
 
     /**
-     * @throws IllegalArgumentException when the decision disagrees with validity, or an invalid
-     *                                  result has no error.
+     * @throws IllegalArgumentException when the decision is null or disagrees with validity, or an
+     *                                  invalid result has no error.
      */
     public ValidationResult(
         final boolean valid,
@@ -36,6 +36,10 @@ public final class ValidationResult
         final String constitutionalHash,
         final RejectReason rejectReason)
     {
+        if (decision == null)
+        {
+            throw new IllegalArgumentException("decision must not be null");
+        }
         if (valid == (decision == Decision.DENY))
         {
             throw new IllegalArgumentException("decision " + decision + " disagrees with valid=" + valid);
@@ -51,7 +55,9 @@ public final class ValidationResult
         this.decision = decision;
         this.status = status;
         this.constitutionalHash = constitutionalHash;
-        this.rejectReason = valid ? RejectReason.NONE : (rejectReason == null ? RejectReason.VALIDATOR_ERROR : rejectReason);
+        // An invalid result always names a reason: none given (or NONE) reads as a failed check, fail closed.
+        this.rejectReason = valid ? RejectReason.NONE
+            : (rejectReason == null || rejectReason == RejectReason.NONE ? RejectReason.VALIDATOR_ERROR : rejectReason);
     }
 
     /** @return a valid, ALLOW result with the given status. */

@@ -100,10 +100,8 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
     public boolean tryPublish(
         final int recipientHandle, final MessageType type, final long correlationId, final byte[] payload, final int offset, final int length)
     {
-        if (length > event0PayloadCapacity())
-        {
-            throw new IllegalArgumentException("payload length " + length + " exceeds slot capacity " + event0PayloadCapacity());
-        }
+        // An oversized or out-of-bounds payload is refused like on the claim path: rejected through the
+        // listener and counted, so both forms of publishing report the same outcome for the same message.
         final MessageClaim c = tryClaim();
         if (c == null)
         {
@@ -111,11 +109,6 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
         }
         c.to(recipientHandle).type(type).correlationId(correlationId).payload(payload, offset, length).publish();
         return true;
-    }
-
-    private int event0PayloadCapacity()
-    {
-        return ring.get(0).payload.length;
     }
 
     @Override
@@ -128,6 +121,12 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
     @Override
     public MessageClaim type(final MessageType type)
     {
+        if (type == null)
+        {
+            // Never throw while a slot is claimed (see payload): refuse the message instead.
+            event.presetReject = RejectReason.VALIDATOR_ERROR.code();
+            return this;
+        }
         event.messageType = type.ordinal();
         return this;
     }
@@ -135,6 +134,11 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
     @Override
     public MessageClaim priority(final Priority priority)
     {
+        if (priority == null)
+        {
+            event.presetReject = RejectReason.VALIDATOR_ERROR.code();
+            return this;
+        }
         event.priority = priority.value();
         return this;
     }
@@ -150,6 +154,13 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
     public MessageClaim constitutionalHash(final CharSequence hash)
     {
         final byte[] dst = event.hash;
+        if (hash == null)
+        {
+            // Missing, as on the send path: rejected as HASH_MISSING (and no exception with a slot claimed).
+            java.util.Arrays.fill(dst, (byte)0);
+            event.hashLength = -1;
+            return this;
+        }
         final int n = hash.length();
         for (int i = 0; i < dst.length; i++)
         {
@@ -172,10 +183,18 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
     public MessageClaim payload(final byte[] src, final int offset, final int length)
     {
         final MessageEvent ev = event;
-        if (length > ev.payload.length || length < 0)
+        if (length > ev.payload.length)
         {
             // The slot is claimed and must be published: refuse the message instead of throwing.
             ev.presetReject = RejectReason.MESSAGE_TOO_LARGE.code();
+            ev.payloadLength = 0;
+            return this;
+        }
+        if (src == null || length < 0 || offset < 0 || offset > src.length - length)
+        {
+            // Bad bounds: throwing here would leave the claimed slot unpublished and stall the ring for
+            // every publisher, so the message is refused as a failed check instead (fail closed).
+            ev.presetReject = RejectReason.VALIDATOR_ERROR.code();
             ev.payloadLength = 0;
             return this;
         }

@@ -155,7 +155,8 @@ public final class RouteStage implements Stage
             return;
         }
         final boolean dispatched = handler != null;
-        final Delivery d = new Delivery(FlyweightMessages.materialize(e, recipient), null, null, dispatched ? e.listener : null, e.correlationId);
+        final Delivery d = new Delivery(FlyweightMessages.materialize(e, recipient), null, null, dispatched ? e.listener : null, e.correlationId,
+            e.senderHandle);
         if (!enqueue(inbox, d))
         {
             reject(e, RejectReason.INBOX_FULL);
@@ -201,7 +202,7 @@ public final class RouteStage implements Stage
         }
         final boolean dispatched = handler != null;
         final AgentMessage message = e.message.toBuilder().toAgent(recipient.agentId()).status(MessageStatus.DELIVERED).build();
-        final Delivery d = new Delivery(message, ok, dispatched ? future : null, null, 0L);
+        final Delivery d = new Delivery(message, ok, dispatched ? future : null, null, 0L, e.sender.handle());
         if (!enqueue(inbox, d))
         {
             metrics.onRejected(RejectReason.INBOX_FULL);

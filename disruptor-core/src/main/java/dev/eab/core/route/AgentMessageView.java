@@ -14,12 +14,20 @@ public final class AgentMessageView implements MessageView
     public static final String CORRELATION_ID_KEY = "correlation_id";
 
     private final AgentMessage message;
+    private final int senderHandle;
     private final int recipientHandle;
     private final byte[] payload;
 
+    /** A view whose sender handle is read from {@code metadata["sender_handle"]} (-1 when absent). */
     public AgentMessageView(final AgentMessage message, final int recipientHandle)
     {
+        this(message, message.metadata().get("sender_handle") instanceof Number n ? n.intValue() : -1, recipientHandle);
+    }
+
+    public AgentMessageView(final AgentMessage message, final int senderHandle, final int recipientHandle)
+    {
         this.message = message;
+        this.senderHandle = senderHandle;
         this.recipientHandle = recipientHandle;
         this.payload = message.content().get(PAYLOAD_BYTES_KEY) instanceof byte[] b ? b : null;
     }
@@ -27,8 +35,7 @@ public final class AgentMessageView implements MessageView
     @Override
     public int senderHandle()
     {
-        final Object h = message.metadata().get("sender_handle");
-        return h instanceof Number n ? n.intValue() : -1;
+        return senderHandle;
     }
 
     @Override public int recipientHandle() { return recipientHandle; }

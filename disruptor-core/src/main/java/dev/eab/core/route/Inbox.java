@@ -74,6 +74,21 @@ public final class Inbox
         }
     }
 
+    /**
+     * Restarts the drainer of a DISPATCHED subscription that {@link #drainAndStop()} stopped, so the
+     * subscription survives a bus stop/start. No-op otherwise.
+     */
+    public synchronized void resume()
+    {
+        final InboxDrainer d = drainer;
+        if (d != null && d.isStopped())
+        {
+            final InboxDrainer fresh = d.restarted();
+            drainer = fresh;
+            fresh.start();
+        }
+    }
+
     /** Stops the drainer after it has run every queued delivery; waits for it. */
     public synchronized void drainAndStop()
     {

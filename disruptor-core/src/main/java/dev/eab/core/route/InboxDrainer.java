@@ -20,6 +20,7 @@ public final class InboxDrainer implements Runnable
     private final Inbox inbox;
     private final MessageHandler handler;
     private final BusMetrics metrics;
+    private final String agentId;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean drainOnStop;
@@ -29,7 +30,20 @@ public final class InboxDrainer implements Runnable
         this.inbox = inbox;
         this.handler = handler;
         this.metrics = metrics;
+        this.agentId = agentId;
         this.thread = Thread.ofVirtual().name("eab-inbox-" + agentId).unstarted(this);
+    }
+
+    /** @return true once {@link #stop} has been called (a thread cannot be restarted: see {@link #restarted()}). */
+    boolean isStopped()
+    {
+        return !running;
+    }
+
+    /** @return a fresh, unstarted drainer for the same inbox and handler (after the bus restarts). */
+    InboxDrainer restarted()
+    {
+        return new InboxDrainer(inbox, handler, metrics, agentId);
     }
 
     void start()
@@ -84,7 +98,7 @@ public final class InboxDrainer implements Runnable
     {
         try
         {
-            handler.onMessage(new AgentMessageView(d.message(), inbox.handle()));
+            handler.onMessage(new AgentMessageView(d.message(), d.senderHandle(), inbox.handle()));
             metrics.onDelivered();
             if (d.future() != null)
             {

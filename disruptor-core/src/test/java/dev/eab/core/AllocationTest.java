@@ -1,0 +1,161 @@
+package dev.eab.core;
+
+import dev.eab.api.DeliveryMode;
+import dev.eab.api.MessagePublisher;
+import dev.eab.api.MessageType;
+import dev.eab.api.NativeMode;
+import dev.eab.api.OutcomeListener;
+import dev.eab.api.RejectReason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.eab.core.BusFixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The zero-allocation path allocates nothing in steady state: a publisher thread using
+ * {@code tryPublish}, the bus thread validating (native, or the Java twin), timing every stage into
+ * HdrHistogram recorders, and delivering to an INLINE handler that does not allocate, with an outcome
+ * listener that does not allocate. Measured with {@code ThreadMXBean#getThreadAllocatedBytes} on both
+ * threads after a warm-up.
+ */
+class AllocationTest
+{
+    private static final int WARM_UP_MESSAGES = 200_000;
+    private static final int MEASURED_MESSAGES = 100_000;
+    private static final int ROUNDS = 3;
+    /**
+     * Constant allowance per thread per round, independent of the message count. Steady state means
+     * compiled code; a measurement round can still catch one-off events that are not per-message costs:
+     * a late JIT (re)compilation or deoptimisation of a rarely taken branch (the interpreter frame and
+     * uncommon-trap handling may allocate a few hundred bytes), the first contended update of a
+     * {@code LongAdder} (one {@code Cell[]}), and the {@code ThreadMXBean} call itself. A few KB covers
+     * them; any per-message allocation, even 1 byte, is 100 KB over a round and fails.
+     */
+    private static final long SLACK_BYTES = 8 * 1024;
+
+    private static com.sun.management.ThreadMXBean threads;
+    private EnhancedAgentBus bus;
+
+    @BeforeAll
+    static void enableAllocationCounting()
+    {
+        threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assumeSupported();
+        threads.setThreadAllocatedMemoryEnabled(true);
+    }
+
+    private static void assumeSupported()
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counting unsupported");
+    }
+
+    @AfterEach
+    void close()
+    {
+        if (bus != null)
+        {
+            bus.close();
+        }
+    }
+
+    /** Does not allocate: primitive fields only, written on the bus thread. */
+    private static final class CountingListener implements OutcomeListener
+    {
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+
+        @Override public void onDelivered(final long correlationId, final int recipientHandle) { delivered.lazySet(delivered.get() + 1); }
+        @Override public void onRejected(final long correlationId, final RejectReason reason) { rejected.incrementAndGet(); }
+        @Override public void onHandlerFailed(final long correlationId, final Throwable error) { failed.incrementAndGet(); }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = NativeMode.class, names = {"REQUIRED", "OFF"})
+    void flyweightPathAllocatesNothingInSteadyState(final NativeMode mode)
+    {
+        // Stage latency recording stays on: the HdrHistogram recorders must not allocate either.
+        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).build());
+        bus.registerAgent("s", "worker", Set.of(), "acme", null);
+        final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", null).handle();
+        final long[] sink = new long[1];
+        final long[] busThreadId = {-1};
+        final String[] busThreadName = new String[1];
+        bus.subscribe("r", v -> {
+            if (busThreadId[0] < 0)
+            {
+                busThreadId[0] = Thread.currentThread().threadId();
+                busThreadName[0] = Thread.currentThread().getName();
+            }
+            sink[0] += v.payloadByte(0) + v.payloadLength() + v.correlationId() + v.senderHandle() + v.messageType().ordinal();
+        }, DeliveryMode.INLINE);
+        final CountingListener listener = new CountingListener();
+        final MessagePublisher pub = bus.publisher("s", listener);
+        final byte[] payload = new byte[32];
+        payload[0] = 7;
+
+        long sent = run(pub, listener, recipient, payload, 0, WARM_UP_MESSAGES);
+        assertEquals("eab-bus", busThreadName[0], "the inline handler runs on the bus thread");
+        final long busId = busThreadId[0];
+        assertTrue(threads.getThreadAllocatedBytes(busId) >= 0, "bus thread alive and measurable");
+
+        long bestBus = Long.MAX_VALUE;
+        long bestPublisher = Long.MAX_VALUE;
+        final StringBuilder report = new StringBuilder();
+        for (int round = 0; round < ROUNDS; round++)
+        {
+            final long busBefore = threads.getThreadAllocatedBytes(busId);
+            final long pubBefore = threads.getCurrentThreadAllocatedBytes();
+            sent = run(pub, listener, recipient, payload, sent, MEASURED_MESSAGES);
+            final long pubBytes = threads.getCurrentThreadAllocatedBytes() - pubBefore;
+            final long busBytes = threads.getThreadAllocatedBytes(busId) - busBefore;
+            bestBus = Math.min(bestBus, busBytes);
+            bestPublisher = Math.min(bestPublisher, pubBytes);
+            report.append(String.format("round %d: bus thread %d B (%.4f B/msg), publisher thread %d B (%.4f B/msg)%n",
+                round, busBytes, busBytes / (double)MEASURED_MESSAGES, pubBytes, pubBytes / (double)MEASURED_MESSAGES));
+        }
+        System.out.printf("AllocationTest[%s, validator=%s] %d messages per round after %d warm-up:%n%s", mode, bus.validator().name(),
+            MEASURED_MESSAGES, WARM_UP_MESSAGES, report);
+
+        assertEquals(0, listener.rejected.get());
+        assertEquals(0, listener.failed.get());
+        assertEquals(sent, listener.delivered.get());
+        assertEquals(sent, bus.metrics().delivered());
+        assertNotEquals(0, sink[0]);
+        assertEquals(mode == NativeMode.REQUIRED ? "native" : "java", bus.validator().name());
+        assertTrue((bestBus - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "bus thread allocates per message:\n" + report);
+        assertTrue((bestPublisher - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "publisher thread allocates per message:\n" + report);
+    }
+
+    /** Publishes {@code count} messages and waits (spinning, allocation-free) until all are delivered. */
+    private static long run(
+        final MessagePublisher pub, final CountingListener listener, final int recipient, final byte[] payload, final long first,
+        final int count)
+    {
+        final long end = first + count;
+        for (long i = first; i < end; i++)
+        {
+            while (!pub.tryPublish(recipient, MessageType.EVENT, i, payload, 0, payload.length))
+            {
+                Thread.onSpinWait();
+            }
+        }
+        final long deadline = System.nanoTime() + HANG_GUARD_S * 1_000_000_000L;
+        while (listener.delivered.get() + listener.rejected.get() + listener.failed.get() < end)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("hang guard: " + listener.delivered.get() + " of " + end + " delivered");
+            }
+            Thread.onSpinWait();
+        }
+        return end;
+    }
+}
