@@ -256,7 +256,15 @@ public final class EnhancedAgentBus implements AgentBus
     @Override
     public boolean unregisterAgent(final String agentId)
     {
-        return registry.unregister(agentId) != null;
+        final AgentRecord removed = registry.unregister(agentId);
+        if (removed == null)
+        {
+            return false;
+        }
+        // Later messages are rejected (RECIPIENT_NOT_REGISTERED); a dispatched handler finishes what is
+        // queued and stops; receive() can still drain what is left.
+        removed.inbox().subscribe(null, DeliveryMode.DISPATCHED, null);
+        return true;
     }
 
     @Override

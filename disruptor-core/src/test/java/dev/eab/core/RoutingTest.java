@@ -189,10 +189,14 @@ class RoutingTest
         assertEquals("x", send(bus, capabilityMsg("s", "acme", List.of("ocr"))).metadata().get("recipient"));
         assertEquals(2, bus.getRegisteredAgents().size());
 
-        // Moving tenants: routing follows the new tenant at once.
-        bus.registerAgent("x", "analyst", Set.of("ocr"), "beta", null);
-        assertEquals(RejectReason.TENANT_MISMATCH_RECIPIENT, send(bus, msg("s", "x", "acme").build()).rejectReason());
-        assertEquals(RejectReason.NO_CAPABLE_AGENT, send(bus, capabilityMsg("s", "acme", List.of("ocr"))).rejectReason());
+        // An id never moves tenants (its inbox may hold the old tenant's messages), not even after unregistering.
+        final IllegalArgumentException move = assertThrows(IllegalArgumentException.class,
+            () -> bus.registerAgent("x", "analyst", Set.of("ocr"), "beta", null));
+        assertTrue(move.getMessage().contains("cannot move to 'beta'"), move.getMessage());
+        assertEquals("acme", bus.getAgentInfo("x").tenantId());
+        assertTrue(bus.unregisterAgent("x"));
+        assertThrows(IllegalArgumentException.class, () -> bus.registerAgent("x", "analyst", Set.of("ocr"), "beta", null));
+        assertEquals("acme", bus.registerAgent("x", "analyst", Set.of("ocr"), "acme", null).tenantId());
     }
 
     @Test

@@ -34,12 +34,18 @@ public interface AgentBus extends AutoCloseable
      * Registers (or re-registers, overwriting) an agent. The tenant is normalised: trimmed,
      * lowercased, "" becomes none.
      *
+     * An agent id belongs to the tenant it first registered in, for the life of the bus.
+     *
      * @return the agent's info, including the handle used by {@link #publisher}.
-     * @throws IllegalArgumentException for an empty id or a tenant not matching {@code ^[a-z0-9_-]{3,64}$}.
+     * @throws IllegalArgumentException for an empty id, a tenant not matching {@code ^[a-z0-9_-]{3,64}$}, or
+     *                                  a tenant other than the one the id first registered in.
      */
     AgentInfo registerAgent(String agentId, String agentType, Set<String> capabilities, String tenantId, MaciRole maciRole);
 
-    /** @return true when the agent was registered. Its inbox is closed; later messages to it are rejected. */
+    /**
+     * @return true when the agent was registered. Later messages to it are rejected; a dispatched handler
+     * finishes the messages already queued, then stops; {@link #receive} can still drain its inbox.
+     */
     boolean unregisterAgent(String agentId);
 
     /** @return the agent, or null. */
@@ -65,7 +71,9 @@ public interface AgentBus extends AutoCloseable
      * Sends to every other agent of the message's tenant (never the sender, never another tenant),
      * each recipient validated on its own.
      *
-     * @return per-recipient results, keyed by agent id.
+     * @return per-recipient results, keyed by agent id; completed exceptionally with
+     * {@code MessageValidationException} when the message fails the sender-side checks (hash, tenant,
+     * sender registration, policy), since then there is no recipient to report on.
      */
     CompletableFuture<Map<String, ValidationResult>> broadcast(AgentMessage message);
 

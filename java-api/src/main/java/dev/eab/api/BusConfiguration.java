@@ -109,8 +109,16 @@ public final class BusConfiguration
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
-    public static BusConfiguration fromEnvironment(final Map<String, String> env)
+    public static BusConfiguration fromEnvironment(final Map<String, String> environment)
     {
+        // A null value means unset, as a missing variable does.
+        final Map<String, String> env = new java.util.HashMap<>();
+        environment.forEach((k, v) -> {
+            if (k != null && v != null)
+            {
+                env.put(k, v);
+            }
+        });
         final Builder b = builder();
         final String hash = env.get("CONSTITUTIONAL_HASH");
         if (hash != null && !hash.isBlank())

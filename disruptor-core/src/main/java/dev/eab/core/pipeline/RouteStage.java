@@ -2,7 +2,6 @@ package dev.eab.core.pipeline;
 
 import dev.eab.api.AgentMessage;
 import dev.eab.api.BackpressurePolicy;
-import dev.eab.api.DeliveryMode;
 import dev.eab.api.MessageHandler;
 import dev.eab.api.MessageStatus;
 import dev.eab.api.RejectReason;
@@ -13,6 +12,7 @@ import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.route.Delivery;
 import dev.eab.core.route.Inbox;
 import dev.eab.core.route.InboxDrainer;
+import dev.eab.core.route.Subscription;
 import dev.eab.core.validate.RejectionTexts;
 import dev.eab.core.validate.ValidationStrategy;
 
@@ -128,8 +128,9 @@ public final class RouteStage implements Stage
     {
         final AgentRecord recipient = e.recipient;
         final Inbox inbox = recipient.inbox();
-        final MessageHandler handler = inbox.handler();
-        if (handler != null && inbox.mode() == DeliveryMode.INLINE)
+        final Subscription subscription = inbox.subscription();
+        final MessageHandler handler = subscription.handler();
+        if (subscription.inline())
         {
             try
             {
@@ -180,9 +181,10 @@ public final class RouteStage implements Stage
     private ValidationResult deliver(final MessageEvent e, final AgentRecord recipient, final CompletableFuture<ValidationResult> future)
     {
         final Inbox inbox = recipient.inbox();
-        final MessageHandler handler = inbox.handler();
+        final Subscription subscription = inbox.subscription();
+        final MessageHandler handler = subscription.handler();
         final ValidationResult ok = accepted(recipient, MessageStatus.DELIVERED);
-        if (handler != null && inbox.mode() == DeliveryMode.INLINE)
+        if (subscription.inline())
         {
             try
             {

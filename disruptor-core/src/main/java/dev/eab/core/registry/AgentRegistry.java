@@ -36,6 +36,8 @@ public final class AgentRegistry
     private final ConcurrentHashMap<String, Integer> handles = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> tenantIndexes = new ConcurrentHashMap<>();
     private final Inbox[] inboxes;
+    /** The tenant each handle was first registered in: an id never moves tenants (its inbox stays with it). */
+    private final Map<Integer, String> boundTenants = new HashMap<>();
     private volatile Map<Integer, AgentRecord[]> byTenant = Map.of();
     private volatile Map<String, AgentRecord[]> byCapability = Map.of();
     private int nextHandle;
@@ -53,9 +55,10 @@ public final class AgentRegistry
     }
 
     /**
-     * Registers or overwrites an agent.
+     * Registers or overwrites an agent. An id stays in the tenant it first registered in, even across
+     * unregistration: its inbox, which may still hold that tenant's messages, belongs to the id.
      *
-     * @throws IllegalArgumentException for an empty id or a malformed tenant.
+     * @throws IllegalArgumentException for an empty id, a malformed tenant, or a different tenant than before.
      * @throws IllegalStateException when {@code maxAgents} distinct ids have registered.
      */
     public synchronized AgentRecord register(
@@ -71,6 +74,11 @@ public final class AgentRegistry
             throw new IllegalArgumentException("Invalid tenant_id format: " + tenant);
         }
         Integer handle = handles.get(agentId);
+        if (handle != null && !java.util.Objects.equals(boundTenants.get(handle), tenant))
+        {
+            throw new IllegalArgumentException("Agent '" + agentId + "' belongs to tenant '" + boundTenants.get(handle) +
+                "' and cannot move to '" + tenant + "': its inbox may hold that tenant's messages; use a new agent id");
+        }
         if (handle == null)
         {
             if (nextHandle == maxAgents)
@@ -79,6 +87,7 @@ public final class AgentRegistry
             }
             handle = nextHandle++;
             handles.put(agentId, handle);
+            boundTenants.put(handle, tenant);
             inboxes[handle] = inboxFactory.apply(handle);
         }
         final int tenantIndex = tenant == null ? MessageHeaderDescriptor.NO_TENANT

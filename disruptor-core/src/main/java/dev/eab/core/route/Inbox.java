@@ -11,15 +11,15 @@ import java.util.concurrent.TimeUnit;
  * One agent's own bounded inbox and its subscription. Never shared between agents or tenants.
  *
  * <p>Threading: the bus thread is the only producer ({@link #offer}/{@link #put}); the consumer is the
- * agent's drainer thread (dispatched subscription) or whoever calls {@code receive}. The subscription
- * fields are volatile: written by API callers, read by the bus thread per message.
+ * agent's drainer thread (dispatched subscription) or whoever calls {@code receive}. The subscription is
+ * one immutable {@link Subscription} in a volatile field, so the bus thread always sees a handler
+ * together with its own mode, never a new handler with an old mode.
  */
 public final class Inbox
 {
     private final int handle;
     private final BlockingQueue<Delivery> queue;
-    private volatile MessageHandler handler;
-    private volatile DeliveryMode mode = DeliveryMode.DISPATCHED;
+    private volatile Subscription subscription = Subscription.NONE;
     private volatile InboxDrainer drainer;
 
     public Inbox(final int handle, final int capacity)
@@ -29,9 +29,8 @@ public final class Inbox
     }
 
     public int handle() { return handle; }
-    /** @return the handler, or null when messages wait for {@code receive}. */
-    public MessageHandler handler() { return handler; }
-    public DeliveryMode mode() { return mode; }
+    /** @return the current subscription; {@link Subscription#NONE} when messages wait for {@code receive}. */
+    public Subscription subscription() { return subscription; }
     public int size() { return queue.size(); }
     public int capacity() { return queue.size() + queue.remainingCapacity(); }
 
@@ -54,8 +53,10 @@ public final class Inbox
     }
 
     /**
-     * Installs a subscription, stopping the previous drainer (queued messages stay for the next one).
+     * Installs a subscription. A previous dispatched handler first finishes every message already queued
+     * for it (this call waits), so switching handlers or modes strands nothing.
      *
+     * @param newHandler the handler, or null for none (messages wait for {@code receive}).
      * @param newDrainer the drainer for a DISPATCHED handler, or null for INLINE or no handler.
      */
     public synchronized void subscribe(final MessageHandler newHandler, final DeliveryMode newMode, final InboxDrainer newDrainer)
@@ -63,10 +64,9 @@ public final class Inbox
         final InboxDrainer old = drainer;
         if (old != null)
         {
-            old.stop(false);
+            old.stop(true);
         }
-        mode = newMode;
-        handler = newHandler;
+        subscription = newHandler == null ? Subscription.NONE : new Subscription(newHandler, newMode);
         drainer = newDrainer;
         if (newDrainer != null)
         {
