@@ -121,6 +121,12 @@ public final class AgentMessage
     public String fromAgent() { return fromAgent; }
     public String toAgent() { return toAgent; }
     public String senderId() { return senderId; }
+
+    /** @return the agent the bus treats as the sender: {@code fromAgent}, or {@code senderId} when that is empty. */
+    public String sendingAgent()
+    {
+        return fromAgent.isEmpty() ? senderId : fromAgent;
+    }
     public MessageType messageType() { return messageType; }
     /** @return the routing context, or null. */
     public RoutingContext routing() { return routing; }

@@ -9,6 +9,7 @@ import dev.eab.api.OutcomeListener;
 import dev.eab.api.Priority;
 import dev.eab.api.RejectReason;
 import dev.eab.api.exception.BusNotStartedException;
+import dev.eab.core.validate.HashEncoding;
 
 import java.util.function.BooleanSupplier;
 
@@ -153,22 +154,8 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
     @Override
     public MessageClaim constitutionalHash(final CharSequence hash)
     {
-        final byte[] dst = event.hash;
-        if (hash == null)
-        {
-            // Missing, as on the send path: rejected as HASH_MISSING (and no exception with a slot claimed).
-            java.util.Arrays.fill(dst, (byte)0);
-            event.hashLength = -1;
-            return this;
-        }
-        final int n = hash.length();
-        for (int i = 0; i < dst.length; i++)
-        {
-            final char c = i < n ? hash.charAt(i) : 0;
-            // Non-ASCII can never equal a hex digit: 0xFF keeps truncation from forging a match.
-            dst[i] = c < 0x80 ? (byte)c : (byte)0xFF;
-        }
-        event.hashLength = n;
+        // A null hash is recorded as missing (rejected HASH_MISSING), never thrown with a slot claimed.
+        event.hashLength = HashEncoding.encode(hash, event.hash);
         return this;
     }
 

@@ -5,6 +5,7 @@ import dev.eab.api.RejectReason;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
 import dev.eab.core.registry.TenantIds;
+import dev.eab.core.validate.HashEncoding;
 import dev.eab.core.validate.ValidationStrategy;
 
 import java.lang.foreign.Arena;
@@ -36,6 +37,10 @@ public final class ValidateStage implements Stage
     private final ValidationStrategy validator;
     private final MemorySegment header;
     private int capabilityCursor;
+    // Per-message scratch for send/broadcast, written by prepare(): bus thread only.
+    private boolean tenantValid;
+    private int messageTenant;
+    private long expiresAtMs;
 
     public ValidateStage(final AgentRegistry registry, final ValidationStrategy validator)
     {
@@ -75,9 +80,7 @@ public final class ValidateStage implements Stage
             e.rejectCode = e.presetReject;
             return;
         }
-        header.set(ValueLayout.JAVA_LONG, HASH_OFFSET, (long)LONG_VIEW.get(e.hash, 0));
-        header.set(ValueLayout.JAVA_LONG, HASH_OFFSET + 8, (long)LONG_VIEW.get(e.hash, 8));
-        header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, e.hashLength);
+        writeHash(e);
         // The correlation id is the message id on this path: always present.
         header.set(ValueLayout.JAVA_INT, MESSAGE_ID_LENGTH_OFFSET, Long.BYTES);
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, e.payloadLength);
@@ -89,13 +92,8 @@ public final class ValidateStage implements Stage
     private void validateMessage(final MessageEvent e)
     {
         final AgentMessage m = e.message;
-        final AgentRecord sender = registry.byId(senderId(m));
-        e.sender = sender;
-        final String tenant = TenantIds.normalize(m.tenantId());
-        final boolean tenantValid = TenantIds.isValid(tenant);
-        final int messageTenant = registry.tenantIndex(tenant);
-        writeMessageFields(m);
-        final long expires = expiresMs(m);
+        prepare(e);
+        final AgentRecord sender = e.sender;
         final List<String> required = m.toAgent().isEmpty() ? m.requiredCapabilities() : List.of();
         if (!required.isEmpty())
         {
@@ -103,7 +101,7 @@ public final class ValidateStage implements Stage
             e.recipient = chosen;
             if (chosen == null)
             {
-                final int code = check(expires, tenantValid, messageTenant, sender, false, null, m.messageType().ordinal());
+                final int code = check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType);
                 e.rejectCode = code != 0 ? code : RejectReason.NO_CAPABLE_AGENT.code();
                 return;
             }
@@ -112,21 +110,14 @@ public final class ValidateStage implements Stage
         {
             e.recipient = registry.byId(m.toAgent());
         }
-        e.rejectCode = check(expires, tenantValid, messageTenant, sender, true, e.recipient, m.messageType().ordinal());
+        e.rejectCode = check(expiresAtMs, tenantValid, messageTenant, sender, true, e.recipient, e.messageType);
     }
 
     private void validateBroadcast(final MessageEvent e)
     {
-        final AgentMessage m = e.message;
-        final AgentRecord sender = registry.byId(senderId(m));
-        e.sender = sender;
-        final String tenant = TenantIds.normalize(m.tenantId());
-        final boolean tenantValid = TenantIds.isValid(tenant);
-        final int messageTenant = registry.tenantIndex(tenant);
-        writeMessageFields(m);
-        final long expires = expiresMs(m);
-        final int type = m.messageType().ordinal();
-        e.rejectCode = check(expires, tenantValid, messageTenant, sender, false, null, type);
+        prepare(e);
+        final AgentRecord sender = e.sender;
+        e.rejectCode = check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType);
         if (e.rejectCode != 0)
         {
             return;
@@ -144,54 +135,34 @@ public final class ValidateStage implements Stage
         final int[] codes = new int[recipients.size()];
         for (int i = 0; i < codes.length; i++)
         {
-            codes[i] = check(expires, tenantValid, messageTenant, sender, true, recipients.get(i), type);
+            codes[i] = check(expiresAtMs, tenantValid, messageTenant, sender, true, recipients.get(i), e.messageType);
         }
         e.broadcastRecipients = recipients;
         e.broadcastCodes = codes;
     }
 
-    private static String senderId(final AgentMessage m)
+    private void prepare(final MessageEvent e)
     {
-        return m.fromAgent().isEmpty() ? m.senderId() : m.fromAgent();
-    }
-
-    private static long expiresMs(final AgentMessage m)
-    {
+        final AgentMessage m = e.message;
+        e.sender = registry.byId(m.sendingAgent());
+        final String tenant = TenantIds.normalize(m.tenantId());
+        tenantValid = TenantIds.isValid(tenant);
+        messageTenant = registry.tenantIndex(tenant);
         // An expiry at or before the epoch is still an expiry: clamp to 1 so it is not read as "never".
-        return m.expiresAt() == null ? 0 : Math.max(1, m.expiresAt().toEpochMilli());
-    }
-
-    private void writeMessageFields(final AgentMessage m)
-    {
-        final String hash = m.constitutionalHash();
-        if (hash == null)
-        {
-            header.set(ValueLayout.JAVA_LONG, HASH_OFFSET, 0L);
-            header.set(ValueLayout.JAVA_LONG, HASH_OFFSET + 8, 0L);
-            header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, -1);
-        }
-        else
-        {
-            writeHash(header, hash);
-        }
+        expiresAtMs = m.expiresAt() == null ? 0 : Math.max(1, m.expiresAt().toEpochMilli());
+        e.hashLength = HashEncoding.encode(m.constitutionalHash(), e.hash);
+        writeHash(e);
         header.set(ValueLayout.JAVA_INT, MESSAGE_ID_LENGTH_OFFSET, m.messageId().length());
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, m.content().size());
         header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, m.encodedSizeBytes());
     }
 
-    /**
-     * Writes a claimed hash: its first 16 characters as ASCII bytes (a non-ASCII character becomes
-     * 0xFF, which can never equal a hex digit, so truncation cannot forge a match) and its full length.
-     */
-    static void writeHash(final MemorySegment header, final CharSequence hash)
+    /** Copies the slot's encoded hash (see {@link HashEncoding}) into the header as two longs. */
+    private void writeHash(final MessageEvent e)
     {
-        final int n = hash.length();
-        for (int i = 0; i < HASH_CAPACITY; i++)
-        {
-            final char c = i < n ? hash.charAt(i) : 0;
-            header.set(ValueLayout.JAVA_BYTE, HASH_OFFSET + i, c < 0x80 ? (byte)c : (byte)0xFF);
-        }
-        header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, n);
+        header.set(ValueLayout.JAVA_LONG, HASH_OFFSET, (long)LONG_VIEW.get(e.hash, 0));
+        header.set(ValueLayout.JAVA_LONG, HASH_OFFSET + 8, (long)LONG_VIEW.get(e.hash, 8));
+        header.set(ValueLayout.JAVA_INT, HASH_LENGTH_OFFSET, e.hashLength);
     }
 
     private int check(

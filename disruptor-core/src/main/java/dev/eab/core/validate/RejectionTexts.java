@@ -51,7 +51,7 @@ public final class RejectionTexts
             case MESSAGE_TOO_LARGE -> "Message size " + m.encodedSizeBytes() + " bytes exceeds the maximum of " + maxMessageSizeBytes + " bytes";
             case EXPIRED -> "Message expired at " + m.expiresAt();
             case INVALID_TENANT -> "Invalid tenant_id format: " + tenant;
-            case SENDER_NOT_REGISTERED -> new AgentNotRegisteredException(senderId(m), "send").getMessage();
+            case SENDER_NOT_REGISTERED -> new AgentNotRegisteredException(m.sendingAgent(), "send").getMessage();
             case RECIPIENT_NOT_REGISTERED -> m.toAgent().isEmpty() && m.requiredCapabilities().isEmpty()
                 ? "Message has no recipient: set to_agent, or content.required_capabilities for capability routing"
                 : new AgentNotRegisteredException(m.toAgent(), "receive").getMessage();
@@ -74,7 +74,7 @@ public final class RejectionTexts
         final int rule = sender == null ? -1
             : policy.firstMatch(sender.policyTenant(), sender.policySenderType(), m.messageType().ordinal(), sender.policyCapabilities());
         final String which = rule < 0 ? "default deny" : "rule '" + policy.ruleNames().get(rule) + "'";
-        return "Policy denied " + m.messageType().value() + " from '" + senderId(m) + "': " + which + " (policy version " + policy.version() + ")";
+        return "Policy denied " + m.messageType().value() + " from '" + m.sendingAgent() + "': " + which + " (policy version " + policy.version() + ")";
     }
 
     private static String noCapableAgent(final AgentMessage m, final String tenant)
@@ -82,11 +82,6 @@ public final class RejectionTexts
         final List<String> required = m.requiredCapabilities();
         return new AgentCapabilityException("*", required, List.of()).getMessage() + " (no agent in tenant '" + orNone(tenant) +
             "' holds them all)";
-    }
-
-    private static String senderId(final AgentMessage m)
-    {
-        return m.fromAgent().isEmpty() ? m.senderId() : m.fromAgent();
     }
 
     private static String orNone(final String s)
