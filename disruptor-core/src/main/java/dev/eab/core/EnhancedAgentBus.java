@@ -464,6 +464,8 @@ public final class EnhancedAgentBus implements AgentBus
     {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("is_running", isRunning());
+        // "sent": messages the bus accepted onto its ring (each is then delivered or rejected).
+        m.put("sent", metrics.processed());
         m.putAll(metrics.snapshot());
         final RingBuffer<MessageEvent> r = ring;
         m.put("queue_depth", r == null ? 0 : config.ringSize() - r.remainingCapacity());

@@ -75,7 +75,7 @@ class RejectionReasonsBusTest
         final ValidationResult r = send(bus, m);
         assertFalse(r.isValid(), r.toString());
         assertEquals(Decision.DENY, r.decision());
-        assertEquals(MessageStatus.FAILED, r.status());
+        assertEquals(reason == RejectReason.EXPIRED ? MessageStatus.EXPIRED : MessageStatus.FAILED, r.status());
         assertEquals(reason, r.rejectReason(), r.toString());
         assertEquals(reason.metricName(), r.metadata().get("rejection_reason"));
         assertEquals(1, r.errors().size(), r.toString());

@@ -66,10 +66,11 @@ public final class ValidationResult
         return new ValidationResult(true, List.of(), List.of(), metadata, Decision.ALLOW, status, hash, RejectReason.NONE);
     }
 
-    /** @return an invalid, DENY result with one error. */
+    /** @return an invalid, DENY result with one error; status EXPIRED for an expired message, else FAILED. */
     public static ValidationResult deny(final RejectReason reason, final String error, final String hash, final Map<String, Object> metadata)
     {
-        return new ValidationResult(false, List.of(error), List.of(), metadata, Decision.DENY, MessageStatus.FAILED, hash, reason);
+        final MessageStatus status = reason == RejectReason.EXPIRED ? MessageStatus.EXPIRED : MessageStatus.FAILED;
+        return new ValidationResult(false, List.of(error), List.of(), metadata, Decision.DENY, status, hash, reason);
     }
 
     public boolean isValid() { return valid; }
