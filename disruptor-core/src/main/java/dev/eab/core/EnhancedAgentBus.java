@@ -28,6 +28,8 @@ import dev.eab.api.exception.BusAlreadyStartedException;
 import dev.eab.api.exception.BusNotStartedException;
 import dev.eab.api.exception.ConfigurationException;
 import dev.eab.core.governance.GovernanceStage;
+import dev.eab.core.guard.ContentInspector;
+import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.journal.JournalStage;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.pipeline.EventSlots;
@@ -121,8 +123,8 @@ public final class EnhancedAgentBus implements AgentBus
             }
         }
         this.validator = new CompositeValidationStrategy(nativeStrategy, java);
-        this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity()));
-        this.texts = new RejectionTexts(config.constitutionalHash(), config.maxMessageSizeBytes(), policy, config.inboxCapacity());
+        this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity()), config::rateLimitFor);
+        this.texts = new RejectionTexts(config, policy);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -152,7 +154,8 @@ public final class EnhancedAgentBus implements AgentBus
             },
             ProducerType.MULTI, waitStrategy());
         disruptor.handleEventsWith(new PipelineHandler(
-            new ValidateStage(registry, validator),
+            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
+                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength())),
             new GovernanceStage(),
             new JournalStage(),
             new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator),

@@ -28,6 +28,12 @@ public final class BusConfiguration
     public static final int DEFAULT_PAYLOAD_CAPACITY_BYTES = 256;
     /** Default maximum number of agents the registry holds. */
     public static final int DEFAULT_MAX_AGENTS = 65_536;
+    /** Default deepest nesting of maps and lists in a message's content (the original's limit). */
+    public static final int DEFAULT_MAX_NESTING_DEPTH = 50;
+    /** Default most keys over all maps of a message's content. */
+    public static final int DEFAULT_MAX_KEYS = 10_000;
+    /** Default longest string in a message's content, in characters (the original's input limit). */
+    public static final int DEFAULT_MAX_STRING_LENGTH = 100_000;
     /** The impact score at or above which a message is held for deliberation. */
     public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
 
@@ -47,6 +53,12 @@ public final class BusConfiguration
     private final boolean enableMetering;
     private final boolean stageLatencyMetrics;
     private final double impactThreshold;
+    private final int maxNestingDepth;
+    private final int maxKeys;
+    private final int maxStringLength;
+    private final RateLimit rateLimit;
+    private final Map<String, RateLimit> tenantRateLimits;
+    private final Path guardrailsFile;
 
     private BusConfiguration(final Builder b)
     {
@@ -66,6 +78,12 @@ public final class BusConfiguration
         enableMetering = b.enableMetering;
         stageLatencyMetrics = b.stageLatencyMetrics;
         impactThreshold = b.impactThreshold;
+        maxNestingDepth = b.maxNestingDepth;
+        maxKeys = b.maxKeys;
+        maxStringLength = b.maxStringLength;
+        rateLimit = b.rateLimit;
+        tenantRateLimits = Map.copyOf(b.tenantRateLimits);
+        guardrailsFile = b.guardrailsFile;
         validate();
     }
 
@@ -181,6 +199,34 @@ public final class BusConfiguration
         {
             b.policyFile(Path.of(env.get("EAB_POLICY_FILE")));
         }
+        if (env.containsKey("EAB_MAX_NESTING_DEPTH"))
+        {
+            b.maxNestingDepth(parseInt("EAB_MAX_NESTING_DEPTH", env.get("EAB_MAX_NESTING_DEPTH")));
+        }
+        if (env.containsKey("EAB_MAX_KEYS"))
+        {
+            b.maxKeys(parseInt("EAB_MAX_KEYS", env.get("EAB_MAX_KEYS")));
+        }
+        if (env.containsKey("EAB_MAX_STRING_LENGTH"))
+        {
+            b.maxStringLength(parseInt("EAB_MAX_STRING_LENGTH", env.get("EAB_MAX_STRING_LENGTH")));
+        }
+        if (env.containsKey("EAB_RATE_LIMIT"))
+        {
+            try
+            {
+                b.rateLimit(RateLimit.parse(env.get("EAB_RATE_LIMIT")));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new ConfigurationException("EAB_RATE_LIMIT", "expected <per second>/<burst> or 'unlimited', got '" +
+                    env.get("EAB_RATE_LIMIT") + "'");
+            }
+        }
+        if (env.containsKey("EAB_GUARDRAILS_FILE"))
+        {
+            b.guardrailsFile(Path.of(env.get("EAB_GUARDRAILS_FILE")));
+        }
         if (env.containsKey("EAB_IMPACT_THRESHOLD"))
         {
             try
@@ -265,6 +311,29 @@ public final class BusConfiguration
         {
             throw new ConfigurationException("impact_threshold", "must be in (0, 1], got " + impactThreshold);
         }
+        if (maxNestingDepth < 1)
+        {
+            throw new ConfigurationException("max_nesting_depth", "must be >= 1, got " + maxNestingDepth);
+        }
+        if (maxKeys < 1)
+        {
+            throw new ConfigurationException("max_keys", "must be >= 1, got " + maxKeys);
+        }
+        if (maxStringLength < 1)
+        {
+            throw new ConfigurationException("max_string_length", "must be >= 1, got " + maxStringLength);
+        }
+        if (rateLimit == null)
+        {
+            throw new ConfigurationException("rate_limit", "must not be null (use RateLimit.UNLIMITED)");
+        }
+        for (final Map.Entry<String, RateLimit> e : tenantRateLimits.entrySet())
+        {
+            if (e.getValue() == null)
+            {
+                throw new ConfigurationException("tenant_rate_limits", "tenant '" + e.getKey() + "' has a null limit");
+            }
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null || journalDir == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy, backpressure_policy and journal_dir must not be null");
@@ -288,6 +357,23 @@ public final class BusConfiguration
     public boolean enableMetering() { return enableMetering; }
     public boolean stageLatencyMetrics() { return stageLatencyMetrics; }
     public double impactThreshold() { return impactThreshold; }
+    /** @return deepest nesting of maps and lists allowed in content (NESTING_TOO_DEEP beyond). */
+    public int maxNestingDepth() { return maxNestingDepth; }
+    /** @return most keys allowed over all maps of a message's content (TOO_MANY_KEYS beyond). */
+    public int maxKeys() { return maxKeys; }
+    /** @return longest string allowed in content, in characters (STRING_TOO_LONG beyond). */
+    public int maxStringLength() { return maxStringLength; }
+    /** @return the per-agent rate limit for tenants without their own. */
+    public RateLimit rateLimit() { return rateLimit; }
+    /** @return per-tenant overrides of {@link #rateLimit()}, keyed by normalised tenant id. */
+    public Map<String, RateLimit> tenantRateLimits() { return tenantRateLimits; }
+    /** @return the limit that applies to agents of a (normalised) tenant. */
+    public RateLimit rateLimitFor(final String tenant)
+    {
+        return tenant == null ? rateLimit : tenantRateLimits.getOrDefault(tenant, rateLimit);
+    }
+    /** @return the guardrail pattern file, or null for the patterns shipped in the engine jar. */
+    public Path guardrailsFile() { return guardrailsFile; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -305,6 +391,12 @@ public final class BusConfiguration
     public BusConfiguration withEnableMetering(final boolean v) { return toBuilder().enableMetering(v).build(); }
     public BusConfiguration withStageLatencyMetrics(final boolean v) { return toBuilder().stageLatencyMetrics(v).build(); }
     public BusConfiguration withImpactThreshold(final double v) { return toBuilder().impactThreshold(v).build(); }
+    public BusConfiguration withMaxNestingDepth(final int v) { return toBuilder().maxNestingDepth(v).build(); }
+    public BusConfiguration withMaxKeys(final int v) { return toBuilder().maxKeys(v).build(); }
+    public BusConfiguration withMaxStringLength(final int v) { return toBuilder().maxStringLength(v).build(); }
+    public BusConfiguration withRateLimit(final RateLimit v) { return toBuilder().rateLimit(v).build(); }
+    public BusConfiguration withTenantRateLimit(final String tenant, final RateLimit v) { return toBuilder().tenantRateLimit(tenant, v).build(); }
+    public BusConfiguration withGuardrailsFile(final Path v) { return toBuilder().guardrailsFile(v).build(); }
 
     /** @return a builder holding this configuration. */
     public Builder toBuilder()
@@ -313,7 +405,9 @@ public final class BusConfiguration
             .idleStrategy(idleStrategy).backpressurePolicy(backpressurePolicy).maxMessageSizeBytes(maxMessageSizeBytes)
             .inboxCapacity(inboxCapacity).payloadCapacityBytes(payloadCapacityBytes).maxAgents(maxAgents)
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
-            .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold);
+            .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
+            .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
+            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -336,6 +430,12 @@ public final class BusConfiguration
         m.put("enable_metering", enableMetering);
         m.put("stage_latency_metrics", stageLatencyMetrics);
         m.put("impact_threshold", impactThreshold);
+        m.put("max_nesting_depth", maxNestingDepth);
+        m.put("max_keys", maxKeys);
+        m.put("max_string_length", maxStringLength);
+        m.put("rate_limit", rateLimit.unlimited() ? "unlimited" : rateLimit.messagesPerSecond() + "/" + rateLimit.burst());
+        m.put("tenant_rate_limits", tenantRateLimits.size());
+        m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
         return m;
     }
 
@@ -364,6 +464,12 @@ public final class BusConfiguration
         private boolean enableMetering = true;
         private boolean stageLatencyMetrics = true;
         private double impactThreshold = DEFAULT_IMPACT_THRESHOLD;
+        private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
+        private int maxKeys = DEFAULT_MAX_KEYS;
+        private int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
+        private RateLimit rateLimit = RateLimit.DEFAULT;
+        private final Map<String, RateLimit> tenantRateLimits = new LinkedHashMap<>();
+        private Path guardrailsFile;
 
         private Builder()
         {
@@ -386,6 +492,24 @@ public final class BusConfiguration
         public Builder enableMetering(final boolean v) { enableMetering = v; return this; }
         public Builder stageLatencyMetrics(final boolean v) { stageLatencyMetrics = v; return this; }
         public Builder impactThreshold(final double v) { impactThreshold = v; return this; }
+        public Builder maxNestingDepth(final int v) { maxNestingDepth = v; return this; }
+        public Builder maxKeys(final int v) { maxKeys = v; return this; }
+        public Builder maxStringLength(final int v) { maxStringLength = v; return this; }
+        public Builder rateLimit(final RateLimit v) { rateLimit = v; return this; }
+        /** Sets one tenant's per-agent limit (the tenant id is normalised: trimmed, lowercased). */
+        public Builder tenantRateLimit(final String tenant, final RateLimit v)
+        {
+            tenantRateLimits.put(tenant.strip().toLowerCase(Locale.ROOT), v);
+            return this;
+        }
+        /** Replaces every per-tenant limit. */
+        public Builder tenantRateLimits(final Map<String, RateLimit> v)
+        {
+            tenantRateLimits.clear();
+            v.forEach(this::tenantRateLimit);
+            return this;
+        }
+        public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

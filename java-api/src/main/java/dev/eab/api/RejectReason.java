@@ -28,7 +28,19 @@ public enum RejectReason
     /** A check threw or the validator failed: rejected, fail closed. */
     VALIDATOR_ERROR("validator_error"),
     /** The bus stopped before the message could be processed. */
-    BUS_STOPPED("bus_stopped");
+    BUS_STOPPED("bus_stopped"),
+    /** The sender ran out of its rate-limit tokens ({@code RateLimitExceededException}'s text). */
+    RATE_LIMITED("rate_limited"),
+    /** Content nests maps/lists deeper than {@code maxNestingDepth}. */
+    NESTING_TOO_DEEP("nesting_too_deep"),
+    /** Content holds more keys, over all its maps, than {@code maxKeys}. */
+    TOO_MANY_KEYS("too_many_keys"),
+    /** A key or string in content is longer than {@code maxStringLength}. */
+    STRING_TOO_LONG("string_too_long"),
+    /** Content is not a map (JSON object): "Content must be a dictionary". */
+    CONTENT_NOT_A_MAP("content_not_a_map"),
+    /** The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...). */
+    SECURITY_BLOCKED("security_blocked");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

@@ -45,6 +45,10 @@ public final class MessageEvent
 
     // ---- stage outputs: bus thread only
     int rejectCode;
+    /** The value behind a rejection, for its text: retry-after ms, the depth/keys/length found. */
+    long rejectDetail;
+    /** Warnings for an accepted {@code send} (null when none: the flyweight path never allocates one). */
+    List<String> warnings;
     Throwable failure;
     AgentRecord sender;
     AgentRecord recipient;
@@ -71,7 +75,18 @@ public final class MessageEvent
         broadcastRecipients = null;
         broadcastCodes = null;
         rejectCode = 0;
+        rejectDetail = 0;
+        warnings = null;
         completed = false;
+    }
+
+    void warn(final String warning)
+    {
+        if (warnings == null)
+        {
+            warnings = new java.util.ArrayList<>(2);
+        }
+        warnings.add(warning);
     }
 
     public byte kind() { return kind; }

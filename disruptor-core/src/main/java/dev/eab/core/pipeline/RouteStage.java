@@ -113,15 +113,24 @@ public final class RouteStage implements Stage
         final Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("rejection_reason", reason.metricName());
         meta.put("validator", validator.name());
-        return ValidationResult.deny(reason, texts.describe(reason, e.message, e.sender, recipient, e.failure), constitutionalHash, meta);
+        return ValidationResult.deny(reason, texts.describe(reason, e.message, e.sender, recipient, e.failure, e.rejectDetail),
+            constitutionalHash, meta);
     }
 
-    private ValidationResult accepted(final AgentRecord recipient, final MessageStatus status)
+    private ValidationResult accepted(final MessageEvent e, final AgentRecord recipient, final MessageStatus status)
     {
         final Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("recipient", recipient.agentId());
         meta.put("validator", validator.name());
-        return ValidationResult.allow(status, constitutionalHash, meta);
+        ValidationResult ok = ValidationResult.allow(status, constitutionalHash, meta);
+        if (e.warnings != null)
+        {
+            for (final String w : e.warnings)
+            {
+                ok = ok.withWarning(w);
+            }
+        }
+        return ok;
     }
 
     private void deliverFlyweight(final MessageEvent e)
@@ -183,7 +192,7 @@ public final class RouteStage implements Stage
         final Inbox inbox = recipient.inbox();
         final Subscription subscription = inbox.subscription();
         final MessageHandler handler = subscription.handler();
-        final ValidationResult ok = accepted(recipient, MessageStatus.DELIVERED);
+        final ValidationResult ok = accepted(e, recipient, MessageStatus.DELIVERED);
         if (subscription.inline())
         {
             try
@@ -246,7 +255,7 @@ public final class RouteStage implements Stage
         {
             final RejectReason reason = RejectReason.fromCode(e.rejectCode);
             metrics.onRejected(reason);
-            final String text = texts.describe(reason, e.message, e.sender, null, e.failure);
+            final String text = texts.describe(reason, e.message, e.sender, null, e.failure, e.rejectDetail);
             e.broadcastFuture.completeExceptionally(new MessageValidationException(e.message.messageId(), List.of(text), List.of()));
             return;
         }

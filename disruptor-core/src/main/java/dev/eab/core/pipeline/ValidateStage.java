@@ -2,6 +2,8 @@ package dev.eab.core.pipeline;
 
 import dev.eab.api.AgentMessage;
 import dev.eab.api.RejectReason;
+import dev.eab.core.guard.ContentInspector;
+import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
 import dev.eab.core.registry.TenantIds;
@@ -16,6 +18,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.eab.core.validate.MessageHeaderDescriptor.*;
 
@@ -31,10 +34,16 @@ public final class ValidateStage implements Stage
 {
     /** Bytes a flyweight message counts beyond its payload when checked against the size limit. */
     public static final int FLYWEIGHT_OVERHEAD_BYTES = 64;
+    /** Content key the original warns about when present but empty. */
+    public static final String ACTION_KEY = "action";
+    /** The original's warning text for an empty action. */
+    public static final String EMPTY_ACTION_WARNING = "Empty action field";
     private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final AgentRegistry registry;
     private final ValidationStrategy validator;
+    private final RateLimiter rateLimiter;
+    private final ContentInspector inspector;
     private final MemorySegment header;
     private int capabilityCursor;
     // Per-message scratch for send/broadcast, written by prepare(): bus thread only.
@@ -42,10 +51,13 @@ public final class ValidateStage implements Stage
     private int messageTenant;
     private long expiresAtMs;
 
-    public ValidateStage(final AgentRegistry registry, final ValidationStrategy validator)
+    public ValidateStage(
+        final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector)
     {
         this.registry = registry;
         this.validator = validator;
+        this.rateLimiter = rateLimiter;
+        this.inspector = inspector;
         this.header = Arena.ofAuto().allocate(LENGTH, ALIGNMENT);
     }
 
@@ -86,7 +98,7 @@ public final class ValidateStage implements Stage
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, e.payloadLength);
         header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, e.payloadLength + FLYWEIGHT_OVERHEAD_BYTES);
         final int messageTenant = sender == null ? NO_TENANT : sender.tenantIndex();
-        e.rejectCode = check(e.expiresAtMs, true, messageTenant, sender, true, recipient, e.messageType);
+        e.rejectCode = guard(e, check(e.expiresAtMs, true, messageTenant, sender, true, recipient, e.messageType));
     }
 
     private void validateMessage(final MessageEvent e)
@@ -101,7 +113,7 @@ public final class ValidateStage implements Stage
             e.recipient = chosen;
             if (chosen == null)
             {
-                final int code = check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType);
+                final int code = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType));
                 e.rejectCode = code != 0 ? code : RejectReason.NO_CAPABLE_AGENT.code();
                 return;
             }
@@ -110,14 +122,14 @@ public final class ValidateStage implements Stage
         {
             e.recipient = registry.byId(m.toAgent());
         }
-        e.rejectCode = check(expiresAtMs, tenantValid, messageTenant, sender, true, e.recipient, e.messageType);
+        e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, true, e.recipient, e.messageType));
     }
 
     private void validateBroadcast(final MessageEvent e)
     {
         prepare(e);
         final AgentRecord sender = e.sender;
-        e.rejectCode = check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType);
+        e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType));
         if (e.rejectCode != 0)
         {
             return;
@@ -195,6 +207,45 @@ public final class ValidateStage implements Stage
         header.set(ValueLayout.JAVA_LONG, SENDER_CAPABILITIES_OFFSET, sender == null ? 0L : sender.policyCapabilities());
         final int code = validator.validate(header);
         return code < 0 ? RejectReason.VALIDATOR_ERROR.code() : code;
+    }
+
+    /**
+     * The content guardrails, run once per message after the validator, at their place in the check order:
+     * after the cheap checks (hash, size, expiry, tenant, registration) and before policy. So they run
+     * only when the validator's verdict is OK or POLICY_DENIED, and a guardrail rejection takes precedence
+     * over a policy denial. Order: rate limit (cheapest, and a flood must not buy scanner time), input
+     * limits, then content checks.
+     *
+     * @return the final code.
+     */
+    private int guard(final MessageEvent e, final int code)
+    {
+        if (code != 0 && code != RejectReason.POLICY_DENIED.code())
+        {
+            return code;
+        }
+        final AgentRecord sender = e.sender;
+        final long retryAfterMs = rateLimiter.tryAcquire(sender.handle(), sender.rateLimit(), e.publishedNanos);
+        if (retryAfterMs > 0)
+        {
+            e.rejectDetail = retryAfterMs;
+            return RejectReason.RATE_LIMITED.code();
+        }
+        if (e.kind != MessageEvent.KIND_FLYWEIGHT)
+        {
+            final Map<String, Object> content = e.message.content();
+            final RejectReason limit = inspector.inspect(content);
+            if (limit != RejectReason.NONE)
+            {
+                e.rejectDetail = inspector.violationValue();
+                return limit.code();
+            }
+            if (content.containsKey(ACTION_KEY) && (content.get(ACTION_KEY) == null || "".equals(content.get(ACTION_KEY))))
+            {
+                e.warn(EMPTY_ACTION_WARNING);
+            }
+        }
+        return code;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.eab.core.registry;
 
 import dev.eab.api.AgentInfo;
 import dev.eab.api.MaciRole;
+import dev.eab.api.RateLimit;
 import dev.eab.core.route.Inbox;
 
 import java.util.Set;
@@ -19,11 +20,13 @@ public final class AgentRecord
     private final int policySenderType;
     private final long policyCapabilities;
     private final Inbox inbox;
+    private final RateLimit rateLimit;
 
     AgentRecord(
         final AgentInfo info, final int tenantIndex, final int policyTenant, final int policySenderType, final long policyCapabilities,
-        final Inbox inbox)
+        final Inbox inbox, final RateLimit rateLimit)
     {
+        this.rateLimit = rateLimit;
         this.info = info;
         this.tenantIndex = tenantIndex;
         this.policyTenant = policyTenant;
@@ -47,6 +50,8 @@ public final class AgentRecord
     public long policyCapabilities() { return policyCapabilities; }
     /** @return this agent's own inbox (kept across re-registration). */
     public Inbox inbox() { return inbox; }
+    /** @return this agent's sending rate limit (its tenant's, or the bus default). */
+    public RateLimit rateLimit() { return rateLimit; }
 
     /** @return true when this agent holds every capability in {@code required}. */
     public boolean holdsAll(final java.util.List<String> required)

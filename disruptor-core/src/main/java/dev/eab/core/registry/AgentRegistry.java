@@ -2,6 +2,7 @@ package dev.eab.core.registry;
 
 import dev.eab.api.AgentInfo;
 import dev.eab.api.MaciRole;
+import dev.eab.api.RateLimit;
 import dev.eab.core.route.Inbox;
 import dev.eab.core.validate.MessageHeaderDescriptor;
 import dev.eab.core.validate.PolicyTable;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -32,6 +34,7 @@ public final class AgentRegistry
     private final int maxAgents;
     private final PolicyTable policy;
     private final IntFunction<Inbox> inboxFactory;
+    private final Function<String, RateLimit> rateLimits;
     private final AtomicReferenceArray<AgentRecord> slots;
     private final ConcurrentHashMap<String, Integer> handles = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> tenantIndexes = new ConcurrentHashMap<>();
@@ -44,9 +47,12 @@ public final class AgentRegistry
 
     /**
      * @param inboxFactory creates an agent's inbox the first time its id registers (given the handle).
+     * @param rateLimits   the sending rate limit for agents of a (normalised, possibly null) tenant.
      */
-    public AgentRegistry(final int maxAgents, final PolicyTable policy, final IntFunction<Inbox> inboxFactory)
+    public AgentRegistry(
+        final int maxAgents, final PolicyTable policy, final IntFunction<Inbox> inboxFactory, final Function<String, RateLimit> rateLimits)
     {
+        this.rateLimits = rateLimits;
         this.maxAgents = maxAgents;
         this.policy = policy;
         this.inboxFactory = inboxFactory;
@@ -96,7 +102,7 @@ public final class AgentRegistry
         final String type = agentType == null || agentType.isBlank() ? "worker" : agentType;
         final AgentInfo info = new AgentInfo(agentId, type, caps, tenant, role, handle);
         final AgentRecord record = new AgentRecord(info, tenantIndex, policy.tenantId(tenant), policy.senderTypeId(type),
-            policy.capabilityMask(caps), inboxes[handle]);
+            policy.capabilityMask(caps), inboxes[handle], rateLimits.apply(tenant));
         slots.set(handle, record);
         rebuildIndexes();
         return record;

@@ -2,6 +2,9 @@ package dev.eab.core.validate;
 
 import dev.eab.api.AgentMessage;
 import dev.eab.api.BackpressurePolicy;
+import dev.eab.api.BusConfiguration;
+import dev.eab.api.RateLimit;
+import dev.eab.api.exception.RateLimitExceededException;
 import dev.eab.api.RejectReason;
 import dev.eab.api.exception.AgentBusException;
 import dev.eab.api.exception.AgentCapabilityException;
@@ -24,21 +27,26 @@ public final class RejectionTexts
     private final int maxMessageSizeBytes;
     private final PolicyTable policy;
     private final int inboxCapacity;
+    private final BusConfiguration limits;
 
-    public RejectionTexts(final String expectedHash, final int maxMessageSizeBytes, final PolicyTable policy, final int inboxCapacity)
+    public RejectionTexts(final BusConfiguration config, final PolicyTable policy)
     {
-        this.expectedHash = expectedHash;
-        this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.expectedHash = config.constitutionalHash();
+        this.maxMessageSizeBytes = config.maxMessageSizeBytes();
         this.policy = policy;
-        this.inboxCapacity = inboxCapacity;
+        this.inboxCapacity = config.inboxCapacity();
+        this.limits = config;
     }
 
     /**
      * @param recipient the recipient this verdict is about (for broadcast, the one recipient), or null.
      * @param failure   what a check threw, for {@link RejectReason#VALIDATOR_ERROR}, or null.
+     * @param detail    the value behind a guardrail rejection: retry-after ms for RATE_LIMITED, the depth,
+     *                  key count or string length found for the input limits.
      */
     public String describe(
-        final RejectReason reason, final AgentMessage m, final AgentRecord sender, final AgentRecord recipient, final Throwable failure)
+        final RejectReason reason, final AgentMessage m, final AgentRecord sender, final AgentRecord recipient, final Throwable failure,
+        final long detail)
     {
         final String tenant = TenantIds.normalize(m.tenantId());
         return switch (reason)
@@ -66,7 +74,20 @@ public final class RejectionTexts
             case VALIDATOR_ERROR -> "Validation failed closed: " + (failure == null ? "validator error"
                 : failure instanceof AgentBusException ? failure.getMessage() : failure.getClass().getSimpleName() + ": " + failure.getMessage());
             case BUS_STOPPED -> "Agent bus stopped before the message was processed";
+            case RATE_LIMITED -> rateLimited(m, sender, detail);
+            case NESTING_TOO_DEEP -> "Content nesting depth " + detail + " exceeds the limit of " + limits.maxNestingDepth();
+            case TOO_MANY_KEYS -> "Content has " + detail + " keys, more than the limit of " + limits.maxKeys();
+            case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + limits.maxStringLength();
+            case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
+            case SECURITY_BLOCKED -> "Content blocked by guardrails";
         };
+    }
+
+    private static String rateLimited(final AgentMessage m, final AgentRecord sender, final long retryAfterMs)
+    {
+        final RateLimit limit = sender == null ? RateLimit.UNLIMITED : sender.rateLimit();
+        return new RateLimitExceededException(m.sendingAgent(), (int)Math.min(Integer.MAX_VALUE, limit.messagesPerSecond()), 1, retryAfterMs)
+            .getMessage();
     }
 
     private String policyDenied(final AgentMessage m, final AgentRecord sender)

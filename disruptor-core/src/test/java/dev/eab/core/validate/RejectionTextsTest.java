@@ -1,6 +1,8 @@
 package dev.eab.core.validate;
 
 import dev.eab.api.AgentMessage;
+import dev.eab.api.BusConfiguration;
+import dev.eab.api.RateLimit;
 import dev.eab.api.MessageType;
 import dev.eab.api.RejectReason;
 import dev.eab.core.registry.AgentRecord;
@@ -30,8 +32,9 @@ class RejectionTextsTest
     void setUp()
     {
         policy = PolicyCompiler.load(null);
-        texts = new RejectionTexts(HASH, 1024, policy, 16);
-        final AgentRegistry registry = new AgentRegistry(8, policy, handle -> new Inbox(handle, 16));
+        texts = new RejectionTexts(BusConfiguration.builder().constitutionalHash(HASH).maxMessageSizeBytes(1024).inboxCapacity(16)
+            .payloadCapacityBytes(256).build(), policy);
+        final AgentRegistry registry = new AgentRegistry(8, policy, handle -> new Inbox(handle, 16), tenant -> RateLimit.DEFAULT);
         alice = registry.register("alice", "worker", Set.of(), "acme", null);
         bob = registry.register("bob", "worker", Set.of(), "Globex", null);
         loner = registry.register("loner", "worker", Set.of(), null, null);
@@ -44,7 +47,7 @@ class RejectionTextsTest
 
     String text(final RejectReason r, final AgentMessage m, final AgentRecord sender, final AgentRecord recipient)
     {
-        return texts.describe(r, m, sender, recipient, null);
+        return texts.describe(r, m, sender, recipient, null, 0);
     }
 
     @Test
@@ -141,7 +144,7 @@ class RejectionTextsTest
         final AgentMessage m = msg().constitutionalHash("0123456789abcdef").content(Map.of("required_capabilities", List.of("x"))).build();
         for (final RejectReason r : RejectReason.values())
         {
-            final String t = texts.describe(r, m, alice, bob, r == RejectReason.VALIDATOR_ERROR ? new IllegalStateException("boom") : null);
+            final String t = texts.describe(r, m, alice, bob, r == RejectReason.VALIDATOR_ERROR ? new IllegalStateException("boom") : null, 7);
             assertNotNull(t, r.toString());
             assertEquals(r == RejectReason.NONE, t.isEmpty(), r + ": '" + t + "'");
             assertFalse(t.contains(HASH), r + " shows the full hash: " + t);
