@@ -1,0 +1,168 @@
+package dev.eab.bench;
+
+import dev.eab.api.Constitution;
+import dev.eab.api.MessageType;
+import dev.eab.core.validate.JavaValidationStrategy;
+import dev.eab.core.validate.MessageHeaderDescriptor;
+import dev.eab.core.validate.PolicyCompiler;
+import dev.eab.core.validate.PolicyTable;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The naive bus: a new message object per send, an {@code ArrayBlockingQueue<Object>} (same capacity as
+ * the ring) to one consumer thread blocked in {@code take()}, which looks sender and recipient up by id in
+ * a {@code ConcurrentHashMap}, fills the same header and runs the same Java checks
+ * ({@link JavaValidationStrategy}, the bus's Java twin, with the bus's default policy) before calling
+ * the handler.
+ */
+public final class AbqBaseline implements SystemUnderTest
+{
+    /** What a naive bus sends: an immutable object, payload copied. */
+    record NaiveMessage(String from, String to, String tenant, MessageType type, String constitutionalHash, long correlationId, byte[] payload)
+    {
+    }
+
+    /** A naive registry entry. */
+    record Agent(String id, int tenantIndex, int policyTenant, int senderType, long capabilities)
+    {
+    }
+
+    private static final Object POISON = new Object();
+
+    private final LatencySink sink;
+    private final byte[] payload = SystemUnderTest.payload();
+    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private final AtomicLong rejected = new AtomicLong();
+    private JavaValidationStrategy validator;
+    private Thread consumer;
+    private long retries;
+
+    public AbqBaseline(final LatencySink sink)
+    {
+        this.sink = sink;
+    }
+
+    @Override
+    public String waitStrategy()
+    {
+        return "BLOCKING (ArrayBlockingQueue.take: lock + condition), producer spins on a full queue";
+    }
+
+    @Override
+    public void start()
+    {
+        final PolicyTable policy = PolicyCompiler.load(null);
+        validator = new JavaValidationStrategy(Constitution.HASH, dev.eab.api.BusConfiguration.DEFAULT_MAX_MESSAGE_SIZE_BYTES, policy);
+        for (final String id : new String[] {EabSeries.SENDER, EabSeries.RECIPIENT})
+        {
+            agents.put(id, new Agent(id, 0, policy.tenantId(EabSeries.TENANT), policy.senderTypeId("worker"), policy.capabilityMask(Set.of())));
+        }
+        consumer = new Thread(this::consume, "baseline-abq");
+        consumer.setDaemon(true);
+        consumer.start();
+    }
+
+    private void consume()
+    {
+        final MemorySegment header = Arena.ofAuto().allocate(MessageHeaderDescriptor.LENGTH, MessageHeaderDescriptor.ALIGNMENT);
+        try
+        {
+            while (true)
+            {
+                final Object o = queue.take();
+                if (o == POISON)
+                {
+                    return;
+                }
+                final NaiveMessage m = (NaiveMessage)o;
+                final Agent sender = agents.get(m.from());
+                final Agent recipient = agents.get(m.to());
+                int flags = MessageHeaderDescriptor.FLAG_TENANT_FORMAT_VALID | MessageHeaderDescriptor.FLAG_HAS_RECIPIENT;
+                flags |= sender != null ? MessageHeaderDescriptor.FLAG_SENDER_REGISTERED : 0;
+                flags |= recipient != null ? MessageHeaderDescriptor.FLAG_RECIPIENT_REGISTERED : 0;
+                HeaderFill.writeHash(header, m.constitutionalHash());
+                HeaderFill.writeFields(header, Long.BYTES, m.payload().length, flags, 0,
+                    sender == null ? MessageHeaderDescriptor.NO_TENANT : sender.tenantIndex(),
+                    recipient == null ? MessageHeaderDescriptor.NO_TENANT : recipient.tenantIndex(),
+                    sender == null ? -1 : sender.policyTenant(), sender == null ? -1 : sender.senderType(), m.type().ordinal(),
+                    sender == null ? 0L : sender.capabilities());
+                if (validator.validate(header) == 0)
+                {
+                    onMessage(m);
+                }
+                else
+                {
+                    rejected.incrementAndGet();
+                }
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The recipient's handler. */
+    private void onMessage(final NaiveMessage m)
+    {
+        sink.onDelivered(m.correlationId());
+    }
+
+    @Override
+    public void send(final long intendedNanos)
+    {
+        final NaiveMessage m = new NaiveMessage(EabSeries.SENDER, EabSeries.RECIPIENT, EabSeries.TENANT, MessageType.EVENT,
+            Constitution.HASH, intendedNanos, payload.clone());
+        while (!queue.offer(m))
+        {
+            retries++;
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public long retries()
+    {
+        return retries;
+    }
+
+    @Override
+    public long rejected()
+    {
+        return rejected.get();
+    }
+
+    @Override
+    public Map<String, String> details()
+    {
+        final Map<String, String> d = new LinkedHashMap<>();
+        d.put("validator", "java (JavaValidationStrategy on the consumer thread)");
+        return d;
+    }
+
+    @Override
+    public void close()
+    {
+        if (consumer != null)
+        {
+            try
+            {
+                queue.put(POISON);
+                consumer.join(5_000);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.eab.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options of {@link BenchMain}. */
+public final class BenchOptions
+{
+    /** Default offered rates: 10k/s, 100k/s and saturation (0). */
+    public static final List<Long> DEFAULT_RATES = List.of(10_000L, 100_000L, Schedule.SATURATION);
+
+    public boolean help;
+    public boolean quick;
+    public boolean jmh;
+    public boolean child;
+    public List<Series> series = Series.defaultSuite();
+    public List<Long> rates = DEFAULT_RATES;
+    public HiccupMeter.Mode hiccup = HiccupMeter.Mode.SLEEP;
+    /** Overrides of the warm-up / measurement seconds (null: by mode). */
+    public Double warmupSec;
+    public Double measureSec;
+    public Path resultsDir;
+    /** Regex of JMH benchmarks to run (default: every benchmark class in dev.eab.bench.jmh). */
+    public String jmhInclude = "dev\\.eab\\.bench\\.jmh\\..*Benchmark\\..*";
+    /** Before each run, wait up to this many seconds for other processes to go quiet (0: don't wait). */
+    public double waitQuietSec;
+    /** Child mode: the one series and rate to run, its durations, and where to write. */
+    public Series childSeries;
+    public long childRate;
+    public double childWarmupSec;
+    public double childMeasureSec;
+    public Path childOut;
+
+    public static BenchOptions parse(final String[] args)
+    {
+        final BenchOptions o = new BenchOptions();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String a = args[i];
+            switch (a)
+            {
+                case "-h", "--help" -> o.help = true;
+                case "--quick" -> o.quick = true;
+                case "--jmh" -> o.jmh = true;
+                case "--no-hiccup" -> o.hiccup = HiccupMeter.Mode.OFF;
+                case "--hiccup" -> o.hiccup = HiccupMeter.Mode.parse(value(args, ++i, a));
+                case "--series" -> o.series = parseSeries(value(args, ++i, a));
+                case "--rates" -> o.rates = parseRates(value(args, ++i, a));
+                case "--warmup" -> o.warmupSec = positive(value(args, ++i, a), a);
+                case "--measure" -> o.measureSec = positive(value(args, ++i, a), a);
+                case "--results" -> o.resultsDir = Path.of(value(args, ++i, a));
+                case "--jmh-include" -> o.jmhInclude = value(args, ++i, a);
+                case "--wait-quiet" -> o.waitQuietSec = positive(value(args, ++i, a), a);
+                case "--child" ->
+                {
+                    o.child = true;
+                    o.childSeries = Series.byLabel(value(args, ++i, a));
+                    o.childRate = Long.parseLong(value(args, ++i, a));
+                    o.childWarmupSec = positive(value(args, ++i, a), a);
+                    o.childMeasureSec = positive(value(args, ++i, a), a);
+                    o.childOut = Path.of(value(args, ++i, a));
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + a + "' (try --help)");
+            }
+        }
+        if (o.jmh && o.quick)
+        {
+            throw new IllegalArgumentException("--jmh and --quick are separate runs; pick one");
+        }
+        return o;
+    }
+
+    private static String value(final String[] args, final int i, final String option)
+    {
+        if (i >= args.length)
+        {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static double positive(final String v, final String option)
+    {
+        final double d = Double.parseDouble(v);
+        if (!(d > 0))
+        {
+            throw new IllegalArgumentException(option + " must be > 0, got " + v);
+        }
+        return d;
+    }
+
+    static List<Series> parseSeries(final String csv)
+    {
+        final List<Series> out = new ArrayList<>();
+        for (final String s : csv.split(","))
+        {
+            if (!s.isBlank() && !out.contains(Series.byLabel(s)))
+            {
+                out.add(Series.byLabel(s));
+            }
+        }
+        if (out.isEmpty())
+        {
+            throw new IllegalArgumentException("--series names no series");
+        }
+        return List.copyOf(out);
+    }
+
+    static List<Long> parseRates(final String csv)
+    {
+        final List<Long> out = new ArrayList<>();
+        for (final String s : csv.split(","))
+        {
+            if (s.isBlank())
+            {
+                continue;
+            }
+            final String t = s.trim().replace("_", "").toLowerCase(java.util.Locale.ROOT);
+            final long r = t.equals("saturation") || t.equals("max") ? 0 : Long.parseLong(t);
+            Schedule.intervalNanos(r); // validates
+            if (!out.contains(r))
+            {
+                out.add(r);
+            }
+        }
+        if (out.isEmpty())
+        {
+            throw new IllegalArgumentException("--rates names no rate");
+        }
+        return List.copyOf(out);
+    }
+
+    /** @return warm-up seconds for a rate in this mode. */
+    public double warmupFor(final long rate)
+    {
+        if (warmupSec != null)
+        {
+            return warmupSec;
+        }
+        final boolean sat = rate == Schedule.SATURATION;
+        return quick ? (sat ? 3 : 4) : (sat ? 10 : 15);
+    }
+
+    /** @return measurement seconds for a rate in this mode. */
+    public double measureFor(final long rate)
+    {
+        if (measureSec != null)
+        {
+            return measureSec;
+        }
+        final boolean sat = rate == Schedule.SATURATION;
+        return quick ? (sat ? 5 : 8) : (sat ? 20 : 45);
+    }
+
+    public String modeName()
+    {
+        return warmupSec != null || measureSec != null ? "custom" : quick ? "quick" : "full";
+    }
+
+    public static String usage()
+    {
+        return """
+            usage: ./eab bench [options]
+              (no options)        full open-loop suite: every series at 10k/s, 100k/s and saturation, each in a fresh
+                                  JVM (15 s warm-up + 45 s measured; saturation 10 s + 20 s); ~11 min
+              --quick             the same series and rates, shorter (4 s + 8 s; saturation 3 s + 5 s); < 3 min
+              --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
+                                  results in benchmarks/results/jmh.json; ~5 min
+              --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
+              --series a,b        only these series: eab-native, eab-java, baseline-abq, baseline-disruptor,
+                                  eab-native-timed (eab-native with stageLatencyMetrics on; not in the default set)
+              --rates r1,r2       only these offered rates in msg/s; 0 (or 'saturation') = as fast as possible
+              --warmup S          override warm-up seconds;  --measure S  override measured seconds
+              --hiccup MODE       platform-noise meter: sleep (default, jHiccup's 1 ms park), spin, off
+              --no-hiccup         same as --hiccup off
+              --results DIR       write results there instead of benchmarks/results
+              --wait-quiet S      before each run wait up to S seconds until other processes use < 0.15 CPU, and
+                                  repeat (at most twice) a run during which they used > 0.25 CPU (for shared
+                                  machines; the CPU others used is reported per run either way)
+              --help              this text
+            Outputs: latest.json, one .hgrm per run, latency.png (results directory); a table on stdout.
+            """;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.eab.bench;
+
+import dev.eab.api.BusConfiguration;
+import dev.eab.api.DeliveryMode;
+import dev.eab.api.IdleStrategy;
+import dev.eab.api.MessageClaim;
+import dev.eab.api.MessagePublisher;
+import dev.eab.api.MessageType;
+import dev.eab.api.NativeMode;
+import dev.eab.api.OutcomeListener;
+import dev.eab.api.RejectReason;
+import dev.eab.core.EnhancedAgentBus;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bus itself: {@link EnhancedAgentBus} with the YIELDING idle strategy, the recipient subscribed
+ * INLINE (its handler runs on the bus thread), messages sent through the zero-allocation
+ * {@link MessagePublisher} (tryClaim / fill / publish; spin and retry while the ring is full).
+ * The intended send time travels as the correlation id.
+ */
+public final class EabSeries implements SystemUnderTest, OutcomeListener
+{
+    public static final String TENANT = "bench";
+    public static final String SENDER = "bench-sender";
+    public static final String RECIPIENT = "bench-recipient";
+
+    private final NativeMode nativeMode;
+    private final boolean stageLatencyMetrics;
+    private final LatencySink sink;
+    private final byte[] payload = SystemUnderTest.payload();
+    private final AtomicLong rejected = new AtomicLong();
+    private final Map<RejectReason, Long> rejectReasons = new java.util.concurrent.ConcurrentHashMap<>();
+    private EnhancedAgentBus bus;
+    private MessagePublisher publisher;
+    private int recipientHandle;
+    private long retries;
+
+    public EabSeries(final NativeMode nativeMode, final boolean stageLatencyMetrics, final LatencySink sink)
+    {
+        this.nativeMode = nativeMode;
+        this.stageLatencyMetrics = stageLatencyMetrics;
+        this.sink = sink;
+    }
+
+    /** @return the configuration every EAB series uses (only native mode and stage timing vary). */
+    public static BusConfiguration configuration(final NativeMode nativeMode, final boolean stageLatencyMetrics)
+    {
+        // The journal stage does not write in this release; the directory is only named, never created.
+        final Path journal = Path.of(System.getProperty("java.io.tmpdir"), "eab-bench-journal");
+        return BusConfiguration.builder()
+            .nativeMode(nativeMode)
+            .idleStrategy(IdleStrategy.YIELDING)
+            .ringSize(CAPACITY)
+            .stageLatencyMetrics(stageLatencyMetrics)
+            .enableMaci(false)
+            .maciStrictMode(false)
+            .journalDir(journal)
+            .build();
+    }
+
+    @Override
+    public String waitStrategy()
+    {
+        return "YIELDING (Disruptor YieldingWaitStrategy), producer spins on a full ring";
+    }
+
+    @Override
+    public void start()
+    {
+        bus = new EnhancedAgentBus(configuration(nativeMode, stageLatencyMetrics));
+        bus.start();
+        bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
+        recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
+        final LatencySink s = sink;
+        bus.subscribe(RECIPIENT, view -> s.onDelivered(view.correlationId()), DeliveryMode.INLINE);
+        publisher = bus.publisher(SENDER, this);
+    }
+
+    @Override
+    public void send(final long intendedNanos)
+    {
+        MessageClaim c = publisher.tryClaim();
+        while (c == null)
+        {
+            retries++;
+            Thread.onSpinWait();
+            c = publisher.tryClaim();
+        }
+        c.to(recipientHandle).type(MessageType.EVENT).correlationId(intendedNanos).payload(payload, 0, PAYLOAD_BYTES).publish();
+    }
+
+    @Override
+    public long retries()
+    {
+        return retries;
+    }
+
+    @Override
+    public long rejected()
+    {
+        return rejected.get();
+    }
+
+    @Override
+    public void onDelivered(final long correlationId, final int recipient)
+    {
+        // Counted by the handler (LatencySink); nothing to do here.
+    }
+
+    @Override
+    public void onRejected(final long correlationId, final RejectReason reason)
+    {
+        rejected.incrementAndGet();
+        rejectReasons.merge(reason, 1L, Long::sum);
+    }
+
+    @Override
+    public void onHandlerFailed(final long correlationId, final Throwable error)
+    {
+        rejected.incrementAndGet();
+    }
+
+    @Override
+    public Map<String, String> details()
+    {
+        final Map<String, String> d = new LinkedHashMap<>();
+        final Map<String, Object> m = bus.getMetrics();
+        d.put("validator", String.valueOf(m.get("validator")));
+        d.put("native_decisions", String.valueOf(m.get("native_decisions")));
+        d.put("java_decisions", String.valueOf(m.get("java_decisions")));
+        d.put("native_failures", String.valueOf(m.get("native_failures")));
+        d.put("stage_latency_metrics", String.valueOf(stageLatencyMetrics));
+        d.put("native_mode", nativeMode.name());
+        if (!rejectReasons.isEmpty())
+        {
+            d.put("reject_reasons", rejectReasons.toString());
+        }
+        return d;
+    }
+
+    @Override
+    public void close()
+    {
+        if (bus != null)
+        {
+            bus.close();
+        }
+    }
+}

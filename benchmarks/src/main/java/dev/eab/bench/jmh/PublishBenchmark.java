@@ -1,0 +1,128 @@
+package dev.eab.bench.jmh;
+
+import dev.eab.api.MessageClaim;
+import dev.eab.api.MessagePublisher;
+import dev.eab.api.MessageType;
+import dev.eab.api.NativeMode;
+import dev.eab.api.DeliveryMode;
+import dev.eab.api.OutcomeListener;
+import dev.eab.api.RejectReason;
+import dev.eab.bench.EabSeries;
+import dev.eab.bench.SystemUnderTest;
+import dev.eab.core.EnhancedAgentBus;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishing through the bus's zero-allocation publisher into a running bus (native validator,
+ * YIELDING, recipient INLINE), the consumer always keeping up:
+ * <ul>
+ *   <li>{@code publishAwait1}: claim + fill + publish one message, then spin until its handler ran:
+ *   the whole hand-off, producer to delivery, with an idle bus;</li>
+ *   <li>{@code publishBatch64}: 64 messages back to back, then wait for the last delivery; per message,
+ *   so the producer and bus thread overlap (amortised end-to-end cost);</li>
+ *   <li>{@code publishSaturated}: claim + fill + publish, spinning while the ring is full: in steady
+ *   state the per-op time is the bus thread's per-message cost (1 / saturation throughput).</li>
+ * </ul>
+ * {@code gc.alloc.rate.norm} covers every thread of the JVM, so it includes the bus thread.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class PublishBenchmark
+{
+    private final byte[] payload = SystemUnderTest.payload();
+    private final AtomicLong delivered = new AtomicLong();
+    private EnhancedAgentBus bus;
+    private MessagePublisher publisher;
+    private int recipient;
+    private long published;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        bus = new EnhancedAgentBus(EabSeries.configuration(NativeMode.REQUIRED, false));
+        bus.start();
+        bus.registerAgent(EabSeries.SENDER, "worker", Set.of(), EabSeries.TENANT, null);
+        recipient = bus.registerAgent(EabSeries.RECIPIENT, "worker", Set.of(), EabSeries.TENANT, null).handle();
+        final AtomicLong d = delivered;
+        bus.subscribe(EabSeries.RECIPIENT, m -> d.lazySet(d.get() + 1), DeliveryMode.INLINE);
+        publisher = bus.publisher(EabSeries.SENDER, new OutcomeListener()
+        {
+            @Override
+            public void onDelivered(final long correlationId, final int recipientHandle)
+            {
+            }
+
+            @Override
+            public void onRejected(final long correlationId, final RejectReason reason)
+            {
+                throw new IllegalStateException("benchmark message rejected: " + reason);
+            }
+        });
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        awaitDelivered();
+        bus.close();
+    }
+
+    private void publishOne()
+    {
+        MessageClaim c = publisher.tryClaim();
+        while (c == null)
+        {
+            Thread.onSpinWait();
+            c = publisher.tryClaim();
+        }
+        c.to(recipient).type(MessageType.EVENT).correlationId(published).payload(payload, 0, SystemUnderTest.PAYLOAD_BYTES).publish();
+        published++;
+    }
+
+    private void awaitDelivered()
+    {
+        final long target = published;
+        while (delivered.get() < target)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Benchmark
+    public void publishAwait1()
+    {
+        publishOne();
+        awaitDelivered();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(64)
+    public void publishBatch64()
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            publishOne();
+        }
+        awaitDelivered();
+    }
+
+    @Benchmark
+    public void publishSaturated()
+    {
+        publishOne();
+    }
+}
