@@ -101,6 +101,18 @@
 #define EAB_ERR_INVALID_CONFIG -3
 
 /**
+ * `eab_guard_normalize`: the output buffer is too small; `*out_len` holds
+ * the length needed.
+ */
+#define EAB_ERR_BUFFER_TOO_SMALL -4
+
+/**
+ * Most families a guard accepts: `eab_guard_scan` reports them as bits of a
+ * `uint64_t`.
+ */
+#define EAB_GUARD_MAX_FAMILIES 64
+
+/**
  * `flags` bit: the message's tenant id passed the bus's format check.
  */
 #define EAB_FLAG_TENANT_FORMAT_VALID 1
@@ -147,6 +159,13 @@
  * pointer obtained from `eab_engine_new`.
  */
 typedef struct EabEngine EabEngine;
+
+/**
+ * A compiled scanner. Opaque to C: only handled through the pointer from
+ * `eab_guard_new`. Immutable except for its internal scratch (see the module
+ * docs), so it may be shared between threads.
+ */
+typedef struct EabGuard EabGuard;
 
 /**
  * One policy rule. 32 bytes, align 8. A rule matches when all four of its
@@ -324,6 +343,64 @@ int32_t eab_validate(const struct EabEngine *engine, const struct EabMessageHead
  * panic never crosses the boundary.
  */
 int32_t eab_panic_probe(int32_t should_panic);
+
+/**
+ * Builds a content scanner from `len` bytes of JSON at `config_json`:
+ * `{"version": "...", "families": [{"name": "...", "literals": [...],
+ * "regexes": [...]}, ...]}`, as written by Java's
+ * `GuardrailPatterns.toNativeJson()` (literals and regexes already
+ * normalised; at most `EAB_GUARD_MAX_FAMILIES` families). Copies what it
+ * needs: the caller may free the JSON right after the call.
+ *
+ * Returns NULL when a pointer is null, the JSON or a pattern is invalid (not
+ * normalised, outside the regex dialect, matching the empty string), there
+ * are too many families, or on panic. Release the guard exactly once with
+ * `eab_guard_free`.
+ *
+ * # Safety
+ * `config_json` must be null or valid for reads of `len` bytes.
+ */
+struct EabGuard *eab_guard_new(const uint8_t *config_json, size_t len);
+
+/**
+ * Frees a guard created by `eab_guard_new`. NULL is a no-op.
+ *
+ * # Safety
+ * `guard` must be null or a pointer from `eab_guard_new` not yet freed, and
+ * no `eab_guard_scan` may be using it.
+ */
+void eab_guard_free(struct EabGuard *guard);
+
+/**
+ * Scans `len` bytes of text at `utf8` (invalid UTF-8 is replaced, not
+ * refused) and stores in `*matched_out` the bitmask of matching families
+ * (bit i = family i of the configuration). Returns 0, or
+ * `EAB_ERR_NULL_ARGUMENT` (guard or `matched_out` null, or `utf8` null with
+ * `len > 0`) or `EAB_ERR_PANIC`; on error `*matched_out` is left unchanged.
+ *
+ * Allocation-free in steady state; safe to call from several threads (one
+ * at a time is the fast path: see guard.rs).
+ *
+ * # Safety
+ * `guard` must be null or a live guard; `utf8` must be null or valid for
+ * reads of `len` bytes; `matched_out` must be null or valid for one write.
+ */
+int32_t eab_guard_scan(const struct EabGuard *guard, const uint8_t *utf8, size_t len, uint64_t *matched_out);
+
+/**
+ * Diagnostics and tests: writes the scanner's normalised form of `len` bytes
+ * at `utf8` (UTF-8 decoded with replacement, NFKC, invisible characters
+ * removed, simple lowercase) to `out` as UTF-8 and its length to
+ * `*out_len`. Returns 0; `EAB_ERR_BUFFER_TOO_SMALL` when it needs more than
+ * `out_capacity` bytes (`*out_len` then holds the length needed, nothing is
+ * written to `out`); `EAB_ERR_NULL_ARGUMENT`; `EAB_ERR_PANIC`. Allocates:
+ * not for the hot path.
+ *
+ * # Safety
+ * `utf8` must be null or valid for reads of `len` bytes, `out` null or valid
+ * for writes of `out_capacity` bytes, `out_len` null or valid for one write.
+ */
+int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -36,6 +36,18 @@
 //!
 //! The check order in [`eab_validate`] is mirrored by a pure-Java twin and
 //! compared differentially, so changing the order is an ABI change.
+//!
+//! ## Content scanner (`eab_guard_*`, see `guard.rs`)
+//!
+//! * [`eab_guard_new`] takes the pattern set as JSON (a cold call; the Java
+//!   loader has already validated and normalised it, and Rust checks again)
+//!   and returns an owned guard, released once with [`eab_guard_free`].
+//! * [`eab_guard_scan`] is the hot call: text pointer + length in, a `u64`
+//!   family bitmask out through a pointer. It allocates nothing once warm
+//!   and takes an uncontended lock on the guard's scratch (see `guard.rs`).
+//! * [`eab_guard_normalize`] exposes the normalisation for diagnostics and
+//!   for the Java test that compares it with the Java twin code point by
+//!   code point. It allocates; it is not for the hot path.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -44,6 +56,13 @@ use core::hint::black_box;
 use core::mem::{align_of, offset_of, size_of};
 use core::ptr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+mod guard;
+mod guard_lower;
+
+pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
+
+const _: () = assert!(EAB_GUARD_MAX_FAMILIES as usize == guard::MAX_FAMILIES);
 
 // ---------------------------------------------------------------------------
 // Constants (cbindgen emits each as a `#define`)
@@ -87,6 +106,13 @@ pub const EAB_ERR_PANIC: i32 = -2;
 /// The configuration was rejected (reserved for Java-side reporting: the
 /// constructor itself signals rejection with a null pointer).
 pub const EAB_ERR_INVALID_CONFIG: i32 = -3;
+/// `eab_guard_normalize`: the output buffer is too small; `*out_len` holds
+/// the length needed.
+pub const EAB_ERR_BUFFER_TOO_SMALL: i32 = -4;
+
+/// Most families a guard accepts: `eab_guard_scan` reports them as bits of a
+/// `uint64_t`.
+pub const EAB_GUARD_MAX_FAMILIES: u32 = 64;
 
 /// `flags` bit: the message's tenant id passed the bus's format check.
 pub const EAB_FLAG_TENANT_FORMAT_VALID: u32 = 1;
@@ -541,6 +567,141 @@ pub extern "C" fn eab_panic_probe(should_panic: i32) -> i32 {
         }
         0
     })
+    .unwrap_or(EAB_ERR_PANIC)
+}
+
+// ---------------------------------------------------------------------------
+// Content scanner (guard.rs)
+// ---------------------------------------------------------------------------
+
+/// Builds a content scanner from `len` bytes of JSON at `config_json`:
+/// `{"version": "...", "families": [{"name": "...", "literals": [...],
+/// "regexes": [...]}, ...]}`, as written by Java's
+/// `GuardrailPatterns.toNativeJson()` (literals and regexes already
+/// normalised; at most `EAB_GUARD_MAX_FAMILIES` families). Copies what it
+/// needs: the caller may free the JSON right after the call.
+///
+/// Returns NULL when a pointer is null, the JSON or a pattern is invalid (not
+/// normalised, outside the regex dialect, matching the empty string), there
+/// are too many families, or on panic. Release the guard exactly once with
+/// `eab_guard_free`.
+///
+/// # Safety
+/// `config_json` must be null or valid for reads of `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn eab_guard_new(config_json: *const u8, len: usize) -> *mut EabGuard {
+    if config_json.is_null() {
+        return ptr::null_mut();
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: non-null and valid for `len` reads per the contract.
+        let json = unsafe { core::slice::from_raw_parts(config_json, len) };
+        EabGuard::from_json(json)
+    }));
+    match result {
+        Ok(Ok(guard)) => Box::into_raw(Box::new(guard)),
+        _ => ptr::null_mut(),
+    }
+}
+
+/// Frees a guard created by `eab_guard_new`. NULL is a no-op.
+///
+/// # Safety
+/// `guard` must be null or a pointer from `eab_guard_new` not yet freed, and
+/// no `eab_guard_scan` may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn eab_guard_free(guard: *mut EabGuard) {
+    if guard.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: pointer came from Box::into_raw in eab_guard_new.
+        drop(unsafe { Box::from_raw(guard) });
+    }));
+}
+
+/// Scans `len` bytes of text at `utf8` (invalid UTF-8 is replaced, not
+/// refused) and stores in `*matched_out` the bitmask of matching families
+/// (bit i = family i of the configuration). Returns 0, or
+/// `EAB_ERR_NULL_ARGUMENT` (guard or `matched_out` null, or `utf8` null with
+/// `len > 0`) or `EAB_ERR_PANIC`; on error `*matched_out` is left unchanged.
+///
+/// Allocation-free in steady state; safe to call from several threads (one
+/// at a time is the fast path: see guard.rs).
+///
+/// # Safety
+/// `guard` must be null or a live guard; `utf8` must be null or valid for
+/// reads of `len` bytes; `matched_out` must be null or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn eab_guard_scan(
+    guard: *const EabGuard,
+    utf8: *const u8,
+    len: usize,
+    matched_out: *mut u64,
+) -> i32 {
+    if guard.is_null() || matched_out.is_null() || (utf8.is_null() && len > 0) {
+        return EAB_ERR_NULL_ARGUMENT;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: a live Box-allocated guard per the contract.
+        let guard = unsafe { &*guard };
+        let text: &[u8] = if len == 0 {
+            &[]
+        } else {
+            // SAFETY: non-null and valid for `len` reads per the contract.
+            unsafe { core::slice::from_raw_parts(utf8, len) }
+        };
+        let mask = guard.scan(text);
+        // SAFETY: valid for one write; unaligned-safe for any Java segment.
+        unsafe { matched_out.write_unaligned(mask) };
+        EAB_OK
+    }))
+    .unwrap_or(EAB_ERR_PANIC)
+}
+
+/// Diagnostics and tests: writes the scanner's normalised form of `len` bytes
+/// at `utf8` (UTF-8 decoded with replacement, NFKC, invisible characters
+/// removed, simple lowercase) to `out` as UTF-8 and its length to
+/// `*out_len`. Returns 0; `EAB_ERR_BUFFER_TOO_SMALL` when it needs more than
+/// `out_capacity` bytes (`*out_len` then holds the length needed, nothing is
+/// written to `out`); `EAB_ERR_NULL_ARGUMENT`; `EAB_ERR_PANIC`. Allocates:
+/// not for the hot path.
+///
+/// # Safety
+/// `utf8` must be null or valid for reads of `len` bytes, `out` null or valid
+/// for writes of `out_capacity` bytes, `out_len` null or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn eab_guard_normalize(
+    utf8: *const u8,
+    len: usize,
+    out: *mut u8,
+    out_capacity: usize,
+    out_len: *mut usize,
+) -> i32 {
+    if out_len.is_null() || (utf8.is_null() && len > 0) || (out.is_null() && out_capacity > 0) {
+        return EAB_ERR_NULL_ARGUMENT;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        let text: &[u8] = if len == 0 {
+            &[]
+        } else {
+            // SAFETY: non-null and valid for `len` reads per the contract.
+            unsafe { core::slice::from_raw_parts(utf8, len) }
+        };
+        let mut normal = Vec::new();
+        normalize_into(text, &mut normal);
+        // SAFETY: valid for one write per the contract.
+        unsafe { out_len.write_unaligned(normal.len()) };
+        if normal.len() > out_capacity {
+            return EAB_ERR_BUFFER_TOO_SMALL;
+        }
+        if !normal.is_empty() {
+            // SAFETY: `out` is valid for `out_capacity >= normal.len()` writes
+            // and cannot overlap our freshly allocated vector.
+            unsafe { ptr::copy_nonoverlapping(normal.as_ptr(), out, normal.len()) };
+        }
+        EAB_OK
+    }))
     .unwrap_or(EAB_ERR_PANIC)
 }
 

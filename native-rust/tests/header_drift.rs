@@ -82,11 +82,26 @@ fn header_contains_the_abi() {
         "void eab_engine_free(struct EabEngine *engine);",
         "int32_t eab_validate(const struct EabEngine *engine, const struct EabMessageHeader *header);",
         "int32_t eab_panic_probe(int32_t should_panic);",
+        "typedef struct EabGuard EabGuard;",
+        "#define EAB_ERR_BUFFER_TOO_SMALL -4",
+        "#define EAB_GUARD_MAX_FAMILIES 64",
+        "struct EabGuard *eab_guard_new(const uint8_t *config_json, size_t len);",
+        "void eab_guard_free(struct EabGuard *guard);",
+        "int32_t eab_guard_scan(const struct EabGuard *guard, const uint8_t *utf8, size_t len, uint64_t *matched_out);",
+        "int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len);",
     ] {
         assert!(h.contains(needle), "generated header lacks `{needle}`:\n{h}");
     }
-    assert!(
-        !h.contains("ConfigError"),
-        "Rust-only type leaked into the header"
-    );
+    for rust_only in [
+        "ConfigError",
+        "GuardError",
+        "MAX_REGEX_CHARS",
+        "MAX_REPEAT",
+        "SIMPLE_LOWERCASE",
+    ] {
+        assert!(
+            !h.contains(rust_only),
+            "Rust-only item {rust_only} leaked into the header"
+        );
+    }
 }

@@ -168,8 +168,8 @@ public final class BenchOptions
               --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
                                   results in benchmarks/results/jmh.json; ~5 min
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
-              --series a,b        only these series: eab-native, eab-java, baseline-abq, baseline-disruptor,
-                                  eab-native-timed (eab-native with stageLatencyMetrics on; not in the default set)
+              --series a,b        only these series: eab-native, eab-native-noscan, eab-java, baseline-abq,
+                                  baseline-disruptor
               --rates r1,r2       only these offered rates in msg/s; 0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds
               --hiccup MODE       platform-noise meter: sleep (default, jHiccup's 1 ms park), spin, off

@@ -8,6 +8,7 @@ import dev.eab.api.MessagePublisher;
 import dev.eab.api.MessageType;
 import dev.eab.api.NativeMode;
 import dev.eab.api.OutcomeListener;
+import dev.eab.api.RateLimit;
 import dev.eab.api.RejectReason;
 import dev.eab.core.EnhancedAgentBus;
 
@@ -29,8 +30,16 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     public static final String SENDER = "bench-sender";
     public static final String RECIPIENT = "bench-recipient";
 
+    /**
+     * The sender's rate limit: far above anything one producer can send, so nothing is refused, but
+     * limited (not {@code UNLIMITED}), so the token-bucket check runs per message as it does with the
+     * default limit of 1M msg/s (which would cap the saturation runs at 1M msg/s).
+     */
+    public static final RateLimit BENCH_RATE_LIMIT = new RateLimit(1_000_000_000L, 2_000_000_000L);
+
     private final NativeMode nativeMode;
     private final boolean stageLatencyMetrics;
+    private final boolean contentScanning;
     private final LatencySink sink;
     private final byte[] payload = SystemUnderTest.payload();
     private final AtomicLong rejected = new AtomicLong();
@@ -40,15 +49,20 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private int recipientHandle;
     private long retries;
 
-    public EabSeries(final NativeMode nativeMode, final boolean stageLatencyMetrics, final LatencySink sink)
+    /**
+     * @param contentScanning whether the bus scans payloads for guardrail patterns (on by default in the
+     *                        bus; the {@code -noscan} series turns it off to measure what scanning costs).
+     */
+    public EabSeries(final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning, final LatencySink sink)
     {
+        this.contentScanning = contentScanning;
         this.nativeMode = nativeMode;
         this.stageLatencyMetrics = stageLatencyMetrics;
         this.sink = sink;
     }
 
-    /** @return the configuration every EAB series uses (only native mode and stage timing vary). */
-    public static BusConfiguration configuration(final NativeMode nativeMode, final boolean stageLatencyMetrics)
+    /** @return the configuration every EAB series uses (only native mode, stage timing and scanning vary). */
+    public static BusConfiguration configuration(final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning)
     {
         // The journal stage does not write in this release; the directory is only named, never created.
         final Path journal = Path.of(System.getProperty("java.io.tmpdir"), "eab-bench-journal");
@@ -60,6 +74,8 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             .enableMaci(false)
             .maciStrictMode(false)
             .journalDir(journal)
+            .rateLimit(BENCH_RATE_LIMIT)
+            .contentScanning(contentScanning)
             .build();
     }
 
@@ -72,7 +88,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void start()
     {
-        bus = new EnhancedAgentBus(configuration(nativeMode, stageLatencyMetrics));
+        bus = new EnhancedAgentBus(configuration(nativeMode, stageLatencyMetrics, contentScanning));
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
         recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
@@ -135,6 +151,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         d.put("java_decisions", String.valueOf(m.get("java_decisions")));
         d.put("native_failures", String.valueOf(m.get("native_failures")));
         d.put("stage_latency_metrics", String.valueOf(stageLatencyMetrics));
+        d.put("content_scanning", String.valueOf(contentScanning));
         d.put("native_mode", nativeMode.name());
         if (!rejectReasons.isEmpty())
         {

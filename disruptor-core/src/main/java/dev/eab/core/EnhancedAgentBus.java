@@ -29,6 +29,11 @@ import dev.eab.api.exception.BusNotStartedException;
 import dev.eab.api.exception.ConfigurationException;
 import dev.eab.core.governance.GovernanceStage;
 import dev.eab.core.guard.ContentInspector;
+import dev.eab.core.guard.ContentScanner;
+import dev.eab.core.guard.GuardrailFamily;
+import dev.eab.core.guard.GuardrailPatterns;
+import dev.eab.core.guard.JavaContentScanner;
+import dev.eab.core.guard.NativeContentScanner;
 import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.journal.JournalStage;
 import dev.eab.core.ops.BusMetrics;
@@ -89,6 +94,8 @@ public final class EnhancedAgentBus implements AgentBus
     private final AgentRegistry registry;
     private final BusMetrics metrics = new BusMetrics();
     private final RejectionTexts texts;
+    private final GuardrailPatterns guardrails;
+    private final ContentScanner scanner;
     private final byte[] hashBytes;
     private final CopyOnWriteArrayList<RingMessagePublisher> publishers = new CopyOnWriteArrayList<>();
     private final AtomicInteger sendsInFlight = new AtomicInteger();
@@ -124,8 +131,31 @@ public final class EnhancedAgentBus implements AgentBus
         }
         this.validator = new CompositeValidationStrategy(nativeStrategy, java);
         this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity()), config::rateLimitFor);
-        this.texts = new RejectionTexts(config, policy);
+        this.guardrails = config.contentScanning() ? GuardrailPatterns.load(config.guardrailsFile()) : null;
+        this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
+        this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
+    private ContentScanner contentScanner(final BusConfiguration config, final GuardrailPatterns patterns)
+    {
+        if (config.nativeMode() != NativeMode.OFF && validator.name().equals("native"))
+        {
+            try
+            {
+                return new NativeContentScanner(patterns);
+            }
+            catch (final RuntimeException e)
+            {
+                if (config.nativeMode() == NativeMode.REQUIRED)
+                {
+                    throw new ConfigurationException("native_mode", "REQUIRED but the native content scanner is unavailable: " + e.getMessage());
+                }
+                LOG.log(Level.WARNING, "native content scanner unavailable, using the Java twin: " + e.getMessage());
+            }
+        }
+        return new JavaContentScanner(patterns);
     }
 
     /** A bus with {@link BusConfiguration#defaults()}. */
@@ -155,10 +185,11 @@ public final class EnhancedAgentBus implements AgentBus
             ProducerType.MULTI, waitStrategy());
         disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
-                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength())),
+                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
             new GovernanceStage(),
             new JournalStage(),
-            new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator),
+            new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
+                mask -> guardrails == null ? List.of() : guardrails.namesOf(mask)),
             metrics,
             config.stageLatencyMetrics()));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
@@ -234,6 +265,17 @@ public final class EnhancedAgentBus implements AgentBus
         }
         stop();
         validator.close();
+        if (scanner instanceof AutoCloseable c)
+        {
+            try
+            {
+                c.close();
+            }
+            catch (final Exception e)
+            {
+                LOG.log(Level.WARNING, "closing the content scanner failed", e);
+            }
+        }
         state = STATE_CLOSED;
     }
 
@@ -433,7 +475,8 @@ public final class EnhancedAgentBus implements AgentBus
         // Bound to this run's ring: after a stop and restart, a stale publisher is refused instead of
         // publishing into a ring nobody consumes any more.
         final RingBuffer<MessageEvent> r = ring;
-        final RingMessagePublisher p = new RingMessagePublisher(r, sender.handle(), listener, () -> state == STATE_RUNNING && ring == r, hashBytes);
+        final RingMessagePublisher p = new RingMessagePublisher(r, sender.handle(), listener, () -> state == STATE_RUNNING && ring == r, hashBytes,
+            metrics);
         publishers.add(p);
         return p;
     }
@@ -479,8 +522,40 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("native_failures", validator.nativeFailures());
         m.put("native_breaker_state", validator.breaker().getState().name());
         m.put("policy_version", policy.version());
+        m.put("guardrails", guardrailMetrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
+    }
+
+    private Map<String, Object> guardrailMetrics()
+    {
+        final Map<String, Object> g = new LinkedHashMap<>();
+        g.put("scanner", scanner == null ? "off" : scanner.name());
+        g.put("patterns_version", guardrails == null ? "" : guardrails.version());
+        g.put("blocked", metrics.guardrailBlockedMessages());
+        g.put("flagged", metrics.guardrailFlaggedMessages());
+        g.put("rate_limited", metrics.rejected(dev.eab.api.RejectReason.RATE_LIMITED));
+        final Map<String, Object> byFamily = new LinkedHashMap<>();
+        if (guardrails != null)
+        {
+            for (final GuardrailFamily f : guardrails.families())
+            {
+                final long b = metrics.guardrailBlocked(f.id());
+                final long fl = metrics.guardrailFlagged(f.id());
+                if (b != 0 || fl != 0)
+                {
+                    byFamily.put(f.name(), Map.of("blocked", b, "flagged", fl));
+                }
+            }
+        }
+        g.put("by_family", byFamily);
+        return g;
+    }
+
+    /** @return the content scanner, or null when scanning is off (engine-internal API). */
+    public ContentScanner contentScanner()
+    {
+        return scanner;
     }
 
     /** Logs and carries on: an exception escaping the pipeline must not stop the bus thread. */

@@ -226,7 +226,8 @@ class LifecycleAndBackpressureTest
         assertFalse(pub.tryPublish(bus.getAgentInfo("r").handle(), MessageType.EVENT, 1, new byte[] {1}, 0, 1));
         assertNull(pub.tryClaim(), "a refused claim leaves the publisher usable");
         assertThrows(BackpressureException.class, () -> bus.broadcast(msg("s", "", "acme").build()));
-        assertEquals(2L, bus.metrics().backpressureRejected());
+        // Counted: the refused send, three refused claims (tryClaim, tryPublish, tryClaim), the refused broadcast.
+        assertEquals(5L, bus.metrics().backpressureRejected());
 
         release.countDown();
         for (final CompletableFuture<ValidationResult> f : accepted)
@@ -380,7 +381,7 @@ class LifecycleAndBackpressureTest
         await(() -> listener.outcomes.size() == published, "every published message has an outcome");
         bus.stop();
         assertEquals(20 + attempts, futures.size() + refusedByRing, "every send either accepted or refused with an exception");
-        assertEquals(refusedByRing, bus.metrics().backpressureRejected());
+        assertEquals(refusedByRing + refusedClaims, bus.metrics().backpressureRejected(), "refused sends and refused claims are both counted");
         assertEquals(futures.size() + published, bus.metrics().processed());
         assertEquals(bus.metrics().processed(), bus.metrics().delivered() + bus.metrics().rejectedTotal(),
             "sent = delivered + rejected: " + bus.getMetrics());

@@ -59,6 +59,7 @@ public final class BusConfiguration
     private final RateLimit rateLimit;
     private final Map<String, RateLimit> tenantRateLimits;
     private final Path guardrailsFile;
+    private final boolean contentScanning;
 
     private BusConfiguration(final Builder b)
     {
@@ -84,6 +85,7 @@ public final class BusConfiguration
         rateLimit = b.rateLimit;
         tenantRateLimits = Map.copyOf(b.tenantRateLimits);
         guardrailsFile = b.guardrailsFile;
+        contentScanning = b.contentScanning;
         validate();
     }
 
@@ -222,6 +224,10 @@ public final class BusConfiguration
                 throw new ConfigurationException("EAB_RATE_LIMIT", "expected <per second>/<burst> or 'unlimited', got '" +
                     env.get("EAB_RATE_LIMIT") + "'");
             }
+        }
+        if (env.containsKey("EAB_CONTENT_SCANNING"))
+        {
+            b.contentScanning(parseBoolean("EAB_CONTENT_SCANNING", env.get("EAB_CONTENT_SCANNING")));
         }
         if (env.containsKey("EAB_GUARDRAILS_FILE"))
         {
@@ -374,6 +380,8 @@ public final class BusConfiguration
     }
     /** @return the guardrail pattern file, or null for the patterns shipped in the engine jar. */
     public Path guardrailsFile() { return guardrailsFile; }
+    /** @return whether message content is scanned for guardrail patterns (prompt injection, XSS, ...). */
+    public boolean contentScanning() { return contentScanning; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -397,6 +405,7 @@ public final class BusConfiguration
     public BusConfiguration withRateLimit(final RateLimit v) { return toBuilder().rateLimit(v).build(); }
     public BusConfiguration withTenantRateLimit(final String tenant, final RateLimit v) { return toBuilder().tenantRateLimit(tenant, v).build(); }
     public BusConfiguration withGuardrailsFile(final Path v) { return toBuilder().guardrailsFile(v).build(); }
+    public BusConfiguration withContentScanning(final boolean v) { return toBuilder().contentScanning(v).build(); }
 
     /** @return a builder holding this configuration. */
     public Builder toBuilder()
@@ -407,7 +416,7 @@ public final class BusConfiguration
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
-            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile);
+            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -436,6 +445,7 @@ public final class BusConfiguration
         m.put("rate_limit", rateLimit.unlimited() ? "unlimited" : rateLimit.messagesPerSecond() + "/" + rateLimit.burst());
         m.put("tenant_rate_limits", tenantRateLimits.size());
         m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
+        m.put("content_scanning", contentScanning);
         return m;
     }
 
@@ -470,6 +480,7 @@ public final class BusConfiguration
         private RateLimit rateLimit = RateLimit.DEFAULT;
         private final Map<String, RateLimit> tenantRateLimits = new LinkedHashMap<>();
         private Path guardrailsFile;
+        private boolean contentScanning = true;
 
         private Builder()
         {
@@ -510,6 +521,7 @@ public final class BusConfiguration
             return this;
         }
         public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
+        public Builder contentScanning(final boolean v) { contentScanning = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -39,8 +39,11 @@ public enum RejectReason
     STRING_TOO_LONG("string_too_long"),
     /** Content is not a map (JSON object): "Content must be a dictionary". */
     CONTENT_NOT_A_MAP("content_not_a_map"),
-    /** The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...). */
-    SECURITY_BLOCKED("security_blocked");
+    /**
+     * The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...);
+     * labelled {@code security_block} like the original's {@code rejection_reason}.
+     */
+    SECURITY_BLOCKED("security_block");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

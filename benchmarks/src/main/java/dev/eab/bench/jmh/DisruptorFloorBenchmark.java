@@ -78,7 +78,9 @@ public class DisruptorFloorBenchmark
         }
     }
 
+    /** Sampled (not averaged): a single hand-off is either sub-µs or a multi-ms scheduler stall; the median is the useful number. */
     @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
     public void floorAwait1()
     {
         publishOne();

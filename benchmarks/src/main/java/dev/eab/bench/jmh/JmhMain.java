@@ -45,6 +45,8 @@ public final class JmhMain
         {
             final Result<?> primary = r.getPrimaryResult();
             final Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            final Result<?> median = r.getSecondaryResults().entrySet().stream().filter(e -> e.getKey().endsWith("p0.50"))
+                .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
             final var params = r.getParams();
             final StringBuilder name = new StringBuilder(params.getBenchmark().replace("dev.eab.bench.jmh.", ""));
             if (!params.getParamsKeys().isEmpty())
@@ -53,17 +55,19 @@ public final class JmhMain
                     .collect(java.util.stream.Collectors.joining(",", "[", "]")));
             }
             rows.add(new Row(name.toString(), primary.getScore(), primary.getScoreError(), primary.getScoreUnit(),
-                alloc == null ? Double.NaN : alloc.getScore()));
+                alloc == null ? Double.NaN : alloc.getScore(), median == null ? Double.NaN : median.getScore()));
         }
         rows.sort(Comparator.comparing(Row::name));
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-56s %12s %10s %10s%n", "benchmark", "ns/op", "± (99.9%)", "B/op");
-        System.out.println("-".repeat(91));
+        System.out.printf(Locale.ROOT, "%-56s %12s %10s %10s %10s%n", "benchmark", "ns/op", "± (99.9%)", "p50 ns", "B/op");
+        System.out.println("-".repeat(102));
         for (final Row r : rows)
         {
-            System.out.printf(Locale.ROOT, "%-56s %12.1f %10.1f %10.3f%n", r.name, r.score, r.error, r.bytesPerOp);
+            System.out.printf(Locale.ROOT, "%-56s %12.1f %10.1f %10s %10.3f%n", r.name, r.score, r.error,
+                Double.isNaN(r.median) ? "-" : String.format(Locale.ROOT, "%.1f", r.median), r.bytesPerOp);
         }
         System.out.println();
+        System.out.println("(ns/op: mean over the measured iterations; p50: median sample, SampleTime benchmarks only)");
         System.out.println("Targets (informational):");
         for (final String b : new String[] {"ValidateBenchmark.nativeValidate", "ValidateBenchmark.javaValidate"})
         {
@@ -76,7 +80,7 @@ public final class JmhMain
         System.out.println("wrote " + json);
     }
 
-    record Row(String name, double score, double error, String unit, double bytesPerOp)
+    record Row(String name, double score, double error, String unit, double bytesPerOp, double median)
     {
     }
 }

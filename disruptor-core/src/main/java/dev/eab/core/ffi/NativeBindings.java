@@ -18,6 +18,15 @@ public final class NativeBindings
     /** {@code critical}: short, never blocks, never calls back; skips the thread-state transition. */
     public static final MethodHandle VALIDATE;
     public static final MethodHandle PANIC_PROBE;
+    public static final MethodHandle GUARD_NEW;
+    public static final MethodHandle GUARD_FREE;
+    /**
+     * {@code critical}: reads an off-heap text segment, never blocks, never calls back. It holds the thread
+     * out of safepoints for the scan's duration (about a microsecond per KB), which is why callers bound the
+     * text size.
+     */
+    public static final MethodHandle GUARD_SCAN;
+    public static final MethodHandle GUARD_NORMALIZE;
 
     static
     {
@@ -31,6 +40,13 @@ public final class NativeBindings
             NativeFunctions.DESCRIPTORS.get(NativeFunctions.VALIDATE_FN),
             Linker.Option.critical(false));
         PANIC_PROBE = bind(linker, lookup, NativeFunctions.PANIC_PROBE_FN);
+        GUARD_NEW = bind(linker, lookup, NativeFunctions.GUARD_NEW_FN);
+        GUARD_FREE = bind(linker, lookup, NativeFunctions.GUARD_FREE_FN);
+        GUARD_SCAN = linker.downcallHandle(
+            lookup.find(NativeFunctions.GUARD_SCAN_FN).orElseThrow(() -> missing(NativeFunctions.GUARD_SCAN_FN)),
+            NativeFunctions.DESCRIPTORS.get(NativeFunctions.GUARD_SCAN_FN),
+            Linker.Option.critical(false));
+        GUARD_NORMALIZE = bind(linker, lookup, NativeFunctions.GUARD_NORMALIZE_FN);
         final int version;
         try
         {

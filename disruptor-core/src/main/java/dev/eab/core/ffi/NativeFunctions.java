@@ -20,6 +20,13 @@ public final class NativeFunctions
     public static final String ENGINE_FREE_FN = "eab_engine_free";
     public static final String VALIDATE_FN = "eab_validate";
     public static final String PANIC_PROBE_FN = "eab_panic_probe";
+    public static final String GUARD_NEW_FN = "eab_guard_new";
+    public static final String GUARD_FREE_FN = "eab_guard_free";
+    public static final String GUARD_SCAN_FN = "eab_guard_scan";
+    public static final String GUARD_NORMALIZE_FN = "eab_guard_normalize";
+
+    /** {@code size_t} on the 64-bit platforms the FFM side supports. */
+    public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
 
     /** Every bound function, in header order. */
     public static final Map<String, FunctionDescriptor> DESCRIPTORS;
@@ -32,6 +39,14 @@ public final class NativeFunctions
         m.put(ENGINE_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         m.put(VALIDATE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         m.put(PANIC_PROBE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        // EabGuard *eab_guard_new(const uint8_t *config_json, size_t len)
+        m.put(GUARD_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T));
+        m.put(GUARD_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        // int32_t eab_guard_scan(const EabGuard *guard, const uint8_t *utf8, size_t len, uint64_t *matched_out)
+        m.put(GUARD_SCAN_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len)
+        m.put(GUARD_NORMALIZE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }
 

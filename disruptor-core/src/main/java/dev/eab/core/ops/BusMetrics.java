@@ -34,6 +34,9 @@ public final class BusMetrics
     private final LongAdder delivered = new LongAdder();
     private final LongAdder handlerFailed = new LongAdder();
     private final LongAdder backpressure = new LongAdder();
+    private final AtomicLongArray guardrailBlocked = new AtomicLongArray(Long.SIZE);
+    private final AtomicLongArray guardrailFlagged = new AtomicLongArray(Long.SIZE);
+    private final AtomicLongArray guardrailMessages = new AtomicLongArray(2);
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[Stage.values().length];
     private final Histogram[] accumulated = new Histogram[Stage.values().length];
 
@@ -59,6 +62,43 @@ public final class BusMetrics
         rejected.lazySet(i, rejected.get(i) + 1);
     }
 
+    /**
+     * Bus thread: the content scanner matched. Counts per family, and messages blocked / flagged.
+     *
+     * @param blocked mask of BLOCK families that matched (the message is rejected when non-zero).
+     * @param flagged mask of FLAG families that matched.
+     */
+    public void onGuardrailMatch(final long blocked, final long flagged)
+    {
+        for (long m = blocked; m != 0; m &= m - 1)
+        {
+            final int i = Long.numberOfTrailingZeros(m);
+            guardrailBlocked.lazySet(i, guardrailBlocked.get(i) + 1);
+        }
+        for (long m = flagged; m != 0; m &= m - 1)
+        {
+            final int i = Long.numberOfTrailingZeros(m);
+            guardrailFlagged.lazySet(i, guardrailFlagged.get(i) + 1);
+        }
+        if (blocked != 0)
+        {
+            guardrailMessages.lazySet(0, guardrailMessages.get(0) + 1);
+        }
+        else if (flagged != 0)
+        {
+            guardrailMessages.lazySet(1, guardrailMessages.get(1) + 1);
+        }
+    }
+
+    /** @return messages rejected by a BLOCK family. */
+    public long guardrailBlockedMessages() { return guardrailMessages.get(0); }
+    /** @return messages delivered with at least one FLAG family matched. */
+    public long guardrailFlaggedMessages() { return guardrailMessages.get(1); }
+    /** @return how often family {@code id} blocked a message. */
+    public long guardrailBlocked(final int id) { return guardrailBlocked.get(id); }
+    /** @return how often family {@code id} flagged a message. */
+    public long guardrailFlagged(final int id) { return guardrailFlagged.get(id); }
+
     /** Any thread: a message reached its recipient. */
     public void onDelivered()
     {
@@ -71,7 +111,7 @@ public final class BusMetrics
         handlerFailed.increment();
     }
 
-    /** Any thread: a send was refused because the ring was full. */
+    /** Any thread: a send or claim was refused because the ring was full (the sender may retry). */
     public void onBackpressure()
     {
         backpressure.increment();

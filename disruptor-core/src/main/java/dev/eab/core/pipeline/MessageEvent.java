@@ -49,6 +49,8 @@ public final class MessageEvent
     long rejectDetail;
     /** Warnings for an accepted {@code send} (null when none: the flyweight path never allocates one). */
     List<String> warnings;
+    /** Guardrail families that matched with action FLAG (a send's result reports them). */
+    long flagged;
     Throwable failure;
     AgentRecord sender;
     AgentRecord recipient;
@@ -77,6 +79,7 @@ public final class MessageEvent
         rejectCode = 0;
         rejectDetail = 0;
         warnings = null;
+        flagged = 0;
         completed = false;
     }
 

@@ -5,11 +5,19 @@ import dev.eab.core.ops.BusMetrics;
 
 /**
  * The single consumer of the ring: runs validate → govern → journal → route on each event, in ring
- * order, on the bus thread, timing each stage. Whatever throws, the event still leaves with exactly one
+ * order, on the bus thread, timing each stage on a sample of messages. Whatever throws, the event still leaves with exactly one
  * outcome (rejected, fail closed) and the slot is cleared for reuse.
  */
 public final class PipelineHandler implements EventHandler<MessageEvent>
 {
+    /**
+     * Stage timings are sampled: one message in {@value #STAGE_SAMPLE_INTERVAL} (by ring sequence) is timed.
+     * Timing every message costs five clock reads and five histogram writes (measured: saturation fell
+     * from 11.4 M to 4.3 M msg/s); one in 64 keeps the percentiles meaningful at a cost lost in the noise.
+     */
+    public static final int STAGE_SAMPLE_INTERVAL = 64;
+    private static final long STAGE_SAMPLE_MASK = STAGE_SAMPLE_INTERVAL - 1;
+
     private final Stage validate;
     private final Stage govern;
     private final Stage journal;
@@ -34,7 +42,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         metrics.onProcessed();
         try
         {
-            if (timed)
+            if (timed && (sequence & STAGE_SAMPLE_MASK) == 0)
             {
                 final long t0 = System.nanoTime();
                 validate.onEvent(e);

@@ -9,6 +9,7 @@ import dev.eab.api.OutcomeListener;
 import dev.eab.api.Priority;
 import dev.eab.api.RejectReason;
 import dev.eab.api.exception.BusNotStartedException;
+import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.validate.HashEncoding;
 
 import java.util.function.BooleanSupplier;
@@ -25,6 +26,7 @@ import java.util.function.BooleanSupplier;
 public final class RingMessagePublisher implements MessagePublisher, MessageClaim
 {
     private final RingBuffer<MessageEvent> ring;
+    private final BusMetrics metrics;
     private final int senderHandle;
     private final OutcomeListener listener;
     private final BooleanSupplier running;
@@ -35,8 +37,9 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
 
     public RingMessagePublisher(
         final RingBuffer<MessageEvent> ring, final int senderHandle, final OutcomeListener listener, final BooleanSupplier running,
-        final byte[] defaultHash)
+        final byte[] defaultHash, final BusMetrics metrics)
     {
+        this.metrics = metrics;
         this.ring = ring;
         this.senderHandle = senderHandle;
         this.listener = listener;
@@ -77,6 +80,7 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
         catch (final InsufficientCapacityException e)
         {
             active = false;
+            metrics.onBackpressure();
             return null;
         }
         sequence = seq;

@@ -38,11 +38,13 @@ public final class RouteStage implements Stage
     private final String constitutionalHash;
     private final ValidationStrategy validator;
     private final EventView view = new EventView();
+    private final java.util.function.LongFunction<List<String>> flagNames;
 
     public RouteStage(
         final BusMetrics metrics, final RejectionTexts texts, final BackpressurePolicy inboxPolicy, final String constitutionalHash,
-        final ValidationStrategy validator)
+        final ValidationStrategy validator, final java.util.function.LongFunction<List<String>> flagNames)
     {
+        this.flagNames = flagNames;
         this.metrics = metrics;
         this.texts = texts;
         this.inboxPolicy = inboxPolicy;
@@ -112,6 +114,10 @@ public final class RouteStage implements Stage
     {
         final Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("rejection_reason", reason.metricName());
+        if (reason == RejectReason.SECURITY_BLOCKED)
+        {
+            meta.put("security_families", flagNames.apply(e.rejectDetail));
+        }
         meta.put("validator", validator.name());
         return ValidationResult.deny(reason, texts.describe(reason, e.message, e.sender, recipient, e.failure, e.rejectDetail),
             constitutionalHash, meta);
@@ -122,6 +128,10 @@ public final class RouteStage implements Stage
         final Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("recipient", recipient.agentId());
         meta.put("validator", validator.name());
+        if (e.flagged != 0)
+        {
+            meta.put("security_flags", flagNames.apply(e.flagged));
+        }
         ValidationResult ok = ValidationResult.allow(status, constitutionalHash, meta);
         if (e.warnings != null)
         {

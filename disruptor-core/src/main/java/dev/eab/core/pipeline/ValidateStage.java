@@ -3,6 +3,9 @@ package dev.eab.core.pipeline;
 import dev.eab.api.AgentMessage;
 import dev.eab.api.RejectReason;
 import dev.eab.core.guard.ContentInspector;
+import dev.eab.core.guard.ContentScanner;
+import dev.eab.core.guard.GuardrailTexts;
+import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
@@ -44,6 +47,10 @@ public final class ValidateStage implements Stage
     private final ValidationStrategy validator;
     private final RateLimiter rateLimiter;
     private final ContentInspector inspector;
+    private final ContentScanner scanner;
+    private final BusMetrics metrics;
+    private final long blockMask;
+    private final long flagMask;
     private final MemorySegment header;
     private int capabilityCursor;
     // Per-message scratch for send/broadcast, written by prepare(): bus thread only.
@@ -51,13 +58,21 @@ public final class ValidateStage implements Stage
     private int messageTenant;
     private long expiresAtMs;
 
+    /**
+     * @param scanner the content scanner, or null when guardrail scanning is off.
+     */
     public ValidateStage(
-        final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector)
+        final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
+        final ContentScanner scanner, final BusMetrics metrics)
     {
         this.registry = registry;
         this.validator = validator;
         this.rateLimiter = rateLimiter;
         this.inspector = inspector;
+        this.scanner = scanner;
+        this.metrics = metrics;
+        this.blockMask = scanner == null ? 0 : scanner.patterns().blockMask();
+        this.flagMask = scanner == null ? 0 : scanner.patterns().flagMask();
         this.header = Arena.ofAuto().allocate(LENGTH, ALIGNMENT);
     }
 
@@ -244,6 +259,38 @@ public final class ValidateStage implements Stage
             {
                 e.warn(EMPTY_ACTION_WARNING);
             }
+            return scan(e, code, inspector.text(), inspector.textLength());
+        }
+        return scan(e, code, e.payload, e.payloadLength);
+    }
+
+    /**
+     * Runs the content scanner over the message's text (a send's keys and strings as gathered by the
+     * inspector; a flyweight message's payload bytes). A BLOCK family rejects; FLAG families are counted
+     * and, on a send, reported as a warning. A scanner failure rejects: fail closed.
+     */
+    private int scan(final MessageEvent e, final int code, final byte[] text, final int length)
+    {
+        if (scanner == null)
+        {
+            return code;
+        }
+        final long matched = scanner.scan(text, 0, length);
+        if (matched == 0)
+        {
+            return code;
+        }
+        final long blocked = matched & blockMask;
+        metrics.onGuardrailMatch(blocked, matched & flagMask);
+        if (blocked != 0)
+        {
+            e.rejectDetail = blocked;
+            return RejectReason.SECURITY_BLOCKED.code();
+        }
+        if (e.kind != MessageEvent.KIND_FLYWEIGHT)
+        {
+            e.warn(GuardrailTexts.flagged(scanner.patterns(), matched & flagMask));
+            e.flagged = matched & flagMask;
         }
         return code;
     }

@@ -11,6 +11,8 @@ import dev.eab.api.exception.AgentCapabilityException;
 import dev.eab.api.exception.AgentNotRegisteredException;
 import dev.eab.api.exception.BackpressureException;
 import dev.eab.api.exception.ConstitutionalHashMismatchException;
+import dev.eab.core.guard.GuardrailPatterns;
+import dev.eab.core.guard.GuardrailTexts;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.TenantIds;
 
@@ -28,9 +30,12 @@ public final class RejectionTexts
     private final PolicyTable policy;
     private final int inboxCapacity;
     private final BusConfiguration limits;
+    private final GuardrailPatterns guardrails;
 
-    public RejectionTexts(final BusConfiguration config, final PolicyTable policy)
+    /** @param guardrails the scanner's pattern set (names the families that blocked), or null. */
+    public RejectionTexts(final BusConfiguration config, final PolicyTable policy, final GuardrailPatterns guardrails)
     {
+        this.guardrails = guardrails;
         this.expectedHash = config.constitutionalHash();
         this.maxMessageSizeBytes = config.maxMessageSizeBytes();
         this.policy = policy;
@@ -79,7 +84,7 @@ public final class RejectionTexts
             case TOO_MANY_KEYS -> "Content has " + detail + " keys, more than the limit of " + limits.maxKeys();
             case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + limits.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
-            case SECURITY_BLOCKED -> "Content blocked by guardrails";
+            case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
         };
     }
 

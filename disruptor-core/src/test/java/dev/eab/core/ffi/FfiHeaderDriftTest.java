@@ -1,6 +1,8 @@
 package dev.eab.core.ffi;
 
 import dev.eab.api.RejectReason;
+import dev.eab.core.guard.GuardrailPatterns;
+import dev.eab.core.guard.NativeContentScanner;
 import dev.eab.core.validate.MessageHeaderDescriptor;
 import dev.eab.core.validate.NativeValidationStrategy;
 import dev.eab.core.validate.PolicyTable;
@@ -161,6 +163,8 @@ class FfiHeaderDriftTest
             case "int16_t", "uint16_t" -> ValueLayout.JAVA_SHORT;
             case "int32_t", "uint32_t" -> ValueLayout.JAVA_INT;
             case "int64_t", "uint64_t" -> ValueLayout.JAVA_LONG;
+            // the FFM side targets 64-bit platforms only (the Rust side asserts 8-byte pointers)
+            case "size_t" -> ValueLayout.JAVA_LONG;
             default -> throw new AssertionError("unmapped C type '" + cType + "'");
         };
     }
@@ -409,8 +413,16 @@ class FfiHeaderDriftTest
                 expect(problems, name, value, RejectReason.NONE.code(), "RejectReason.NONE");
                 seenReasons.add("NONE");
             }
+            else if (name.equals("EAB_GUARD_MAX_FAMILIES"))
+            {
+                expect(problems, name, value, GuardrailPatterns.MAX_FAMILIES, "GuardrailPatterns.MAX_FAMILIES");
+            }
             else if (name.startsWith("EAB_ERR_"))
             {
+                if (name.equals("EAB_ERR_BUFFER_TOO_SMALL"))
+                {
+                    expect(problems, name, value, NativeContentScanner.ERR_BUFFER_TOO_SMALL, "NativeContentScanner.ERR_BUFFER_TOO_SMALL");
+                }
                 if (value >= 0)
                 {
                     problems.add(name + " = " + value + ": call errors must be negative (the composite treats < 0 as a native failure)");
@@ -569,7 +581,7 @@ class FfiHeaderDriftTest
     @Test
     void parserFoundTheWholeHeader()
     {
-        assertEquals(5, header.functions().size(), "prototypes: " + header.functions().keySet());
+        assertEquals(9, header.functions().size(), "prototypes: " + header.functions().keySet());
         assertEquals(Set.of("EabPolicyRule", "EabEngineConfig", "EabMessageHeader"), header.structs().keySet());
         assertEquals(16, header.structs().get("EabMessageHeader").fields().size());
         assertEquals(5, header.structs().get("EabPolicyRule").fields().size());
@@ -585,6 +597,10 @@ class FfiHeaderDriftTest
         assertEquals(new CField("rules", "EabPolicyRule", true, 0), header.structs().get("EabEngineConfig").fields().get(3));
         assertEquals(-2, parseC(header.defines().get("EAB_ERR_PANIC")));
         assertEquals(-1L, parseC(header.defines().get("EAB_ANY")));
+        assertEquals(new CFunction("eab_guard_scan", "int32_t", List.of("const struct EabGuard *", "const uint8_t *", "size_t", "uint64_t *")),
+            header.functions().get("eab_guard_scan"));
+        assertEquals("struct EabGuard *", header.functions().get("eab_guard_new").returnType());
+        assertEquals(64, parseC(header.defines().get("EAB_GUARD_MAX_FAMILIES")));
     }
 
     @Test
@@ -636,6 +652,11 @@ class FfiHeaderDriftTest
         mutations.put("ANY narrowed", new String[] {"#define EAB_ANY 18446744073709551615ull", "#define EAB_ANY 4294967295ull"});
         mutations.put("ANY_MESSAGE_TYPE widened", new String[] {"#define EAB_ANY_MESSAGE_TYPE 4294967295", "#define EAB_ANY_MESSAGE_TYPE 18446744073709551615ull"});
         mutations.put("error made positive", new String[] {"#define EAB_ERR_PANIC -2", "#define EAB_ERR_PANIC 2"});
+        mutations.put("guard scan length narrowed", new String[] {"const uint8_t *utf8, size_t len, uint64_t *matched_out", "const uint8_t *utf8, uint32_t len, uint64_t *matched_out"});
+        mutations.put("guard scan result by value", new String[] {"size_t len, uint64_t *matched_out);", "size_t len);"});
+        mutations.put("guard normalize removed", new String[] {"int32_t eab_guard_normalize(", "int32_t eab_guard_normalise("});
+        mutations.put("guard family limit changed", new String[] {"#define EAB_GUARD_MAX_FAMILIES 64", "#define EAB_GUARD_MAX_FAMILIES 128"});
+        mutations.put("buffer error renumbered", new String[] {"#define EAB_ERR_BUFFER_TOO_SMALL -4", "#define EAB_ERR_BUFFER_TOO_SMALL -5"});
         for (final Map.Entry<String, String[]> m : mutations.entrySet())
         {
             final String from = m.getValue()[0];

@@ -1,0 +1,43 @@
+package dev.eab.core.guard;
+
+/**
+ * Scans message text for the families of a {@link GuardrailPatterns} set and returns the bitmask of those
+ * that matched: bit {@code i} = family {@code i} ({@link GuardrailFamily#bit()}); 0 = nothing found.
+ * What a match means (block, flag) is the caller's decision ({@link GuardrailPatterns#blockMask()}).
+ *
+ * <p>Two implementations give identical results for every input ({@code GuardDifferentialTest}):
+ * {@link NativeContentScanner} (Rust, allocation-free) and {@link JavaContentScanner} (the fallback).
+ * Implementations keep reusable buffers and are <b>not thread-safe</b>: one instance per scanning thread
+ * (on the bus, the bus thread).
+ */
+public interface ContentScanner
+{
+    /**
+     * Scans {@code len} bytes of UTF-8 text. Malformed UTF-8 is not an error: each malformed sequence
+     * counts as U+FFFD.
+     *
+     * @return the bitmask of matching families.
+     * @throws ContentScanException when the scan could not be completed (reject the message).
+     */
+    long scan(byte[] utf8, int off, int len);
+
+    /**
+     * Scans {@code text}; unpaired surrogates count as U+FFFD. Same result as scanning its UTF-8 bytes.
+     *
+     * @return the bitmask of matching families.
+     * @throws ContentScanException when the scan could not be completed (reject the message).
+     */
+    long scan(CharSequence text);
+
+    /** @return the bitmask of matching families in all of {@code utf8}. */
+    default long scan(final byte[] utf8)
+    {
+        return scan(utf8, 0, utf8.length);
+    }
+
+    /** @return the pattern set this scanner was built from. */
+    GuardrailPatterns patterns();
+
+    /** @return {@code native} or {@code java}, for metrics and logs. */
+    String name();
+}

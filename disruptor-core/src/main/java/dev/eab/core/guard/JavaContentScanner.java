@@ -1,0 +1,214 @@
+package dev.eab.core.guard;
+
+import com.google.re2j.Pattern;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pure-Java scanner: {@link TextNormalizer}, then one {@link LiteralMatcher} (Aho-Corasick) pass for
+ * the family literals and the regexes' {@link RegexTriggers trigger} strings, then RE2/J (linear time, no
+ * backtracking) for just the regexes whose trigger conditions all hold and whose family is not already
+ * matched. The
+ * fallback twin of {@link NativeContentScanner}, built the same way, giving identical results
+ * ({@code GuardDifferentialTest}).
+ *
+ * <p>The literal pass allocates nothing; each regex search allocates RE2/J's matcher state, and non-ASCII
+ * text allocates inside {@link java.text.Normalizer}. Not thread-safe (reusable buffers): one instance per
+ * scanning thread.
+ */
+public final class JavaContentScanner implements ContentScanner
+{
+    private final GuardrailPatterns patterns;
+    private final TextNormalizer normalizer = new TextNormalizer();
+    /** Null when there is nothing to search for (no literal, no trigger). */
+    private final LiteralMatcher literals;
+    /** Every regex of every enabled family, in order. */
+    private final Pattern[] regexes;
+    /** Regex index → its family's bit. */
+    private final long[] regexFamily;
+    /** Regex index → its first trigger condition; its conditions are {@code first..first + count}. */
+    private final int[] conditionFirst;
+    /** Regex index → its number of trigger conditions; 0 = it runs on every text. */
+    private final int[] conditionCount;
+    /** Reused per scan: bit c = condition c holds (one of its strings occurs). */
+    private final long[] seen;
+    /** Reused view of the normaliser's buffer handed to RE2/J. */
+    private final CharArrayView view = new CharArrayView();
+
+    /** Compiles {@code patterns}; every pattern was validated when the set was loaded. */
+    public JavaContentScanner(final GuardrailPatterns patterns)
+    {
+        this.patterns = patterns;
+        final List<Pattern> compiled = new ArrayList<>();
+        final List<Long> owners = new ArrayList<>();
+        final List<List<List<String>>> triggerSets = new ArrayList<>();
+        for (final GuardrailFamily f : patterns.families())
+        {
+            if (f.enabled())
+            {
+                for (final String re : f.regexes())
+                {
+                    compiled.add(Pattern.compile(re));
+                    owners.add(f.bit());
+                    triggerSets.add(RegexTriggers.of(re));
+                }
+            }
+        }
+        regexes = compiled.toArray(new Pattern[0]);
+        regexFamily = owners.stream().mapToLong(Long::longValue).toArray();
+        conditionFirst = new int[regexes.length];
+        conditionCount = new int[regexes.length];
+        final List<List<String>> conditions = new ArrayList<>();
+        for (int r = 0; r < regexes.length; r++)
+        {
+            final List<List<String>> c = triggerSets.get(r);
+            conditionFirst[r] = conditions.size();
+            conditionCount[r] = c == null ? 0 : c.size();
+            if (c != null)
+            {
+                conditions.addAll(c);
+            }
+        }
+        final int words = (conditions.size() + 63) / 64;
+        seen = new long[words];
+        // Each distinct string once, with the family bits and condition bits it stands for.
+        final Map<String, long[]> strings = new LinkedHashMap<>();
+        for (final GuardrailFamily f : patterns.families())
+        {
+            if (f.enabled())
+            {
+                for (final String lit : f.literals())
+                {
+                    strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
+                }
+            }
+        }
+        for (int c = 0; c < conditions.size(); c++)
+        {
+            for (final String t : conditions.get(c))
+            {
+                strings.computeIfAbsent(t, k -> new long[1 + words])[1 + c / 64] |= 1L << (c % 64);
+            }
+        }
+        if (strings.isEmpty())
+        {
+            literals = null;
+        }
+        else
+        {
+            final List<String> keys = new ArrayList<>(strings.keySet());
+            final long[] families = new long[keys.size()];
+            final long[][] conditionBits = new long[keys.size()][];
+            for (int k = 0; k < keys.size(); k++)
+            {
+                final long[] v = strings.get(keys.get(k));
+                families[k] = v[0];
+                conditionBits[k] = Arrays.copyOfRange(v, 1, v.length);
+            }
+            literals = new LiteralMatcher(keys, families, conditionBits, words);
+        }
+    }
+
+    /** @return a scanner for the shipped pattern set. */
+    public static JavaContentScanner withDefaults()
+    {
+        return new JavaContentScanner(GuardrailPatterns.defaults());
+    }
+
+    @Override
+    public long scan(final byte[] utf8, final int off, final int len)
+    {
+        return match(normalizer.normalizeUtf8(utf8, off, len));
+    }
+
+    @Override
+    public long scan(final CharSequence text)
+    {
+        return match(normalizer.normalizeChars(text));
+    }
+
+    private long match(final int len)
+    {
+        final char[] text = normalizer.chars();
+        java.util.Arrays.fill(seen, 0L);
+        long mask = literals == null ? 0L : literals.scan(text, len, seen);
+        view.reset(text, len);
+        for (int r = 0; r < regexes.length; r++)
+        {
+            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r]) && regexes[r].matcher(view).find())
+            {
+                mask |= regexFamily[r];
+            }
+        }
+        return mask;
+    }
+
+    private boolean allHold(final int first, final int count)
+    {
+        for (int c = first; c < first + count; c++)
+        {
+            if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public GuardrailPatterns patterns()
+    {
+        return patterns;
+    }
+
+    @Override
+    public String name()
+    {
+        return "java";
+    }
+
+    /** A CharSequence over a prefix of a reused char array, so RE2/J reads the buffer without a copy. */
+    private static final class CharArrayView implements CharSequence
+    {
+        private char[] chars = new char[0];
+        private int length;
+
+        void reset(final char[] chars, final int length)
+        {
+            this.chars = chars;
+            this.length = length;
+        }
+
+        @Override
+        public int length()
+        {
+            return length;
+        }
+
+        @Override
+        public char charAt(final int index)
+        {
+            if (index >= length)
+            {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return chars[index];
+        }
+
+        @Override
+        public CharSequence subSequence(final int start, final int end)
+        {
+            return new String(chars, start, end - start);
+        }
+
+        @Override
+        public String toString()
+        {
+            return new String(chars, 0, length);
+        }
+    }
+}

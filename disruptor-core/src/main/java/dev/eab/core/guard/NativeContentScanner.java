@@ -1,0 +1,231 @@
+package dev.eab.core.guard;
+
+import dev.eab.core.ffi.NativeBindings;
+import dev.eab.core.ffi.NativeUnavailableException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The Rust scanner ({@code eab_guard_scan}) behind the {@link ContentScanner} interface. The text is copied
+ * into a reusable off-heap segment (it grows to the largest text seen) and the result comes back through a
+ * reusable 8-byte segment, so a warm scan allocates nothing on either side of the boundary.
+ *
+ * <p>Owns the native guard: {@link #close()} once, after the scanning thread has stopped using it; a
+ * scan after that throws {@link ContentScanException}. Not thread-safe (one text buffer): one instance per
+ * scanning thread. The buffers come from automatic arenas, so the instance may be built on one thread and
+ * used on another, and an outgrown buffer is reclaimed by the GC.
+ */
+public final class NativeContentScanner implements ContentScanner, AutoCloseable
+{
+    /** First size of the text buffer; it doubles (at least) whenever a longer text arrives. */
+    private static final long INITIAL_CAPACITY_BYTES = 4096;
+    /** {@code EAB_ERR_BUFFER_TOO_SMALL}: {@code eab_guard_normalize} needs a larger output buffer. */
+    public static final int ERR_BUFFER_TOO_SMALL = -4;
+    /** Worst-case UTF-8 bytes per UTF-16 char (a surrogate pair is 2 chars and 4 bytes). */
+    private static final int MAX_UTF8_BYTES_PER_CHAR = 3;
+
+    private final GuardrailPatterns patterns;
+    /** The live guard; {@link MemorySegment#NULL} once closed, so a late scan gets an error code, not freed memory. */
+    private MemorySegment guard;
+    private MemorySegment buffer;
+    private final MemorySegment result;
+    private boolean closed;
+
+    /**
+     * @throws NativeUnavailableException when the library cannot be loaded or rejects the configuration
+     * (which the Java loader accepted: a bug to report, since both sides check the same rules).
+     */
+    public NativeContentScanner(final GuardrailPatterns patterns)
+    {
+        this.patterns = Objects.requireNonNull(patterns, "patterns");
+        if (!NativeBindings.available())
+        {
+            throw new NativeUnavailableException("library not loadable", null);
+        }
+        final byte[] json = patterns.toNativeJson().getBytes(StandardCharsets.UTF_8);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment config = arena.allocate(json.length);
+            MemorySegment.copy(json, 0, config, ValueLayout.JAVA_BYTE, 0, json.length);
+            // The guard copies what it needs, so the confined arena may close right after.
+            guard = (MemorySegment)NativeBindings.GUARD_NEW.invokeExact(config, (long)json.length);
+        }
+        catch (final NativeUnavailableException e)
+        {
+            throw e;
+        }
+        catch (final Throwable t)
+        {
+            throw new NativeUnavailableException("eab_guard_new failed: " + t, t);
+        }
+        if (guard.equals(MemorySegment.NULL))
+        {
+            throw new NativeUnavailableException("eab_guard_new rejected guardrail patterns " + patterns.version() +
+                " that the Java loader accepted (the two validators disagree: please report)", null);
+        }
+        buffer = Arena.ofAuto().allocate(INITIAL_CAPACITY_BYTES);
+        result = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+    }
+
+    /** @return a scanner for the shipped pattern set. */
+    public static NativeContentScanner withDefaults()
+    {
+        return new NativeContentScanner(GuardrailPatterns.defaults());
+    }
+
+    @Override
+    public long scan(final byte[] utf8, final int off, final int len)
+    {
+        Objects.checkFromIndexSize(off, len, utf8.length);
+        final MemorySegment text = capacity(len);
+        MemorySegment.copy(utf8, off, text, ValueLayout.JAVA_BYTE, 0, len);
+        return call(text, len);
+    }
+
+    @Override
+    public long scan(final CharSequence text)
+    {
+        final int n = text.length();
+        final MemorySegment out = capacity((long)n * MAX_UTF8_BYTES_PER_CHAR);
+        long k = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final char c = text.charAt(i);
+            if (c < 0x80)
+            {
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)c);
+            }
+            else if (c < 0x800)
+            {
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0xC0 | (c >> 6)));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0x80 | (c & 0x3F)));
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                final int cp = Character.toCodePoint(c, text.charAt(++i));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0xF0 | (cp >> 18)));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0x80 | ((cp >> 12) & 0x3F)));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0x80 | ((cp >> 6) & 0x3F)));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0x80 | (cp & 0x3F)));
+            }
+            else
+            {
+                // An unpaired surrogate cannot be encoded: send U+FFFD, as the Java twin reads it.
+                final char e = Character.isSurrogate(c) ? TextNormalizer.REPLACEMENT : c;
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0xE0 | (e >> 12)));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0x80 | ((e >> 6) & 0x3F)));
+                out.set(ValueLayout.JAVA_BYTE, k++, (byte)(0x80 | (e & 0x3F)));
+            }
+        }
+        return call(out, k);
+    }
+
+    private MemorySegment capacity(final long bytes)
+    {
+        if (buffer.byteSize() < bytes)
+        {
+            buffer = Arena.ofAuto().allocate(Math.max(bytes, buffer.byteSize() * 2));
+        }
+        return buffer;
+    }
+
+    private long call(final MemorySegment text, final long len)
+    {
+        final int rc;
+        try
+        {
+            rc = (int)NativeBindings.GUARD_SCAN.invokeExact(guard, text, len, result);
+        }
+        catch (final Throwable t)
+        {
+            throw new ContentScanException("eab_guard_scan failed: " + t, t);
+        }
+        if (rc != 0)
+        {
+            throw new ContentScanException("eab_guard_scan returned " + rc + (closed ? " (scanner closed)" : ""), null);
+        }
+        return result.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    /**
+     * The native normalisation of {@code utf8} ({@code eab_guard_normalize}): for diagnostics and for the
+     * test that proves it equals {@link TextNormalizer}. Allocates; not for the hot path.
+     *
+     * @throws NativeUnavailableException when the library is missing or the call fails.
+     */
+    public static String normalize(final byte[] utf8)
+    {
+        if (!NativeBindings.available())
+        {
+            throw new NativeUnavailableException("library not loadable", null);
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment in = arena.allocate(Math.max(1, utf8.length));
+            MemorySegment.copy(utf8, 0, in, ValueLayout.JAVA_BYTE, 0, utf8.length);
+            final MemorySegment outLen = arena.allocate(ValueLayout.JAVA_LONG);
+            // NFKC expands by at most a factor of 18 (U+FDFA) per code point, and a code point takes at
+            // least one input byte; start at 4x and ask again with the exact size when that is short.
+            long capacity = Math.max(16, 4L * utf8.length);
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                final MemorySegment out = arena.allocate(capacity);
+                final int rc = (int)NativeBindings.GUARD_NORMALIZE.invokeExact(in, (long)utf8.length, out, capacity, outLen);
+                final long n = outLen.get(ValueLayout.JAVA_LONG, 0);
+                if (rc == 0)
+                {
+                    return new String(out.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+                }
+                if (rc != ERR_BUFFER_TOO_SMALL)
+                {
+                    throw new NativeUnavailableException("eab_guard_normalize returned " + rc, null);
+                }
+                capacity = n;
+            }
+            throw new NativeUnavailableException("eab_guard_normalize kept asking for more room", null);
+        }
+        catch (final NativeUnavailableException e)
+        {
+            throw e;
+        }
+        catch (final Throwable t)
+        {
+            throw new NativeUnavailableException("eab_guard_normalize failed: " + t, t);
+        }
+    }
+
+    @Override
+    public GuardrailPatterns patterns()
+    {
+        return patterns;
+    }
+
+    @Override
+    public String name()
+    {
+        return "native";
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            final MemorySegment freed = guard;
+            guard = MemorySegment.NULL;
+            try
+            {
+                NativeBindings.GUARD_FREE.invokeExact(freed);
+            }
+            catch (final Throwable t)
+            {
+                throw new NativeUnavailableException("eab_guard_free failed: " + t, t);
+            }
+        }
+    }
+}

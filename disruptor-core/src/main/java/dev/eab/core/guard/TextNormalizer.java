@@ -1,0 +1,318 @@
+package dev.eab.core.guard;
+
+import java.nio.CharBuffer;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The scanner's text normalisation, identical to {@code normalize_into} in {@code native-rust/src/guard.rs}:
+ * <ol>
+ *   <li>UTF-8 decode; each maximal invalid subsequence becomes one U+FFFD (the Unicode "maximal subpart"
+ *       practice of Rust's {@code String::from_utf8_lossy}), by {@link #decodeUtf8}. Not by
+ *       {@code new String(bytes, UTF_8)}: the JDK agrees everywhere except on an encoded surrogate
+ *       ({@code ED A0..BF ..}), which it replaces with one U+FFFD where Rust writes one per byte.
+ *       From a {@link CharSequence}, each unpaired surrogate becomes U+FFFD, as it would after a UTF-8
+ *       round trip through the native scanner.</li>
+ *   <li>Unicode NFKC ({@link Normalizer}; JDK 25 implements Unicode 16.0, and the Rust crate is pinned to
+ *       the same version).</li>
+ *   <li>Invisible characters removed: see {@link #isInvisible(int)}.</li>
+ *   <li>Each code point lowercased with {@link Character#toLowerCase(int)} (the simple mapping: no
+ *       locale, no final-sigma context, unlike {@link String#toLowerCase()}). Rust uses a table generated
+ *       from this very method ({@code native-rust/src/guard_lower.rs}).</li>
+ * </ol>
+ * ASCII input skips steps 1-3: NFKC is the identity on ASCII and no invisible character is ASCII.
+ *
+ * <p>An instance owns reusable buffers and is not thread-safe: one per scanning thread. The ASCII path
+ * allocates nothing once the buffers have grown; the non-ASCII path allocates inside
+ * {@link Normalizer#normalize} (this is the fallback scanner; the native one does not).
+ */
+public final class TextNormalizer
+{
+    /** U+FFFD REPLACEMENT CHARACTER, substituted for malformed input. */
+    public static final char REPLACEMENT = '\uFFFD';
+
+    /** First size of the reusable buffers, in chars; they grow to the largest text seen. */
+    private static final int INITIAL_CAPACITY_CHARS = 1024;
+
+    private char[] decoded = new char[INITIAL_CAPACITY_CHARS];
+    private char[] normal = new char[INITIAL_CAPACITY_CHARS];
+    private int length;
+
+    /**
+     * @return true for the characters removed after NFKC: U+00AD soft hyphen, U+180E Mongolian vowel
+     * separator, U+200B..U+200F zero-width space/joiners and direction marks, U+202A..U+202E bidi
+     * embeddings and overrides, U+2060..U+2064 word joiner and invisible operators, U+FEFF BOM.
+     */
+    public static boolean isInvisible(final int cp)
+    {
+        return cp == 0x00AD || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF;
+    }
+
+    /** @return the normalised form of {@code text} as a new String (for patterns and tests; allocates). */
+    public static String normalize(final CharSequence text)
+    {
+        final TextNormalizer n = new TextNormalizer();
+        final int len = n.normalizeChars(text);
+        return new String(n.normal, 0, len);
+    }
+
+    /** @return the normalised form of {@code utf8} as a new String (for tests; allocates). */
+    public static String normalize(final byte[] utf8)
+    {
+        final TextNormalizer n = new TextNormalizer();
+        final int len = n.normalizeUtf8(utf8, 0, utf8.length);
+        return new String(n.normal, 0, len);
+    }
+
+    /**
+     * Normalises {@code len} bytes of UTF-8 (malformed input is replaced, not refused) into this
+     * instance's buffer: read the result from {@link #chars()} up to {@link #length()}.
+     *
+     * @return the normalised length in chars.
+     */
+    public int normalizeUtf8(final byte[] utf8, final int off, final int len)
+    {
+        Objects.checkFromIndexSize(off, len, utf8.length);
+        if (isAscii(utf8, off, len))
+        {
+            final char[] out = normalBuffer(len);
+            for (int i = 0; i < len; i++)
+            {
+                out[i] = lowerAscii(utf8[off + i]);
+            }
+            return length = len;
+        }
+        // A UTF-8 byte yields at most one UTF-16 char (4-byte sequences: 2 chars), so len chars suffice.
+        final char[] dst = decodedBuffer(len);
+        final int n = decodeUtf8(utf8, off, len, dst);
+        return length = finish(dst, n);
+    }
+
+    /**
+     * Normalises {@code text} (unpaired surrogates become U+FFFD) into this instance's buffer.
+     *
+     * @return the normalised length in chars.
+     */
+    public int normalizeChars(final CharSequence text)
+    {
+        final int len = text.length();
+        boolean ascii = true;
+        for (int i = 0; i < len; i++)
+        {
+            if (text.charAt(i) >= 0x80)
+            {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii)
+        {
+            final char[] out = normalBuffer(len);
+            for (int i = 0; i < len; i++)
+            {
+                out[i] = lowerAscii((byte)text.charAt(i));
+            }
+            return length = len;
+        }
+        final char[] dst = decodedBuffer(len);
+        for (int i = 0; i < len; i++)
+        {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                dst[i] = c;
+                dst[i + 1] = text.charAt(i + 1);
+                i++;
+            }
+            else
+            {
+                dst[i] = Character.isSurrogate(c) ? REPLACEMENT : c;
+            }
+        }
+        return length = finish(dst, len);
+    }
+
+    /** @return the buffer holding the last normalised text; valid up to {@link #length()}. Do not keep it. */
+    public char[] chars()
+    {
+        return normal;
+    }
+
+    /** @return the length in chars of the last normalised text. */
+    public int length()
+    {
+        return length;
+    }
+
+    /** NFKC, then drop invisible characters and lowercase, from {@code src[0..n)} into {@link #normal}. */
+    private int finish(final char[] src, final int n)
+    {
+        final String nfkc = Normalizer.normalize(CharBuffer.wrap(src, 0, n), Normalizer.Form.NFKC);
+        final int m = nfkc.length();
+        // Dropping characters only shrinks the text, but lowercasing may map a BMP character to a
+        // supplementary one (two chars), so the loop still checks room for two chars per code point.
+        char[] out = normalBuffer(m);
+        int k = 0;
+        for (int i = 0; i < m; )
+        {
+            final int cp = nfkc.codePointAt(i);
+            i += Character.charCount(cp);
+            if (isInvisible(cp))
+            {
+                continue;
+            }
+            final int lower = Character.toLowerCase(cp);
+            if (k + 2 > out.length)
+            {
+                out = normal = Arrays.copyOf(out, Math.max(out.length * 2, k + 2));
+            }
+            k += Character.toChars(lower, out, k);
+        }
+        return k;
+    }
+
+    private static boolean isAscii(final byte[] b, final int off, final int len)
+    {
+        for (int i = off, end = off + len; i < end; i++)
+        {
+            if (b[i] < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char lowerAscii(final byte b)
+    {
+        return (char)(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
+    }
+
+    private char[] normalBuffer(final int minChars)
+    {
+        if (normal.length < minChars)
+        {
+            normal = new char[Math.max(minChars, normal.length * 2)];
+        }
+        return normal;
+    }
+
+    private char[] decodedBuffer(final int minChars)
+    {
+        if (decoded.length < minChars)
+        {
+            decoded = new char[Math.max(minChars, decoded.length * 2)];
+        }
+        return decoded;
+    }
+
+    /**
+     * Decodes UTF-8 the way Rust's {@code Utf8Chunks} (and so {@code String::from_utf8_lossy}) does: a
+     * lead byte followed by the longest prefix of a valid sequence that is present is one malformed unit,
+     * replaced by one U+FFFD; bytes 0x80..0xC1 and 0xF5..0xFF alone are one unit each. Overlong forms
+     * (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and code points above U+10FFFF (F4 90..) are
+     * rejected at their second byte.
+     *
+     * @param dst at least {@code len} chars.
+     * @return the number of chars written.
+     */
+    public static int decodeUtf8(final byte[] src, final int off, final int len, final char[] dst)
+    {
+        final int end = off + len;
+        int i = off;
+        int k = 0;
+        while (i < end)
+        {
+            final int b0 = src[i] & 0xFF;
+            if (b0 < 0x80)
+            {
+                dst[k++] = (char)b0;
+                i++;
+                continue;
+            }
+            if (b0 >= 0xC2 && b0 <= 0xDF)
+            {
+                if (i + 1 < end && isContinuation(src[i + 1]))
+                {
+                    dst[k++] = (char)(((b0 & 0x1F) << 6) | (src[i + 1] & 0x3F));
+                    i += 2;
+                }
+                else
+                {
+                    dst[k++] = REPLACEMENT;
+                    i += 1;
+                }
+                continue;
+            }
+            if (b0 >= 0xE0 && b0 <= 0xEF)
+            {
+                final int b1 = i + 1 < end ? src[i + 1] & 0xFF : -1;
+                final boolean second = switch (b0)
+                {
+                    case 0xE0 -> b1 >= 0xA0 && b1 <= 0xBF;
+                    case 0xED -> b1 >= 0x80 && b1 <= 0x9F;
+                    default -> b1 >= 0x80 && b1 <= 0xBF;
+                };
+                if (!second)
+                {
+                    dst[k++] = REPLACEMENT;
+                    i += 1;
+                    continue;
+                }
+                if (!(i + 2 < end && isContinuation(src[i + 2])))
+                {
+                    dst[k++] = REPLACEMENT;
+                    i += 2;
+                    continue;
+                }
+                dst[k++] = (char)(((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (src[i + 2] & 0x3F));
+                i += 3;
+                continue;
+            }
+            if (b0 >= 0xF0 && b0 <= 0xF4)
+            {
+                final int b1 = i + 1 < end ? src[i + 1] & 0xFF : -1;
+                final boolean second = switch (b0)
+                {
+                    case 0xF0 -> b1 >= 0x90 && b1 <= 0xBF;
+                    case 0xF4 -> b1 >= 0x80 && b1 <= 0x8F;
+                    default -> b1 >= 0x80 && b1 <= 0xBF;
+                };
+                if (!second)
+                {
+                    dst[k++] = REPLACEMENT;
+                    i += 1;
+                    continue;
+                }
+                if (!(i + 2 < end && isContinuation(src[i + 2])))
+                {
+                    dst[k++] = REPLACEMENT;
+                    i += 2;
+                    continue;
+                }
+                if (!(i + 3 < end && isContinuation(src[i + 3])))
+                {
+                    dst[k++] = REPLACEMENT;
+                    i += 3;
+                    continue;
+                }
+                final int cp = ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((src[i + 2] & 0x3F) << 6) | (src[i + 3] & 0x3F);
+                dst[k++] = Character.highSurrogate(cp);
+                dst[k++] = Character.lowSurrogate(cp);
+                i += 4;
+                continue;
+            }
+            // 0x80..0xC1 (continuation or overlong lead) and 0xF5..0xFF: never valid as a lead byte.
+            dst[k++] = REPLACEMENT;
+            i += 1;
+        }
+        return k;
+    }
+
+    private static boolean isContinuation(final byte b)
+    {
+        return (b & 0xC0) == 0x80;
+    }
+}

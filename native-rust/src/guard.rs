@@ -1,0 +1,1250 @@
+//! # The content scanner ("guardrails")
+//!
+//! Finds prompt-injection and attack patterns in message text and reports
+//! which *families* matched as a `u64` bitmask (bit `i` = family `i` of the
+//! configuration). What a match means (block, flag) is the caller's business.
+//!
+//! The Java side owns the pattern file: it parses the YAML, validates it,
+//! normalises every literal and regex, and hands the result to
+//! [`EabGuard::from_json`] (a cold call, so JSON is fine). This module checks
+//! the same rules again and refuses a configuration whose patterns are not
+//! already in normal form, so the two implementations can never derive
+//! different automata from one file.
+//!
+//! ## Normalisation (identical in `TextNormalizer.java`)
+//!
+//! 1. Decode UTF-8; each maximal invalid subsequence becomes one U+FFFD,
+//!    exactly as `String::from_utf8_lossy` does (Java uses its own decoder
+//!    for this: the JDK's differs on encoded surrogates, `ED A0..BF`).
+//! 2. Unicode NFKC (Unicode 16.0: `unicode-normalization` is pinned to the
+//!    release matching JDK 25's `java.text.Normalizer`), run only on the
+//!    segments of the text that need it (see [`normalize_with`]).
+//! 3. Drop invisible characters: U+00AD, U+180E, U+200B..U+200F,
+//!    U+202A..U+202E, U+2060..U+2064, U+FEFF.
+//! 4. Lowercase each code point with the *simple* mapping of Java's
+//!    `Character.toLowerCase(int)`, from the generated [`SIMPLE_LOWERCASE`]
+//!    table (std's `char::to_lowercase` follows a newer Unicode than the JDK).
+//!
+//! ASCII input skips 1-3 (NFKC is the identity on ASCII and no invisible
+//! character is ASCII): it is only lowercased.
+//!
+//! ## Matching
+//!
+//! Every family literal and, for each regex, its *triggers* (up to two sets
+//! of literals such that every match of the regex contains a literal of each
+//! set, read from its syntax tree: [`triggers`]) are looked for in one
+//! [`StringSearch`]: it reports which of these strings occur anywhere in the
+//! text (all of them, overlaps included, so one family's match never hides
+//! another's). That sets the literal families' bits and tells which regexes
+//! have all their trigger sets present. Only those regexes run (each a
+//! `regex_automata::meta::Regex`, the engine behind the `regex` crate, with a
+//! caller-owned cache), and only while their family is not already matched.
+//! So ordinary text costs one string search; a regex without a selective
+//! trigger always runs. Everything is linear in the text; nothing backtracks.
+//!
+//! ## Regex dialect
+//!
+//! Only what the Rust engine and Java's RE2/J interpret identically: see
+//! [`check_dialect`]. A pattern outside it, one that does not compile, or one
+//! that matches the empty string is a configuration error.
+//!
+//! ## Allocation and threads
+//!
+//! The normalised text, the NFKC segment buffer, the trigger-condition bitset
+//! and the regex caches live in a [`Scratch`] inside the guard behind a `Mutex`. The
+//! bus calls from one thread, so the lock is uncontended (one atomic swap each
+//! way) and the scratch is reused: a scan allocates nothing once the scratch
+//! has grown to the largest message seen. A second thread scanning
+//! concurrently is still correct: it finds the lock taken and uses a fresh
+//! scratch (allocating) for that call. The NFKC iterator keeps up to four
+//! pending characters inline; only pathological runs (more than four
+//! combining marks in a row, or a single compatibility decomposition longer
+//! than four characters such as U+FDFA) make it spill to the heap.
+
+use std::cmp::Reverse;
+use std::sync::{Mutex, OnceLock, TryLockError};
+
+use aho_corasick::automaton::OverlappingState;
+use aho_corasick::Input as AcInput;
+use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Anchored, Span, StartKind};
+use regex_automata::meta::{self, Regex};
+use regex_automata::Input;
+use regex_syntax::hir::{Class, Hir, HirKind};
+use serde::Deserialize;
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::guard_lower::SIMPLE_LOWERCASE;
+
+/// At most this many families: the result is a `u64` bitmask.
+pub(crate) const MAX_FAMILIES: usize = 64;
+/// Longest accepted regex, in characters; longer ones are configuration errors.
+pub(crate) const MAX_REGEX_CHARS: usize = 1024;
+/// Largest `{n,m}` bound the dialect accepts (RE2/J's own limit is 1000).
+pub(crate) const MAX_REPEAT: u32 = 100;
+/// Upper bound on each compiled regex program, in bytes (the engine's own
+/// default is 10 MiB; a pattern needing more is a mistake).
+const REGEX_SIZE_LIMIT_BYTES: usize = 4 * 1024 * 1024;
+/// Largest trigger set kept for one condition; a larger one is not used.
+const MAX_TRIGGERS: usize = 64;
+/// Trigger conditions kept per regex: enough to be selective, few enough to
+/// keep the searched strings (and so the string search) small.
+const MAX_CONDITIONS: usize = 2;
+/// Least [`rarity`] a condition needs to be kept: a condition met by a space,
+/// one letter or a two-letter word holds in nearly every text and would only
+/// add string-search hits.
+const MIN_RARITY: u32 = 6;
+/// Least [`rarity`] of a second condition: only punctuation (which the string
+/// search already looks for, cheaply) is worth the extra strings; a second
+/// word would add more search work than the regex runs it saves.
+const MIN_SECOND_RARITY: u32 = 9;
+/// Largest character class turned into triggers (one per character).
+const MAX_CLASS_CHARS: u32 = 16;
+
+/// What `eab_guard_new` parses. Unknown fields are errors: a config that
+/// does not say what its author meant must not load.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardConfig {
+    /// The pattern file's version, for diagnostics only.
+    #[allow(dead_code)]
+    version: String,
+    families: Vec<FamilyConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FamilyConfig {
+    name: String,
+    #[serde(default)]
+    literals: Vec<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+}
+
+/// Why a configuration was refused. Rust-side detail: the C ABI collapses it
+/// into a null pointer (Java has already validated the same rules and names
+/// the problem to the user).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardError(pub String);
+
+impl std::fmt::Display for GuardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Per-call working memory, reused across scans (see the module docs).
+struct Scratch {
+    /// The normalised text (always valid UTF-8).
+    text: Vec<u8>,
+    /// Characters of the NFKC segment being collected.
+    segment: Vec<char>,
+    /// Bit c = trigger condition c holds in this text (one of its strings occurs).
+    seen: Vec<u64>,
+    /// One regex engine state per regex.
+    caches: Vec<meta::Cache>,
+}
+
+/// What finding one searched string means.
+struct Hit {
+    /// Families with this string as a literal.
+    families: u64,
+    /// Bitset over the trigger conditions this string satisfies.
+    conditions: Box<[u64]>,
+}
+
+/// A compiled scanner. Opaque to C: only handled through the pointer from
+/// `eab_guard_new`. Immutable except for its internal scratch (see the module
+/// docs), so it may be shared between threads.
+pub struct EabGuard {
+    family_count: usize,
+    /// Finds which family literals and regex triggers occur.
+    strings: StringSearch,
+    /// String id → what finding it means.
+    hits: Box<[Hit]>,
+    regexes: Box<[Regex]>,
+    /// Regex index → family index.
+    regex_family: Box<[u8]>,
+    /// Regex index → its trigger conditions `first..first + count`; the regex
+    /// runs only when all hold (count 0: it always runs).
+    conditions: Box<[(usize, usize)]>,
+    /// Number of 64-bit words of a condition bitset.
+    condition_words: usize,
+    scratch: Mutex<Scratch>,
+}
+
+impl std::fmt::Debug for EabGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EabGuard")
+            .field("families", &self.family_count)
+            .field("strings", &self.hits.len())
+            .field("regexes", &self.regexes.len())
+            .finish()
+    }
+}
+
+impl EabGuard {
+    /// Parses and compiles the JSON configuration produced by Java's
+    /// `GuardrailPatterns.toNativeJson()`.
+    pub fn from_json(json: &[u8]) -> Result<Self, GuardError> {
+        let config: GuardConfig =
+            serde_json::from_slice(json).map_err(|e| GuardError(format!("config JSON: {e}")))?;
+        let families: Vec<(&str, Vec<&str>, Vec<&str>)> = config
+            .families
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.literals.iter().map(String::as_str).collect(),
+                    f.regexes.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        Self::new(&families)
+    }
+
+    /// Compiles families given as `(name, literals, regexes)`. Literals and
+    /// regexes must already be normalised (see the module docs).
+    pub fn new(families: &[(&str, Vec<&str>, Vec<&str>)]) -> Result<Self, GuardError> {
+        if families.len() > MAX_FAMILIES {
+            return Err(GuardError(format!(
+                "{} families, at most {MAX_FAMILIES} are supported",
+                families.len()
+            )));
+        }
+        // Each distinct searched string once, with everything it means.
+        let mut strings: Vec<Vec<u8>> = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
+        let hit_for = |bytes: &[u8], strings: &mut Vec<Vec<u8>>, hits: &mut Vec<Hit>| -> usize {
+            if let Some(i) = strings.iter().position(|s| s == bytes) {
+                return i;
+            }
+            strings.push(bytes.to_vec());
+            hits.push(Hit {
+                families: 0,
+                conditions: Box::new([]),
+            });
+            strings.len() - 1
+        };
+        let mut regexes: Vec<Regex> = Vec::new();
+        let mut regex_family: Vec<u8> = Vec::new();
+        let mut conditions: Vec<(usize, usize)> = Vec::new();
+        // (condition index, string ids satisfying it)
+        let mut condition_strings: Vec<Vec<usize>> = Vec::new();
+        let mut normal = Vec::new();
+        let mut segment = Vec::new();
+        for (index, (name, literals, patterns)) in families.iter().enumerate() {
+            for lit in literals {
+                if lit.is_empty() {
+                    return Err(GuardError(format!("family '{name}': empty literal")));
+                }
+                normalize_with(lit.as_bytes(), &mut normal, &mut segment);
+                if normal != lit.as_bytes() {
+                    return Err(GuardError(format!(
+                        "family '{name}': literal '{lit}' is not normalised (expected '{}')",
+                        String::from_utf8_lossy(&normal)
+                    )));
+                }
+                let h = hit_for(lit.as_bytes(), &mut strings, &mut hits);
+                hits[h].families |= 1u64 << index;
+            }
+            for re in patterns {
+                normalize_with(re.as_bytes(), &mut normal, &mut segment);
+                if normal != re.as_bytes() {
+                    return Err(GuardError(format!(
+                        "family '{name}': regex '{re}' is not normalised (expected '{}')",
+                        String::from_utf8_lossy(&normal)
+                    )));
+                }
+                if let Err(why) = check_dialect(re) {
+                    return Err(GuardError(format!("family '{name}': regex '{re}': {why}")));
+                }
+                let compiled = build_regex(re)
+                    .map_err(|e| GuardError(format!("family '{name}': regex '{re}': {e}")))?;
+                if compiled.is_match("") {
+                    return Err(GuardError(format!(
+                        "family '{name}': regex '{re}' matches the empty string (it would match every text)"
+                    )));
+                }
+                let hir = regex_automata::util::syntax::parse(re)
+                    .map_err(|e| GuardError(format!("family '{name}': regex '{re}': {e}")))?;
+                let sets = triggers(&hir).unwrap_or_default();
+                conditions.push((condition_strings.len(), sets.len()));
+                for set in sets {
+                    condition_strings.push(
+                        set.iter()
+                            .map(|t| hit_for(t, &mut strings, &mut hits))
+                            .collect(),
+                    );
+                }
+                regexes.push(compiled);
+                regex_family.push(index as u8);
+            }
+        }
+        let condition_words = condition_strings.len().div_ceil(64);
+        for hit in hits.iter_mut() {
+            hit.conditions = vec![0u64; condition_words].into_boxed_slice();
+        }
+        for (c, ids) in condition_strings.iter().enumerate() {
+            for &id in ids {
+                hits[id].conditions[c / 64] |= 1u64 << (c % 64);
+            }
+        }
+        let search = StringSearch::new(&strings)?;
+        let guard = Self {
+            family_count: families.len(),
+            strings: search,
+            hits: hits.into_boxed_slice(),
+            regexes: regexes.into_boxed_slice(),
+            regex_family: regex_family.into_boxed_slice(),
+            conditions: conditions.into_boxed_slice(),
+            condition_words,
+            scratch: Mutex::new(Scratch {
+                text: Vec::new(),
+                segment: Vec::new(),
+                seen: Vec::new(),
+                caches: Vec::new(),
+            }),
+        };
+        *guard
+            .scratch
+            .lock()
+            .map_err(|_| GuardError("poisoned".into()))? = guard.new_scratch();
+        Ok(guard)
+    }
+
+    fn new_scratch(&self) -> Scratch {
+        Scratch {
+            text: Vec::new(),
+            segment: Vec::new(),
+            seen: vec![0u64; self.condition_words],
+            caches: self.regexes.iter().map(Regex::create_cache).collect(),
+        }
+    }
+
+    /// Number of families this guard was built with.
+    pub fn family_count(&self) -> usize {
+        self.family_count
+    }
+
+    /// Scans `utf8` (any bytes; invalid UTF-8 is replaced, not refused) and
+    /// returns the bitmask of the families that matched.
+    pub fn scan(&self, utf8: &[u8]) -> u64 {
+        match self.scratch.try_lock() {
+            Ok(mut scratch) => self.scan_with(utf8, &mut scratch),
+            // A panic during an earlier scan (caught at the boundary) left
+            // the lock poisoned; the scratch holds no invariant worth keeping,
+            // and scan_with resets what it uses.
+            Err(TryLockError::Poisoned(poisoned)) => {
+                self.scan_with(utf8, &mut poisoned.into_inner())
+            }
+            // Another thread is scanning with this guard: correct but
+            // allocating, see the module docs.
+            Err(TryLockError::WouldBlock) => self.scan_with(utf8, &mut self.new_scratch()),
+        }
+    }
+
+    fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> u64 {
+        normalize_with(utf8, &mut scratch.text, &mut scratch.segment);
+        let text = scratch.text.as_slice();
+        let seen = scratch.seen.as_mut_slice();
+        seen.fill(0);
+        let mut mask = 0u64;
+        let hits = &self.hits;
+        self.strings.for_each_found(text, |id| {
+            let hit = &hits[id];
+            mask |= hit.families;
+            for (s, c) in seen.iter_mut().zip(hit.conditions.iter()) {
+                *s |= c;
+            }
+        });
+        for (r, &(first, count)) in self.conditions.iter().enumerate() {
+            let family = 1u64 << self.regex_family[r];
+            if mask & family != 0
+                || !(first..first + count).all(|c| seen[c / 64] >> (c % 64) & 1 == 1)
+            {
+                continue;
+            }
+            let input = Input::new(text).earliest(true);
+            if self.regexes[r]
+                .search_half_with(&mut scratch.caches[r], &input)
+                .is_some()
+            {
+                mask |= family;
+            }
+        }
+        mask
+    }
+}
+
+/// Which of a fixed set of strings occur in a text, overlaps included.
+///
+/// A single Aho-Corasick DFA over all strings would do, but with a few hundred
+/// strings over a wide alphabet its table outgrows the L1/L2 caches and each
+/// text byte costs a dependent cache miss (about 2 ns/byte measured). So the
+/// strings are split into groups of one length class each (1, 2, 3, 4+ bytes:
+/// Teddy fingerprints the first min(length) bytes of a group's strings, so one
+/// short string would make most positions candidates for its whole group), at
+/// most [`TEDDY_GROUP`] strings per group, half that below four bytes; per
+/// group, a SIMD
+/// `packed` (Teddy) searcher proposes each position where some string of the
+/// group starts, and a small anchored Aho-Corasick DFA of the same group
+/// lists every string starting exactly there.
+///
+/// Teddy reports the leftmost match from where it is asked to start, so
+/// restarting one byte after each reported start visits every position where
+/// any string of the group starts: nothing is missed, and a text with no
+/// candidate costs one SIMD pass per group.
+struct StringSearch {
+    groups: Vec<StringGroup>,
+}
+
+/// Strings per Teddy group: beyond 32 (16 when the group's shortest string
+/// has fewer than four bytes) Teddy's buckets overflow and it refuses or slows
+/// down.
+const TEDDY_GROUP: usize = 32;
+
+struct StringGroup {
+    /// Finds candidate start positions.
+    teddy: packed::Searcher,
+    /// Lists the strings of the group starting at a position.
+    anchored: AhoCorasick,
+    /// Pattern id within the group → string id.
+    ids: Box<[usize]>,
+}
+
+impl StringSearch {
+    fn new(strings: &[Vec<u8>]) -> Result<Self, GuardError> {
+        // One length class per group (1, 2, 3, 4+ bytes), see the type docs.
+        let class = |id: usize| strings[id].len().min(4);
+        let mut order: Vec<usize> = (0..strings.len()).collect();
+        order.sort_by_key(|&id| (class(id), strings[id].clone()));
+        let mut groups = Vec::new();
+        let mut rest = order.as_slice();
+        while !rest.is_empty() {
+            let first = class(rest[0]);
+            let same = rest.iter().take_while(|&&id| class(id) == first).count();
+            let limit = if first < 4 {
+                TEDDY_GROUP / 2
+            } else {
+                TEDDY_GROUP
+            };
+            let (ids, tail) = rest.split_at(same.min(limit));
+            rest = tail;
+            let pats: Vec<&[u8]> = ids.iter().map(|&id| strings[id].as_slice()).collect();
+            let mut teddy = packed::Config::new().builder();
+            teddy.extend(&pats);
+            let mut rabin_karp = packed::Config::new().only_rabin_karp(true).builder();
+            rabin_karp.extend(&pats);
+            // Rabin-Karp when Teddy is unavailable (no SIMD on this CPU, or a
+            // group it refuses): slower, still correct.
+            let teddy = teddy
+                .build()
+                .or_else(|| rabin_karp.build())
+                .ok_or_else(|| GuardError("string search: no packed searcher".into()))?;
+            let anchored = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .start_kind(StartKind::Anchored)
+                .build(&pats)
+                .map_err(|e| GuardError(format!("string search: {e}")))?;
+            groups.push(StringGroup {
+                teddy,
+                anchored,
+                ids: ids.to_vec().into_boxed_slice(),
+            });
+        }
+        Ok(Self { groups })
+    }
+
+    /// Calls `found(id)` for every occurrence of every string (an id may be
+    /// reported more than once).
+    #[inline]
+    fn for_each_found(&self, text: &[u8], mut found: impl FnMut(usize)) {
+        for g in &self.groups {
+            let mut at = 0;
+            while at < text.len() {
+                let Some(m) = g.teddy.find_in(text, Span::from(at..text.len())) else {
+                    break;
+                };
+                let start = m.start();
+                let input = AcInput::new(text)
+                    .span(start..text.len())
+                    .anchored(Anchored::Yes);
+                let mut state = OverlappingState::start();
+                loop {
+                    g.anchored.find_overlapping(input.clone(), &mut state);
+                    match state.get_match() {
+                        Some(hit) => found(g.ids[hit.pattern().as_usize()]),
+                        None => break,
+                    }
+                }
+                at = start + 1;
+            }
+        }
+    }
+}
+
+fn build_regex(pattern: &str) -> Result<Regex, String> {
+    Regex::builder()
+        .configure(Regex::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT_BYTES)))
+        .build(pattern)
+        .map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------------------
+// Triggers
+// ---------------------------------------------------------------------------
+
+/// Trigger conditions of a regex: sets of strings such that every match
+/// contains at least one string of *each* set. `None` when none is known (the
+/// regex must then always run). At most [`MAX_CONDITIONS`] sets are kept, the
+/// rarest-looking ones ([`rarity`] at least [`MIN_RARITY`], and
+/// [`MIN_SECOND_RARITY`] for the second), so a regex runs only on texts that
+/// have, say, a quote *and* an `=`.
+pub(crate) fn triggers(hir: &Hir) -> Option<Vec<Vec<Vec<u8>>>> {
+    let mut sets = required(hir);
+    sets.retain(|set| score(set).0 >= MIN_RARITY);
+    sets.sort_by_key(|set| Reverse(score(set)));
+    sets.dedup();
+    sets.truncate(MAX_CONDITIONS);
+    if sets.len() > 1 {
+        let first = sets.remove(0);
+        sets.retain(|set| score(set).0 >= MIN_SECOND_RARITY);
+        sets.insert(0, first);
+    }
+    (!sets.is_empty()).then_some(sets)
+}
+
+/// Sets of strings, each of which must be hit by every match of `hir` (see
+/// [`triggers`]); empty when nothing is known.
+///
+/// Sound by construction: a literal is its own set; a small class is the set
+/// of its characters; a repetition with `min >= 1` needs what its body needs;
+/// a concatenation needs what each part needs; an alternation matches one of
+/// its branches, so it needs the union of one set per branch (each branch's
+/// best), and nothing if a branch needs nothing. Empty, look-arounds such as
+/// `^`, optional parts and large classes need nothing.
+fn required(hir: &Hir) -> Vec<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![],
+        HirKind::Literal(lit) => vec![vec![lit.0.to_vec()]],
+        HirKind::Class(Class::Unicode(class)) => {
+            let size: u32 = class
+                .ranges()
+                .iter()
+                .map(|r| r.end() as u32 - r.start() as u32 + 1)
+                .sum();
+            if size > MAX_CLASS_CHARS {
+                return vec![];
+            }
+            let mut buf = [0u8; 4];
+            vec![class
+                .ranges()
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .map(|c| c.encode_utf8(&mut buf).as_bytes().to_vec())
+                .collect()]
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let size: u32 = class
+                .ranges()
+                .iter()
+                .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+                .sum();
+            if size > MAX_CLASS_CHARS {
+                return vec![];
+            }
+            vec![class
+                .ranges()
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .map(|b| vec![b])
+                .collect()]
+        }
+        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
+        HirKind::Repetition(_) => vec![],
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Concat(parts) => parts.iter().flat_map(required).collect(),
+        HirKind::Alternation(branches) => {
+            let mut union: Vec<Vec<u8>> = Vec::new();
+            for b in branches {
+                let Some(best) = required(b).into_iter().max_by_key(|set| score(set)) else {
+                    return vec![];
+                };
+                union.extend(best);
+                if union.len() > MAX_TRIGGERS {
+                    return vec![];
+                }
+            }
+            union.sort();
+            union.dedup();
+            vec![union]
+        }
+    }
+}
+
+/// How selective a set is: its least rare string's [`rarity`], then fewer strings.
+fn score(set: &[Vec<u8>]) -> (u32, Reverse<usize>) {
+    (
+        set.iter().map(|t| rarity(t)).min().unwrap_or(0),
+        Reverse(set.len()),
+    )
+}
+
+/// How rarely a trigger is expected in ordinary text (higher = rarer), summed
+/// per byte: punctuation that code and markup use (`= < > [ ] { } | # % \`
+/// and the like) 9, digits 4, the punctuation of prose, paths and URLs
+/// (`. , : ; / - _ ( ) ' " ! ?`) 3, letters and non-ASCII bytes 2, and
+/// whitespace 1; so `"="` is preferred to `"or"`, `"drop"` to `";"`, and
+/// `"--"` to `"-"`. Mirrored by `RegexTriggers.rarity` in Java.
+fn rarity(trigger: &[u8]) -> u32 {
+    trigger
+        .iter()
+        .map(|&b| match b {
+            b' ' | b'\t' | b'\r' | b'\n' => 1,
+            b'a'..=b'z' | b'A'..=b'Z' | 0x80..=0xFF => 2,
+            b'.' | b',' | b':' | b';' | b'/' | b'-' | b'_' | b'(' | b')' | b'\'' | b'"' | b'!'
+            | b'?' => 3,
+            b'0'..=b'9' => 4,
+            _ => 9,
+        })
+        .sum()
+}
+
+// ---------------------------------------------------------------------------
+// Normalisation
+// ---------------------------------------------------------------------------
+
+/// True for the invisible characters removed after NFKC (zero-width spaces
+/// and joiners, bidi controls, word joiner and invisible operators, BOM,
+/// soft hyphen, Mongolian vowel separator).
+#[inline]
+pub fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFEFF)
+}
+
+/// Java's `Character.toLowerCase(int)`, from the generated table.
+///
+/// A binary search of the table costs 10-20 ns per character, so BMP code
+/// points go through a two-level index built once per process from the same
+/// table ([`BmpLowercase`]); other planes search the table.
+#[inline]
+pub fn simple_lowercase(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let cp = c as u32;
+    if cp < 0x1_0000 {
+        let t = BMP_LOWERCASE.get_or_init(BmpLowercase::build);
+        let lower = t.blocks[usize::from(t.block_of[(cp >> 8) as usize])][(cp & 0xFF) as usize];
+        // 0 = maps to itself; the table only holds valid code points.
+        return if lower == 0 {
+            c
+        } else {
+            char::from_u32(u32::from(lower)).unwrap_or(c)
+        };
+    }
+    match SIMPLE_LOWERCASE.binary_search_by_key(&cp, |&(from, _)| from) {
+        Ok(i) => char::from_u32(SIMPLE_LOWERCASE[i].1).unwrap_or(c),
+        Err(_) => c,
+    }
+}
+
+/// [`SIMPLE_LOWERCASE`] for the BMP as 256-entry blocks: `block_of[cp >> 8]`
+/// names the block holding `cp`'s lowercase (0 = itself); block 0 is all
+/// zeros and shared by every range without mappings (about 40 blocks, 20 KiB).
+struct BmpLowercase {
+    block_of: [u8; 256],
+    blocks: Vec<[u16; 256]>,
+}
+
+impl BmpLowercase {
+    fn build() -> Self {
+        let mut block_of = [0u8; 256];
+        let mut blocks = vec![[0u16; 256]];
+        for &(from, to) in SIMPLE_LOWERCASE.iter() {
+            // Every BMP upper-case letter lowercases into the BMP.
+            if from >= 0x1_0000 || to >= 0x1_0000 {
+                continue;
+            }
+            let hi = (from >> 8) as usize;
+            if block_of[hi] == 0 {
+                blocks.push([0u16; 256]);
+                block_of[hi] = (blocks.len() - 1) as u8;
+            }
+            blocks[usize::from(block_of[hi])][(from & 0xFF) as usize] = to as u16;
+        }
+        Self { block_of, blocks }
+    }
+}
+
+static BMP_LOWERCASE: OnceLock<BmpLowercase> = OnceLock::new();
+
+/// True when NFKC may start a new segment before `c`: `c` is unchanged by
+/// NFKC (quick check Yes, so it also never composes with what precedes it)
+/// and a starter (combining class 0, so nothing reorders across it). UAX #15
+/// calls such a position a normalisation boundary: NFKC of the text equals
+/// the concatenation of NFKC of the pieces between boundaries.
+///
+/// The two property look-ups cost about 10 ns per character, so the answer
+/// for the Basic Multilingual Plane is computed once per process into an 8 KiB
+/// bitset ([`BMP_BOUNDARIES`]); other planes are looked up directly.
+#[inline]
+fn is_boundary(c: char) -> bool {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return true;
+    }
+    if cp < 0x1_0000 {
+        let bits = BMP_BOUNDARIES.get_or_init(|| {
+            let mut bits = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
+            for cp in 0..0x1_0000u32 {
+                if char::from_u32(cp).is_some_and(boundary_property) {
+                    bits[(cp / 64) as usize] |= 1u64 << (cp % 64);
+                }
+            }
+            bits
+        });
+        return bits[(cp / 64) as usize] >> (cp % 64) & 1 == 1;
+    }
+    boundary_property(c)
+}
+
+/// [`is_boundary`] from the Unicode properties themselves.
+fn boundary_property(c: char) -> bool {
+    canonical_combining_class(c) == 0 && is_nfkc_quick(core::iter::once(c)) == IsNormalized::Yes
+}
+
+/// Bit c = [`boundary_property`] of BMP code point c; built on first use.
+static BMP_BOUNDARIES: OnceLock<Box<[u64]>> = OnceLock::new();
+
+/// Writes the normalised form of `input` into `out` (cleared first); the
+/// result is always valid UTF-8. See the module docs for the steps.
+pub fn normalize_into(input: &[u8], out: &mut Vec<u8>) {
+    normalize_with(input, out, &mut Vec::new());
+}
+
+/// [`normalize_into`] with a reusable segment buffer.
+///
+/// NFKC runs only on segments that need it: the text is cut at every
+/// boundary ([`is_boundary`]), and a segment holding a single boundary
+/// character (the common case, in any script) is copied as is. Only a
+/// character followed by combining marks or compatibility characters goes
+/// through the normaliser.
+fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) {
+    out.clear();
+    if input.is_ascii() {
+        out.extend(input.iter().map(u8::to_ascii_lowercase));
+        return;
+    }
+    // NFKC never grows ordinary text much; this covers it without reallocating.
+    out.reserve(input.len() + input.len() / 2);
+    // Utf8Chunks yields valid runs and, between them, maximal invalid
+    // subsequences: one U+FFFD each, as String::from_utf8_lossy does.
+    let decoded = input.utf8_chunks().flat_map(|chunk| {
+        let bad = (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER);
+        chunk.valid().chars().chain(bad)
+    });
+    // The current segment is `boundary` (if any) followed by `segment`.
+    let mut boundary: Option<char> = None;
+    segment.clear();
+    for c in decoded {
+        if is_boundary(c) {
+            flush(boundary, segment, out);
+            boundary = Some(c);
+        } else {
+            segment.push(c);
+        }
+    }
+    flush(boundary, segment, out);
+}
+
+/// Appends NFKC of `boundary` + `segment`, minus invisible characters,
+/// lowercased; empties `segment`. A boundary character alone is already in
+/// NFKC and is copied.
+#[inline]
+fn flush(boundary: Option<char>, segment: &mut Vec<char>, out: &mut Vec<u8>) {
+    if segment.is_empty() {
+        if let Some(c) = boundary {
+            emit(c, out);
+        }
+        return;
+    }
+    for c in boundary.into_iter().chain(segment.iter().copied()).nfkc() {
+        emit(c, out);
+    }
+    segment.clear();
+}
+
+/// Appends `c` lowercased as UTF-8 unless it is invisible.
+#[inline]
+fn emit(c: char, out: &mut Vec<u8>) {
+    if c.is_ascii() {
+        out.push((c as u8).to_ascii_lowercase());
+    } else if !is_invisible(c) {
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(simple_lowercase(c).encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Regex dialect
+// ---------------------------------------------------------------------------
+
+/// Characters that may follow a backslash as a literal escape.
+const ESCAPABLE: &str = "\\.+*?()|[]{}^$-/";
+
+/// Checks that `pattern` stays inside the dialect both engines read alike
+/// (mirrored by `RegexDialect.java`; same rules, same order, same messages):
+///
+/// * escapes: only `\t` `\n` `\r` and a backslash before one of
+///   `\ . + * ? ( ) | [ ] { } ^ $ - /`. So no `\b` `\B` `\w` `\d` `\s`
+///   (their Unicode meaning differs between the engines), no `\p{..}`, no
+///   `\x..`, no backreferences, no `\A` `\z` `\Q..\E`;
+/// * groups: `(...)` and `(?:...)` only: no flags such as `(?i)`, no named
+///   groups, no lookaround;
+/// * classes: `[...]` and `[^...]`, not empty, no leading `]`, no nested
+///   `[`, no POSIX `[:alpha:]`, no set operators `&&` `--` `~~`;
+/// * quantifiers `*` `+` `?` `{n}` `{n,}` `{n,m}` with `n <= m <= 100`, each
+///   after something to repeat (not at the start, after `(`, `|`, `^`, `$`
+///   or another quantifier; one lazy `?` may follow); an unescaped `}` is an
+///   error;
+/// * at most [`MAX_REGEX_CHARS`] characters.
+///
+/// `.` matches any character but `\n` in both engines; `^`/`$` are the
+/// start/end of the text.
+pub fn check_dialect(pattern: &str) -> Result<(), String> {
+    let p: Vec<char> = pattern.chars().collect();
+    if p.is_empty() {
+        return Err("empty regex".into());
+    }
+    if p.len() > MAX_REGEX_CHARS {
+        return Err(format!("longer than {MAX_REGEX_CHARS} characters"));
+    }
+    // Whether a quantifier may come next: something repeatable precedes it.
+    let mut repeatable = false;
+    // Whether the previous token was a quantifier (a lazy `?` may follow once).
+    let mut after_quantifier = false;
+    let mut i = 0;
+    while i < p.len() {
+        let c = p[i];
+        match c {
+            '\\' => {
+                let Some(&d) = p.get(i + 1) else {
+                    return Err("trailing backslash".into());
+                };
+                if !(d == 't' || d == 'n' || d == 'r' || ESCAPABLE.contains(d)) {
+                    return Err(format!(
+                        "escape '\\{d}' is outside the dialect (allowed: \\t \\n \\r and a backslash before one of {ESCAPABLE}; spell classes out, e.g. [ \\t\\r\\n])"
+                    ));
+                }
+                i += 2;
+                repeatable = true;
+                after_quantifier = false;
+                continue;
+            }
+            '[' => {
+                i = check_class(&p, i)?;
+                repeatable = true;
+                after_quantifier = false;
+                continue;
+            }
+            '(' => {
+                if p.get(i + 1) == Some(&'?') {
+                    if p.get(i + 2) != Some(&':') {
+                        return Err("only (...) and (?:...) groups are allowed: no flags, named groups or lookaround".into());
+                    }
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+                repeatable = false;
+                after_quantifier = false;
+                continue;
+            }
+            '|' | '^' | '$' => {
+                repeatable = false;
+                after_quantifier = false;
+            }
+            ')' => {
+                repeatable = true;
+                after_quantifier = false;
+            }
+            '*' | '+' | '?' => {
+                if c == '?' && after_quantifier {
+                    // lazy modifier; nothing may follow it
+                    after_quantifier = false;
+                    repeatable = false;
+                    i += 1;
+                    continue;
+                }
+                if !repeatable {
+                    return Err(format!(
+                        "quantifier '{c}' at position {i} has nothing to repeat"
+                    ));
+                }
+                repeatable = false;
+                after_quantifier = true;
+            }
+            '{' => {
+                if !repeatable {
+                    return Err(format!("quantifier '{{' at position {i} has nothing to repeat (write \\{{ for a literal brace)"));
+                }
+                i = check_repeat(&p, i)?;
+                repeatable = false;
+                after_quantifier = true;
+                continue;
+            }
+            '}' => return Err(format!("unescaped '}}' at position {i} (write \\}})")),
+            ']' => return Err(format!("unescaped ']' at position {i} (write \\])")),
+            _ => {
+                repeatable = true;
+                after_quantifier = false;
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Checks the class starting at `p[start] == '['`; returns the index after `]`.
+fn check_class(p: &[char], start: usize) -> Result<usize, String> {
+    let mut i = start + 1;
+    if p.get(i) == Some(&'^') {
+        i += 1;
+    }
+    if p.get(i) == Some(&']') {
+        return Err(format!(
+            "class at position {start} is empty or starts with ']' (write \\])"
+        ));
+    }
+    while i < p.len() {
+        let c = p[i];
+        match c {
+            '\\' => {
+                let Some(&d) = p.get(i + 1) else {
+                    return Err("trailing backslash".into());
+                };
+                if !(d == 't' || d == 'n' || d == 'r' || ESCAPABLE.contains(d)) {
+                    return Err(format!(
+                        "escape '\\{d}' is outside the dialect (allowed: \\t \\n \\r and a backslash before one of {ESCAPABLE}; spell classes out, e.g. [ \\t\\r\\n])"
+                    ));
+                }
+                i += 2;
+                continue;
+            }
+            '[' => {
+                return Err(format!("'[' inside the class at position {start}: no nested or POSIX classes (write \\[)"));
+            }
+            ']' => return Ok(i + 1),
+            '&' | '-' | '~' if p.get(i + 1) == Some(&c) => {
+                return Err(format!(
+                    "'{c}{c}' inside the class at position {start}: no class set operations"
+                ));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(format!("class at position {start} is not closed"))
+}
+
+/// Checks `{n}`, `{n,}` or `{n,m}` starting at `p[start] == '{'`; returns the
+/// index after `}`.
+fn check_repeat(p: &[char], start: usize) -> Result<usize, String> {
+    let bad = || {
+        format!("malformed repetition at position {start}: use {{n}}, {{n,}} or {{n,m}} with n <= m <= {MAX_REPEAT}, or \\{{ for a literal brace")
+    };
+    let mut i = start + 1;
+    let (min, next) = digits(p, i).ok_or_else(bad)?;
+    i = next;
+    let mut max = Some(min);
+    if p.get(i) == Some(&',') {
+        i += 1;
+        if p.get(i) == Some(&'}') {
+            max = None;
+        } else {
+            let (m, next) = digits(p, i).ok_or_else(bad)?;
+            max = Some(m);
+            i = next;
+        }
+    }
+    if p.get(i) != Some(&'}') {
+        return Err(bad());
+    }
+    if min > MAX_REPEAT || max.is_some_and(|m| m > MAX_REPEAT || m < min) {
+        return Err(bad());
+    }
+    Ok(i + 1)
+}
+
+/// Parses 1..=3 ASCII digits at `p[i..]`; returns the value and the index after.
+fn digits(p: &[char], mut i: usize) -> Option<(u32, usize)> {
+    let start = i;
+    let mut v = 0u32;
+    while let Some(d) = p.get(i).and_then(|c| c.to_digit(10)) {
+        if i - start == 3 {
+            return None;
+        }
+        v = v * 10 + d;
+        i += 1;
+    }
+    (i > start).then_some((v, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &[u8]) -> String {
+        let mut out = Vec::new();
+        normalize_into(s, &mut out);
+        String::from_utf8(out).expect("normalised text is UTF-8")
+    }
+
+    fn guard(families: &[(&str, &[&str], &[&str])]) -> EabGuard {
+        let f: Vec<(&str, Vec<&str>, Vec<&str>)> = families
+            .iter()
+            .map(|(n, l, r)| (*n, l.to_vec(), r.to_vec()))
+            .collect();
+        EabGuard::new(&f).expect("valid config")
+    }
+
+    #[test]
+    fn ascii_is_only_lowercased() {
+        assert_eq!(
+            norm(b"Ignore ALL Previous\tInstructions"),
+            "ignore all previous\tinstructions"
+        );
+        assert_eq!(norm(b""), "");
+    }
+
+    #[test]
+    fn nfkc_invisible_and_lowercase() {
+        // fullwidth letters, zero-width space, soft hyphen, NBSP, ideographic space
+        assert_eq!(norm("ＩＧＮＯＲＥ".as_bytes()), "ignore");
+        assert_eq!(
+            norm("ig\u{200B}no\u{00AD}re\u{00A0}all\u{3000}previous".as_bytes()),
+            "ignore all previous"
+        );
+        // composed and decomposed é agree; the ligature ﬁ decomposes
+        assert_eq!(norm("e\u{0301}".as_bytes()), "é");
+        assert_eq!(norm("\u{FB01}le".as_bytes()), "file");
+        // İ: Java's simple mapping gives 'i' (std's full mapping would add U+0307)
+        assert_eq!(norm("İ".as_bytes()), "i");
+        // final sigma is not context-sensitive here, as in Character.toLowerCase
+        assert_eq!(norm("ΟΔΟΣ".as_bytes()), "οδοσ");
+    }
+
+    #[test]
+    fn invalid_utf8_matches_from_utf8_lossy() {
+        let cases: &[&[u8]] = &[
+            b"\xff",
+            b"a\xc3",
+            b"\xe2\x82",
+            b"\xed\xa0\x80x",
+            b"\xf0\x9f\x98",
+            b"\xf4\x90\x80\x80",
+            b"\xc0\xaf",
+            b"ok\x80\x80\xe2\x82\xacend",
+        ];
+        for c in cases {
+            let expected: String = String::from_utf8_lossy(c)
+                .chars()
+                .map(simple_lowercase)
+                .collect();
+            assert_eq!(norm(c), expected, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn lowercase_table_is_sorted_and_non_ascii() {
+        assert!(SIMPLE_LOWERCASE.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(SIMPLE_LOWERCASE
+            .iter()
+            .all(|&(f, t)| f >= 0x80 && f != t && char::from_u32(t).is_some()));
+    }
+
+    #[test]
+    fn literals_and_regexes_set_their_family_bits() {
+        let g = guard(&[
+            ("a", &["ignore all previous instructions"], &[]),
+            ("b", &[], &["union[ \\t\\r\\n]+select[ \\t\\r\\n]"]),
+            ("c", &["previous instructions"], &[]),
+        ]);
+        assert_eq!(g.scan(b"hello"), 0);
+        // overlapping literals of two families are both reported
+        assert_eq!(g.scan("IGNORE ALL PREVIOUS INSTRUCTIONS".as_bytes()), 0b101);
+        assert_eq!(g.scan(b"1 UNION\n SELECT password"), 0b010);
+        assert_eq!(
+            g.scan("ｉｇｎｏｒｅ all previous instructions; union select x".as_bytes()),
+            0b111
+        );
+        // repeated scans reuse the scratch and give the same answer
+        for _ in 0..3 {
+            assert_eq!(g.scan(b"previous instructions"), 0b100);
+        }
+    }
+
+    #[test]
+    fn config_errors_name_the_family_and_pattern() {
+        let err = |families: &[(&str, &[&str], &[&str])]| {
+            let f: Vec<(&str, Vec<&str>, Vec<&str>)> = families
+                .iter()
+                .map(|(n, l, r)| (*n, l.to_vec(), r.to_vec()))
+                .collect();
+            EabGuard::new(&f).expect_err("must be rejected").0
+        };
+        assert!(err(&[("x", &["Ignore"], &[])])
+            .contains("family 'x': literal 'Ignore' is not normalised"));
+        assert!(err(&[("x", &[""], &[])]).contains("empty literal"));
+        assert!(err(&[("y", &[], &["a\\sb"])]).contains("family 'y': regex 'a\\sb': escape '\\s'"));
+        assert!(err(&[("y", &[], &["a*"])]).contains("matches the empty string"));
+        assert!(err(&[("y", &[], &["(?i)abc"])]).contains("no flags"));
+        let many: Vec<(&str, &[&str], &[&str])> =
+            (0..65).map(|_| ("f", &["x"][..], &[][..])).collect();
+        assert!(err(&many).contains("at most 64"));
+    }
+
+    #[test]
+    fn json_config() {
+        let g = EabGuard::from_json(
+            br#"{"version":"t","families":[{"name":"a","literals":["<script"]},{"name":"b","regexes":["x{2}y"]}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(g.family_count(), 2);
+        assert_eq!(g.scan(b"<SCRIPT>xxy"), 0b11);
+        assert!(EabGuard::from_json(br#"{"version":"t","families":[],"extra":1}"#).is_err());
+        assert!(EabGuard::from_json(b"not json").is_err());
+    }
+
+    fn trig(re: &str) -> Option<Vec<Vec<String>>> {
+        let hir = regex_automata::util::syntax::parse(re).expect("parses");
+        triggers(&hir).map(|sets| {
+            sets.into_iter()
+                .map(|set| {
+                    set.into_iter()
+                        .map(|t| String::from_utf8(t).unwrap())
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn triggers_are_required_literals() {
+        let s = |sets: &[&[&str]]| {
+            Some(
+                sets.iter()
+                    .map(|set| set.iter().map(|x| x.to_string()).collect())
+                    .collect::<Vec<Vec<_>>>(),
+            )
+        };
+        // a second condition only when it is punctuation
+        assert_eq!(
+            trig("(?:ignore|disregard)[ ]+all"),
+            s(&[&["disregard", "ignore"]])
+        );
+        assert_eq!(trig("(?:^|[^a-z])dan[ ]+mode"), s(&[&["mode"]]));
+        // code punctuation ranks above letters, prose punctuation below; spaces and two-letter words are not kept
+        assert_eq!(trig("'[ ]*or[ ]+1=1"), s(&[&["1=1"]]));
+        assert_eq!(trig("x[ ]*(?:or|and)[ ]*="), s(&[&["="]]));
+        assert_eq!(trig("['\"][ ]*or[ ]*="), s(&[&["="]]));
+        assert_eq!(trig("<[a-z]+[ ]*="), s(&[&["<"], &["="]]));
+        // optional parts, big classes, empty branches and common short strings give nothing
+        assert_eq!(trig("[ab]c?"), None);
+        assert_eq!(trig("a?"), None);
+        assert_eq!(trig("[^a]+"), None);
+        assert_eq!(trig("(?:x|)"), None);
+        assert_eq!(trig("(?:x|)xyz"), s(&[&["xyz"]]));
+        assert_eq!(trig("(?:abc){2,}"), s(&[&["abc"]]));
+        assert_eq!(trig("été+"), s(&[&["ét"]]));
+        assert_eq!(trig("\\t\\r\\t"), None);
+        assert_eq!(trig("a\\.\\*"), s(&[&["a.*"]]));
+        assert_eq!(trig("(?:^|[^.])\\.\\.[/\\\\]"), s(&[&[".."]]));
+    }
+
+    #[test]
+    fn segmented_nfkc_equals_whole_text_nfkc() {
+        let texts = [
+            "e\u{0301}\u{0323}x",
+            "\u{1100}\u{1161}\u{11A8}",
+            "ｱﾞ",
+            "a\u{0308}\u{0301}ü",
+            "ﬁ\u{0301}",
+            "\u{0B47}\u{0B3E}",
+            "Å\u{030A}",
+            "x\u{FDFA}y",
+            "\u{1E9B}\u{0323}",
+            "한국어 텍스트",
+            "Straße İ",
+        ];
+        for t in texts {
+            let whole: String = t
+                .nfkc()
+                .filter(|c| !is_invisible(*c))
+                .map(simple_lowercase)
+                .collect();
+            assert_eq!(norm(t.as_bytes()), whole, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn dialect() {
+        for ok in [
+            "abc",
+            "a[ \\t\\r\\n]+b",
+            "(?:ignore|disregard)[ ]+all",
+            "x{2}",
+            "x{2,}",
+            "x{2,5}?",
+            "[^a-z0-9]dan",
+            "\\.\\./",
+            "[\\]\\[]",
+            "a.b",
+            "^start|end$",
+            "[-a]",
+            "[a-]",
+            "%2e%2e",
+        ] {
+            assert_eq!(check_dialect(ok), Ok(()), "{ok}");
+            build_regex(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in [
+            "",
+            "\\b",
+            "\\w+",
+            "\\d",
+            "\\s",
+            "\\p{L}",
+            "\\x41",
+            "(a)\\1",
+            "(?i)a",
+            "(?=a)",
+            "(?P<n>a)",
+            "[]a]",
+            "[[:alpha:]]",
+            "[a&&b]",
+            "[a--b]",
+            "*a",
+            "a**",
+            "a{2}{3}",
+            "a{101}",
+            "a{3,2}",
+            "a{",
+            "a}",
+            "a]",
+            "[abc",
+            "a\\",
+            "(|*)",
+            "^*",
+            "a{1,2,3}",
+            "a?+",
+            "\\Qa\\E",
+        ] {
+            assert!(check_dialect(bad).is_err(), "{bad} must be rejected");
+        }
+    }
+}
