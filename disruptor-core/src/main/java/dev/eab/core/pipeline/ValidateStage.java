@@ -1,6 +1,7 @@
 package dev.eab.core.pipeline;
 
 import dev.eab.api.AgentMessage;
+import dev.eab.api.MessageContent;
 import dev.eab.api.RejectReason;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.guard.ContentScanner;
@@ -37,10 +38,6 @@ public final class ValidateStage implements Stage
 {
     /** Bytes a flyweight message counts beyond its payload when checked against the size limit. */
     public static final int FLYWEIGHT_OVERHEAD_BYTES = 64;
-    /** Content key the original warns about when present but empty. */
-    public static final String ACTION_KEY = "action";
-    /** The original's warning text for an empty action. */
-    public static final String EMPTY_ACTION_WARNING = "Empty action field";
     private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final AgentRegistry registry;
@@ -255,9 +252,9 @@ public final class ValidateStage implements Stage
                 e.rejectDetail = inspector.violationValue();
                 return limit.code();
             }
-            if (content.containsKey(ACTION_KEY) && (content.get(ACTION_KEY) == null || "".equals(content.get(ACTION_KEY))))
+            if (MessageContent.hasEmptyAction(content))
             {
-                e.warn(EMPTY_ACTION_WARNING);
+                e.warn(MessageContent.EMPTY_ACTION_WARNING);
             }
             return scan(e, code, inspector.text(), inspector.textLength());
         }
