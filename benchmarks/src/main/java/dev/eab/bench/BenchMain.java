@@ -1,5 +1,7 @@
 package dev.eab.bench;
 
+import dev.eab.core.ops.Json;
+
 import dev.eab.bench.jmh.JmhMain;
 
 import java.io.IOException;

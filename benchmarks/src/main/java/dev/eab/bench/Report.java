@@ -1,5 +1,7 @@
 package dev.eab.bench;
 
+import dev.eab.core.ops.Json;
+
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

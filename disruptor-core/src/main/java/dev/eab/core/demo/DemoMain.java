@@ -15,6 +15,7 @@ import dev.eab.api.RateLimit;
 import dev.eab.api.RejectReason;
 import dev.eab.api.ValidationResult;
 import dev.eab.core.EnhancedAgentBus;
+import dev.eab.core.ops.Json;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -169,7 +170,7 @@ public final class DemoMain
 
     private static double us(final Histogram h, final double percentile)
     {
-        return h.getValueAtPercentile(percentile) / 1000.0;
+        return Json.round(h.getValueAtPercentile(percentile) / 1000.0, 3);
     }
 
     private Map<String, AtomicLong> registerAgents(final EnhancedAgentBus bus)

@@ -1,5 +1,7 @@
 package dev.eab.core.demo;
 
+import dev.eab.core.ops.Json;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,8 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The demo's human-readable table and its one-line JSON summary. A tiny hand-written JSON writer:
- * the values are numbers, strings and nested maps of those, nothing more.
+ * The demo's human-readable table and its one-line JSON summary.
  */
 final class DemoReport
 {
@@ -45,65 +46,6 @@ final class DemoReport
 
     String json()
     {
-        return toJson(json);
-    }
-
-    static String toJson(final Object v)
-    {
-        if (v == null)
-        {
-            return "null";
-        }
-        if (v instanceof Map<?, ?> m)
-        {
-            final StringBuilder sb = new StringBuilder("{");
-            boolean first = true;
-            for (final Map.Entry<?, ?> e : m.entrySet())
-            {
-                if (!first)
-                {
-                    sb.append(',');
-                }
-                first = false;
-                sb.append(quote(String.valueOf(e.getKey()))).append(':').append(toJson(e.getValue()));
-            }
-            return sb.append('}').toString();
-        }
-        if (v instanceof Double d)
-        {
-            return String.format(Locale.ROOT, "%.3f", d);
-        }
-        if (v instanceof Number || v instanceof Boolean)
-        {
-            return v.toString();
-        }
-        return quote(v.toString());
-    }
-
-    private static String quote(final String s)
-    {
-        final StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            switch (c)
-            {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        sb.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Json.compact(json);
     }
 }

@@ -1,5 +1,7 @@
 package dev.eab.core.guard;
 
+import dev.eab.core.ops.Json;
+
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.eab.api.exception.ConfigurationException;
@@ -518,69 +520,19 @@ public final class GuardrailPatterns
      */
     public String toNativeJson()
     {
-        final StringBuilder sb = new StringBuilder(4096);
-        sb.append("{\"version\":");
-        json(sb, version);
-        sb.append(",\"families\":[");
+        final List<Object> list = new ArrayList<>(families.size());
         for (final GuardrailFamily f : families)
         {
-            if (f.id() > 0)
-            {
-                sb.append(',');
-            }
-            sb.append("{\"name\":");
-            json(sb, f.name());
-            sb.append(",\"literals\":");
-            json(sb, f.enabled() ? f.literals() : List.of());
-            sb.append(",\"regexes\":");
-            json(sb, f.enabled() ? f.regexes() : List.of());
-            sb.append('}');
+            final Map<String, Object> family = new LinkedHashMap<>();
+            family.put("name", f.name());
+            family.put("literals", f.enabled() ? f.literals() : List.of());
+            family.put("regexes", f.enabled() ? f.regexes() : List.of());
+            list.add(family);
         }
-        return sb.append("]}").toString();
-    }
-
-    private static void json(final StringBuilder sb, final List<String> values)
-    {
-        sb.append('[');
-        for (int i = 0; i < values.size(); i++)
-        {
-            if (i > 0)
-            {
-                sb.append(',');
-            }
-            json(sb, values.get(i));
-        }
-        sb.append(']');
-    }
-
-    /** A JSON string literal (RFC 8259): quote, backslash and control characters escaped, the rest as is. */
-    static void json(final StringBuilder sb, final String s)
-    {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            switch (c)
-            {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        sb.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", version);
+        root.put("families", list);
+        return Json.compact(root);
     }
 
     @Override

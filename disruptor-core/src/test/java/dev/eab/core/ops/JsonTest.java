@@ -1,4 +1,4 @@
-package dev.eab.bench;
+package dev.eab.core.ops;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +45,17 @@ class JsonTest
     {
         assertEquals("12345678.5\n", Json.write(12_345_678.5));
         assertEquals("0.000001\n", Json.write(0.000001));
+    }
+
+    @Test
+    void compactIsOneLineWithTheSameContent()
+    {
+        final java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("demo", "ok");
+        m.put("n", 3);
+        m.put("x", 0.5);
+        m.put("list", java.util.List.of("a\"b", 1));
+        m.put("empty", java.util.Map.of());
+        assertEquals("{\"demo\":\"ok\",\"n\":3,\"x\":0.5,\"list\":[\"a\\\"b\",1],\"empty\":{}}", Json.compact(m));
     }
 }

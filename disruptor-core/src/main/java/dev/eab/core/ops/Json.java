@@ -1,12 +1,14 @@
-package dev.eab.bench;
+package dev.eab.core.ops;
 
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON writer for the results file: maps (insertion order kept), lists, strings, numbers,
- * booleans and null, pretty-printed with two-space indentation. Non-finite doubles become null.
+ * The project's one JSON writer (results files, the demo summary, the scanner's cold-path config):
+ * maps (insertion order kept), lists, strings, numbers, booleans and null, either pretty-printed with
+ * two-space indentation ({@link #write}) or on one line ({@link #compact}). Non-finite doubles become null.
+ * Not for the hot path.
  */
 public final class Json
 {
@@ -14,14 +16,23 @@ public final class Json
     {
     }
 
+    /** @return {@code value} pretty-printed, with a trailing newline. */
     public static String write(final Object value)
     {
         final StringBuilder sb = new StringBuilder();
-        write(sb, value, 0);
+        write(sb, value, 0, true);
         return sb.append('\n').toString();
     }
 
-    private static void write(final StringBuilder sb, final Object v, final int indent)
+    /** @return {@code value} on one line, no spaces, no trailing newline. */
+    public static String compact(final Object value)
+    {
+        final StringBuilder sb = new StringBuilder();
+        write(sb, value, 0, false);
+        return sb.toString();
+    }
+
+    private static void write(final StringBuilder sb, final Object v, final int indent, final boolean pretty)
     {
         if (v == null)
         {
@@ -50,17 +61,17 @@ public final class Json
                 sb.append("{}");
                 return;
             }
-            sb.append("{\n");
+            sb.append(pretty ? "{\n" : "{");
             int i = 0;
             for (final Map.Entry<?, ?> e : m.entrySet())
             {
-                pad(sb, indent + 1);
+                pad(sb, indent + 1, pretty);
                 string(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                write(sb, e.getValue(), indent + 1);
-                sb.append(++i < m.size() ? ",\n" : "\n");
+                sb.append(pretty ? ": " : ":");
+                write(sb, e.getValue(), indent + 1, pretty);
+                sb.append(++i < m.size() ? (pretty ? ",\n" : ",") : (pretty ? "\n" : ""));
             }
-            pad(sb, indent);
+            pad(sb, indent, pretty);
             sb.append('}');
         }
         else if (v instanceof List<?> l)
@@ -70,14 +81,14 @@ public final class Json
                 sb.append("[]");
                 return;
             }
-            sb.append("[\n");
+            sb.append(pretty ? "[\n" : "[");
             for (int i = 0; i < l.size(); i++)
             {
-                pad(sb, indent + 1);
-                write(sb, l.get(i), indent + 1);
-                sb.append(i + 1 < l.size() ? ",\n" : "\n");
+                pad(sb, indent + 1, pretty);
+                write(sb, l.get(i), indent + 1, pretty);
+                sb.append(i + 1 < l.size() ? (pretty ? ",\n" : ",") : (pretty ? "\n" : ""));
             }
-            pad(sb, indent);
+            pad(sb, indent, pretty);
             sb.append(']');
         }
         else
@@ -101,12 +112,16 @@ public final class Json
         sb.append(BigDecimal.valueOf(d).stripTrailingZeros().toPlainString());
     }
 
-    private static void pad(final StringBuilder sb, final int indent)
+    private static void pad(final StringBuilder sb, final int indent, final boolean pretty)
     {
-        sb.append("  ".repeat(indent));
+        if (pretty)
+        {
+            sb.append("  ".repeat(indent));
+        }
     }
 
-    static void string(final StringBuilder sb, final String s)
+    /** Appends a JSON string literal (RFC 8259): quote, backslash and control characters escaped. */
+    public static void string(final StringBuilder sb, final String s)
     {
         sb.append('"');
         for (int i = 0; i < s.length(); i++)
