@@ -168,7 +168,7 @@ public final class BenchOptions
               --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
                                   results in benchmarks/results/jmh.json; ~5 min
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
-              --series a,b        only these series: eab-native, eab-native-noscan, eab-java, baseline-abq,
+              --series a,b        only these series: eab-native, eab-native-noscan, eab-native-flood, eab-java, baseline-abq,
                                   baseline-disruptor
               --rates r1,r2       only these offered rates in msg/s; 0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds

@@ -36,10 +36,21 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
      * default limit of 1M msg/s (which would cap the saturation runs at 1M msg/s).
      */
     public static final RateLimit BENCH_RATE_LIMIT = new RateLimit(1_000_000_000L, 2_000_000_000L);
+    /** The flooding tenant of the {@code -flood} series and its per-agent limit. */
+    public static final String FLOOD_TENANT = "bench-flood";
+    public static final RateLimit FLOOD_LIMIT = new RateLimit(1_000, 100);
+    /** Offered flood rate: bursts of {@value #FLOOD_BATCH} every millisecond. */
+    public static final int FLOOD_PER_SECOND = 200_000;
+    private static final int FLOOD_BATCH = FLOOD_PER_SECOND / 1000;
 
     private final NativeMode nativeMode;
     private final boolean stageLatencyMetrics;
     private final boolean contentScanning;
+    private final boolean flood;
+    private final java.util.concurrent.atomic.AtomicLong floodDelivered = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong floodLimited = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean flooding;
+    private Thread flooder;
     private final LatencySink sink;
     private final byte[] payload = SystemUnderTest.payload();
     private final AtomicLong rejected = new AtomicLong();
@@ -55,6 +66,20 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
      */
     public EabSeries(final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning, final LatencySink sink)
     {
+        this(nativeMode, stageLatencyMetrics, contentScanning, false, sink);
+    }
+
+    /**
+     * @param flood when true, an agent of another tenant ({@value #FLOOD_TENANT}) floods the bus at about
+     *              {@value #FLOOD_PER_SECOND} msg/s against its {@code FLOOD_LIMIT} of 1,000 msg/s while the
+     *              measured sender sends: its excess is refused by the rate limiter on the bus thread, and the
+     *              measured sender's latency shows what that costs another tenant.
+     */
+    public EabSeries(
+        final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning, final boolean flood,
+        final LatencySink sink)
+    {
+        this.flood = flood;
         this.contentScanning = contentScanning;
         this.nativeMode = nativeMode;
         this.stageLatencyMetrics = stageLatencyMetrics;
@@ -75,6 +100,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             .maciStrictMode(false)
             .journalDir(journal)
             .rateLimit(BENCH_RATE_LIMIT)
+            .tenantRateLimit(FLOOD_TENANT, FLOOD_LIMIT)
             .contentScanning(contentScanning)
             .build();
     }
@@ -95,6 +121,46 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         final LatencySink s = sink;
         bus.subscribe(RECIPIENT, view -> s.onDelivered(view.correlationId()), DeliveryMode.INLINE);
         publisher = bus.publisher(SENDER, this);
+        if (flood)
+        {
+            startFlood();
+        }
+    }
+
+    /** A paced flood (parks between millisecond batches, so it costs the 2 vCPUs little CPU). */
+    private void startFlood()
+    {
+        bus.registerAgent("flood-sender", "worker", Set.of(), FLOOD_TENANT, null);
+        final int sinkHandle = bus.registerAgent("flood-sink", "worker", Set.of(), FLOOD_TENANT, null).handle();
+        bus.subscribe("flood-sink", view -> { }, DeliveryMode.INLINE);
+        final MessagePublisher floodPublisher = bus.publisher("flood-sender", new OutcomeListener()
+        {
+            @Override
+            public void onDelivered(final long correlationId, final int recipient)
+            {
+                floodDelivered.lazySet(floodDelivered.get() + 1);
+            }
+
+            @Override
+            public void onRejected(final long correlationId, final RejectReason reason)
+            {
+                floodLimited.lazySet(floodLimited.get() + 1);
+            }
+        });
+        final byte[] floodPayload = new byte[PAYLOAD_BYTES];
+        flooding = true;
+        flooder = Thread.ofPlatform().daemon().name("bench-flooder").start(() -> {
+            long n = 0;
+            while (flooding)
+            {
+                for (int i = 0; i < FLOOD_BATCH; i++)
+                {
+                    // A full ring just drops this flood attempt: the flooder never blocks the measured sender.
+                    floodPublisher.tryPublish(sinkHandle, MessageType.EVENT, n++, floodPayload, 0, floodPayload.length);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+        });
     }
 
     @Override
@@ -152,6 +218,11 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         d.put("native_failures", String.valueOf(m.get("native_failures")));
         d.put("stage_latency_metrics", String.valueOf(stageLatencyMetrics));
         d.put("content_scanning", String.valueOf(contentScanning));
+        if (flood)
+        {
+            d.put("flood_delivered", String.valueOf(floodDelivered.get()));
+            d.put("flood_rate_limited", String.valueOf(floodLimited.get()));
+        }
         d.put("native_mode", nativeMode.name());
         if (!rejectReasons.isEmpty())
         {
@@ -163,6 +234,18 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void close()
     {
+        flooding = false;
+        if (flooder != null)
+        {
+            try
+            {
+                flooder.join();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (bus != null)
         {
             bus.close();

@@ -12,6 +12,8 @@ public enum Series
     EAB_NATIVE("eab-native", true),
     /** eab-native with content scanning off: what the guardrail scan costs, in the same run. */
     EAB_NATIVE_NOSCAN("eab-native-noscan", true),
+    /** eab-native while an agent of another tenant floods at 200k msg/s against its 1,000 msg/s limit. */
+    EAB_NATIVE_FLOOD("eab-native-flood", true),
     /** The Java fallback: Java validator and Java content scanner. */
     EAB_JAVA("eab-java", true),
     BASELINE_ABQ("baseline-abq", true),
@@ -38,6 +40,7 @@ public enum Series
         {
             case EAB_NATIVE -> new EabSeries(NativeMode.REQUIRED, true, true, sink);
             case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, true, false, sink);
+            case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, true, true, true, sink);
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, true, true, sink);
             case BASELINE_ABQ -> new AbqBaseline(sink);
             case BASELINE_DISRUPTOR -> new DisruptorBaseline(sink);
