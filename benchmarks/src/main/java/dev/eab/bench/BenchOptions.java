@@ -139,7 +139,7 @@ public final class BenchOptions
             return warmupSec;
         }
         final boolean sat = rate == Schedule.SATURATION;
-        return quick ? (sat ? 3 : 4) : (sat ? 10 : 15);
+        return quick ? (sat ? 3 : 3) : (sat ? 10 : 15);
     }
 
     /** @return measurement seconds for a rate in this mode. */
@@ -150,7 +150,7 @@ public final class BenchOptions
             return measureSec;
         }
         final boolean sat = rate == Schedule.SATURATION;
-        return quick ? (sat ? 5 : 8) : (sat ? 20 : 45);
+        return quick ? (sat ? 4 : 7) : (sat ? 20 : 45);
     }
 
     public String modeName()
@@ -164,12 +164,13 @@ public final class BenchOptions
             usage: ./eab bench [options]
               (no options)        full open-loop suite: every series at 10k/s, 100k/s and saturation, each in a fresh
                                   JVM (15 s warm-up + 45 s measured; saturation 10 s + 20 s); ~11 min
-              --quick             the same series and rates, shorter (4 s + 8 s; saturation 3 s + 5 s); < 3 min
+              --quick             the same series and rates, shorter (3 s + 7 s; saturation 3 s + 4 s); < 3 min
               --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
                                   results in benchmarks/results/jmh.json; ~5 min
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
-              --series a,b        only these series: eab-native, eab-native-noscan, eab-native-flood, eab-java, baseline-abq,
-                                  baseline-disruptor
+              --series a,b        only these series: eab-native, eab-native-noscan, eab-java, baseline-abq,
+                                  baseline-disruptor; and eab-native-flood (another tenant floods; not in the
+                                  default set: ./eab bench --series eab-native,eab-native-flood --rates 10000,100000)
               --rates r1,r2       only these offered rates in msg/s; 0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds
               --hiccup MODE       platform-noise meter: sleep (default, jHiccup's 1 ms park), spin, off

@@ -13,7 +13,7 @@ public enum Series
     /** eab-native with content scanning off: what the guardrail scan costs, in the same run. */
     EAB_NATIVE_NOSCAN("eab-native-noscan", true),
     /** eab-native while an agent of another tenant floods at 200k msg/s against its 1,000 msg/s limit. */
-    EAB_NATIVE_FLOOD("eab-native-flood", true),
+    EAB_NATIVE_FLOOD("eab-native-flood", false),
     /** The Java fallback: Java validator and Java content scanner. */
     EAB_JAVA("eab-java", true),
     BASELINE_ABQ("baseline-abq", true),

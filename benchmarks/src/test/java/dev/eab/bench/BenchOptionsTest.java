@@ -13,7 +13,7 @@ class BenchOptionsTest
     {
         final BenchOptions o = BenchOptions.parse(new String[0]);
         assertFalse(o.quick);
-        assertEquals(List.of(Series.EAB_NATIVE, Series.EAB_NATIVE_NOSCAN, Series.EAB_NATIVE_FLOOD, Series.EAB_JAVA, Series.BASELINE_ABQ, Series.BASELINE_DISRUPTOR), o.series);
+        assertEquals(List.of(Series.EAB_NATIVE, Series.EAB_NATIVE_NOSCAN, Series.EAB_JAVA, Series.BASELINE_ABQ, Series.BASELINE_DISRUPTOR), o.series);
         assertEquals(List.of(10_000L, 100_000L, 0L), o.rates);
         assertEquals(HiccupMeter.Mode.SLEEP, o.hiccup);
         assertEquals("full", o.modeName());

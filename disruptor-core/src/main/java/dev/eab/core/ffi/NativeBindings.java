@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The downcall handles, bound once from {@link NativeLibrary#load()}. Held in static finals so the JIT
- * treats them as constants and inlines the downcall stub. Touching this class when the library cannot
+ * treats them as constants and inlines the downcall. Touching this class when the library cannot
  * load throws {@link NativeUnavailableException} (wrapped in {@link ExceptionInInitializerError} the
  * first time): check {@link NativeLibrary#load()} first.
  */
