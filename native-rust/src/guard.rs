@@ -796,6 +796,19 @@ fn emit(c: char, out: &mut Vec<u8>) {
 /// Characters that may follow a backslash as a literal escape.
 const ESCAPABLE: &str = "\\.+*?()|[]{}^$-/";
 
+/// Checks the escape starting at `p[i]` (a backslash), inside or outside a class alike.
+fn check_escape(p: &[char], i: usize) -> Result<(), String> {
+    let Some(&d) = p.get(i + 1) else {
+        return Err("trailing backslash".into());
+    };
+    if !(d == 't' || d == 'n' || d == 'r' || ESCAPABLE.contains(d)) {
+        return Err(format!(
+            "escape '\\{d}' is outside the dialect (allowed: \\t \\n \\r and a backslash before one of {ESCAPABLE}; spell classes out, e.g. [ \\t\\r\\n])"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that `pattern` stays inside the dialect both engines read alike
 /// (mirrored by `RegexDialect.java`; same rules, same order, same messages):
 ///
@@ -832,14 +845,7 @@ pub fn check_dialect(pattern: &str) -> Result<(), String> {
         let c = p[i];
         match c {
             '\\' => {
-                let Some(&d) = p.get(i + 1) else {
-                    return Err("trailing backslash".into());
-                };
-                if !(d == 't' || d == 'n' || d == 'r' || ESCAPABLE.contains(d)) {
-                    return Err(format!(
-                        "escape '\\{d}' is outside the dialect (allowed: \\t \\n \\r and a backslash before one of {ESCAPABLE}; spell classes out, e.g. [ \\t\\r\\n])"
-                    ));
-                }
+                check_escape(&p, i)?;
                 i += 2;
                 repeatable = true;
                 after_quantifier = false;
@@ -924,14 +930,7 @@ fn check_class(p: &[char], start: usize) -> Result<usize, String> {
         let c = p[i];
         match c {
             '\\' => {
-                let Some(&d) = p.get(i + 1) else {
-                    return Err("trailing backslash".into());
-                };
-                if !(d == 't' || d == 'n' || d == 'r' || ESCAPABLE.contains(d)) {
-                    return Err(format!(
-                        "escape '\\{d}' is outside the dialect (allowed: \\t \\n \\r and a backslash before one of {ESCAPABLE}; spell classes out, e.g. [ \\t\\r\\n])"
-                    ));
-                }
+                check_escape(p, i)?;
                 i += 2;
                 continue;
             }
