@@ -1,6 +1,7 @@
 package dev.eab.core.ffi;
 
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
@@ -74,6 +75,24 @@ public final class NativeBindings
     private static NativeUnavailableException missing(final String name)
     {
         return new NativeUnavailableException("symbol " + name + " not found in " + NativeLibrary.loadedFrom(), null);
+    }
+
+    /**
+     * Frees a native object through its {@code *_free} function (null-safe on the Rust side). The one
+     * place the owners ({@code NativeValidationStrategy}, {@code NativeContentScanner}) release memory.
+     *
+     * @throws NativeUnavailableException when the downcall itself fails.
+     */
+    public static void free(final MethodHandle freeFunction, final MemorySegment object, final String name)
+    {
+        try
+        {
+            freeFunction.invokeExact(object);
+        }
+        catch (final Throwable t)
+        {
+            throw new NativeUnavailableException(name + " failed: " + t, t);
+        }
     }
 
     /** @return true when the library loads and binds; never throws. */

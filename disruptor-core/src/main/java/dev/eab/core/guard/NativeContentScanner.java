@@ -218,14 +218,7 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
             closed = true;
             final MemorySegment freed = guard;
             guard = MemorySegment.NULL;
-            try
-            {
-                NativeBindings.GUARD_FREE.invokeExact(freed);
-            }
-            catch (final Throwable t)
-            {
-                throw new NativeUnavailableException("eab_guard_free failed: " + t, t);
-            }
+            NativeBindings.free(NativeBindings.GUARD_FREE, freed, "eab_guard_free");
         }
     }
 }

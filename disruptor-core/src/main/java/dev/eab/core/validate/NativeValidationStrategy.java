@@ -115,14 +115,7 @@ public final class NativeValidationStrategy implements ValidationStrategy, AutoC
             closed = true;
             final MemorySegment freed = engine;
             engine = MemorySegment.NULL;
-            try
-            {
-                NativeBindings.ENGINE_FREE.invokeExact(freed);
-            }
-            catch (final Throwable t)
-            {
-                throw new NativeUnavailableException("eab_engine_free failed: " + t, t);
-            }
+            NativeBindings.free(NativeBindings.ENGINE_FREE, freed, "eab_engine_free");
         }
     }
 }

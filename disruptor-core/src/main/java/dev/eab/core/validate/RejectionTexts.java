@@ -25,22 +25,16 @@ import java.util.List;
  */
 public final class RejectionTexts
 {
-    private final String expectedHash;
-    private final int maxMessageSizeBytes;
     private final PolicyTable policy;
-    private final int inboxCapacity;
-    private final BusConfiguration limits;
+    private final BusConfiguration config;
     private final GuardrailPatterns guardrails;
 
     /** @param guardrails the scanner's pattern set (names the families that blocked), or null. */
     public RejectionTexts(final BusConfiguration config, final PolicyTable policy, final GuardrailPatterns guardrails)
     {
         this.guardrails = guardrails;
-        this.expectedHash = config.constitutionalHash();
-        this.maxMessageSizeBytes = config.maxMessageSizeBytes();
         this.policy = policy;
-        this.inboxCapacity = config.inboxCapacity();
-        this.limits = config;
+        this.config = config;
     }
 
     /**
@@ -58,10 +52,10 @@ public final class RejectionTexts
         {
             case NONE -> "";
             case HASH_MISSING -> "Constitutional hash must be a string";
-            case HASH_MISMATCH -> new ConstitutionalHashMismatchException(expectedHash, m.constitutionalHash(), null).getMessage();
+            case HASH_MISMATCH -> new ConstitutionalHashMismatchException(config.constitutionalHash(), m.constitutionalHash(), null).getMessage();
             case EMPTY_MESSAGE_ID -> "Message ID cannot be empty";
             case EMPTY_CONTENT -> "Message content cannot be empty";
-            case MESSAGE_TOO_LARGE -> "Message size " + m.encodedSizeBytes() + " bytes exceeds the maximum of " + maxMessageSizeBytes + " bytes";
+            case MESSAGE_TOO_LARGE -> "Message size " + m.encodedSizeBytes() + " bytes exceeds the maximum of " + config.maxMessageSizeBytes() + " bytes";
             case EXPIRED -> "Message expired at " + m.expiresAt();
             case INVALID_TENANT -> "Invalid tenant_id format: " + tenant;
             case SENDER_NOT_REGISTERED -> new AgentNotRegisteredException(m.sendingAgent(), "send").getMessage();
@@ -75,14 +69,14 @@ public final class RejectionTexts
             case POLICY_DENIED -> policyDenied(m, sender);
             case NO_CAPABLE_AGENT -> noCapableAgent(m, tenant);
             case INBOX_FULL -> new BackpressureException("inbox of '" + (recipient == null ? m.toAgent() : recipient.agentId()) + "'",
-                inboxCapacity, BackpressurePolicy.REJECT.name()).getMessage();
+                config.inboxCapacity(), BackpressurePolicy.REJECT.name()).getMessage();
             case VALIDATOR_ERROR -> "Validation failed closed: " + (failure == null ? "validator error"
                 : failure instanceof AgentBusException ? failure.getMessage() : failure.getClass().getSimpleName() + ": " + failure.getMessage());
             case BUS_STOPPED -> "Agent bus stopped before the message was processed";
             case RATE_LIMITED -> rateLimited(m, sender, detail);
-            case NESTING_TOO_DEEP -> "Content nesting depth " + detail + " exceeds the limit of " + limits.maxNestingDepth();
-            case TOO_MANY_KEYS -> "Content has " + detail + " keys, more than the limit of " + limits.maxKeys();
-            case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + limits.maxStringLength();
+            case NESTING_TOO_DEEP -> "Content nesting depth " + detail + " exceeds the limit of " + config.maxNestingDepth();
+            case TOO_MANY_KEYS -> "Content has " + detail + " keys, more than the limit of " + config.maxKeys();
+            case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + config.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
         };
