@@ -27,6 +27,9 @@ import dev.eab.api.exception.BackpressureException;
 import dev.eab.api.exception.BusAlreadyStartedException;
 import dev.eab.api.exception.BusNotStartedException;
 import dev.eab.api.exception.ConfigurationException;
+import dev.eab.api.exception.BusOperationException;
+import dev.eab.api.exception.ThrowableText;
+import dev.eab.api.RejectReason;
 import dev.eab.core.governance.GovernanceStage;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.guard.ContentScanner;
@@ -48,6 +51,11 @@ import dev.eab.core.registry.AgentRegistry;
 import dev.eab.core.route.Delivery;
 import dev.eab.core.route.Inbox;
 import dev.eab.core.route.InboxDrainer;
+import dev.eab.core.route.InboxWatchdog;
+import dev.eab.core.route.Outcomes;
+import dev.eab.core.route.RoutingBarrier;
+import dev.eab.core.route.Subscription;
+import dev.eab.core.ops.SafeLog;
 import dev.eab.core.validate.CompositeValidationStrategy;
 import dev.eab.core.validate.JavaValidationStrategy;
 import dev.eab.core.validate.NativeValidationStrategy;
@@ -67,6 +75,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import com.lmax.disruptor.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -102,6 +111,11 @@ public final class EnhancedAgentBus implements AgentBus
     private volatile int state = STATE_NEW;
     private Disruptor<MessageEvent> disruptor;
     private volatile RingBuffer<MessageEvent> ring;
+    private RouteStage routeStage;
+    private InboxWatchdog watchdog;
+    /** Why the bus thread ended without a stop (it died), or null. */
+    private volatile String failure;
+    private final BusBarrier barrier = new BusBarrier();
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -124,13 +138,13 @@ public final class EnhancedAgentBus implements AgentBus
             {
                 if (config.nativeMode() == NativeMode.REQUIRED)
                 {
-                    throw new ConfigurationException("native_mode", "REQUIRED but the native library is unavailable: " + e.getMessage());
+                    throw new ConfigurationException("native_mode", "REQUIRED but the native library is unavailable: " + ThrowableText.message(e));
                 }
-                LOG.log(Level.WARNING, "native validator unavailable, using the Java twin: " + e.getMessage());
+                LOG.log(Level.WARNING, "native validator unavailable, using the Java twin: " + ThrowableText.message(e));
             }
         }
         this.validator = new CompositeValidationStrategy(nativeStrategy, java);
-        this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity()), config::rateLimitFor);
+        this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics), config::rateLimitFor);
         this.guardrails = config.contentScanning() ? GuardrailPatterns.load(config.guardrailsFile()) : null;
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
@@ -150,9 +164,10 @@ public final class EnhancedAgentBus implements AgentBus
             {
                 if (config.nativeMode() == NativeMode.REQUIRED)
                 {
-                    throw new ConfigurationException("native_mode", "REQUIRED but the native content scanner is unavailable: " + e.getMessage());
+                    throw new ConfigurationException("native_mode", "REQUIRED but the native content scanner is unavailable: " +
+                        ThrowableText.message(e));
                 }
-                LOG.log(Level.WARNING, "native content scanner unavailable, using the Java twin: " + e.getMessage());
+                LOG.log(Level.WARNING, "native content scanner unavailable, using the Java twin: " + ThrowableText.message(e));
             }
         }
         return new JavaContentScanner(patterns);
@@ -178,28 +193,97 @@ public final class EnhancedAgentBus implements AgentBus
         final int payloadCapacity = config.payloadCapacityBytes();
         disruptor = new Disruptor<>(EventSlots.factory(payloadCapacity), config.ringSize(),
             r -> {
-                final Thread t = new Thread(r, "eab-bus");
+                final Thread t = new Thread(() -> runBusThread(r), "eab-bus");
                 t.setDaemon(true);
                 return t;
             },
             ProducerType.MULTI, waitStrategy());
+        routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
+            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask));
         disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
                 new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
             new GovernanceStage(),
             new JournalStage(),
-            new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
-                mask -> guardrails == null ? List.of() : guardrails.namesOf(mask)),
+            routeStage,
             metrics,
             config.stageLatencyMetrics()));
-        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
+        failure = null;
         ring = disruptor.start();
         // After a stop, dispatched subscriptions need their drainer threads back.
         for (final Inbox inbox : registry.allInboxes())
         {
             inbox.resume();
         }
+        if (config.handlerTimeoutMs() > 0)
+        {
+            watchdog = new InboxWatchdog(registry::allInboxes, config.handlerTimeoutMs());
+            watchdog.start();
+        }
         state = STATE_RUNNING;
+    }
+
+    /**
+     * The bus thread's body. The pipeline contains every failure of a message, so the thread only ends on
+     * a stop; if it ends otherwise (an Error thrown outside any message, e.g. an OutOfMemoryError in the
+     * wait strategy), the bus stops itself and fails every pending send with a clear reason instead of
+     * leaving it hanging.
+     */
+    private void runBusThread(final Runnable processor)
+    {
+        barrier.markBusOwned();
+        Throwable died = null;
+        try
+        {
+            processor.run();
+        }
+        catch (final Throwable t)
+        {
+            died = t;
+        }
+        finally
+        {
+            if (state == STATE_RUNNING)
+            {
+                failure = "the bus thread died: " + (died == null ? "it ended unexpectedly" : ThrowableText.describe(died));
+                SafeLog.severe(LOG, failure, died);
+                state = STATE_STOPPING;
+                awaitSendsSettled();
+                failPending(RejectReason.BUS_STOPPED);
+                state = STATE_STOPPED;
+            }
+        }
+    }
+
+    /** Waits until no send or publisher is between its claim and its publish (after state left RUNNING). */
+    private void awaitSendsSettled()
+    {
+        // Dekker handshake with senders and publishers (see RingMessagePublisher): after this, every
+        // claim is either refused or published, and the ring's backlog holds all of them.
+        while (sendsInFlight.get() != 0 || anyPublisherActive())
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Rejects every event published after the last one the bus thread processed: used once the bus thread
+     * is gone (halted after a stop timeout, or died), so no sender is left waiting.
+     */
+    private void failPending(final RejectReason reason)
+    {
+        final RingBuffer<MessageEvent> r = ring;
+        if (r == null)
+        {
+            return;
+        }
+        final long processed = r.getMinimumGatingSequence();
+        final long cursor = r.getCursor();
+        for (long seq = processed + 1; seq <= cursor; seq++)
+        {
+            routeStage.failPending(r.get(seq), reason);
+        }
     }
 
     private WaitStrategy waitStrategy()
@@ -213,35 +297,65 @@ public final class EnhancedAgentBus implements AgentBus
         };
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws BusOperationException when called from a handler (the bus thread or an inbox thread): stop
+     *                               waits for those threads, so it would wait for itself.
+     */
     @Override
-    public synchronized void stop()
+    public void stop()
+    {
+        refuseOnBusThread("stop");
+        synchronized (this)
+        {
+            stopLocked();
+        }
+    }
+
+    private void stopLocked()
     {
         if (state != STATE_RUNNING)
         {
             return;
         }
         state = STATE_STOPPING;
-        // Dekker handshake with senders and publishers (see RingMessagePublisher): after this, every
-        // claim is either refused or published, and the ring's backlog holds all of them.
-        while (sendsInFlight.get() != 0 || anyPublisherActive())
-        {
-            Thread.onSpinWait();
-        }
+        awaitSendsSettled();
         try
         {
             disruptor.shutdown(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException e)
         {
-            LOG.warning("bus did not drain within " + STOP_TIMEOUT_MS + " ms; halting");
+            LOG.warning("bus did not drain within " + STOP_TIMEOUT_MS + " ms (an INLINE handler blocks?); halting and failing what is left");
             disruptor.halt();
+            failPending(RejectReason.BUS_STOPPED);
+        }
+        if (watchdog != null)
+        {
+            watchdog.stop();
+            watchdog = null;
         }
         for (final Inbox inbox : registry.allInboxes())
         {
-            inbox.drainAndStop();
+            inbox.drainAndStop(handoverTimeoutMs());
         }
         publishers.clear();
         state = STATE_STOPPED;
+    }
+
+    private long handoverTimeoutMs()
+    {
+        return config.handlerTimeoutMs() == 0 ? Long.MAX_VALUE : config.handlerTimeoutMs();
+    }
+
+    private void refuseOnBusThread(final String operation)
+    {
+        if (barrier.isBusOwnedThread())
+        {
+            throw new BusOperationException(operation + "() called from a message handler (on the bus thread or an agent's inbox thread): " +
+                operation + " waits for those threads, so it would wait for itself. Call it from another thread.");
+        }
     }
 
     private boolean anyPublisherActive()
@@ -256,14 +370,28 @@ public final class EnhancedAgentBus implements AgentBus
         return false;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws BusOperationException when called from a handler, as {@link #stop()}.
+     */
     @Override
-    public synchronized void close()
+    public void close()
+    {
+        refuseOnBusThread("close");
+        synchronized (this)
+        {
+            closeLocked();
+        }
+    }
+
+    private void closeLocked()
     {
         if (state == STATE_CLOSED)
         {
             return;
         }
-        stop();
+        stopLocked();
         validator.close();
         if (scanner instanceof AutoCloseable c)
         {
@@ -273,7 +401,7 @@ public final class EnhancedAgentBus implements AgentBus
             }
             catch (final Exception e)
             {
-                LOG.log(Level.WARNING, "closing the content scanner failed", e);
+                LOG.warning("closing the content scanner failed: " + ThrowableText.withStackTrace(e));
             }
         }
         state = STATE_CLOSED;
@@ -306,9 +434,9 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return false;
         }
-        // Later messages are rejected (RECIPIENT_NOT_REGISTERED); a dispatched handler finishes what is
-        // queued and stops; receive() can still drain what is left.
-        removed.inbox().subscribe(null, DeliveryMode.DISPATCHED, null);
+        // Later messages are rejected (RECIPIENT_NOT_REGISTERED); a dispatched handler finishes what was
+        // routed to it and stops; receive() can still drain what is left.
+        switchSubscription(removed.inbox(), Subscription.NONE, agentId);
         return true;
     }
 
@@ -371,11 +499,14 @@ public final class EnhancedAgentBus implements AgentBus
         {
             if (state != STATE_RUNNING)
             {
-                throw new BusNotStartedException(operation);
+                final String why = failure;
+                throw new BusNotStartedException(why == null ? operation : operation + " (" + why + ")");
             }
             final RingBuffer<MessageEvent> r = ring;
             final long seq;
-            if (config.backpressurePolicy() == BackpressurePolicy.BLOCK)
+            // A handler's thread never waits for ring space: the bus thread it would wait for may be
+            // waiting for it (its own INLINE call, or a BLOCK-policy put into its inbox).
+            if (config.backpressurePolicy() == BackpressurePolicy.BLOCK && !barrier.isBusOwnedThread())
             {
                 seq = r.next();
             }
@@ -388,7 +519,8 @@ public final class EnhancedAgentBus implements AgentBus
                 catch (final InsufficientCapacityException e)
                 {
                     metrics.onBackpressure();
-                    throw new BackpressureException("ring", config.ringSize(), BackpressurePolicy.REJECT.name());
+                    throw new BackpressureException("ring", config.ringSize(), config.backpressurePolicy() == BackpressurePolicy.BLOCK
+                        ? "BLOCK (refused: a send from a message handler never waits for the bus)" : BackpressurePolicy.REJECT.name());
                 }
             }
             EventSlots.fillMessage(r.get(seq), kind, message, future, broadcastFuture);
@@ -418,8 +550,7 @@ public final class EnhancedAgentBus implements AgentBus
         {
             throw new AgentNotRegisteredException(agentId, "subscribe");
         }
-        final InboxDrainer drainer = mode == DeliveryMode.DISPATCHED ? new InboxDrainer(r.inbox(), handler, metrics, agentId) : null;
-        r.inbox().subscribe(handler, mode, drainer);
+        switchSubscription(r.inbox(), new Subscription(handler, mode), agentId);
     }
 
     @Override
@@ -428,8 +559,27 @@ public final class EnhancedAgentBus implements AgentBus
         final Inbox inbox = registry.inboxOf(agentId);
         if (inbox != null)
         {
-            inbox.subscribe(null, DeliveryMode.DISPATCHED, null);
+            switchSubscription(inbox, Subscription.NONE, agentId);
         }
+    }
+
+    /**
+     * Installs a subscription with a bounded hand-over (see {@link Inbox}). From any other thread, returns
+     * once the bus routes nothing more to the old handler and the old handler has run what was routed to
+     * it (no message reaches the old handler after this returns). From a handler (a bus-owned thread) it
+     * does not wait: the switch applies to what the bus routes from now on, and the calling inbox thread
+     * finishes its current message and what was routed to it, then exits.
+     */
+    private void switchSubscription(final Inbox inbox, final Subscription next, final String agentId)
+    {
+        final InboxDrainer drainer = next.dispatched() ? new InboxDrainer(inbox, next, metrics, agentId, barrier) : null;
+        final Inbox.Handover handover = inbox.subscribe(next, drainer, barrier);
+        if (barrier.isBusOwnedThread())
+        {
+            return;
+        }
+        barrier.await(handover.mark(), handoverTimeoutMs());
+        inbox.awaitOrAbandon(handover.previous(), handoverTimeoutMs(), "subscription switch");
     }
 
     @Override
@@ -445,17 +595,12 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return null;
         }
-        // Queued for a dispatched handler that was unsubscribed before running it: its sender is still
-        // waiting, and being received is its delivery.
-        if (d.future() != null)
+        // Queued for a dispatched handler that was unsubscribed before running it: if its sender is still
+        // waiting, being received is its delivery.
+        if (d.claimOutcome())
         {
             metrics.onDelivered();
-            d.future().complete(d.accepted());
-        }
-        else if (d.listener() != null)
-        {
-            metrics.onDelivered();
-            d.listener().onDelivered(d.correlationId(), inbox.handle());
+            Outcomes.delivered(d, inbox.handle(), metrics);
         }
         return d.message();
     }
@@ -558,25 +703,95 @@ public final class EnhancedAgentBus implements AgentBus
         return scanner;
     }
 
-    /** Logs and carries on: an exception escaping the pipeline must not stop the bus thread. */
-    private static final class LoggingExceptionHandler implements ExceptionHandler<Object>
+    /**
+     * The Disruptor calls this only when the pipeline's own fail-closed path threw (it contains every
+     * stage failure): the event still gets an outcome from pre-built values, the failure is counted, and
+     * the bus thread carries on. Never throws: a throw here would end the bus thread.
+     */
+    private static final class LastResortExceptionHandler implements ExceptionHandler<MessageEvent>
     {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final Object event)
+        private final RouteStage route;
+        private final BusMetrics metrics;
+
+        LastResortExceptionHandler(final RouteStage route, final BusMetrics metrics)
         {
-            LOG.log(Level.SEVERE, "pipeline exception at sequence " + sequence, ex);
+            this.route = route;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final MessageEvent event)
+        {
+            try
+            {
+                metrics.onPipelineFailure();
+                route.lastResort(event);
+                SafeLog.severe(LOG, "pipeline failure at sequence " + sequence + " (message failed closed)", ex);
+            }
+            catch (final Throwable ignored)
+            {
+                // Nothing left to do that could not throw again; the outcome above was attempted.
+            }
         }
 
         @Override
         public void handleOnStartException(final Throwable ex)
         {
-            LOG.log(Level.SEVERE, "bus thread start failed", ex);
+            SafeLog.severe(LOG, "bus thread start failed", ex);
         }
 
         @Override
         public void handleOnShutdownException(final Throwable ex)
         {
-            LOG.log(Level.SEVERE, "bus thread shutdown failed", ex);
+            SafeLog.severe(LOG, "bus thread shutdown failed", ex);
+        }
+    }
+
+    /**
+     * The bus's {@link RoutingBarrier} over its ring: the mark is the ring's cursor, passed once the bus
+     * thread's sequence reaches it. Bus-owned threads are marked with this bus as a thread-local value.
+     */
+    private final class BusBarrier implements RoutingBarrier
+    {
+        private static final long AWAIT_PARK_NS = 20_000;
+        private final ThreadLocal<Object> owner = new ThreadLocal<>();
+
+        @Override
+        public long mark()
+        {
+            final RingBuffer<MessageEvent> r = ring;
+            final int s = state;
+            return r == null || (s != STATE_RUNNING && s != STATE_STOPPING) ? -1 : r.getCursor();
+        }
+
+        @Override
+        public boolean passed(final long mark)
+        {
+            final RingBuffer<MessageEvent> r = ring;
+            final int s = state;
+            return mark < 0 || r == null || (s != STATE_RUNNING && s != STATE_STOPPING) || r.getMinimumGatingSequence() >= mark;
+        }
+
+        @Override
+        public boolean isBusOwnedThread()
+        {
+            return owner.get() != null;
+        }
+
+        @Override
+        public void markBusOwned()
+        {
+            owner.set(EnhancedAgentBus.this);
+        }
+
+        /** Waits (parking) until {@link #passed} or the timeout; a caller that is not bus-owned only. */
+        void await(final long mark, final long timeoutMs)
+        {
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, Long.MAX_VALUE / 2_000_000));
+            while (!passed(mark) && System.nanoTime() - deadline < 0)
+            {
+                LockSupport.parkNanos(AWAIT_PARK_NS);
+            }
         }
     }
 }

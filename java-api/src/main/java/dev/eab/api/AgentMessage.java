@@ -2,20 +2,27 @@ package dev.eab.api;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
+
+import dev.eab.api.exception.MessageValidationException;
+import dev.eab.api.exception.ThrowableText;
 
 /**
  * A message between agents, with the original's fields (reference §2.1). Immutable: every map is
  * deep-copied into unmodifiable collections when built, so what was validated is what is delivered.
  * Use {@link #builder()} to create one and {@link #toBuilder()} for a modified copy.
+ *
+ * <p>The maps ({@code content}, {@code payload}, {@code metadata}, {@code securityContext},
+ * {@code performanceMetrics}) accept the JSON-like values listed in {@link ContentValues} (null,
+ * Boolean, the boxed numbers, String, Map with String keys, List, byte[]) and nothing else: a
+ * {@code StringBuilder}, a {@code Set}, an {@code Object[]} or any other object would stay shared with the
+ * sender, who could change it after the bus validated it. {@link Builder#build()} and {@link #fromMap}
+ * refuse malformed input with a {@link MessageValidationException} naming the field or path; they never
+ * throw anything else, whatever the input (cycles, 10,000 levels of nesting, wrong types).
  *
  * <p>{@link #toMap()} and {@link #fromMap(Map)} round-trip every field (the original's did not).
  * Expiry is enforced by the bus: a message whose {@link #expiresAt()} has passed is rejected as EXPIRED.
@@ -46,26 +53,26 @@ public final class AgentMessage
     private final Instant expiresAt;
     private final Double impactScore;
     private final Map<String, Object> performanceMetrics;
-    private final int encodedSizeBytes;
+    private final long encodedSizeBytes;
 
     private AgentMessage(final Builder b)
     {
         messageId = b.messageId != null ? b.messageId : UUID.randomUUID().toString();
         conversationId = b.conversationId != null ? b.conversationId : UUID.randomUUID().toString();
-        content = freeze(b.content);
-        payload = freeze(b.payload);
+        messageType = required(messageId, "message_type", b.messageType);
+        priority = required(messageId, "priority", b.priority);
+        status = required(messageId, "status", b.status);
+        content = ContentValues.freeze(messageId, "content", b.content);
+        payload = ContentValues.freeze(messageId, "payload", b.payload);
         fromAgent = nullToEmpty(b.fromAgent);
         toAgent = nullToEmpty(b.toAgent);
         senderId = nullToEmpty(b.senderId);
-        messageType = Objects.requireNonNull(b.messageType, "messageType");
         routing = b.routing;
-        headers = b.headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        headers = headers(messageId, b.headers);
         tenantId = nullToEmpty(b.tenantId);
-        securityContext = freeze(b.securityContext);
-        priority = Objects.requireNonNull(b.priority, "priority");
-        status = Objects.requireNonNull(b.status, "status");
+        securityContext = ContentValues.freeze(messageId, "security_context", b.securityContext);
         constitutionalHash = b.constitutionalHash;
-        metadata = freeze(b.metadata);
+        metadata = ContentValues.freeze(messageId, "metadata", b.metadata);
         pqcSignature = b.pqcSignature;
         pqcPublicKey = b.pqcPublicKey;
         pqcAlgorithm = b.pqcAlgorithm;
@@ -73,7 +80,7 @@ public final class AgentMessage
         updatedAt = b.updatedAt != null ? b.updatedAt : createdAt;
         expiresAt = b.expiresAt;
         impactScore = b.impactScore;
-        performanceMetrics = freeze(b.performanceMetrics);
+        performanceMetrics = ContentValues.freeze(messageId, "performance_metrics", b.performanceMetrics);
         encodedSizeBytes = estimateSize();
     }
 
@@ -151,12 +158,13 @@ public final class AgentMessage
     public Map<String, Object> performanceMetrics() { return performanceMetrics; }
 
     /**
-     * @return an estimate of the message's JSON-encoded size in bytes, computed once when built; the
-     * bus compares it with {@code maxMessageSizeBytes}.
+     * @return an estimate of the message's JSON-encoded size in bytes, computed once when built (in a
+     * {@code long} that saturates, so no content can make it wrap negative), capped at
+     * {@link Integer#MAX_VALUE}; the bus compares it with {@code maxMessageSizeBytes}.
      */
     public int encodedSizeBytes()
     {
-        return encodedSizeBytes;
+        return (int)Math.min(Integer.MAX_VALUE, encodedSizeBytes);
     }
 
     /**
@@ -214,79 +222,23 @@ public final class AgentMessage
     }
 
     /**
-     * Restores a message written by {@link #toMap()}. Missing keys take the builder's defaults,
-     * except {@code constitutional_hash}, which stays as given (absent or null means missing).
+     * Restores a message written by {@link #toMap()}: the ingress path for anything that arrives as JSON.
+     * Missing keys take the builder's defaults, except {@code constitutional_hash}, which stays as given
+     * (absent or null means missing). Timestamps may be {@link Instant}s or ISO-8601 strings; whole numbers
+     * may arrive as any {@link Number} type a JSON reader produces.
      *
-     * @throws IllegalArgumentException naming the key whose value has the wrong type.
+     * @throws MessageValidationException for any malformed input, naming the field and what was found
+     *                                    (the same exception {@link Builder#build()} throws); nothing else.
      */
-    @SuppressWarnings("unchecked")
     public static AgentMessage fromMap(final Map<String, ?> m)
     {
-        final Builder b = builder();
-        b.messageId = str(m, "message_id", null);
-        b.conversationId = str(m, "conversation_id", null);
-        b.content = map(m, "content");
-        b.payload = map(m, "payload");
-        b.fromAgent = str(m, "from_agent", "");
-        b.toAgent = str(m, "to_agent", "");
-        b.senderId = str(m, "sender_id", "");
-        if (m.get("message_type") != null)
-        {
-            b.messageType = MessageType.fromValue(String.valueOf(m.get("message_type")));
-        }
-        final Object routing = m.get("routing");
-        if (routing instanceof Map<?, ?> r)
-        {
-            final Map<String, Object> rm = (Map<String, Object>)r;
-            b.routing = new RoutingContext(
-                String.valueOf(rm.get("source_agent_id")),
-                String.valueOf(rm.get("target_agent_id")),
-                (String)rm.getOrDefault("routing_key", ""),
-                (List<String>)rm.getOrDefault("routing_tags", List.of()),
-                ((Number)rm.getOrDefault("retry_count", 0)).intValue(),
-                ((Number)rm.getOrDefault("max_retries", RoutingContext.DEFAULT_MAX_RETRIES)).intValue(),
-                ((Number)rm.getOrDefault("timeout_ms", RoutingContext.DEFAULT_TIMEOUT_MS)).longValue());
-        }
-        final Map<String, Object> headers = map(m, "headers");
-        if (headers != null)
-        {
-            final Map<String, String> h = new LinkedHashMap<>();
-            headers.forEach((k, v) -> h.put(k, String.valueOf(v)));
-            b.headers = h;
-        }
-        b.tenantId = str(m, "tenant_id", "");
-        b.securityContext = map(m, "security_context");
-        final Object priority = m.get("priority");
-        if (priority instanceof Number n)
-        {
-            b.priority = Priority.fromValue(n.intValue());
-        }
-        else if (priority != null)
-        {
-            b.priority = Priority.parse(priority.toString());
-        }
-        if (m.get("status") != null)
-        {
-            b.status = MessageStatus.fromValue(String.valueOf(m.get("status")));
-        }
-        b.constitutionalHash = str(m, "constitutional_hash", null);
-        b.metadata = map(m, "metadata");
-        b.pqcSignature = str(m, "pqc_signature", null);
-        b.pqcPublicKey = str(m, "pqc_public_key", null);
-        b.pqcAlgorithm = str(m, "pqc_algorithm", null);
-        b.createdAt = instant(m, "created_at");
-        b.updatedAt = instant(m, "updated_at");
-        b.expiresAt = instant(m, "expires_at");
-        final Object impact = m.get("impact_score");
-        b.impactScore = impact == null ? null : ((Number)impact).doubleValue();
-        b.performanceMetrics = map(m, "performance_metrics");
-        return new AgentMessage(b);
+        return AgentMessageReader.read(m);
     }
 
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof AgentMessage other && toMap().equals(other.toMap());
+        return o instanceof AgentMessage other && ContentValues.deepEquals(toMap(), other.toMap());
     }
 
     @Override
@@ -315,152 +267,73 @@ public final class AgentMessage
         return m;
     }
 
-    private static String str(final Map<String, ?> m, final String key, final String dflt)
-    {
-        final Object v = m.get(key);
-        if (v == null)
-        {
-            return m.containsKey(key) ? null : dflt;
-        }
-        if (!(v instanceof String s))
-        {
-            throw new IllegalArgumentException("Field '" + key + "' must be a string, got " + v.getClass().getSimpleName());
-        }
-        return s;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(final Map<String, ?> m, final String key)
-    {
-        final Object v = m.get(key);
-        if (v == null)
-        {
-            return null;
-        }
-        if (!(v instanceof Map<?, ?>))
-        {
-            throw new IllegalArgumentException("Field '" + key + "' must be a map, got " + v.getClass().getSimpleName());
-        }
-        return (Map<String, Object>)v;
-    }
-
-    private static Instant instant(final Map<String, ?> m, final String key)
-    {
-        final Object v = m.get(key);
-        if (v == null)
-        {
-            return null;
-        }
-        return v instanceof Instant i ? i : Instant.parse(v.toString());
-    }
-
     private static String nullToEmpty(final String s)
     {
         return s == null ? "" : s;
     }
 
-    /** Deep, unmodifiable copy (maps, lists and sets) so a sender cannot change content after validation. */
-    private static Map<String, Object> freeze(final Map<String, ?> source)
+    private long estimateSize()
+    {
+        long size = 64; // braces, field names and fixed-width fields
+        size += messageId.length() + conversationId.length() + fromAgent.length() + toAgent.length();
+        size += senderId.length() + tenantId.length();
+        size += constitutionalHash == null ? 0 : constitutionalHash.length();
+        size += pqcSignature == null ? 0 : pqcSignature.length();
+        size += pqcPublicKey == null ? 0 : pqcPublicKey.length();
+        for (final Map.Entry<String, String> h : headers.entrySet())
+        {
+            size = ContentValues.saturatedAdd(size, h.getKey().length() + h.getValue().length() + 6L);
+        }
+        for (final Map<String, Object> m : List.of(content, payload, metadata, securityContext, performanceMetrics))
+        {
+            size = ContentValues.saturatedAdd(size, ContentValues.sizeOf(m));
+        }
+        return size;
+    }
+
+    private static <T> T required(final String messageId, final String field, final T value)
+    {
+        if (value == null)
+        {
+            throw ContentValues.invalid(messageId, field + " is required");
+        }
+        return value;
+    }
+
+    /** Copies the headers: string keys to string values only (a raw map could hold anything). */
+    private static Map<String, String> headers(final String messageId, final Map<?, ?> source)
     {
         if (source == null || source.isEmpty())
         {
             return Map.of();
         }
-        final Map<String, Object> copy = new LinkedHashMap<>(source.size() * 2);
-        for (final Map.Entry<String, ?> e : source.entrySet())
+        final Map<String, String> copy = new LinkedHashMap<>(source.size() * 2);
+        try
         {
-            copy.put(e.getKey(), freezeValue(e.getValue()));
+            for (final Map.Entry<?, ?> e : source.entrySet())
+            {
+                if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof String v))
+                {
+                    throw ContentValues.invalid(messageId, "headers must map strings to strings, got " + typeOf(e.getKey()) + " -> " +
+                        typeOf(e.getValue()));
+                }
+                copy.put(k, v);
+            }
+        }
+        catch (final MessageValidationException e)
+        {
+            throw e;
+        }
+        catch (final RuntimeException | StackOverflowError e)
+        {
+            throw ContentValues.invalid(messageId, "headers could not be read: " + ThrowableText.describe(e));
         }
         return Collections.unmodifiableMap(copy);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object freezeValue(final Object v)
+    private static String typeOf(final Object v)
     {
-        if (v instanceof Map<?, ?> m)
-        {
-            return freeze((Map<String, ?>)m);
-        }
-        if (v instanceof List<?> l)
-        {
-            final List<Object> copy = new ArrayList<>(l.size());
-            for (final Object o : l)
-            {
-                copy.add(freezeValue(o));
-            }
-            return Collections.unmodifiableList(copy);
-        }
-        if (v instanceof Set<?> set)
-        {
-            final Set<Object> copy = new LinkedHashSet<>(set.size() * 2);
-            for (final Object o : set)
-            {
-                copy.add(freezeValue(o));
-            }
-            return Collections.unmodifiableSet(copy);
-        }
-        return v;
-    }
-
-    private int estimateSize()
-    {
-        int size = 64; // braces, field names and fixed-width fields
-        size += messageId.length() + conversationId.length() + fromAgent.length() + toAgent.length();
-        size += senderId.length() + tenantId.length();
-        size += constitutionalHash == null ? 0 : constitutionalHash.length();
-        size += sizeOf(content) + sizeOf(payload) + sizeOf(metadata) + sizeOf(securityContext) + sizeOf(headers);
-        size += pqcSignature == null ? 0 : pqcSignature.length();
-        size += pqcPublicKey == null ? 0 : pqcPublicKey.length();
-        return size;
-    }
-
-    private static int sizeOf(final Object v)
-    {
-        if (v == null)
-        {
-            return 4;
-        }
-        if (v instanceof CharSequence s)
-        {
-            return s.length() + 2;
-        }
-        if (v instanceof Map<?, ?> m)
-        {
-            int n = 2;
-            for (final Map.Entry<?, ?> e : m.entrySet())
-            {
-                n += String.valueOf(e.getKey()).length() + 4 + sizeOf(e.getValue());
-            }
-            return n;
-        }
-        if (v instanceof Collection<?> c)
-        {
-            int n = 2;
-            for (final Object o : c)
-            {
-                n += sizeOf(o) + 1;
-            }
-            return n;
-        }
-        if (v instanceof Object[] array)
-        {
-            int n = 2;
-            for (final Object o : array)
-            {
-                n += sizeOf(o) + 1;
-            }
-            return n;
-        }
-        if (v instanceof byte[] bytes)
-        {
-            return bytes.length;
-        }
-        if (v.getClass().isArray())
-        {
-            // Other primitive arrays: at most 8 bytes per element in binary, more as JSON text.
-            return 2 + 8 * java.lang.reflect.Array.getLength(v);
-        }
-        return 8;
+        return v == null ? "null" : v.getClass().getSimpleName();
     }
 
     /** Builds an {@link AgentMessage}; not thread-safe. Defaults follow the original. */
@@ -521,7 +394,12 @@ public final class AgentMessage
         public Builder impactScore(final Double v) { impactScore = v; return this; }
         public Builder performanceMetrics(final Map<String, ?> v) { performanceMetrics = v; return this; }
 
-        /** @return the immutable message. */
+        /**
+         * @return the immutable message.
+         * @throws MessageValidationException when a map holds a value outside {@link ContentValues}, a
+         *                                    cycle or nesting deeper than {@link ContentValues#MAX_DEPTH}, a
+         *                                    header is not a string, or type, priority or status is null.
+         */
         public AgentMessage build()
         {
             return new AgentMessage(this);

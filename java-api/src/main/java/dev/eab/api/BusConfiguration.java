@@ -24,6 +24,11 @@ public final class BusConfiguration
     public static final int DEFAULT_MAX_MESSAGE_SIZE_BYTES = 1_048_576;
     /** Default per-agent inbox capacity, in messages. */
     public static final int DEFAULT_INBOX_CAPACITY = 4_096;
+    /**
+     * Default longest one DISPATCHED handler call may run before its message fails and a fresh thread
+     * takes over the agent's inbox (a wedged handler must not leave the agent deaf); 0 turns it off.
+     */
+    public static final int DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
     /** Default payload bytes a ring slot holds on the zero-allocation path. */
     public static final int DEFAULT_PAYLOAD_CAPACITY_BYTES = 256;
     /** Default maximum number of agents the registry holds. */
@@ -44,6 +49,7 @@ public final class BusConfiguration
     private final BackpressurePolicy backpressurePolicy;
     private final int maxMessageSizeBytes;
     private final int inboxCapacity;
+    private final int handlerTimeoutMs;
     private final int payloadCapacityBytes;
     private final int maxAgents;
     private final Path journalDir;
@@ -70,6 +76,7 @@ public final class BusConfiguration
         backpressurePolicy = b.backpressurePolicy;
         maxMessageSizeBytes = b.maxMessageSizeBytes;
         inboxCapacity = b.inboxCapacity;
+        handlerTimeoutMs = b.handlerTimeoutMs;
         payloadCapacityBytes = b.payloadCapacityBytes;
         maxAgents = b.maxAgents;
         journalDir = b.journalDir;
@@ -124,7 +131,7 @@ public final class BusConfiguration
      * Reads variables: the original's {@code USE_RUST}, {@code ENABLE_MACI}, {@code MACI_STRICT_MODE},
      * {@code ENABLE_METERING}, {@code CONSTITUTIONAL_HASH}, and ours {@code EAB_NATIVE},
      * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
-     * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_PAYLOAD_CAPACITY},
+     * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_HANDLER_TIMEOUT_MS}, {@code EAB_PAYLOAD_CAPACITY},
      * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}.
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
@@ -184,6 +191,10 @@ public final class BusConfiguration
         if (env.containsKey("EAB_INBOX_CAPACITY"))
         {
             b.inboxCapacity(parseInt("EAB_INBOX_CAPACITY", env.get("EAB_INBOX_CAPACITY")));
+        }
+        if (env.containsKey("EAB_HANDLER_TIMEOUT_MS"))
+        {
+            b.handlerTimeoutMs(parseInt("EAB_HANDLER_TIMEOUT_MS", env.get("EAB_HANDLER_TIMEOUT_MS")));
         }
         if (env.containsKey("EAB_PAYLOAD_CAPACITY"))
         {
@@ -305,6 +316,10 @@ public final class BusConfiguration
         {
             throw new ConfigurationException("inbox_capacity", "must be > 0, got " + inboxCapacity);
         }
+        if (handlerTimeoutMs < 0)
+        {
+            throw new ConfigurationException("handler_timeout_ms", "must be >= 0 (0 = no timeout), got " + handlerTimeoutMs);
+        }
         if (payloadCapacityBytes <= 0 || payloadCapacityBytes > maxMessageSizeBytes)
         {
             throw new ConfigurationException("payload_capacity_bytes", "must be in 1..max_message_size_bytes, got " + payloadCapacityBytes);
@@ -317,9 +332,10 @@ public final class BusConfiguration
         {
             throw new ConfigurationException("impact_threshold", "must be in (0, 1], got " + impactThreshold);
         }
-        if (maxNestingDepth < 1)
+        if (maxNestingDepth < 1 || maxNestingDepth > ContentValues.MAX_DEPTH)
         {
-            throw new ConfigurationException("max_nesting_depth", "must be >= 1, got " + maxNestingDepth);
+            throw new ConfigurationException("max_nesting_depth", "must be 1.." + ContentValues.MAX_DEPTH + " (the deepest a message can be built), got " +
+                maxNestingDepth);
         }
         if (maxKeys < 1)
         {
@@ -353,6 +369,8 @@ public final class BusConfiguration
     public BackpressurePolicy backpressurePolicy() { return backpressurePolicy; }
     public int maxMessageSizeBytes() { return maxMessageSizeBytes; }
     public int inboxCapacity() { return inboxCapacity; }
+    /** @return how long one DISPATCHED handler call may run before it is given up on, in ms; 0 = never. */
+    public int handlerTimeoutMs() { return handlerTimeoutMs; }
     public int payloadCapacityBytes() { return payloadCapacityBytes; }
     public int maxAgents() { return maxAgents; }
     public Path journalDir() { return journalDir; }
@@ -390,6 +408,7 @@ public final class BusConfiguration
     public BusConfiguration withBackpressurePolicy(final BackpressurePolicy v) { return toBuilder().backpressurePolicy(v).build(); }
     public BusConfiguration withMaxMessageSizeBytes(final int v) { return toBuilder().maxMessageSizeBytes(v).build(); }
     public BusConfiguration withInboxCapacity(final int v) { return toBuilder().inboxCapacity(v).build(); }
+    public BusConfiguration withHandlerTimeoutMs(final int v) { return toBuilder().handlerTimeoutMs(v).build(); }
     public BusConfiguration withPayloadCapacityBytes(final int v) { return toBuilder().payloadCapacityBytes(v).build(); }
     public BusConfiguration withMaxAgents(final int v) { return toBuilder().maxAgents(v).build(); }
     public BusConfiguration withJournalDir(final Path v) { return toBuilder().journalDir(v).build(); }
@@ -412,7 +431,7 @@ public final class BusConfiguration
     {
         return builder().constitutionalHash(constitutionalHash).nativeMode(nativeMode).ringSize(ringSize)
             .idleStrategy(idleStrategy).backpressurePolicy(backpressurePolicy).maxMessageSizeBytes(maxMessageSizeBytes)
-            .inboxCapacity(inboxCapacity).payloadCapacityBytes(payloadCapacityBytes).maxAgents(maxAgents)
+            .inboxCapacity(inboxCapacity).handlerTimeoutMs(handlerTimeoutMs).payloadCapacityBytes(payloadCapacityBytes).maxAgents(maxAgents)
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
@@ -430,6 +449,7 @@ public final class BusConfiguration
         m.put("backpressure_policy", backpressurePolicy.name().toLowerCase(Locale.ROOT));
         m.put("max_message_size_bytes", maxMessageSizeBytes);
         m.put("inbox_capacity", inboxCapacity);
+        m.put("handler_timeout_ms", handlerTimeoutMs);
         m.put("payload_capacity_bytes", payloadCapacityBytes);
         m.put("max_agents", maxAgents);
         m.put("journal_dir", journalDir.toString());
@@ -465,6 +485,7 @@ public final class BusConfiguration
         private BackpressurePolicy backpressurePolicy = BackpressurePolicy.REJECT;
         private int maxMessageSizeBytes = DEFAULT_MAX_MESSAGE_SIZE_BYTES;
         private int inboxCapacity = DEFAULT_INBOX_CAPACITY;
+        private int handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS;
         private int payloadCapacityBytes = DEFAULT_PAYLOAD_CAPACITY_BYTES;
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private Path journalDir = Path.of("eab-journal");
@@ -494,6 +515,7 @@ public final class BusConfiguration
         public Builder backpressurePolicy(final BackpressurePolicy v) { backpressurePolicy = v; return this; }
         public Builder maxMessageSizeBytes(final int v) { maxMessageSizeBytes = v; return this; }
         public Builder inboxCapacity(final int v) { inboxCapacity = v; return this; }
+        public Builder handlerTimeoutMs(final int v) { handlerTimeoutMs = v; return this; }
         public Builder payloadCapacityBytes(final int v) { payloadCapacityBytes = v; return this; }
         public Builder maxAgents(final int v) { maxAgents = v; return this; }
         public Builder journalDir(final Path v) { journalDir = v; return this; }

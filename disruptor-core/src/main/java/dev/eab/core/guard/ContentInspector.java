@@ -115,6 +115,28 @@ public final class ContentInspector
         {
             string(s);
         }
+        else if (value instanceof byte[] bytes)
+        {
+            bytes(bytes);
+        }
+    }
+
+    /** Byte arrays are scanned as they are, like a zero-allocation message's payload. */
+    private void bytes(final byte[] b)
+    {
+        if (violation != RejectReason.NONE)
+        {
+            return;
+        }
+        if (b.length > maxStringLength)
+        {
+            fail(RejectReason.STRING_TOO_LONG, b.length);
+            return;
+        }
+        ensure(textLength + b.length + 1);
+        System.arraycopy(b, 0, text, textLength, b.length);
+        textLength += b.length;
+        text[textLength++] = '\n';
     }
 
     private boolean enter(final int depth)

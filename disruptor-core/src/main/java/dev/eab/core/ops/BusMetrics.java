@@ -34,6 +34,9 @@ public final class BusMetrics
     private final LongAdder delivered = new LongAdder();
     private final LongAdder handlerFailed = new LongAdder();
     private final LongAdder backpressure = new LongAdder();
+    private final LongAdder pipelineFailures = new LongAdder();
+    private final LongAdder listenerFailures = new LongAdder();
+    private final LongAdder inboxThreadsReplaced = new LongAdder();
     private final AtomicLongArray guardrailBlocked = new AtomicLongArray(Long.SIZE);
     private final AtomicLongArray guardrailFlagged = new AtomicLongArray(Long.SIZE);
     private final AtomicLongArray guardrailMessages = new AtomicLongArray(2);
@@ -117,6 +120,27 @@ public final class BusMetrics
         backpressure.increment();
     }
 
+    /**
+     * Bus thread: a stage threw (anything, an {@code Error} included) and the message was failed closed;
+     * the bus thread carried on.
+     */
+    public void onPipelineFailure()
+    {
+        pipelineFailures.increment();
+    }
+
+    /** Any thread: a publisher's {@code OutcomeListener} threw; the outcome stands, the bus carries on. */
+    public void onListenerFailed()
+    {
+        listenerFailures.increment();
+    }
+
+    /** Any thread: an agent's inbox thread died or wedged and a fresh one took over its inbox. */
+    public void onInboxThreadReplaced()
+    {
+        inboxThreadsReplaced.increment();
+    }
+
     /** Bus thread: records one stage duration. */
     public void record(final Stage stage, final long nanos)
     {
@@ -127,6 +151,9 @@ public final class BusMetrics
     public long delivered() { return delivered.sum(); }
     public long handlerFailed() { return handlerFailed.sum(); }
     public long backpressureRejected() { return backpressure.sum(); }
+    public long pipelineFailures() { return pipelineFailures.sum(); }
+    public long listenerFailures() { return listenerFailures.sum(); }
+    public long inboxThreadsReplaced() { return inboxThreadsReplaced.sum(); }
     public long rejected(final RejectReason reason) { return rejected.get(reason.ordinal()); }
 
     /** @return rejections summed over reasons. */
@@ -173,6 +200,9 @@ public final class BusMetrics
         m.put("rejected", rejectedByReason());
         m.put("handler_failed", handlerFailed());
         m.put("backpressure_rejected", backpressureRejected());
+        m.put("pipeline_failures", pipelineFailures());
+        m.put("listener_failures", listenerFailures());
+        m.put("inbox_threads_replaced", inboxThreadsReplaced());
         final Map<String, Object> stages = new LinkedHashMap<>();
         for (final Stage s : Stage.values())
         {

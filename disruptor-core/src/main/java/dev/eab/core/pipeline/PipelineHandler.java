@@ -69,6 +69,9 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         }
         catch (final Throwable t)
         {
+            // Anything, Errors included (a StackOverflowError in one message fails that message): the
+            // bus thread lives on. failClosed never throws (it falls back to a pre-built outcome).
+            metrics.onPipelineFailure();
             if (!e.completed)
             {
                 route.failClosed(e, t);

@@ -11,7 +11,7 @@ import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.route.Delivery;
 import dev.eab.core.route.Inbox;
-import dev.eab.core.route.InboxDrainer;
+import dev.eab.core.route.Outcomes;
 import dev.eab.core.route.Subscription;
 import dev.eab.core.validate.RejectionTexts;
 import dev.eab.core.validate.ValidationStrategy;
@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RouteStage implements Stage
 {
+    static final String LAST_RESORT_TEXT = "Validation failed closed: the bus could not process this message";
+
     private final BusMetrics metrics;
     private final RejectionTexts texts;
     private final BackpressurePolicy inboxPolicy;
@@ -39,12 +41,18 @@ public final class RouteStage implements Stage
     private final ValidationStrategy validator;
     private final EventView view = new EventView();
     private final java.util.function.LongFunction<List<String>> flagNames;
+    /** Built once: {@link #lastResort} must not allocate or format anything. */
+    private final ValidationResult failedClosed;
+    private final MessageValidationException failedClosedBroadcast;
 
     public RouteStage(
         final BusMetrics metrics, final RejectionTexts texts, final BackpressurePolicy inboxPolicy, final String constitutionalHash,
         final ValidationStrategy validator, final java.util.function.LongFunction<List<String>> flagNames)
     {
         this.flagNames = flagNames;
+        this.failedClosed = ValidationResult.deny(RejectReason.VALIDATOR_ERROR, LAST_RESORT_TEXT, constitutionalHash,
+            Map.of("rejection_reason", RejectReason.VALIDATOR_ERROR.metricName()));
+        this.failedClosedBroadcast = new MessageValidationException("(broadcast)", List.of(LAST_RESORT_TEXT));
         this.metrics = metrics;
         this.texts = texts;
         this.inboxPolicy = inboxPolicy;
@@ -70,6 +78,7 @@ public final class RouteStage implements Stage
         else
         {
             final ValidationResult outcome = deliver(e, e.recipient, e.future);
+            e.completed = true;
             if (outcome != null)
             {
                 e.future.complete(outcome);
@@ -78,20 +87,95 @@ public final class RouteStage implements Stage
         e.completed = true;
     }
 
-    /** Rejects an event that no stage completed (a stage threw): fail closed. */
+    /**
+     * Rejects an event that no stage completed (a stage threw): fail closed. If building the rejection
+     * throws too (a hostile throwable, an exhausted heap), the pre-built {@link #lastResort} outcome is
+     * given instead: every event leaves with exactly one outcome.
+     */
     void failClosed(final MessageEvent e, final Throwable t)
     {
-        e.failure = t;
-        if (e.kind == MessageEvent.KIND_BROADCAST)
+        try
         {
-            e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
-            routeBroadcast(e);
+            e.failure = t;
+            if (e.kind == MessageEvent.KIND_BROADCAST)
+            {
+                e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
+                routeBroadcast(e);
+            }
+            else
+            {
+                reject(e, RejectReason.VALIDATOR_ERROR);
+            }
+            e.completed = true;
         }
-        else
+        catch (final Throwable again)
         {
-            reject(e, RejectReason.VALIDATOR_ERROR);
+            lastResort(e);
+        }
+    }
+
+    /**
+     * The outcome that needs no allocation and no text: a pre-built VALIDATOR_ERROR result (or the
+     * listener's {@code onRejected}). Completing an already completed future does nothing, so this never
+     * gives a second outcome.
+     */
+    public void lastResort(final MessageEvent e)
+    {
+        if (e.completed)
+        {
+            return;
         }
         e.completed = true;
+        try
+        {
+            if (e.future != null)
+            {
+                e.future.complete(failedClosed);
+            }
+            else if (e.broadcastFuture != null)
+            {
+                e.broadcastFuture.completeExceptionally(failedClosedBroadcast);
+            }
+            else if (e.listener != null)
+            {
+                Outcomes.rejected(e.listener, e.correlationId, RejectReason.VALIDATOR_ERROR, metrics);
+            }
+            metrics.onRejected(RejectReason.VALIDATOR_ERROR);
+        }
+        catch (final Throwable ignored)
+        {
+            // Completing a future runs no caller code here (dependents run in their own try), so only an
+            // exhausted heap gets here; there is nothing left to try.
+        }
+    }
+
+    /**
+     * Rejects a published event the bus thread will never process (it was halted or died): any thread,
+     * once the bus thread is gone.
+     */
+    public void failPending(final MessageEvent e, final RejectReason reason)
+    {
+        if (e.completed)
+        {
+            return;
+        }
+        try
+        {
+            if (e.kind == MessageEvent.KIND_BROADCAST)
+            {
+                e.rejectCode = reason.code();
+                routeBroadcast(e);
+            }
+            else
+            {
+                reject(e, reason);
+            }
+            e.completed = true;
+        }
+        catch (final Throwable t)
+        {
+            lastResort(e);
+        }
     }
 
     private void reject(final MessageEvent e, final RejectReason reason)
@@ -99,14 +183,17 @@ public final class RouteStage implements Stage
         metrics.onRejected(reason);
         if (e.kind == MessageEvent.KIND_FLYWEIGHT)
         {
+            e.completed = true;
             if (e.listener != null)
             {
-                e.listener.onRejected(e.correlationId, reason);
+                Outcomes.rejected(e.listener, e.correlationId, reason, metrics);
             }
         }
         else
         {
-            e.future.complete(denied(e, reason, e.recipient));
+            final ValidationResult denied = denied(e, reason, e.recipient);
+            e.completed = true;
+            e.future.complete(denied);
         }
     }
 
@@ -151,43 +238,58 @@ public final class RouteStage implements Stage
         final MessageHandler handler = subscription.handler();
         if (subscription.inline())
         {
+            boolean ok = false;
+            Throwable failure = null;
             try
             {
                 handler.onMessage(view.wrap(e, recipient.handle()));
-                metrics.onDelivered();
-                if (e.listener != null)
-                {
-                    e.listener.onDelivered(e.correlationId, recipient.handle());
-                }
+                ok = true;
             }
             catch (final Throwable t)
             {
-                metrics.onHandlerFailed();
-                if (e.listener != null)
-                {
-                    e.listener.onHandlerFailed(e.correlationId, t);
-                }
+                failure = t;
             }
             finally
             {
                 view.release();
             }
+            // The message was handed over: whatever follows, it must not be failed closed as well.
+            e.completed = true;
+            if (ok)
+            {
+                metrics.onDelivered();
+                if (e.listener != null)
+                {
+                    Outcomes.delivered(e.listener, e.correlationId, recipient.handle(), metrics);
+                }
+            }
+            else
+            {
+                metrics.onHandlerFailed();
+                if (e.listener != null)
+                {
+                    Outcomes.handlerFailed(e.listener, e.correlationId, failure, metrics);
+                }
+            }
             return;
         }
-        final boolean dispatched = handler != null;
+        final boolean dispatched = subscription.dispatched();
         final Delivery d = new Delivery(FlyweightMessages.materialize(e, recipient), null, null, dispatched ? e.listener : null, e.correlationId,
-            e.senderHandle);
+            e.senderHandle, subscription);
         if (!enqueue(inbox, d))
         {
             reject(e, RejectReason.INBOX_FULL);
             return;
         }
+        e.completed = true;
         if (!dispatched)
         {
+            // Told now: the message waits in the inbox for receive().
+            d.claimOutcome();
             metrics.onDelivered();
             if (e.listener != null)
             {
-                e.listener.onDelivered(e.correlationId, recipient.handle());
+                Outcomes.delivered(e.listener, e.correlationId, recipient.handle(), metrics);
             }
         }
     }
@@ -214,25 +316,34 @@ public final class RouteStage implements Stage
             catch (final Throwable t)
             {
                 metrics.onHandlerFailed();
-                return InboxDrainer.handlerFailed(ok, t);
+                return Outcomes.handlerFailed(ok, t);
             }
             finally
             {
                 view.release();
+                if (e.kind == MessageEvent.KIND_MESSAGE)
+                {
+                    e.completed = true;
+                }
             }
         }
-        final boolean dispatched = handler != null;
+        final boolean dispatched = subscription.dispatched();
         final AgentMessage message = e.message.toBuilder().toAgent(recipient.agentId()).status(MessageStatus.DELIVERED).build();
-        final Delivery d = new Delivery(message, ok, dispatched ? future : null, null, 0L, e.sender.handle());
+        final Delivery d = new Delivery(message, ok, dispatched ? future : null, null, 0L, e.sender.handle(), subscription);
         if (!enqueue(inbox, d))
         {
             metrics.onRejected(RejectReason.INBOX_FULL);
             return denied(e, RejectReason.INBOX_FULL, recipient);
         }
+        if (e.kind == MessageEvent.KIND_MESSAGE)
+        {
+            e.completed = true;
+        }
         if (dispatched)
         {
             return null;
         }
+        d.claimOutcome(); // told now: the message waits in the inbox for receive()
         metrics.onDelivered();
         return ok;
     }
@@ -266,9 +377,13 @@ public final class RouteStage implements Stage
             final RejectReason reason = RejectReason.fromCode(e.rejectCode);
             metrics.onRejected(reason);
             final String text = texts.describe(reason, e.message, e.sender, null, e.failure, e.rejectDetail);
+            e.completed = true;
             e.broadcastFuture.completeExceptionally(new MessageValidationException(e.message.messageId(), List.of(text), List.of()));
             return;
         }
+        // From the first recipient on, the broadcast has begun: a failure later must not fail it closed
+        // as a whole (recipients already served keep their outcome; the future completes once).
+        e.completed = true;
         final List<AgentRecord> recipients = e.broadcastRecipients;
         final Map<String, CompletableFuture<ValidationResult>> pending = new LinkedHashMap<>();
         for (int i = 0; i < recipients.size(); i++)

@@ -172,13 +172,35 @@ public final class ValidateStage implements Stage
         final String tenant = TenantIds.normalize(m.tenantId());
         tenantValid = TenantIds.isValid(tenant);
         messageTenant = registry.tenantIndex(tenant);
-        // An expiry at or before the epoch is still an expiry: clamp to 1 so it is not read as "never".
-        expiresAtMs = m.expiresAt() == null ? 0 : Math.max(1, m.expiresAt().toEpochMilli());
+        expiresAtMs = expiresAtMs(m.expiresAt());
         e.hashLength = HashEncoding.encode(m.constitutionalHash(), e.hash);
         writeHash(e);
         header.set(ValueLayout.JAVA_INT, MESSAGE_ID_LENGTH_OFFSET, m.messageId().length());
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, m.content().size());
         header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, m.encodedSizeBytes());
+    }
+
+    /**
+     * @return the expiry in epoch ms for the header: 0 for none; saturated at {@link Long#MAX_VALUE} for
+     * expiries past what a long of ms can hold ({@code Instant.MAX}: never expires in practice); clamped to
+     * 1 at or before the epoch ({@code Instant.MIN} included), so it is an expiry, not "never".
+     */
+    static long expiresAtMs(final java.time.Instant expiresAt)
+    {
+        if (expiresAt == null)
+        {
+            return 0;
+        }
+        final long seconds = expiresAt.getEpochSecond();
+        if (seconds >= Long.MAX_VALUE / 1000 - 1)
+        {
+            return Long.MAX_VALUE;
+        }
+        if (seconds <= 0)
+        {
+            return 1;
+        }
+        return Math.max(1, expiresAt.toEpochMilli());
     }
 
     /** Copies the slot's encoded hash (see {@link HashEncoding}) into the header as two longs. */

@@ -1,11 +1,14 @@
 package dev.eab.core.route;
 
-import dev.eab.api.DeliveryMode;
-import dev.eab.api.MessageHandler;
+import dev.eab.api.exception.ThrowableText;
+import dev.eab.core.ops.BusMetrics;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One agent's own bounded inbox and its subscription. Never shared between agents or tenants.
@@ -13,19 +16,36 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: the bus thread is the only producer ({@link #offer}/{@link #put}); the consumer is the
  * agent's drainer thread (dispatched subscription) or whoever calls {@code receive}. The subscription is
  * one immutable {@link Subscription} in a volatile field, so the bus thread always sees a handler
- * together with its own mode, never a new handler with an old mode.
+ * together with its own mode, and pays nothing else per message for switches.
+ *
+ * <p>Switching ({@link #subscribe}) is a bounded hand-over: the new subscription is published at once;
+ * the old drainer runs exactly the deliveries that were routed to the old subscription (a prefix of the
+ * queue: the bus stops routing to it once it passes the switch, see {@link RoutingBarrier}) and exits;
+ * then the next drainer starts on the rest, in order. Under any load it ends after at most one queue's
+ * worth of old deliveries. Deliveries left for {@code receive} whose senders still wait are reported
+ * delivered (they are in the inbox), so none is stranded without an outcome.
+ *
+ * <p>The lock guards the drainer fields only; nobody waits for a drainer while holding it (a handler may
+ * call back into its own inbox).
  */
 public final class Inbox
 {
-    private final int handle;
-    private final BlockingQueue<Delivery> queue;
-    private volatile Subscription subscription = Subscription.NONE;
-    private volatile InboxDrainer drainer;
+    private static final Logger LOG = Logger.getLogger(Inbox.class.getName());
 
-    public Inbox(final int handle, final int capacity)
+    private final int handle;
+    private final ArrayBlockingQueue<Delivery> queue;
+    private final BusMetrics metrics;
+    private volatile Subscription subscription = Subscription.NONE;
+    /** The drainer of the current DISPATCHED subscription (possibly not started yet), or null. */
+    private InboxDrainer drainer;
+    /** Every drainer that may still run: the current one and those finishing a hand-over. */
+    private final List<InboxDrainer> live = new ArrayList<>(2);
+
+    public Inbox(final int handle, final int capacity, final BusMetrics metrics)
     {
         this.handle = handle;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.metrics = metrics;
     }
 
     public int handle() { return handle; }
@@ -52,50 +72,206 @@ public final class Inbox
         return queue.poll(timeout, unit);
     }
 
-    /**
-     * Installs a subscription. A previous dispatched handler first finishes every message already queued
-     * for it (this call waits), so switching handlers or modes strands nothing.
-     *
-     * @param newHandler the handler, or null for none (messages wait for {@code receive}).
-     * @param newDrainer the drainer for a DISPATCHED handler, or null for INLINE or no handler.
-     */
-    public synchronized void subscribe(final MessageHandler newHandler, final DeliveryMode newMode, final InboxDrainer newDrainer)
+    Delivery poll()
     {
-        final InboxDrainer old = drainer;
-        if (old != null)
+        return queue.poll();
+    }
+
+    Delivery peek()
+    {
+        return queue.peek();
+    }
+
+    /** Removes {@code d} if it is still queued (identity: a {@link Delivery} has no value equality). */
+    boolean remove(final Delivery d)
+    {
+        return queue.remove(d);
+    }
+
+    /** What a switch leaves for its caller to wait on. */
+    public record Handover(InboxDrainer previous, long mark)
+    {
+    }
+
+    /**
+     * Installs a subscription (see the class comment for the hand-over).
+     *
+     * @param next       the new subscription ({@link Subscription#NONE} for none).
+     * @param newDrainer the drainer for a DISPATCHED subscription (unstarted), or null.
+     * @return the previous drainer, if any, and the barrier mark the hand-over waits for.
+     */
+    public Handover subscribe(final Subscription next, final InboxDrainer newDrainer, final RoutingBarrier barrier)
+    {
+        synchronized (this)
         {
-            old.stop(true);
-        }
-        subscription = newHandler == null ? Subscription.NONE : new Subscription(newHandler, newMode);
-        drainer = newDrainer;
-        if (newDrainer != null)
-        {
-            newDrainer.start();
+            final InboxDrainer old = drainer;
+            subscription = next;
+            final long mark = barrier.mark();
+            drainer = newDrainer;
+            if (newDrainer != null)
+            {
+                live.add(newDrainer);
+            }
+            if (old != null && !old.isExited() && !old.isAbandoned())
+            {
+                old.finish(newDrainer, mark);
+            }
+            else
+            {
+                if (old != null)
+                {
+                    live.remove(old);
+                }
+                if (newDrainer != null)
+                {
+                    newDrainer.start();
+                }
+            }
+            return new Handover(old, mark);
         }
     }
 
     /**
-     * Restarts the drainer of a DISPATCHED subscription that {@link #drainAndStop()} stopped, so the
+     * Restarts the drainer of a DISPATCHED subscription that {@link #drainAndStop} stopped, so the
      * subscription survives a bus stop/start. No-op otherwise.
      */
     public synchronized void resume()
     {
         final InboxDrainer d = drainer;
-        if (d != null && d.isStopped())
+        if (d != null && (d.isExited() || d.isAbandoned()))
         {
-            final InboxDrainer fresh = d.restarted();
+            live.remove(d);
+            final InboxDrainer fresh = d.copy();
             drainer = fresh;
+            live.add(fresh);
             fresh.start();
         }
     }
 
-    /** Stops the drainer after it has run every queued delivery; waits for it. */
-    public synchronized void drainAndStop()
+    /**
+     * Bus stop (nothing new arrives): the drainer runs every queued delivery, then exits; waits for it
+     * up to {@code timeoutMs}, then gives up on it (its message fails, see {@link #abandon}).
+     */
+    public void drainAndStop(final long timeoutMs)
     {
-        final InboxDrainer d = drainer;
-        if (d != null)
+        final InboxDrainer d;
+        synchronized (this)
         {
-            d.stop(true);
+            d = drainer;
+            if (d == null)
+            {
+                return;
+            }
+            // Not started yet (its predecessor is still finishing a hand-over)? It drains once started.
+            d.drain();
+        }
+        awaitOrAbandon(d, timeoutMs, "the bus stopped");
+    }
+
+    /** Waits up to {@code timeoutMs} for {@code d} to exit; abandons it (and starts its successor) if not. */
+    public void awaitOrAbandon(final InboxDrainer d, final long timeoutMs, final String why)
+    {
+        if (d != null && !d.awaitExit(timeoutMs) && !d.isExited())
+        {
+            abandon(d, new IllegalStateException("Handler did not return within " + timeoutMs + " ms (" + why + ")"));
+        }
+    }
+
+    /**
+     * Gives up on a wedged drainer: its message fails with {@code reason}; a fresh drainer with the same
+     * subscription takes over the inbox (or, for a drainer finishing a hand-over, its successor starts).
+     */
+    public void abandon(final InboxDrainer d, final Throwable reason)
+    {
+        if (!d.abandon(reason))
+        {
+            return;
+        }
+        metrics.onInboxThreadReplaced();
+        LOG.warning("inbox thread of handle " + handle + " replaced: " + ThrowableText.message(reason));
+        replaceOrHandOver(d);
+    }
+
+    /** Called by a drainer's own thread as it exits (not when abandoned). */
+    void onDrainerExit(final InboxDrainer d, final boolean normalExit)
+    {
+        if (!normalExit)
+        {
+            metrics.onInboxThreadReplaced();
+            LOG.log(Level.WARNING, "inbox thread of handle " + handle + " died; replaced");
+        }
+        replaceOrHandOver(d);
+    }
+
+    private synchronized void replaceOrHandOver(final InboxDrainer d)
+    {
+        live.remove(d);
+        switch (d.mode())
+        {
+            case InboxDrainer.FINISH ->
+            {
+                final InboxDrainer next = d.successor();
+                if (next != null && !next.isAbandoned())
+                {
+                    next.start();
+                }
+                else
+                {
+                    reportLeftFor(d.subscription());
+                }
+            }
+            case InboxDrainer.RUN ->
+            {
+                if (d == drainer)
+                {
+                    // Died or wedged while current: the subscription must not go deaf.
+                    final InboxDrainer fresh = d.copy();
+                    drainer = fresh;
+                    live.add(fresh);
+                    fresh.start();
+                }
+            }
+            default ->
+            {
+                // DRAIN: the bus stopped; resume() restarts the subscription with the next start.
+            }
+        }
+    }
+
+    /**
+     * Deliveries routed to a subscription that has no successor drainer (switched to none or INLINE)
+     * now wait for {@code receive}: senders still waiting on them are told they are delivered (in the
+     * inbox), as deliveries to an agent without a handler are.
+     */
+    private void reportLeftFor(final Subscription old)
+    {
+        for (final Delivery d : queue)
+        {
+            if (d.routedTo() == old && d.awaitsOutcome() && d.claimOutcome())
+            {
+                metrics.onDelivered();
+                Outcomes.delivered(d, handle, metrics);
+            }
+        }
+    }
+
+    /** Watchdog: abandons a drainer whose handler has run longer than {@code timeoutNs} on one message. */
+    public void checkStalled(final long nowNs, final long timeoutNs, final long timeoutMs)
+    {
+        final List<InboxDrainer> stalled = new ArrayList<>(1);
+        synchronized (this)
+        {
+            for (final InboxDrainer d : live)
+            {
+                if (d.stalled(nowNs, timeoutNs))
+                {
+                    stalled.add(d);
+                }
+            }
+        }
+        for (final InboxDrainer d : stalled)
+        {
+            abandon(d, new IllegalStateException("Handler did not return within " + timeoutMs + " ms; the agent's inbox thread was replaced"));
         }
     }
 }

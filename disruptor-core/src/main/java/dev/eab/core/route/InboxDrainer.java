@@ -1,137 +1,271 @@
 package dev.eab.core.route;
 
 import dev.eab.api.MessageHandler;
-import dev.eab.api.MessageStatus;
-import dev.eab.api.ValidationResult;
 import dev.eab.core.ops.BusMetrics;
 
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a DISPATCHED handler on the agent's own (virtual) thread, so a slow or blocking handler holds up
- * only its own inbox. A throwing handler fails only that message: its result gets status FAILED with
- * the handler's error, the failure is counted, and the drainer carries on.
+ * only its own inbox. A throwing handler fails only that message (status FAILED with the handler's
+ * error, counted), and nothing a handler does ends the thread: not a hostile throwable, not an
+ * {@code Error}, not a left-over interrupt flag.
+ *
+ * <p>Modes, each set by another thread through a volatile write:
+ * <ul>
+ *   <li>{@code RUN}: take and handle whatever arrives.</li>
+ *   <li>{@code FINISH} (a subscription switch): handle the deliveries routed to this drainer's
+ *       subscription, which form a prefix of the queue, until the bus has passed the switch
+ *       ({@link RoutingBarrier}); then exit and let the inbox start the successor. Bounded: no delivery
+ *       is routed to the old subscription after the switch.</li>
+ *   <li>{@code DRAIN} (the bus is stopping, nothing new arrives): handle everything queued, then exit.</li>
+ * </ul>
+ * A drainer whose handler does not return within the bus's handler timeout is <em>abandoned</em> by the
+ * {@link InboxWatchdog}: its message fails, a fresh drainer takes over the inbox, and if the old handler
+ * ever returns, its thread leaves without touching anything.
  */
 public final class InboxDrainer implements Runnable
 {
     private static final long POLL_MS = 50;
+    /** How long a finishing drainer parks between looks at the queue and the bus's progress. */
+    private static final long FINISH_PARK_NS = 20_000;
+    /** A finishing drainer stops waiting for the bus to pass the switch after this long (bus wedged). */
+    private static final long FINISH_BARRIER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    static final int RUN = 0;
+    static final int FINISH = 1;
+    static final int DRAIN = 2;
 
     private final Inbox inbox;
+    private final Subscription subscription;
     private final MessageHandler handler;
     private final BusMetrics metrics;
     private final String agentId;
+    private final RoutingBarrier barrier;
     private final Thread thread;
-    private volatile boolean running = true;
-    private volatile boolean drainOnStop;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean abandoned = new AtomicBoolean();
+    private final CountDownLatch exitLatch = new CountDownLatch(1);
+    private volatile int mode = RUN;
+    private volatile boolean exited;
+    /** When the handler started on the current delivery ({@code nanoTime | 1}), or 0 while idle. */
+    private volatile long busySinceNanos;
+    private volatile Delivery current;
+    // Written before the volatile write of mode = FINISH, read after reading it.
+    private InboxDrainer successor;
+    private long finishMark;
 
-    public InboxDrainer(final Inbox inbox, final MessageHandler handler, final BusMetrics metrics, final String agentId)
+    public InboxDrainer(
+        final Inbox inbox, final Subscription subscription, final BusMetrics metrics, final String agentId, final RoutingBarrier barrier)
     {
         this.inbox = inbox;
-        this.handler = handler;
+        this.subscription = subscription;
+        this.handler = subscription.handler();
         this.metrics = metrics;
         this.agentId = agentId;
+        this.barrier = barrier;
         this.thread = Thread.ofVirtual().name("eab-inbox-" + agentId).unstarted(this);
     }
 
-    /** @return true once {@link #stop} has been called (a thread cannot be restarted: see {@link #restarted()}). */
-    boolean isStopped()
+    /** @return a fresh, unstarted drainer for the same inbox and subscription. */
+    InboxDrainer copy()
     {
-        return !running;
+        return new InboxDrainer(inbox, subscription, metrics, agentId, barrier);
     }
 
-    /** @return a fresh, unstarted drainer for the same inbox and handler (after the bus restarts). */
-    InboxDrainer restarted()
-    {
-        return new InboxDrainer(inbox, handler, metrics, agentId);
-    }
+    Subscription subscription() { return subscription; }
+    InboxDrainer successor() { return successor; }
+    int mode() { return mode; }
+    boolean isExited() { return exited; }
+    boolean isAbandoned() { return abandoned.get(); }
+    boolean isCurrentThread() { return Thread.currentThread() == thread; }
 
+    /** Starts the thread; later calls do nothing (a hand-over and a watchdog may both try). */
     void start()
     {
-        thread.start();
+        if (started.compareAndSet(false, true))
+        {
+            thread.start();
+        }
     }
 
-    /** @param drain when true, run every queued delivery first; always waits for the thread to end. */
-    void stop(final boolean drain)
+    /** Switch: handle what was routed to this subscription, then exit and start {@code next} (may be null). */
+    void finish(final InboxDrainer next, final long mark)
     {
-        drainOnStop = drain;
-        running = false;
+        successor = next;
+        finishMark = mark;
+        mode = FINISH;
+        LockSupport.unpark(thread);
+    }
+
+    /** Bus stop: handle everything queued, then exit. */
+    void drain()
+    {
+        mode = DRAIN;
+    }
+
+    /** @return true when it exited within the timeout (a drainer not started yet may start and exit meanwhile). */
+    boolean awaitExit(final long timeoutMs)
+    {
         try
         {
-            thread.join();
+            return exitLatch.await(timeoutMs, TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
+            return exited;
         }
+    }
+
+    /** @return true when the handler has been running on one delivery for longer than {@code timeoutNs}. */
+    boolean stalled(final long nowNs, final long timeoutNs)
+    {
+        final long since = busySinceNanos;
+        return since != 0 && nowNs - since > timeoutNs && !abandoned.get();
+    }
+
+    /**
+     * Gives up on this drainer (its handler wedged, or never started because its predecessor wedged):
+     * the delivery in hand fails with {@code reason}, the thread is interrupted and may never touch the
+     * inbox again.
+     *
+     * @return true for the first caller.
+     */
+    boolean abandon(final Throwable reason)
+    {
+        if (!abandoned.compareAndSet(false, true))
+        {
+            return false;
+        }
+        final Delivery d = current;
+        if (d != null && d.claimOutcome())
+        {
+            metrics.onHandlerFailed();
+            Outcomes.handlerFailed(d, reason, metrics);
+        }
+        thread.interrupt();
+        return true;
     }
 
     @Override
     public void run()
     {
+        barrier.markBusOwned();
+        boolean normalExit = false;
         try
         {
-            while (true)
+            loop();
+            normalExit = true;
+        }
+        catch (final Throwable t)
+        {
+            // Only the bus's own code runs outside handle()'s catch: reaching here means an Error such as
+            // an OutOfMemoryError while reporting. The inbox replaces this thread (see onExit).
+        }
+        finally
+        {
+            exited = true;
+            if (!abandoned.get())
             {
-                final Delivery d = inbox.poll(POLL_MS, TimeUnit.MILLISECONDS);
-                if (d != null)
+                inbox.onDrainerExit(this, normalExit);
+            }
+            exitLatch.countDown();
+        }
+    }
+
+    private void loop() throws InterruptedException
+    {
+        long finishSince = 0;
+        while (!abandoned.get())
+        {
+            final int m = mode;
+            if (m == FINISH)
+            {
+                if (finishSince == 0)
                 {
-                    handle(d);
+                    finishSince = System.nanoTime() | 1;
                 }
-                else if (!running)
+                if (finishStep(finishSince))
                 {
                     return;
                 }
-                if (!running && !drainOnStop)
-                {
-                    return;
-                }
+                continue;
+            }
+            final Delivery d;
+            try
+            {
+                d = m == DRAIN ? inbox.poll() : inbox.poll(POLL_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                // Interrupts do not stop a drainer (modes do); a handler may have left the flag set.
+                continue;
+            }
+            if (d != null)
+            {
+                handle(d);
+            }
+            else if (m == DRAIN)
+            {
+                return;
             }
         }
-        catch (final InterruptedException e)
+    }
+
+    /** @return true when the hand-over is complete and the thread should exit. */
+    private boolean finishStep(final long finishSince)
+    {
+        // Read before looking at the queue: once the bus has passed the mark, everything routed to this
+        // subscription is already queued, so a head that is not ours means we are done.
+        final boolean quiet = barrier.passed(finishMark) || System.nanoTime() - finishSince > FINISH_BARRIER_TIMEOUT_NS;
+        final Delivery head = inbox.peek();
+        if (head != null && head.routedTo() == subscription)
         {
-            Thread.currentThread().interrupt();
+            if (inbox.remove(head))
+            {
+                handle(head);
+            }
+            return false;
         }
+        if (quiet)
+        {
+            return true;
+        }
+        LockSupport.parkNanos(FINISH_PARK_NS);
+        return false;
     }
 
     private void handle(final Delivery d)
     {
+        current = d;
+        busySinceNanos = System.nanoTime() | 1;
         try
         {
             handler.onMessage(new AgentMessageView(d.message(), d.senderHandle(), inbox.handle()));
-            metrics.onDelivered();
-            if (d.future() != null)
+            if (!abandoned.get() && d.claimOutcome())
             {
-                d.future().complete(d.accepted());
-            }
-            else if (d.listener() != null)
-            {
-                d.listener().onDelivered(d.correlationId(), inbox.handle());
+                metrics.onDelivered();
+                Outcomes.delivered(d, inbox.handle(), metrics);
             }
         }
         catch (final Throwable t)
         {
-            metrics.onHandlerFailed();
-            if (d.future() != null)
+            if (!abandoned.get() && d.claimOutcome())
             {
-                d.future().complete(handlerFailed(d.accepted(), t));
-            }
-            else if (d.listener() != null)
-            {
-                d.listener().onHandlerFailed(d.correlationId(), t);
+                metrics.onHandlerFailed();
+                Outcomes.handlerFailed(d, t, metrics);
             }
         }
-    }
-
-    /**
-     * @return the accepted result with status FAILED and the handler's error, in the original's form:
-     * {@code Runtime error: msg} for a RuntimeException, {@code ExcType: msg} otherwise.
-     */
-    public static ValidationResult handlerFailed(final ValidationResult accepted, final Throwable t)
-    {
-        final String text = (t instanceof RuntimeException && t.getClass() == RuntimeException.class)
-            ? "Runtime error: " + t.getMessage()
-            : t.getClass().getSimpleName() + ": " + t.getMessage();
-        return accepted.withStatus(MessageStatus.FAILED, Map.of("handler_error", text)).withWarning("Handler failed: " + text);
+        finally
+        {
+            busySinceNanos = 0;
+            current = null;
+            // A handler that left its interrupt flag set must not end this thread at the next poll.
+            Thread.interrupted();
+        }
     }
 }

@@ -14,6 +14,12 @@ public record Subscription(MessageHandler handler, DeliveryMode mode)
     /** No handler: messages wait in the inbox. */
     public static final Subscription NONE = new Subscription(null, DeliveryMode.DISPATCHED);
 
+    /** @return true when the handler runs on the agent's own inbox thread. */
+    public boolean dispatched()
+    {
+        return handler != null && mode == DeliveryMode.DISPATCHED;
+    }
+
     /** @return true when the handler runs on the bus thread. */
     public boolean inline()
     {

@@ -7,6 +7,7 @@ import dev.eab.api.RateLimit;
 import dev.eab.api.exception.RateLimitExceededException;
 import dev.eab.api.RejectReason;
 import dev.eab.api.exception.AgentBusException;
+import dev.eab.api.exception.ThrowableText;
 import dev.eab.api.exception.AgentCapabilityException;
 import dev.eab.api.exception.AgentNotRegisteredException;
 import dev.eab.api.exception.BackpressureException;
@@ -71,7 +72,7 @@ public final class RejectionTexts
             case INBOX_FULL -> new BackpressureException("inbox of '" + (recipient == null ? m.toAgent() : recipient.agentId()) + "'",
                 config.inboxCapacity(), BackpressurePolicy.REJECT.name()).getMessage();
             case VALIDATOR_ERROR -> "Validation failed closed: " + (failure == null ? "validator error"
-                : failure instanceof AgentBusException ? failure.getMessage() : failure.getClass().getSimpleName() + ": " + failure.getMessage());
+                : failure instanceof AgentBusException ? ThrowableText.message(failure) : ThrowableText.describe(failure));
             case BUS_STOPPED -> "Agent bus stopped before the message was processed";
             case RATE_LIMITED -> rateLimited(m, sender, detail);
             case NESTING_TOO_DEEP -> "Content nesting depth " + detail + " exceeds the limit of " + config.maxNestingDepth();

@@ -24,7 +24,7 @@ public class HandlerExecutionException extends BusOperationException
             detailsOf(
                 "handler_name", handlerName,
                 "message_id", messageId,
-                "original_error", cause == null ? null : cause.getMessage(),
+                "original_error", ThrowableText.message(cause),
                 "original_error_type", cause == null ? null : cause.getClass().getSimpleName()),
             DEFAULT_CONSTITUTIONAL_HASH,
             cause);
@@ -34,7 +34,7 @@ public class HandlerExecutionException extends BusOperationException
 
     private static String describe(final Throwable cause)
     {
-        return cause == null ? "None" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return cause == null ? "None" : ThrowableText.typeName(cause) + ": " + ThrowableText.message(cause);
     }
 
     /** @return the handler that failed. */
