@@ -307,13 +307,16 @@ class DeliveryModesTest
             futures.add(bus.send(msg("s", "x", "acme").messageId("q" + i).build()));
         }
         assertTrue(entered.await(HANG_GUARD_S, TimeUnit.SECONDS));
+        // All five routed to the handler (one in hand, four queued) before the switch: those are its own.
+        await(() -> bus.registry().inboxOf("x").size() == 4, "the rest routed to the handler's inbox");
         final Thread unsubscriber = Thread.ofPlatform().start(() -> bus.unsubscribe("x"));
-        await(() -> unsubscriber.getState() == Thread.State.WAITING || !unsubscriber.isAlive(), "unsubscribe waiting for the handler");
+        await(() -> unsubscriber.getState() == Thread.State.WAITING || unsubscriber.getState() == Thread.State.TIMED_WAITING || !unsubscriber.isAlive(),
+            "unsubscribe waiting for the handler");
         release.countDown();
         unsubscriber.join(TimeUnit.SECONDS.toMillis(HANG_GUARD_S));
         assertFalse(unsubscriber.isAlive());
 
-        // Unsubscribing lets the old handler finish everything already queued for it: nothing is stranded.
+        // Unsubscribing lets the old handler finish everything already routed to it: nothing is stranded.
         int received = 0;
         AgentMessage m;
         while ((m = bus.receive("x", Duration.ZERO)) != null)

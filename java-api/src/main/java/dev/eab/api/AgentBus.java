@@ -14,15 +14,36 @@ import java.util.concurrent.CompletableFuture;
  * <p>Lifecycle: {@link #start()} once, then send; {@link #stop()} (or {@link #close()}) drains what was
  * accepted. Sending before start or after stop throws {@code BusNotStartedException}; a second start
  * throws {@code BusAlreadyStartedException}.
+ *
+ * <p>Promises: every send gets exactly one outcome, whatever a handler, a listener or a check throws
+ * (even an {@code Error}, even a throwable whose {@code getMessage()} throws); the bus thread and each
+ * agent's inbox thread survive it. A DISPATCHED handler that runs longer than
+ * {@code BusConfiguration.handlerTimeoutMs()} on one message has that message failed and a fresh thread
+ * takes over the agent's inbox.
+ *
+ * <p>Calling back from a handler: {@code send}, {@code broadcast}, {@code subscribe},
+ * {@code unsubscribe} and {@code unregisterAgent} work from inside any handler and never wait for the bus
+ * (a send that would wait for ring space is refused with {@code BackpressureException} instead, even under
+ * the BLOCK policy); {@code stop} and {@code close} are refused with {@code BusOperationException}, since
+ * they wait for the very thread the handler runs on. An INLINE handler must not wait for a future of a
+ * send it made: the bus thread that would complete it is the one waiting.
  */
 public interface AgentBus extends AutoCloseable
 {
     void start();
 
-    /** Stops accepting, processes everything already accepted, then stops the bus and inbox threads. */
+    /**
+     * Stops accepting, processes everything already accepted, then stops the bus and inbox threads.
+     *
+     * @throws dev.eab.api.exception.BusOperationException when called from a message handler.
+     */
     void stop();
 
-    /** Same as {@link #stop()}; safe to call more than once. */
+    /**
+     * Same as {@link #stop()}, then releases native resources; safe to call more than once.
+     *
+     * @throws dev.eab.api.exception.BusOperationException when called from a message handler.
+     */
     @Override
     void close();
 
@@ -63,7 +84,9 @@ public interface AgentBus extends AutoCloseable
      *
      * @return completed when the message was delivered (handler ran, or it is in the inbox) or rejected.
      * @throws dev.eab.api.exception.BusNotStartedException when not running.
-     * @throws dev.eab.api.exception.BackpressureException when the ring is full and the policy is REJECT.
+     * @throws dev.eab.api.exception.BackpressureException when the ring is full and the policy is REJECT,
+     *                                                     or the caller is a message handler (which never
+     *                                                     waits for the bus).
      */
     CompletableFuture<ValidationResult> send(AgentMessage message);
 
@@ -83,11 +106,21 @@ public interface AgentBus extends AutoCloseable
     /**
      * Sets the agent's handler. Without one, messages wait in the agent's inbox for {@link #receive}.
      *
+     * <p>Replacing a handler is a bounded hand-over, prompt under any load: the previous handler runs the
+     * messages already routed to it (at most an inbox's worth, in order) and no other; the new one gets
+     * everything after. Called from any thread but a handler's, it returns once the previous handler has
+     * run its last message, so no message reaches it after the call returns. Called from a handler (its
+     * own included), it does not wait: the calling thread finishes its message and what was routed to it.
+     *
      * @throws dev.eab.api.exception.AgentNotRegisteredException when the agent is unknown.
      */
     void subscribe(String agentId, MessageHandler handler, DeliveryMode mode);
 
-    /** Removes the agent's handler; later messages go to its inbox. */
+    /**
+     * Removes the agent's handler, with the hand-over of {@link #subscribe(String, MessageHandler, DeliveryMode)};
+     * later messages wait in its inbox for {@link #receive}, and senders still waiting on messages left
+     * there are told they were delivered (to the inbox).
+     */
     void unsubscribe(String agentId);
 
     /**

@@ -180,9 +180,9 @@ public final class RouteStage implements Stage
 
     private void reject(final MessageEvent e, final RejectReason reason)
     {
-        metrics.onRejected(reason);
         if (e.kind == MessageEvent.KIND_FLYWEIGHT)
         {
+            metrics.onRejected(reason);
             e.completed = true;
             if (e.listener != null)
             {
@@ -191,7 +191,9 @@ public final class RouteStage implements Stage
         }
         else
         {
+            // Built before counting: if building throws, the last-resort outcome counts it once.
             final ValidationResult denied = denied(e, reason, e.recipient);
+            metrics.onRejected(reason);
             e.completed = true;
             e.future.complete(denied);
         }

@@ -29,7 +29,7 @@ class ValidateStageScannerFailureTest
     void scannerFailureRejectsTheMessage()
     {
         final PolicyTable policy = PolicyCompiler.load(null);
-        final AgentRegistry registry = new AgentRegistry(8, policy, h -> new Inbox(h, 8), t -> RateLimit.UNLIMITED);
+        final AgentRegistry registry = new AgentRegistry(8, policy, h -> new Inbox(h, 8, new BusMetrics()), t -> RateLimit.UNLIMITED);
         registry.register("a", "worker", Set.of(), "acme", null);
         registry.register("b", "worker", Set.of(), "acme", null);
         final ContentScanner failing = new ContentScanner()

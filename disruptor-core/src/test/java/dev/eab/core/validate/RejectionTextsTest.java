@@ -34,7 +34,7 @@ class RejectionTextsTest
         policy = PolicyCompiler.load(null);
         texts = new RejectionTexts(BusConfiguration.builder().constitutionalHash(HASH).maxMessageSizeBytes(1024).inboxCapacity(16)
             .payloadCapacityBytes(256).build(), policy, null);
-        final AgentRegistry registry = new AgentRegistry(8, policy, handle -> new Inbox(handle, 16), tenant -> RateLimit.DEFAULT);
+        final AgentRegistry registry = new AgentRegistry(8, policy, handle -> new Inbox(handle, 16, new dev.eab.core.ops.BusMetrics()), tenant -> RateLimit.DEFAULT);
         alice = registry.register("alice", "worker", Set.of(), "acme", null);
         bob = registry.register("bob", "worker", Set.of(), "Globex", null);
         loner = registry.register("loner", "worker", Set.of(), null, null);
