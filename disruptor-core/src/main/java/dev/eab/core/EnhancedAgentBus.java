@@ -52,6 +52,7 @@ import dev.eab.core.route.Delivery;
 import dev.eab.core.route.Inbox;
 import dev.eab.core.route.InboxDrainer;
 import dev.eab.core.route.InboxWatchdog;
+import dev.eab.core.route.OutcomeFuture;
 import dev.eab.core.route.Outcomes;
 import dev.eab.core.route.RoutingBarrier;
 import dev.eab.core.route.Subscription;
@@ -91,6 +92,7 @@ public final class EnhancedAgentBus implements AgentBus
 {
     private static final Logger LOG = Logger.getLogger(EnhancedAgentBus.class.getName());
     private static final long STOP_TIMEOUT_MS = 30_000;
+    private static final long MIN_STOP_DRAIN_MS = 1_000;
     private static final int STATE_NEW = 0;
     private static final int STATE_RUNNING = 1;
     private static final int STATE_STOPPING = 2;
@@ -232,7 +234,7 @@ public final class EnhancedAgentBus implements AgentBus
      */
     private void runBusThread(final Runnable processor)
     {
-        barrier.markBusOwned();
+        barrier.markBusThread();
         Throwable died = null;
         try
         {
@@ -250,9 +252,11 @@ public final class EnhancedAgentBus implements AgentBus
                 SafeLog.severe(LOG, failure, died);
                 state = STATE_STOPPING;
                 awaitSendsSettled();
-                failPending(RejectReason.BUS_STOPPED);
                 state = STATE_STOPPED;
             }
+            // After a normal stop nothing is left; after a halt (stop timed out) or a death, whatever was
+            // published but not processed is failed here, by the bus thread itself (still the single writer).
+            failPending(RejectReason.BUS_STOPPED);
         }
     }
 
@@ -268,8 +272,8 @@ public final class EnhancedAgentBus implements AgentBus
     }
 
     /**
-     * Rejects every event published after the last one the bus thread processed: used once the bus thread
-     * is gone (halted after a stop timeout, or died), so no sender is left waiting.
+     * Rejects every event published after the last one the bus thread processed (its sequence advances per
+     * event, see {@link PipelineHandler}): run by the bus thread as it ends, so no sender is left waiting.
      */
     private void failPending(final RejectReason reason)
     {
@@ -282,7 +286,11 @@ public final class EnhancedAgentBus implements AgentBus
         final long cursor = r.getCursor();
         for (long seq = processed + 1; seq <= cursor; seq++)
         {
-            routeStage.failPending(r.get(seq), reason);
+            // Published only: a claimed slot whose publisher never published holds nothing of a message.
+            if (r.isAvailable(seq))
+            {
+                routeStage.failPending(r.get(seq), reason);
+            }
         }
     }
 
@@ -321,15 +329,17 @@ public final class EnhancedAgentBus implements AgentBus
         }
         state = STATE_STOPPING;
         awaitSendsSettled();
+        final long drainMs = stopDrainTimeoutMs();
         try
         {
-            disruptor.shutdown(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            disruptor.shutdown(drainMs, TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException e)
         {
-            LOG.warning("bus did not drain within " + STOP_TIMEOUT_MS + " ms (an INLINE handler blocks?); halting and failing what is left");
+            // An INLINE handler blocks the bus thread. Halting lets it end after its current batch; as it
+            // ends it fails whatever is left (runBusThread), so no sender hangs once the handler returns.
+            LOG.warning("bus did not drain within " + drainMs + " ms (an INLINE handler blocks?); halting: what is left fails with BUS_STOPPED");
             disruptor.halt();
-            failPending(RejectReason.BUS_STOPPED);
         }
         if (watchdog != null)
         {
@@ -342,6 +352,12 @@ public final class EnhancedAgentBus implements AgentBus
         }
         publishers.clear();
         state = STATE_STOPPED;
+    }
+
+    /** How long stop waits for the ring to drain: the handler timeout (at least 1 s), or 30 s without one. */
+    private long stopDrainTimeoutMs()
+    {
+        return config.handlerTimeoutMs() == 0 ? STOP_TIMEOUT_MS : Math.max(MIN_STOP_DRAIN_MS, config.handlerTimeoutMs());
     }
 
     private long handoverTimeoutMs()
@@ -473,7 +489,7 @@ public final class EnhancedAgentBus implements AgentBus
     @Override
     public CompletableFuture<ValidationResult> send(final AgentMessage message)
     {
-        final CompletableFuture<ValidationResult> future = new CompletableFuture<>();
+        final CompletableFuture<ValidationResult> future = new OutcomeFuture<>(barrier);
         publishMessage(message, MessageEvent.KIND_MESSAGE, future, null, "send");
         return future;
     }
@@ -481,7 +497,7 @@ public final class EnhancedAgentBus implements AgentBus
     @Override
     public CompletableFuture<Map<String, ValidationResult>> broadcast(final AgentMessage message)
     {
-        final CompletableFuture<Map<String, ValidationResult>> future = new CompletableFuture<>();
+        final CompletableFuture<Map<String, ValidationResult>> future = new OutcomeFuture<>(barrier);
         publishMessage(message, MessageEvent.KIND_BROADCAST, null, future, "broadcast");
         return future;
     }
@@ -755,6 +771,7 @@ public final class EnhancedAgentBus implements AgentBus
     {
         private static final long AWAIT_PARK_NS = 20_000;
         private final ThreadLocal<Object> owner = new ThreadLocal<>();
+        private volatile Thread busThread;
 
         @Override
         public long mark()
@@ -779,9 +796,21 @@ public final class EnhancedAgentBus implements AgentBus
         }
 
         @Override
+        public boolean isBusThread()
+        {
+            return Thread.currentThread() == busThread;
+        }
+
+        @Override
         public void markBusOwned()
         {
             owner.set(EnhancedAgentBus.this);
+        }
+
+        void markBusThread()
+        {
+            busThread = Thread.currentThread();
+            markBusOwned();
         }
 
         /** Waits (parking) until {@link #passed} or the timeout; a caller that is not bus-owned only. */

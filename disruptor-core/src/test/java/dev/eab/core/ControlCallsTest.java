@@ -247,4 +247,23 @@ class ControlCallsTest
             }
         }
     }
+
+    @Test
+    void anInlineHandlerWaitingForItsOwnSendIsRefusedNotDeadlocked()
+    {
+        try (EnhancedAgentBus bus = bus())
+        {
+            bus.registerAgent("echo", "worker", Set.of(), "acme", null);
+            final AtomicReference<Throwable> refused = new AtomicReference<>();
+            final AtomicReference<CompletableFuture<ValidationResult>> echo = new AtomicReference<>();
+            bus.subscribe("r", m -> {
+                echo.set(bus.send(msg("r", "echo", "acme").build()));
+                refused.set(assertThrows(BusOperationException.class, () -> echo.get().get()));
+                assertThrows(BusOperationException.class, () -> echo.get().join());
+            }, DeliveryMode.INLINE);
+            assertEquals(MessageStatus.DELIVERED, send(bus, msg("s", "r", "acme").build()).status());
+            assertTrue(refused.get().getMessage().contains("would never end"), refused.get().getMessage());
+            assertEquals(MessageStatus.DELIVERED, get(echo.get()).status(), "off the bus thread the same future is waited on as usual");
+        }
+    }
 }

@@ -222,4 +222,31 @@ class HostileHandlersTest
             assertEquals(MessageStatus.EXPIRED, min.status());
         }
     }
+
+    @Test
+    void aStopThatTimesOutOnABlockedInlineHandlerFailsWhatIsLeftOnceItReturns() throws Exception
+    {
+        final EnhancedAgentBus bus = started(config(NativeMode.OFF).handlerTimeoutMs(200).build());
+        bus.registerAgent("s", "worker", Set.of(), "acme", null);
+        bus.registerAgent("r", "worker", Set.of(), "acme", null);
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        bus.subscribe("r", m -> {
+            entered.countDown();
+            release.await();
+        }, DeliveryMode.INLINE);
+        final var blocked = bus.send(msg("s", "r", "acme").build());
+        assertTrue(entered.await(HANG_GUARD_S, java.util.concurrent.TimeUnit.SECONDS));
+        final var pending = java.util.List.of(bus.send(msg("s", "r", "acme").build()), bus.send(msg("s", "r", "acme").build()));
+        bus.stop(); // the drain times out (the handler blocks): the ring is halted
+        assertFalse(bus.isRunning());
+        release.countDown();
+        assertEquals(MessageStatus.DELIVERED, get(blocked).status(), "the message in hand completes normally");
+        for (final var f : pending)
+        {
+            final ValidationResult r = get(f);
+            assertEquals(RejectReason.BUS_STOPPED, r.rejectReason(), r.toString());
+        }
+        bus.close();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.eab.core.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
 import dev.eab.core.ops.BusMetrics;
 
 /**
@@ -24,6 +25,8 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final RouteStage route;
     private final BusMetrics metrics;
     private final boolean timed;
+    /** The processor's sequence, advanced after every event (not only per batch); see {@link #setSequenceCallback}. */
+    private Sequence processed;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
@@ -80,6 +83,19 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         finally
         {
             e.clear();
+            // Per event, not per batch: a subscription switch waits on this sequence, and if the bus thread
+            // ends mid-batch, failing what is left must start after the last event that got its outcome.
+            // An ordered store: no fence on x86.
+            if (processed != null)
+            {
+                processed.set(sequence);
+            }
         }
+    }
+
+    @Override
+    public void setSequenceCallback(final Sequence sequenceCallback)
+    {
+        this.processed = sequenceCallback;
     }
 }

@@ -20,6 +20,9 @@ public interface RoutingBarrier
      */
     boolean isBusOwnedThread();
 
+    /** @return true when the calling thread is the bus thread itself (it runs INLINE handlers). */
+    boolean isBusThread();
+
     /** Marks the calling thread as bus-owned (an inbox thread marks itself when it starts). */
     void markBusOwned();
 }
