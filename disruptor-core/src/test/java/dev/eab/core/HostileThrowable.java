@@ -3,8 +3,8 @@ package dev.eab.core;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 
-/** A throwable that throws from every method a formatter, a logger or the bus could call on it. */
-final class HostileThrowable extends RuntimeException
+/** Test fixture: a throwable that throws from every method a formatter, a logger or the bus could call on it. */
+public final class HostileThrowable extends RuntimeException
 {
     @Override public String getMessage() { throw new IllegalStateException("getMessage"); }
     @Override public String getLocalizedMessage() { throw new IllegalStateException("getLocalizedMessage"); }

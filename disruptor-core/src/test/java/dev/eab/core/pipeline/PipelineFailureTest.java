@@ -7,6 +7,7 @@ import dev.eab.api.MessageType;
 import dev.eab.api.OutcomeListener;
 import dev.eab.api.RejectReason;
 import dev.eab.api.ValidationResult;
+import dev.eab.core.HostileThrowable;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.validate.JavaValidationStrategy;
 import dev.eab.core.validate.PolicyCompiler;
@@ -15,8 +16,6 @@ import dev.eab.core.validate.RejectionTexts;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,20 +30,11 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PipelineFailureTest
 {
-    static final class Hostile extends RuntimeException
-    {
-        @Override public String getMessage() { throw new IllegalStateException("getMessage"); }
-        @Override public String toString() { throw new IllegalStateException("toString"); }
-        @Override public StackTraceElement[] getStackTrace() { throw new IllegalStateException("getStackTrace"); }
-        @Override public void printStackTrace(final PrintStream s) { throw new IllegalStateException(); }
-        @Override public void printStackTrace(final PrintWriter s) { throw new IllegalStateException(); }
-    }
-
     private static Throwable make(final String kind)
     {
         return switch (kind)
         {
-            case "hostile" -> new Hostile();
+            case "hostile" -> new HostileThrowable();
             case "soe" -> new StackOverflowError();
             case "oom" -> new OutOfMemoryError("simulated");
             default -> new IllegalStateException(kind);
