@@ -43,10 +43,15 @@ final class TimedCall
         }
         catch (final TimeoutException e)
         {
-            thread.interrupt();
-            // The attempt may have finished between the timeout and now: its outcome wins if it did.
+            // The attempt may have finished between the timeout and now: its outcome wins if it did. Looked at
+            // before the interrupt, which would otherwise end the attempt with an InterruptedException of ours.
             final CallOutcome<T> late = outcome.getNow(null);
-            return late != null ? late : CallOutcome.timedOut(timeoutMs);
+            if (late != null)
+            {
+                return late;
+            }
+            thread.interrupt();
+            return CallOutcome.timedOut(timeoutMs);
         }
         catch (final InterruptedException e)
         {
