@@ -5,6 +5,7 @@ import dev.eab.api.exception.ThrowableText;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -156,7 +157,7 @@ final class SagaRun
         for (int attempt = firstAttempt; attempt <= policy.maxAttempts(); attempt++)
         {
             announce(record(SagaTransition.STEP_STARTED, index, attempt, 0, step.name(), null));
-            final StepContext context = new StepContext(state.sagaId, state.input, step.name(), attempt, Map.copyOf(state.results()),
+            final StepContext context = new StepContext(state.sagaId, state.input, step.name(), attempt, Collections.unmodifiableMap(state.results()),
                 bus, System.nanoTime() + policy.timeoutMs() * 1_000_000L);
             final CallOutcome<String> outcome = TimedCall.call("saga-" + step.name(), policy.timeoutMs(), () -> step.action().execute(context));
             final String tooLarge = outcome.isOk() ? oversized(outcome.value()) : null;

@@ -58,7 +58,7 @@ public final class StepContext
         return attempt;
     }
 
-    /** @return results of the completed earlier steps by step name, unmodifiable (a step with a null result is absent). */
+    /** @return results of the completed earlier steps by step name, in step order, unmodifiable (a step with a null result is absent). */
     public Map<String, String> results()
     {
         return results;
