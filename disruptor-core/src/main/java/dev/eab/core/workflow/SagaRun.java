@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import static dev.eab.core.workflow.SagaRecordDescriptor.FLAG_INTERRUPTED;
 import static dev.eab.core.workflow.SagaRecordDescriptor.FLAG_LAST_ATTEMPT;
