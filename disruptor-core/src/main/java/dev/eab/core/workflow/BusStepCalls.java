@@ -26,6 +26,13 @@ final class BusStepCalls
     {
     }
 
+    /** Sends and waits at most until {@code deadlineNanos} (a {@link System#nanoTime()} value): a step's or node's own deadline. */
+    static ValidationResult sendBefore(final AgentBus bus, final AgentMessage message, final long deadlineNanos, final String operation)
+        throws InterruptedException
+    {
+        return sendAndAwait(bus, message, Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000), operation);
+    }
+
     static ValidationResult sendAndAwait(final AgentBus bus, final AgentMessage message, final long timeoutMs, final String operation)
         throws InterruptedException
     {

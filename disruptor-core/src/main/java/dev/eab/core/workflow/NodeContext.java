@@ -72,7 +72,6 @@ public final class NodeContext
      */
     public ValidationResult send(final AgentMessage message) throws InterruptedException
     {
-        final long remainingMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-        return BusStepCalls.sendAndAwait(bus, message, remainingMs, "DAG node '" + name + "'");
+        return BusStepCalls.sendBefore(bus, message, deadlineNanos, "DAG node '" + name + "'");
     }
 }

@@ -87,7 +87,6 @@ public final class StepContext
      */
     public ValidationResult send(final AgentMessage message) throws InterruptedException
     {
-        final long remainingMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-        return BusStepCalls.sendAndAwait(bus, message, remainingMs, "saga step '" + stepName + "'");
+        return BusStepCalls.sendBefore(bus, message, deadlineNanos, "saga step '" + stepName + "'");
     }
 }

@@ -29,6 +29,12 @@ class SagaResumeTest
 
     private final Events events = new Events();
 
+    /** a completed, b's first attempt running. */
+    private static final Object[][] A_DONE_B_RUNNING = {r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1)};
+    /** a completed, b failed twice and its third (last) attempt running. */
+    private static final Object[][] B_ON_LAST_ATTEMPT = {r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1), r(STEP_FAILED, 1, 1),
+        r(STEP_STARTED, 1, 2), r(STEP_FAILED, 1, 2), r(STEP_STARTED, 1, 3)};
+
     private Saga saga(final InterruptedStepPolicy policyOfB, final boolean bOptional)
     {
         return Saga.builder("order")
@@ -83,7 +89,7 @@ class SagaResumeTest
     @Test
     void completedStepsAreNotRunAgainAndTheRunningOneIsRetried()
     {
-        crashed(r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1));
+        crashed(A_DONE_B_RUNNING);
 
         final SagaResult result = resume(saga(InterruptedStepPolicy.RETRY, false));
 
@@ -98,7 +104,7 @@ class SagaResumeTest
     @Test
     void aRunningStepUnderTheCompensatePolicyIsCompensatedWithItsOwnCompensationFirst()
     {
-        crashed(r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1));
+        crashed(A_DONE_B_RUNNING);
 
         final SagaResult result = resume(saga(InterruptedStepPolicy.COMPENSATE, true));
 
@@ -111,8 +117,7 @@ class SagaResumeTest
     @Test
     void aRunningStepOnItsLastAttemptFailsAndARequiredStepThenCompensates()
     {
-        crashed(r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1), r(STEP_FAILED, 1, 1),
-            r(STEP_STARTED, 1, 2), r(STEP_FAILED, 1, 2), r(STEP_STARTED, 1, 3));
+        crashed(B_ON_LAST_ATTEMPT);
 
         final SagaResult result = resume(saga(InterruptedStepPolicy.RETRY, false));
 
@@ -124,8 +129,7 @@ class SagaResumeTest
     @Test
     void anOptionalStepOutOfAttemptsIsLeftAndTheSagaGoesOn()
     {
-        crashed(r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1), r(STEP_FAILED, 1, 1),
-            r(STEP_STARTED, 1, 2), r(STEP_FAILED, 1, 2), r(STEP_STARTED, 1, 3));
+        crashed(B_ON_LAST_ATTEMPT);
 
         final SagaResult result = resume(saga(InterruptedStepPolicy.RETRY, true));
 
