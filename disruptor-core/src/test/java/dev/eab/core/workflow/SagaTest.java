@@ -241,6 +241,35 @@ class SagaTest
         assertTrue(r.step("overflow").error().startsWith("StackOverflowError"), r.step("overflow").error());
     }
 
+    @Test
+    void anErrorWhoseMethodsThrowIsAStepFailureToo()
+    {
+        final Saga saga = Saga.builder("s").step(okStep("a", events).build())
+            .step(SagaStep.builder("hostile-error").retry(ONCE).action(ctx ->
+            {
+                throw new Error()
+                {
+                    @Override
+                    public String getMessage()
+                    {
+                        throw new IllegalStateException("getMessage");
+                    }
+
+                    @Override
+                    public String toString()
+                    {
+                        throw new IllegalStateException("toString");
+                    }
+                };
+            }).build()).build();
+
+        final SagaResult r = coordinator.run(saga, null);
+
+        assertEquals(SagaStatus.COMPENSATED, r.status());
+        assertEquals(List.of("a"), r.compensatedSteps());
+        assertTrue(r.step("hostile-error").error().contains("getMessage() threw java.lang.IllegalStateException"), r.step("hostile-error").error());
+    }
+
     private static String recurse(final int depth)
     {
         return recurse(depth + 1) + depth;
