@@ -3,6 +3,7 @@ package dev.eab.core.workflow;
 import dev.eab.api.exception.WorkflowDefinitionException;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,7 +162,7 @@ public final class Dag
             final List<String> order = topologicalOrder(dagName, byName);
             final Map<String, List<String>> frozen = new HashMap<>();
             dependents.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-            return new Dag(dagName, java.util.Collections.unmodifiableMap(byName), List.copyOf(order), Map.copyOf(frozen), compensateOnFailure);
+            return new Dag(dagName, Collections.unmodifiableMap(byName), List.copyOf(order), Map.copyOf(frozen), compensateOnFailure);
         }
 
         /** Depth-first search with three colours; a grey node met again closes a cycle, which is reported in order. */

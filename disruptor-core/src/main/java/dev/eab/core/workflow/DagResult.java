@@ -2,6 +2,8 @@ package dev.eab.core.workflow;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +36,7 @@ public record DagResult(
     /** Copies the collections (the node map keeps its order). */
     public DagResult
     {
-        nodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodes));
+        nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         completionOrder = List.copyOf(completionOrder);
         compensated = List.copyOf(compensated);
         failedCompensations = List.copyOf(failedCompensations);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static dev.eab.core.workflow.SagaRecordDescriptor.*;
@@ -68,7 +69,7 @@ public final class SagaJournal implements AutoCloseable
                 queue.close();
             }
             throw new WorkflowException("Cannot open the saga journal at " + directory + ": " + ThrowableText.describe(t),
-                java.util.Map.of("journal", String.valueOf(directory)), t);
+                Map.of("journal", String.valueOf(directory)), t);
         }
     }
 
@@ -140,7 +141,7 @@ public final class SagaJournal implements AutoCloseable
         catch (final Throwable t)
         {
             throw new WorkflowException("Cannot append to the saga journal: " + ThrowableText.describe(t),
-                java.util.Map.of("saga_id", record.sagaId(), "transition", record.type().name()), t);
+                Map.of("saga_id", record.sagaId(), "transition", record.type().name()), t);
         }
     }
 
@@ -200,7 +201,7 @@ public final class SagaJournal implements AutoCloseable
         catch (final Throwable t)
         {
             throw new WorkflowException("Cannot read the saga journal: " + ThrowableText.describe(t),
-                java.util.Map.of("journal", String.valueOf(directory)), t);
+                Map.of("journal", String.valueOf(directory)), t);
         }
     }
 

@@ -187,6 +187,18 @@ class SagaResumeTest
     }
 
     @Test
+    void aCrashAfterTheLastStepButBeforeTheEndOnlyRecordsTheEnd()
+    {
+        crashed(r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1), r(STEP_COMPLETED, 1, 1),
+            r(STEP_STARTED, 2, 1), r(STEP_COMPLETED, 2, 1));
+
+        final SagaResult result = resume(saga(InterruptedStepPolicy.RETRY, false));
+
+        assertEquals(SagaStatus.COMPLETED, result.status());
+        assertTrue(events.all().isEmpty(), events.all().toString());
+    }
+
+    @Test
     void aFinishedSagaIsReportedAndNothingRuns()
     {
         crashed(r(STEP_STARTED, 0, 1), r(STEP_COMPLETED, 0, 1), r(STEP_STARTED, 1, 1), r(STEP_COMPLETED, 1, 1),
