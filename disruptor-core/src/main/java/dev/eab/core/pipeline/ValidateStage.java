@@ -76,6 +76,11 @@ public final class ValidateStage implements Stage
     @Override
     public void onEvent(final MessageEvent e)
     {
+        if (e.replay)
+        {
+            // Validated by the run that accepted and journaled it; the replayer resolved its agents.
+            return;
+        }
         try
         {
             switch (e.kind)

@@ -35,6 +35,7 @@ public final class Inbox
     private final int handle;
     private final ArrayBlockingQueue<Delivery> queue;
     private final BusMetrics metrics;
+    private final Acknowledger acks;
     private volatile Subscription subscription = Subscription.NONE;
     /** The drainer of the current DISPATCHED subscription (possibly not started yet), or null. */
     private InboxDrainer drainer;
@@ -43,9 +44,22 @@ public final class Inbox
 
     public Inbox(final int handle, final int capacity, final BusMetrics metrics)
     {
+        this(handle, capacity, metrics, Acknowledger.NONE);
+    }
+
+    /** @param acks where handed-out deliveries are acknowledged (the journal), or {@link Acknowledger#NONE}. */
+    public Inbox(final int handle, final int capacity, final BusMetrics metrics, final Acknowledger acks)
+    {
         this.handle = handle;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.metrics = metrics;
+        this.acks = acks;
+    }
+
+    /** Records in the journal that {@code d} was handed out, failed or refused: it is not redelivered after a restart. */
+    public void ack(final Delivery d, final int status)
+    {
+        acks.ack(d.journalIndex(), status);
     }
 
     public int handle() { return handle; }

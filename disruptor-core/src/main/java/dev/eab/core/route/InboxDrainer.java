@@ -1,6 +1,7 @@
 package dev.eab.core.route;
 
 import dev.eab.api.MessageHandler;
+import dev.eab.core.journal.JournalRecordDescriptor;
 import dev.eab.core.ops.BusMetrics;
 
 import java.util.concurrent.CountDownLatch;
@@ -142,10 +143,14 @@ public final class InboxDrainer implements Runnable
             return false;
         }
         final Delivery d = current;
-        if (d != null && d.claimOutcome())
+        if (d != null)
         {
-            metrics.onHandlerFailed();
-            Outcomes.handlerFailed(d, reason, metrics);
+            inbox.ack(d, JournalRecordDescriptor.ACK_FAILED);
+            if (d.claimOutcome())
+            {
+                metrics.onHandlerFailed();
+                Outcomes.handlerFailed(d, reason, metrics);
+            }
         }
         thread.interrupt();
         return true;
@@ -246,18 +251,26 @@ public final class InboxDrainer implements Runnable
         try
         {
             handler.onMessage(new AgentMessageView(d.message(), d.senderHandle(), inbox.handle()));
-            if (!abandoned.get() && d.claimOutcome())
+            if (!abandoned.get())
             {
-                metrics.onDelivered();
-                Outcomes.delivered(d, inbox.handle(), metrics);
+                inbox.ack(d, JournalRecordDescriptor.ACK_DELIVERED);
+                if (d.claimOutcome())
+                {
+                    metrics.onDelivered();
+                    Outcomes.delivered(d, inbox.handle(), metrics);
+                }
             }
         }
         catch (final Throwable t)
         {
-            if (!abandoned.get() && d.claimOutcome())
+            if (!abandoned.get())
             {
-                metrics.onHandlerFailed();
-                Outcomes.handlerFailed(d, t, metrics);
+                inbox.ack(d, JournalRecordDescriptor.ACK_FAILED);
+                if (d.claimOutcome())
+                {
+                    metrics.onHandlerFailed();
+                    Outcomes.handlerFailed(d, t, metrics);
+                }
             }
         }
         finally
