@@ -1,4 +1,4 @@
-package dev.eab.bench;
+package dev.eab.core.ops;
 
 import java.io.IOException;
 import java.nio.file.Files;
