@@ -534,10 +534,20 @@ public final class BusConfiguration
         public Builder maxKeys(final int v) { maxKeys = v; return this; }
         public Builder maxStringLength(final int v) { maxStringLength = v; return this; }
         public Builder rateLimit(final RateLimit v) { rateLimit = v; return this; }
-        /** Sets one tenant's per-agent limit (the tenant id is normalised: trimmed, lowercased). */
+        /**
+         * Sets one tenant's per-agent limit; the tenant id is normalised as the bus does it ({@link TenantIds}).
+         *
+         * @throws ConfigurationException ({@code tenant_rate_limits}) for no tenant or a malformed one: the limit
+         *     would never apply.
+         */
         public Builder tenantRateLimit(final String tenant, final RateLimit v)
         {
-            tenantRateLimits.put(tenant.strip().toLowerCase(Locale.ROOT), v);
+            final String normalized = TenantIds.normalize(tenant);
+            if (normalized == null || !TenantIds.isValid(normalized))
+            {
+                throw new ConfigurationException("tenant_rate_limits", "'" + tenant + "' is not a tenant id (" + TenantIds.FORMAT + ")");
+            }
+            tenantRateLimits.put(normalized, v);
             return this;
         }
         /** Replaces every per-tenant limit. */

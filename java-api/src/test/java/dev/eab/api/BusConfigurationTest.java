@@ -288,6 +288,19 @@ class BusConfigurationTest
             List.copyOf(BusConfiguration.defaults().toMap().keySet()));
     }
 
+    @Test
+    void tenantRateLimitsAreKeyedByTheNormalisedTenant()
+    {
+        final RateLimit limit = new RateLimit(10, 20);
+        final BusConfiguration c = BusConfiguration.builder().tenantRateLimit(" Tenant-A ", limit).build();
+        assertEquals(Map.of("tenant-a", limit), c.tenantRateLimits());
+        assertEquals(limit, c.rateLimitFor(TenantIds.normalize("TENANT-A")));
+        for (final String bad : new String[] {"", "  ", "none", "x", "bad tenant"})
+        {
+            assertKey("tenant_rate_limits", () -> BusConfiguration.builder().tenantRateLimit(bad, limit).build());
+        }
+    }
+
     private static void assertKey(final String key, final Supplier<BusConfiguration> build)
     {
         final ConfigurationException e = assertThrows(ConfigurationException.class, build::get, key);

@@ -10,7 +10,7 @@ import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
-import dev.eab.core.registry.TenantIds;
+import dev.eab.api.TenantIds;
 import dev.eab.core.validate.HashEncoding;
 import dev.eab.core.validate.ValidationStrategy;
 
