@@ -673,7 +673,11 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return;
         }
-        barrier.await(handover.mark(), handoverTimeoutMs());
+        if (handover.previousInline())
+        {
+            // The bus thread may be inside the old INLINE handler until it passes the switch.
+            barrier.await(handover.mark(), handoverTimeoutMs());
+        }
         inbox.awaitOrAbandon(handover.previous(), handoverTimeoutMs(), "subscription switch");
     }
 

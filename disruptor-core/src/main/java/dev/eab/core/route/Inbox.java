@@ -102,8 +102,15 @@ public final class Inbox
         return queue.remove(d);
     }
 
-    /** What a switch leaves for its caller to wait on. */
-    public record Handover(InboxDrainer previous, long mark)
+    /**
+     * What a switch leaves for its caller to wait on.
+     *
+     * @param previous         the previous drainer (it exits once its part of the hand-over is done), or null.
+     * @param previousInline   the previous subscription ran on the bus thread: the caller must wait until
+     *                         the bus passes {@code mark} before the old handler is surely done.
+     * @param mark             the {@link RoutingBarrier} mark taken right after the switch.
+     */
+    public record Handover(InboxDrainer previous, boolean previousInline, long mark)
     {
     }
 
@@ -119,6 +126,7 @@ public final class Inbox
         synchronized (this)
         {
             final InboxDrainer old = drainer;
+            final boolean previousInline = subscription.inline();
             subscription = next;
             final long mark = barrier.mark();
             drainer = newDrainer;
@@ -128,7 +136,7 @@ public final class Inbox
             }
             if (old != null && !old.isExited() && !old.isAbandoned())
             {
-                old.finish(newDrainer, mark);
+                old.finish(newDrainer, next, mark);
             }
             else
             {
@@ -141,7 +149,7 @@ public final class Inbox
                     newDrainer.start();
                 }
             }
-            return new Handover(old, mark);
+            return new Handover(old, previousInline, mark);
         }
     }
 

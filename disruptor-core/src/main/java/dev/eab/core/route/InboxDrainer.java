@@ -18,10 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Modes, each set by another thread through a volatile write:
  * <ul>
  *   <li>{@code RUN}: take and handle whatever arrives.</li>
- *   <li>{@code FINISH} (a subscription switch): handle the deliveries routed to this drainer's
- *       subscription, which form a prefix of the queue, until the bus has passed the switch
- *       ({@link RoutingBarrier}); then exit and let the inbox start the successor. Bounded: no delivery
- *       is routed to the old subscription after the switch.</li>
+ *   <li>{@code FINISH} (a subscription switch), after the message in hand: to another DISPATCHED handler,
+ *       exit at once (the successor takes the whole queue, in order); to none, wait until the bus has passed
+ *       the switch ({@link RoutingBarrier}: no delivery is routed to the old subscription after it), exit,
+ *       and the inbox tells the senders still waiting that their messages are in the inbox for
+ *       {@code receive}; to INLINE, first handle the deliveries routed to this subscription (a prefix of the
+ *       queue, at most its capacity) until the bus has passed the switch, then exit.</li>
  *   <li>{@code DRAIN} (the bus is stopping, nothing new arrives): handle everything queued, then exit.</li>
  * </ul>
  * A drainer whose handler does not return within the bus's handler timeout is <em>abandoned</em> by the
@@ -55,8 +57,11 @@ public final class InboxDrainer implements Runnable
     /** When the handler started on the current delivery ({@code nanoTime | 1}), or 0 while idle. */
     private volatile long busySinceNanos;
     private volatile Delivery current;
+    /** True while the thread waits in the queue's poll: a mode change then interrupts it awake. */
+    private volatile boolean polling;
     // Written before the volatile write of mode = FINISH, read after reading it.
     private InboxDrainer successor;
+    private Subscription successorSubscription;
     private long finishMark;
 
     public InboxDrainer(
@@ -93,19 +98,30 @@ public final class InboxDrainer implements Runnable
         }
     }
 
-    /** Switch: handle what was routed to this subscription, then exit and start {@code next} (may be null). */
-    void finish(final InboxDrainer next, final long mark)
+    /** Switch to {@code nextSubscription}: finish as the class comment says, then exit and start {@code next} (may be null). */
+    void finish(final InboxDrainer next, final Subscription nextSubscription, final long mark)
     {
         successor = next;
+        successorSubscription = nextSubscription;
         finishMark = mark;
         mode = FINISH;
-        LockSupport.unpark(thread);
+        wake();
+    }
+
+    /** Interrupts the thread out of an idle poll (never out of a handler), so a mode change acts at once. */
+    private void wake()
+    {
+        if (polling)
+        {
+            thread.interrupt();
+        }
     }
 
     /** Bus stop: handle everything queued, then exit. */
     void drain()
     {
         mode = DRAIN;
+        wake();
     }
 
     /** @return true when it exited within the timeout (a drainer not started yet may start and exit meanwhile). */
@@ -203,12 +219,17 @@ public final class InboxDrainer implements Runnable
             final Delivery d;
             try
             {
+                polling = true;
                 d = m == DRAIN ? inbox.poll() : inbox.poll(POLL_MS, TimeUnit.MILLISECONDS);
             }
             catch (final InterruptedException e)
             {
-                // Interrupts do not stop a drainer (modes do); a handler may have left the flag set.
+                // A mode change woke the poll (see wake); interrupts never stop a drainer, modes do.
                 continue;
+            }
+            finally
+            {
+                polling = false;
             }
             if (d != null)
             {
@@ -224,6 +245,24 @@ public final class InboxDrainer implements Runnable
     /** @return true when the hand-over is complete and the thread should exit. */
     private boolean finishStep(final long finishSince)
     {
+        final InboxDrainer next = successor;
+        if (next != null && next.subscription.dispatched())
+        {
+            // The next handler also runs from this queue, in order, once this thread is gone: it takes the
+            // deliveries routed here too, so the switch costs at most the message in hand.
+            return true;
+        }
+        if (!successorSubscription.inline())
+        {
+            // No handler any more: what was routed here waits for receive(). Once the bus has passed the
+            // switch, nothing more arrives for this subscription; the inbox then tells the waiting senders.
+            if (barrier.passed(finishMark) || System.nanoTime() - finishSince > FINISH_BARRIER_TIMEOUT_NS)
+            {
+                return true;
+            }
+            LockSupport.parkNanos(FINISH_PARK_NS);
+            return false;
+        }
         // Read before looking at the queue: once the bus has passed the mark, everything routed to this
         // subscription is already queued, so a head that is not ours means we are done.
         final boolean quiet = barrier.passed(finishMark) || System.nanoTime() - finishSince > FINISH_BARRIER_TIMEOUT_NS;
