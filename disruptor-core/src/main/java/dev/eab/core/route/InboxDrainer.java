@@ -32,7 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class InboxDrainer implements Runnable
 {
-    private static final long POLL_MS = 50;
+    /**
+     * Longest idle wait for a delivery. Mode changes wake a waiting drainer at once ({@link #wake}), so this
+     * is only a safety net: an idle agent costs one wake-up a second, not twenty.
+     */
+    private static final long IDLE_WAIT_MS = 1_000;
     /** How long a finishing drainer parks between looks at the queue and the bus's progress. */
     private static final long FINISH_PARK_NS = 20_000;
     /** A finishing drainer stops waiting for the bus to pass the switch after this long (bus wedged). */
@@ -57,8 +61,9 @@ public final class InboxDrainer implements Runnable
     /** When the handler started on the current delivery ({@code nanoTime | 1}), or 0 while idle. */
     private volatile long busySinceNanos;
     private volatile Delivery current;
-    /** True while the thread waits in the queue's poll: a mode change then interrupts it awake. */
-    private volatile boolean polling;
+    /** Guards {@link #waiting}: a mode change interrupts the thread only while it waits, never inside a handler. */
+    private final Object wakeLock = new Object();
+    private boolean waiting;
     // Written before the volatile write of mode = FINISH, read after reading it.
     private InboxDrainer successor;
     private Subscription successorSubscription;
@@ -108,12 +113,15 @@ public final class InboxDrainer implements Runnable
         wake();
     }
 
-    /** Interrupts the thread out of an idle poll (never out of a handler), so a mode change acts at once. */
+    /** Interrupts the thread out of an idle wait (never out of a handler), so a mode change acts at once. */
     private void wake()
     {
-        if (polling)
+        synchronized (wakeLock)
         {
-            thread.interrupt();
+            if (waiting)
+            {
+                thread.interrupt();
+            }
         }
     }
 
@@ -198,7 +206,7 @@ public final class InboxDrainer implements Runnable
         }
     }
 
-    private void loop() throws InterruptedException
+    private void loop()
     {
         long finishSince = 0;
         while (!abandoned.get())
@@ -216,21 +224,7 @@ public final class InboxDrainer implements Runnable
                 }
                 continue;
             }
-            final Delivery d;
-            try
-            {
-                polling = true;
-                d = m == DRAIN ? inbox.poll() : inbox.poll(POLL_MS, TimeUnit.MILLISECONDS);
-            }
-            catch (final InterruptedException e)
-            {
-                // A mode change woke the poll (see wake); interrupts never stop a drainer, modes do.
-                continue;
-            }
-            finally
-            {
-                polling = false;
-            }
+            final Delivery d = m == DRAIN ? inbox.poll() : awaitDelivery();
             if (d != null)
             {
                 handle(d);
@@ -238,6 +232,36 @@ public final class InboxDrainer implements Runnable
             else if (m == DRAIN)
             {
                 return;
+            }
+        }
+    }
+
+    /** @return the next delivery, or null when the idle wait ended (timed out, or woken by a mode change). */
+    private Delivery awaitDelivery()
+    {
+        synchronized (wakeLock)
+        {
+            if (mode != RUN)
+            {
+                return null;
+            }
+            waiting = true;
+        }
+        try
+        {
+            return inbox.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            return null; // woken by a mode change; interrupts never stop a drainer, modes do
+        }
+        finally
+        {
+            synchronized (wakeLock)
+            {
+                waiting = false;
+                // An interrupt that raced the wait's end must not reach the handler.
+                Thread.interrupted();
             }
         }
     }
