@@ -1,5 +1,7 @@
 package dev.eab.bench;
 
+import dev.eab.core.ops.CpuSampler;
+import dev.eab.core.ops.HiccupMeter;
 import dev.eab.core.ops.Json;
 
 import dev.eab.bench.jmh.JmhMain;

@@ -1,5 +1,7 @@
 package dev.eab.bench;
 
+import dev.eab.core.ops.HiccupMeter;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

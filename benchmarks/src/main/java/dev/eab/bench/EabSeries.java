@@ -12,7 +12,6 @@ import dev.eab.api.RateLimit;
 import dev.eab.api.RejectReason;
 import dev.eab.core.EnhancedAgentBus;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -89,8 +88,6 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     /** @return the configuration every EAB series uses (only native mode, stage timing and scanning vary). */
     public static BusConfiguration configuration(final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning)
     {
-        // The journal stage does not write in this release; the directory is only named, never created.
-        final Path journal = Path.of(System.getProperty("java.io.tmpdir"), "eab-bench-journal");
         return BusConfiguration.builder()
             .nativeMode(nativeMode)
             .idleStrategy(IdleStrategy.YIELDING)
@@ -98,7 +95,6 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             .stageLatencyMetrics(stageLatencyMetrics)
             .enableMaci(false)
             .maciStrictMode(false)
-            .journalDir(journal)
             .rateLimit(BENCH_RATE_LIMIT)
             .tenantRateLimit(FLOOD_TENANT, FLOOD_LIMIT)
             .contentScanning(contentScanning)

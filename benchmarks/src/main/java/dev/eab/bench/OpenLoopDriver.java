@@ -1,5 +1,8 @@
 package dev.eab.bench;
 
+import dev.eab.core.ops.CpuSampler;
+import dev.eab.core.ops.HiccupMeter;
+
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.GarbageCollectorMXBean;

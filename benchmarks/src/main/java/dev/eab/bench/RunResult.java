@@ -1,5 +1,7 @@
 package dev.eab.bench;
 
+import dev.eab.core.ops.HiccupMeter;
+
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

@@ -38,7 +38,11 @@ import dev.eab.core.guard.GuardrailPatterns;
 import dev.eab.core.guard.JavaContentScanner;
 import dev.eab.core.guard.NativeContentScanner;
 import dev.eab.core.guard.RateLimiter;
+import dev.eab.core.journal.JournalRecordDescriptor;
 import dev.eab.core.journal.JournalStage;
+import dev.eab.core.journal.MessageJournal;
+import dev.eab.core.journal.PendingMessage;
+import dev.eab.core.route.Acknowledger;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.pipeline.EventSlots;
 import dev.eab.core.pipeline.MessageEvent;
@@ -93,6 +97,7 @@ public final class EnhancedAgentBus implements AgentBus
     private static final Logger LOG = Logger.getLogger(EnhancedAgentBus.class.getName());
     private static final long STOP_TIMEOUT_MS = 30_000;
     private static final long MIN_STOP_DRAIN_MS = 1_000;
+    private static final long REPLAY_WAIT_PARK_NS = 50_000;
     private static final int STATE_NEW = 0;
     private static final int STATE_RUNNING = 1;
     private static final int STATE_STOPPING = 2;
@@ -118,6 +123,11 @@ public final class EnhancedAgentBus implements AgentBus
     /** Why the bus thread ended without a stop (it died), or null. */
     private volatile String failure;
     private final BusBarrier barrier = new BusBarrier();
+    /** The write-ahead journal, or null when journaling is off. */
+    private final MessageJournal journal;
+    private volatile long replayed;
+    private volatile long replayUnroutable;
+    private boolean journalReplayDone;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -146,7 +156,12 @@ public final class EnhancedAgentBus implements AgentBus
             }
         }
         this.validator = new CompositeValidationStrategy(nativeStrategy, java);
-        this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics), config::rateLimitFor);
+        this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents());
+        LOG.info(journal == null ? "journal: off (set journalDir or EAB_JOURNAL_DIR to journal accepted messages)"
+            : "journal: " + config.journalDir().toAbsolutePath());
+        final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
+        this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics, acks),
+            config::rateLimitFor);
         this.guardrails = config.contentScanning() ? GuardrailPatterns.load(config.guardrailsFile()) : null;
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
@@ -201,12 +216,12 @@ public final class EnhancedAgentBus implements AgentBus
             },
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
-            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask));
+            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
         disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
                 new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
             new GovernanceStage(),
-            new JournalStage(),
+            new JournalStage(journal),
             routeStage,
             metrics,
             config.stageLatencyMetrics()));
@@ -223,7 +238,59 @@ public final class EnhancedAgentBus implements AgentBus
             watchdog = new InboxWatchdog(registry::allInboxes, config.handlerTimeoutMs());
             watchdog.start();
         }
+        replayJournal();
         state = STATE_RUNNING;
+    }
+
+    /**
+     * Redelivers what the journal holds as accepted but never acknowledged (a crash, or messages left in
+     * inboxes at a stop), through routing only, keeping journal indexes and message ids, before new
+     * traffic is accepted: at-least-once delivery. Recipients must be registered (and subscribed) before
+     * {@link #start()}; a message whose recipient is not stays pending for the next start.
+     */
+    private void replayJournal()
+    {
+        // Only the first start of a bus: after a stop, what was not acked is still in this bus's inboxes.
+        if (journal == null || journalReplayDone)
+        {
+            return;
+        }
+        journalReplayDone = true;
+        final MessageJournal.Pending pending = journal.readPending();
+        final RingBuffer<MessageEvent> r = ring;
+        long count = 0;
+        long unroutable = 0;
+        for (final PendingMessage p : pending.messages())
+        {
+            final AgentRecord recipient = p.recipientId() == null ? null : registry.byId(p.recipientId());
+            if (recipient == null)
+            {
+                unroutable++;
+                continue;
+            }
+            final long seq = r.next();
+            final boolean fits = EventSlots.fillReplay(r.get(seq), p, p.senderId() == null ? null : registry.byId(p.senderId()), recipient);
+            r.publish(seq);
+            if (!fits)
+            {
+                journal.ack(p.index(), JournalRecordDescriptor.ACK_REJECTED);
+            }
+            count++;
+        }
+        // Not RUNNING yet (no sends accepted), so wait on the ring itself, not through the barrier.
+        final long last = r.getCursor();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stopDrainTimeoutMs());
+        while (r.getMinimumGatingSequence() < last && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(REPLAY_WAIT_PARK_NS);
+        }
+        replayed = count;
+        replayUnroutable = unroutable;
+        if (count != 0 || unroutable != 0 || !pending.warnings().isEmpty())
+        {
+            LOG.info("journal: replayed " + count + " unacknowledged message(s), " + unroutable + " waiting for their recipient to register; " +
+                pending.records() + " records read" + (pending.warnings().isEmpty() ? "" : "; " + pending.warnings()));
+        }
     }
 
     /**
@@ -238,6 +305,10 @@ public final class EnhancedAgentBus implements AgentBus
         Throwable died = null;
         try
         {
+            if (journal != null)
+            {
+                journal.beginRun();
+            }
             processor.run();
         }
         catch (final Throwable t)
@@ -257,6 +328,10 @@ public final class EnhancedAgentBus implements AgentBus
             // After a normal stop nothing is left; after a halt (stop timed out) or a death, whatever was
             // published but not processed is failed here, by the bus thread itself (still the single writer).
             failPending(RejectReason.BUS_STOPPED);
+            if (journal != null)
+            {
+                journal.endRun();
+            }
         }
     }
 
@@ -409,6 +484,10 @@ public final class EnhancedAgentBus implements AgentBus
         }
         stopLocked();
         validator.close();
+        if (journal != null)
+        {
+            journal.close();
+        }
         if (scanner instanceof AutoCloseable c)
         {
             try
@@ -594,7 +673,11 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return;
         }
-        barrier.await(handover.mark(), handoverTimeoutMs());
+        if (handover.previousInline())
+        {
+            // The bus thread may be inside the old INLINE handler until it passes the switch.
+            barrier.await(handover.mark(), handoverTimeoutMs());
+        }
         inbox.awaitOrAbandon(handover.previous(), handoverTimeoutMs(), "subscription switch");
     }
 
@@ -611,6 +694,7 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return null;
         }
+        inbox.ack(d, JournalRecordDescriptor.ACK_DELIVERED);
         // Queued for a dispatched handler that was unsubscribed before running it: if its sender is still
         // waiting, being received is its delivery.
         if (d.claimOutcome())
@@ -684,6 +768,9 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("native_breaker_state", validator.breaker().getState().name());
         m.put("policy_version", policy.version());
         m.put("guardrails", guardrailMetrics());
+        m.put("journal", journal == null ? Map.of("enabled", false)
+            : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(), "replayed", replayed,
+                "replay_unroutable", replayUnroutable));
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -1,5 +1,9 @@
 package dev.eab.core;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
+
 import dev.eab.api.DeliveryMode;
 import dev.eab.api.MessagePublisher;
 import dev.eab.api.MessageType;
@@ -81,11 +85,25 @@ class AllocationTest
     @EnumSource(value = NativeMode.class, names = {"REQUIRED", "OFF"})
     void flyweightPathAllocatesNothingInSteadyState(final NativeMode mode)
     {
+        assertSteadyStateAllocatesNothing(mode, null);
+    }
+
+    /** The write-ahead journal is on the same path: the append into Chronicle's mapped file must not allocate. */
+    @Test
+    void journaledFlyweightPathAllocatesNothingInSteadyState(@TempDir final Path journalDir)
+    {
+        assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, journalDir);
+        assertTrue(bus.getMetrics().get("journal").toString().contains("enabled=true"));
+    }
+
+    private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir)
+    {
         // Stage latency recording stays on: the HdrHistogram recorders must not allocate either.
         // Native: the Rust content scanner is on the path and must not allocate either. Java fallback: its
         // scanner builds normalised strings (hundreds of bytes per message, see docs/BENCHMARKS.md), so the
         // zero-allocation claim for that mode covers validation and routing with scanning off.
-        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(mode == NativeMode.REQUIRED).build());
+        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(mode == NativeMode.REQUIRED).journalDir(journalDir)
+            .build());
         bus.registerAgent("s", "worker", Set.of(), "acme", null);
         final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", null).handle();
         final long[] sink = new long[1];
@@ -124,7 +142,8 @@ class AllocationTest
             report.append(String.format("round %d: bus thread %d B (%.4f B/msg), publisher thread %d B (%.4f B/msg)%n",
                 round, busBytes, busBytes / (double)MEASURED_MESSAGES, pubBytes, pubBytes / (double)MEASURED_MESSAGES));
         }
-        System.out.printf("AllocationTest[%s, validator=%s] %d messages per round after %d warm-up:%n%s", mode, bus.validator().name(),
+        System.out.printf("AllocationTest[%s, validator=%s, journal=%s] %d messages per round after %d warm-up:%n%s", mode, bus.validator().name(),
+            journalDir == null ? "off" : "on",
             MEASURED_MESSAGES, WARM_UP_MESSAGES, report);
 
         assertEquals(0, listener.rejected.get());

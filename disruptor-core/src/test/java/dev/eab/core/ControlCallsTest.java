@@ -65,10 +65,17 @@ class ControlCallsTest
         }
 
         @Override
-        public void close() throws InterruptedException
+        public void close()
         {
             running.set(false);
-            thread.join();
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Every send got exactly one outcome. */

@@ -106,9 +106,10 @@ public interface AgentBus extends AutoCloseable
     /**
      * Sets the agent's handler. Without one, messages wait in the agent's inbox for {@link #receive}.
      *
-     * <p>Replacing a handler is a bounded hand-over, prompt under any load: the previous handler runs the
-     * messages already routed to it (at most an inbox's worth, in order) and no other; the new one gets
-     * everything after. Called from any thread but a handler's, it returns once the previous handler has
+     * <p>Replacing a handler is a bounded hand-over, prompt under any load: a DISPATCHED handler replaced by
+     * another finishes the message in hand and the new one takes the rest of the inbox, in order; replaced
+     * by an INLINE handler, the previous one first runs the messages already routed to it (at most an
+     * inbox's worth) and no other. Called from any thread but a handler's, it returns once the previous handler has
      * run its last message, so no message reaches it after the call returns. Called from a handler (its
      * own included), it does not wait: the calling thread finishes its message and what was routed to it.
      *
@@ -117,9 +118,10 @@ public interface AgentBus extends AutoCloseable
     void subscribe(String agentId, MessageHandler handler, DeliveryMode mode);
 
     /**
-     * Removes the agent's handler, with the hand-over of {@link #subscribe(String, MessageHandler, DeliveryMode)};
-     * later messages wait in its inbox for {@link #receive}, and senders still waiting on messages left
-     * there are told they were delivered (to the inbox).
+     * Removes the agent's handler, promptly under any load: a DISPATCHED handler finishes the message in
+     * hand; every other message, queued or later, waits in the agent's inbox for {@link #receive}, and
+     * senders still waiting on queued ones are told they were delivered (to the inbox). No message reaches
+     * the old handler after the call returns (called from outside a handler).
      */
     void unsubscribe(String agentId);
 

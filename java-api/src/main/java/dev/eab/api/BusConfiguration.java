@@ -29,6 +29,8 @@ public final class BusConfiguration
      * takes over the agent's inbox (a wedged handler must not leave the agent deaf); 0 turns it off.
      */
     public static final int DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
+    /** Where {@link #forProduction()} journals: {@code ./data/journal}. */
+    public static final Path DEFAULT_PRODUCTION_JOURNAL_DIR = Path.of("data", "journal");
     /** Default payload bytes a ring slot holds on the zero-allocation path. */
     public static final int DEFAULT_PAYLOAD_CAPACITY_BYTES = 256;
     /** Default maximum number of agents the registry holds. */
@@ -118,7 +120,8 @@ public final class BusConfiguration
     /** As the original's {@code for_production()}: everything on; the native library is required. */
     public static BusConfiguration forProduction()
     {
-        return builder().nativeMode(NativeMode.REQUIRED).enableMaci(true).maciStrictMode(true).enableMetering(true).build();
+        return builder().nativeMode(NativeMode.REQUIRED).enableMaci(true).maciStrictMode(true).enableMetering(true)
+            .journalDir(DEFAULT_PRODUCTION_JOURNAL_DIR).build();
     }
 
     /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
@@ -206,7 +209,8 @@ public final class BusConfiguration
         }
         if (env.containsKey("EAB_JOURNAL_DIR"))
         {
-            b.journalDir(Path.of(env.get("EAB_JOURNAL_DIR")));
+            final String dir = env.get("EAB_JOURNAL_DIR").strip();
+            b.journalDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
         }
         if (env.containsKey("EAB_POLICY_FILE"))
         {
@@ -356,9 +360,9 @@ public final class BusConfiguration
                 throw new ConfigurationException("tenant_rate_limits", "tenant '" + e.getKey() + "' has a null limit");
             }
         }
-        if (nativeMode == null || idleStrategy == null || backpressurePolicy == null || journalDir == null)
+        if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
-            throw new ConfigurationException("configuration", "native_mode, idle_strategy, backpressure_policy and journal_dir must not be null");
+            throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
         }
     }
 
@@ -373,6 +377,7 @@ public final class BusConfiguration
     public int handlerTimeoutMs() { return handlerTimeoutMs; }
     public int payloadCapacityBytes() { return payloadCapacityBytes; }
     public int maxAgents() { return maxAgents; }
+    /** @return where the write-ahead journal lives, or null when journaling is off (the default but in {@link #forProduction()}). */
     public Path journalDir() { return journalDir; }
     /** @return the YAML policy file, or null for the policy embedded in the engine jar. */
     public Path policyFile() { return policyFile; }
@@ -452,7 +457,7 @@ public final class BusConfiguration
         m.put("handler_timeout_ms", handlerTimeoutMs);
         m.put("payload_capacity_bytes", payloadCapacityBytes);
         m.put("max_agents", maxAgents);
-        m.put("journal_dir", journalDir.toString());
+        m.put("journal_dir", journalDir == null ? "off" : journalDir.toString());
         m.put("policy_file", policyFile == null ? "(embedded default)" : policyFile.toString());
         m.put("enable_maci", enableMaci);
         m.put("maci_strict_mode", maciStrictMode);
@@ -488,7 +493,7 @@ public final class BusConfiguration
         private int handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS;
         private int payloadCapacityBytes = DEFAULT_PAYLOAD_CAPACITY_BYTES;
         private int maxAgents = DEFAULT_MAX_AGENTS;
-        private Path journalDir = Path.of("eab-journal");
+        private Path journalDir;
         private Path policyFile;
         private boolean enableMaci = true;
         private boolean maciStrictMode = true;
@@ -529,10 +534,20 @@ public final class BusConfiguration
         public Builder maxKeys(final int v) { maxKeys = v; return this; }
         public Builder maxStringLength(final int v) { maxStringLength = v; return this; }
         public Builder rateLimit(final RateLimit v) { rateLimit = v; return this; }
-        /** Sets one tenant's per-agent limit (the tenant id is normalised: trimmed, lowercased). */
+        /**
+         * Sets one tenant's per-agent limit; the tenant id is normalised as the bus does it ({@link TenantIds}).
+         *
+         * @throws ConfigurationException ({@code tenant_rate_limits}) for no tenant or a malformed one: the limit
+         *     would never apply.
+         */
         public Builder tenantRateLimit(final String tenant, final RateLimit v)
         {
-            tenantRateLimits.put(tenant.strip().toLowerCase(Locale.ROOT), v);
+            final String normalized = TenantIds.normalize(tenant);
+            if (normalized == null || !TenantIds.isValid(normalized))
+            {
+                throw new ConfigurationException("tenant_rate_limits", "'" + tenant + "' is not a tenant id (" + TenantIds.FORMAT + ")");
+            }
+            tenantRateLimits.put(normalized, v);
             return this;
         }
         /** Replaces every per-tenant limit. */

@@ -15,6 +15,16 @@ public final class Constitution
     {
     }
 
+    /**
+     * The original's {@code validate_constitutional_hash}, for agents that pre-check before sending: the bus's
+     * own constant-time comparison against {@link #HASH} (see {@link ConstitutionalHashMatcher#validate}; for a bus
+     * configured with another hash, use {@code new ConstitutionalHashMatcher(hash).validate(value)}).
+     */
+    public static ValidationResult validateConstitutionalHash(final Object value)
+    {
+        return ConstitutionalHashMatcher.DEFAULT.validate(value);
+    }
+
     /** @return true when {@code hash} is exactly 16 ASCII hex characters. */
     public static boolean isWellFormed(final String hash)
     {

@@ -37,7 +37,8 @@ class BusConfigurationTest
         assertEquals(4_096, c.inboxCapacity());
         assertEquals(256, c.payloadCapacityBytes());
         assertEquals(65_536, c.maxAgents());
-        assertEquals(Path.of("eab-journal"), c.journalDir());
+        assertNull(c.journalDir(), "journaling is off unless configured");
+        assertEquals(Path.of("data", "journal"), BusConfiguration.forProduction().journalDir());
         assertNull(c.policyFile());
         assertTrue(c.enableMaci(), "original: enable_maci=True");
         assertTrue(c.maciStrictMode(), "original: maci_strict_mode=True");
@@ -218,7 +219,8 @@ class BusConfigurationTest
         assertTrue(nulls.getMessage().contains("native_mode"), nulls.getMessage());
         assertThrows(ConfigurationException.class, () -> BusConfiguration.builder().idleStrategy(null).build());
         assertThrows(ConfigurationException.class, () -> BusConfiguration.builder().backpressurePolicy(null).build());
-        assertThrows(ConfigurationException.class, () -> BusConfiguration.builder().journalDir(null).build());
+        assertNull(BusConfiguration.builder().journalDir(null).build().journalDir(), "null: journaling off");
+        assertNull(BusConfiguration.fromEnvironment(java.util.Map.of("EAB_JOURNAL_DIR", "off")).journalDir());
     }
 
     @Test
@@ -284,6 +286,19 @@ class BusConfigurationTest
             "enable_maci", "maci_strict_mode", "enable_metering", "stage_latency_metrics", "impact_threshold",
             "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning"),
             List.copyOf(BusConfiguration.defaults().toMap().keySet()));
+    }
+
+    @Test
+    void tenantRateLimitsAreKeyedByTheNormalisedTenant()
+    {
+        final RateLimit limit = new RateLimit(10, 20);
+        final BusConfiguration c = BusConfiguration.builder().tenantRateLimit(" Tenant-A ", limit).build();
+        assertEquals(Map.of("tenant-a", limit), c.tenantRateLimits());
+        assertEquals(limit, c.rateLimitFor(TenantIds.normalize("TENANT-A")));
+        for (final String bad : new String[] {"", "  ", "none", "x", "bad tenant"})
+        {
+            assertKey("tenant_rate_limits", () -> BusConfiguration.builder().tenantRateLimit(bad, limit).build());
+        }
     }
 
     private static void assertKey(final String key, final Supplier<BusConfiguration> build)

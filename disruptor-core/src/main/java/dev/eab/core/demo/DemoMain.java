@@ -3,20 +3,17 @@ package dev.eab.core.demo;
 import dev.eab.api.AgentMessage;
 import dev.eab.api.BusConfiguration;
 import dev.eab.api.DeliveryMode;
-import dev.eab.api.IdleStrategy;
 import dev.eab.api.MaciRole;
-import dev.eab.api.MessageClaim;
 import dev.eab.api.MessagePublisher;
 import dev.eab.api.MessageType;
 import dev.eab.api.MessageView;
+import dev.eab.api.NativeMode;
 import dev.eab.api.OutcomeListener;
-import dev.eab.api.Priority;
 import dev.eab.api.RateLimit;
 import dev.eab.api.RejectReason;
 import dev.eab.api.ValidationResult;
 import dev.eab.core.EnhancedAgentBus;
-import dev.eab.core.ops.Json;
-import org.HdrHistogram.Histogram;
+import dev.eab.core.ffi.NativeLibrary;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,18 +41,15 @@ public final class DemoMain
 {
     private static final String ACME = "acme-trading";
     private static final String GLOBEX = "globex-research";
-    private static final String INITECH = "initech-bots";
-    /** The flooding tenant's per-agent limit: 500 msg/s, bursts of 200. */
-    private static final RateLimit FLOOD_LIMIT = new RateLimit(500, 200);
+    private static final String INITECH = DemoConfiguration.FLOOD_TENANT;
+    private static final RateLimit FLOOD_LIMIT = DemoConfiguration.FLOOD_LIMIT;
     private static final int FLOOD_MESSAGES = 2_000;
     private static final int DIRECT_MESSAGES = 2_000;
     private static final int CAPABILITY_MESSAGES = 3_000;
     private static final int BROADCASTS = 50;
     private static final int GLOBEX_QUERIES = 1_000;
     private static final int DEFAULT_BURST = 1_000_000;
-    private static final int PACED_MESSAGES = 100_000;
-    private static final int PACED_RATE_PER_S = 50_000;
-    private static final int PAYLOAD_BYTES = 64;
+    private static final int PAYLOAD_BYTES = PacedLatencyRun.PAYLOAD_BYTES;
     private static final long PROGRESS_INTERVAL_MS = 500;
 
     private final List<String> failures = new ArrayList<>();
@@ -90,17 +84,21 @@ public final class DemoMain
 
     private boolean run(final int burst) throws Exception
     {
-        // Embedded defaults, with a yielding bus thread: the demo keeps it busy.
-        // One tenant gets a tight rate limit so the flood below meets it.
-        final BusConfiguration config = BusConfiguration.builder().idleStrategy(IdleStrategy.YIELDING)
-            .tenantRateLimit(INITECH, FLOOD_LIMIT).build();
+        final DemoConfiguration demoConfig = DemoConfiguration.fromProcess();
+        final BusConfiguration config = demoConfig.bus();
         final DemoReport report = new DemoReport();
         final long started = System.nanoTime();
         try (EnhancedAgentBus bus = new EnhancedAgentBus(config))
         {
             bus.start();
             final String validator = bus.validator().name();
-            log("bus started: validator=%s, ring=%d, policy=%s", validator, config.ringSize(), bus.policy().version());
+            final String scanner = bus.contentScanner() == null ? null : bus.contentScanner().name();
+            for (final String line : demoConfig.describe(validator, nativeFailure(config), scanner))
+            {
+                log("%s", line);
+            }
+            log("bus started: validator=%s, scanner=%s, idle=%s, ring=%d, policy=%s", validator, scanner == null ? "off" : scanner,
+                config.idleStrategy().name().toLowerCase(Locale.ROOT), config.ringSize(), bus.policy().version());
             final Map<String, AtomicLong> received = registerAgents(bus);
 
             final int direct = directTraffic(bus);
@@ -112,7 +110,7 @@ public final class DemoMain
             final int blockedAttacks = injectionAttempts(bus);
             final long[] flood = flood(bus);
             final double burstRate = burst(bus, burst);
-            final Histogram latency = pacedLatency(bus);
+            final PacedLatencyRun.Result latency = pacedLatency(bus);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -120,7 +118,10 @@ public final class DemoMain
                 failures.add(crossTenantDeliveries.get() + " deliveries crossed tenants");
             }
             final Map<String, Object> metrics = bus.getMetrics();
-            report.row("validator", validator + " (native decisions " + metrics.get("native_decisions") + ", java " + metrics.get("java_decisions") + ")");
+            report.row("validator", demoConfig.validatorReason(validator, nativeFailure(config)) + " (native decisions " + metrics.get("native_decisions") +
+                ", java " + metrics.get("java_decisions") + ")");
+            report.row("content scanner", demoConfig.scannerReason(scanner, validator));
+            report.row("idle strategy", demoConfig.idleReason());
             report.row("policy", bus.policy().version() + ", " + bus.policy().ruleCount() + " rules");
             report.row("agents", bus.getRegisteredAgents().size() + " in 2 tenants");
             report.row("direct (send)", direct + " delivered");
@@ -128,12 +129,12 @@ public final class DemoMain
             report.row("broadcast", BROADCASTS + " broadcasts -> " + broadcastDeliveries + " deliveries");
             report.row("globex queries (inbox)", globex + " received");
             report.row("bad inputs rejected", bad.toString());
-            report.row("injection attempts", blockedAttacks + " blocked by guardrails (scanner " + bus.contentScanner().name() + ")");
+            report.row("injection attempts", blockedAttacks + " blocked by guardrails (scanner " + (scanner == null ? "off" : scanner) + ")");
             report.row("flood (" + INITECH + ")", String.format(Locale.ROOT, "%,d sent, %,d delivered, %,d rate-limited; %s traffic unaffected",
                 FLOOD_MESSAGES, flood[0], flood[1], GLOBEX));
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
-            report.row("paced latency", String.format(Locale.ROOT, "%,d msgs at %,d msg/s: p50 %.2f us, p99 %.2f us, p99.9 %.2f us, max %.1f us",
-                latency.getTotalCount(), PACED_RATE_PER_S, us(latency, 50), us(latency, 99), us(latency, 99.9), latency.getMaxValue() / 1000.0));
+            report.row("paced latency", latency.latencyLine());
+            report.row("machine meanwhile", latency.machineLine());
             report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
             report.row("rejected", String.valueOf(metrics.get("rejected")));
             report.row("handler failures", String.valueOf(metrics.get("handler_failed")));
@@ -143,6 +144,8 @@ public final class DemoMain
 
             report.put("demo", failures.isEmpty() ? "ok" : "failed");
             report.put("validator", validator);
+            report.put("scanner", scanner == null ? "off" : scanner);
+            report.put("idle_strategy", config.idleStrategy().name().toLowerCase(Locale.ROOT));
             report.put("sent", metrics.get("processed"));
             report.put("delivered", metrics.get("delivered"));
             report.put("rejected", metrics.get("rejected"));
@@ -154,9 +157,7 @@ public final class DemoMain
             guardSummary.put("rate_limited", guardrails.get("rate_limited"));
             report.put("guardrails", guardSummary);
             report.put("burst_msgs_per_s", Math.round(burstRate));
-            report.put("p50_us", us(latency, 50));
-            report.put("p99_us", us(latency, 99));
-            report.put("p999_us", us(latency, 99.9));
+            latency.toMap().forEach(report::put);
             if (!failures.isEmpty())
             {
                 report.put("failures", String.join("; ", failures));
@@ -168,9 +169,22 @@ public final class DemoMain
         return failures.isEmpty();
     }
 
-    private static double us(final Histogram h, final double percentile)
+    /** @return why the native library did not load, or null (loaded, or not asked for). */
+    private static String nativeFailure(final BusConfiguration config)
     {
-        return Json.round(h.getValueAtPercentile(percentile) / 1000.0, 3);
+        if (config.nativeMode() == NativeMode.OFF)
+        {
+            return null;
+        }
+        try
+        {
+            NativeLibrary.load();
+            return null;
+        }
+        catch (final RuntimeException e)
+        {
+            return e.getMessage();
+        }
     }
 
     private Map<String, AtomicLong> registerAgents(final EnhancedAgentBus bus)
@@ -439,54 +453,17 @@ public final class DemoMain
         return count / seconds;
     }
 
-    /**
-     * Paced sends; latency = handler time minus the intended send time carried in the payload. A warm-up
-     * pass runs the very same code first (so the measured pass meets no cold branch), then the histogram
-     * is reset while nothing is in flight.
-     */
-    private Histogram pacedLatency(final EnhancedAgentBus bus)
+    /** The paced run (see {@link PacedLatencyRun}): the bus's latency beside the machine's own hiccups. */
+    private PacedLatencyRun.Result pacedLatency(final EnhancedAgentBus bus)
     {
-        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        bus.subscribe("acme-fast-exec", new LatencyHandler(histogram), DeliveryMode.INLINE);
-        final MessagePublisher publisher = bus.publisher("acme-feed", new Outcomes());
-        final int recipient = bus.getAgentInfo("acme-fast-exec").handle();
-        pacedPass(bus, publisher, recipient, PACED_MESSAGES / 2);
-        histogram.reset();
-        pacedPass(bus, publisher, recipient, PACED_MESSAGES);
-        expect(histogram.getTotalCount() == PACED_MESSAGES, "paced: " + histogram.getTotalCount() + "/" + PACED_MESSAGES + " measured");
-        log("paced: %,d messages at %,d msg/s, p50 %.2f us, p99 %.2f us, p99.9 %.2f us", PACED_MESSAGES, PACED_RATE_PER_S,
-            us(histogram, 50), us(histogram, 99), us(histogram, 99.9));
-        return histogram;
-    }
-
-    private void pacedPass(final EnhancedAgentBus bus, final MessagePublisher publisher, final int recipient, final int messages)
-    {
-        final long deliveredBefore = bus.metrics().delivered() + bus.metrics().rejectedTotal() + bus.metrics().handlerFailed();
-        final byte[] payload = new byte[PAYLOAD_BYTES];
-        final long intervalNs = 1_000_000_000L / PACED_RATE_PER_S;
-        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        for (int i = 0; i < messages; i++)
-        {
-            final long intended = start + i * intervalNs;
-            while (System.nanoTime() < intended)
-            {
-                Thread.onSpinWait();
-            }
-            for (int b = 0; b < Long.BYTES; b++)
-            {
-                payload[b] = (byte)(intended >>> (8 * b));
-            }
-            MessageClaim claim;
-            while ((claim = publisher.tryClaim()) == null)
-            {
-                Thread.onSpinWait();
-            }
-            claim.to(recipient).type(MessageType.EVENT).priority(Priority.HIGH).correlationId(i).payload(payload, 0, payload.length).publish();
-        }
-        while (bus.metrics().delivered() + bus.metrics().rejectedTotal() + bus.metrics().handlerFailed() - deliveredBefore < messages)
-        {
-            Thread.onSpinWait();
-        }
+        final PacedLatencyRun.Settings settings = PacedLatencyRun.Settings.DEMO;
+        log("paced: warming up until the JIT settles, then %,d messages at %,d msg/s", settings.measuredMessages(), settings.ratePerSecond());
+        final PacedLatencyRun.Result r = new PacedLatencyRun(bus, "acme-feed", "acme-fast-exec", settings).run();
+        expect(r.latency().getTotalCount() == settings.measuredMessages() && r.rejected() == 0,
+            "paced: " + r.latency().getTotalCount() + "/" + settings.measuredMessages() + " measured, " + r.rejected() + " refused");
+        log("paced: %s", r.latencyLine());
+        log("machine meanwhile: %s", r.machineLine());
+        return r;
     }
 
     private static int countValid(final List<CompletableFuture<ValidationResult>> futures) throws Exception
@@ -593,29 +570,6 @@ public final class DemoMain
                 crossTenantDeliveries.incrementAndGet();
             }
             delivered.lazySet(delivered.get() + 1);
-        }
-    }
-
-    /** INLINE handler for the paced run: records now − intended time (first 8 payload bytes). */
-    private static final class LatencyHandler implements dev.eab.api.MessageHandler
-    {
-        private final Histogram histogram;
-
-        LatencyHandler(final Histogram histogram)
-        {
-            this.histogram = histogram;
-        }
-
-        @Override
-        public void onMessage(final MessageView m)
-        {
-            final long now = System.nanoTime();
-            long intended = 0;
-            for (int b = 0; b < Long.BYTES; b++)
-            {
-                intended |= (m.payloadByte(b) & 0xFFL) << (8 * b);
-            }
-            histogram.recordValue(Math.max(0, now - intended));
         }
     }
 }

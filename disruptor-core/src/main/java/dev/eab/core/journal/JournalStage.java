@@ -2,17 +2,70 @@ package dev.eab.core.journal;
 
 import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.pipeline.Stage;
+import dev.eab.core.registry.AgentRecord;
+
+import java.util.List;
 
 /**
- * The write-ahead journal step (between govern and route). In this release nothing is journalled:
- * the Chronicle Queue append of every accepted message before delivery arrives with the durability
- * issue and takes this place in the pipeline.
+ * The write-ahead step, between govern and route, on the bus thread: every accepted message is appended to
+ * the {@link MessageJournal} before it is delivered (its index travels with the delivery, so the ack can
+ * name it), and every rejection is appended as a decision (reason, no payload). Without a journal it does
+ * nothing. A replayed message was journaled by the run that accepted it and is not appended again.
+ *
+ * <p>The zero-allocation path stays allocation-free: the slot's fields and payload bytes are written
+ * straight into the memory-mapped queue.
  */
 public final class JournalStage implements Stage
 {
-    @Override
-    public void onEvent(final MessageEvent event)
+    private final MessageJournal journal;
+
+    /** @param journal the journal, or null when journaling is off. */
+    public JournalStage(final MessageJournal journal)
     {
-        // Deliberately empty: see class javadoc.
+        this.journal = journal;
+    }
+
+    @Override
+    public void onEvent(final MessageEvent e)
+    {
+        if (journal == null || e.isReplay())
+        {
+            return;
+        }
+        final AgentRecord sender = e.sender();
+        if (e.rejectCode() != 0)
+        {
+            journal.appendRejection(e.rejectCode(), sender, e.recipient(), e.correlationId(), e.message() == null ? "" : e.message().messageId());
+            return;
+        }
+        switch (e.kind())
+        {
+            case MessageEvent.KIND_FLYWEIGHT -> e.journalIndex(journal.appendFlyweight(sender, e.recipient(), e.messageType(), e.priority(),
+                e.correlationId(), e.expiresAtMs(), e.payload(), e.payloadLength()));
+            case MessageEvent.KIND_MESSAGE -> e.journalIndex(journal.appendMessage(sender, e.recipient(), e.message()));
+            case MessageEvent.KIND_BROADCAST ->
+            {
+                final List<AgentRecord> recipients = e.broadcastRecipients();
+                final long[] indexes = new long[recipients.size()];
+                for (int i = 0; i < indexes.length; i++)
+                {
+                    final int code = e.broadcastCode(i);
+                    if (code == 0)
+                    {
+                        indexes[i] = journal.appendMessage(sender, recipients.get(i), e.message());
+                    }
+                    else
+                    {
+                        indexes[i] = -1;
+                        journal.appendRejection(code, sender, recipients.get(i), 0L, e.message().messageId());
+                    }
+                }
+                e.broadcastJournalIndexes(indexes);
+            }
+            default ->
+            {
+                // No other kind carries a message.
+            }
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.eab.core.pipeline;
 import com.lmax.disruptor.EventFactory;
 import dev.eab.api.AgentMessage;
 import dev.eab.api.ValidationResult;
+import dev.eab.core.journal.PendingMessage;
+import dev.eab.core.registry.AgentRecord;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,53 @@ public final class EventSlots
     public static EventFactory<MessageEvent> factory(final int payloadCapacity)
     {
         return () -> new MessageEvent(payloadCapacity);
+    }
+
+    /**
+     * Fills a claimed slot with a message redelivered from the journal: already validated and journaled, so
+     * it only passes through routing, keeping its journal index (and id). Nobody waits on its outcome.
+     *
+     * @return false when a zero-allocation payload no longer fits the slot (the payload capacity shrank).
+     */
+    public static boolean fillReplay(final MessageEvent e, final PendingMessage p, final AgentRecord sender, final AgentRecord recipient)
+    {
+        e.replay = true;
+        e.journalIndex = p.index();
+        e.sender = sender;
+        e.recipient = recipient;
+        e.senderHandle = sender == null ? -1 : sender.handle();
+        e.recipientHandle = recipient.handle();
+        e.messageType = p.messageType();
+        e.priority = p.priority();
+        e.correlationId = p.correlationId();
+        e.expiresAtMs = p.expiresAtMs();
+        e.presetReject = 0;
+        e.listener = null;
+        e.broadcastFuture = null;
+        e.publishedNanos = System.nanoTime();
+        if (p.isFlyweight())
+        {
+            e.kind = MessageEvent.KIND_FLYWEIGHT;
+            e.message = null;
+            e.future = null;
+            if (p.payload().length > e.payload.length)
+            {
+                // Refused like an oversized claim: validated as a new message, rejected by its preset code.
+                e.replay = false;
+                e.presetReject = dev.eab.api.RejectReason.MESSAGE_TOO_LARGE.code();
+                e.payloadLength = 0;
+                return false;
+            }
+            System.arraycopy(p.payload(), 0, e.payload, 0, p.payload().length);
+            e.payloadLength = p.payload().length;
+        }
+        else
+        {
+            e.kind = MessageEvent.KIND_MESSAGE;
+            e.message = p.message();
+            e.future = new CompletableFuture<>();
+        }
+        return true;
     }
 
     /** Fills a claimed slot with a whole message; the publisher then publishes the sequence. */

@@ -59,6 +59,14 @@ public final class MessageEvent
     int[] broadcastCodes;
     boolean completed;
 
+    // ---- journal: bus thread only
+    /** The journal index of this message's accepted record, or -1 (not journaled, or no journal). */
+    long journalIndex = -1;
+    /** Broadcast only: the journal index per recipient (-1 for a refused one), or null. */
+    long[] broadcastJournalIndexes;
+    /** A message redelivered from the journal after a restart: validated and journaled before, so only routed. */
+    boolean replay;
+
     MessageEvent(final int payloadCapacity)
     {
         this.payload = new byte[payloadCapacity];
@@ -81,6 +89,9 @@ public final class MessageEvent
         warnings = null;
         flagged = 0;
         completed = false;
+        journalIndex = -1;
+        broadcastJournalIndexes = null;
+        replay = false;
     }
 
     void warn(final String warning)
@@ -93,6 +104,17 @@ public final class MessageEvent
     }
 
     public byte kind() { return kind; }
+    public boolean isReplay() { return replay; }
+    public int priority() { return priority; }
+    public long expiresAtMs() { return expiresAtMs; }
+    public byte[] payload() { return payload; }
+    public int payloadLength() { return payloadLength; }
+    public List<AgentRecord> broadcastRecipients() { return broadcastRecipients; }
+    public int broadcastCode(final int i) { return broadcastCodes[i]; }
+    /** Journal stage: the index of this message's accepted record. */
+    public void journalIndex(final long index) { journalIndex = index; }
+    /** Journal stage: the index per broadcast recipient. */
+    public void broadcastJournalIndexes(final long[] indexes) { broadcastJournalIndexes = indexes; }
     public AgentMessage message() { return message; }
     public int rejectCode() { return rejectCode; }
     public AgentRecord sender() { return sender; }

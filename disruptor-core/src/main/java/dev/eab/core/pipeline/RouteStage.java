@@ -11,6 +11,8 @@ import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.route.Delivery;
 import dev.eab.core.route.Inbox;
+import dev.eab.core.journal.JournalRecordDescriptor;
+import dev.eab.core.journal.MessageJournal;
 import dev.eab.core.route.Outcomes;
 import dev.eab.core.route.Subscription;
 import dev.eab.core.validate.RejectionTexts;
@@ -41,6 +43,7 @@ public final class RouteStage implements Stage
     private final ValidationStrategy validator;
     private final EventView view = new EventView();
     private final java.util.function.LongFunction<List<String>> flagNames;
+    private final MessageJournal journal;
     /** Built once: {@link #lastResort} must not allocate or format anything. */
     private final ValidationResult failedClosed;
     private final MessageValidationException failedClosedBroadcast;
@@ -49,6 +52,15 @@ public final class RouteStage implements Stage
         final BusMetrics metrics, final RejectionTexts texts, final BackpressurePolicy inboxPolicy, final String constitutionalHash,
         final ValidationStrategy validator, final java.util.function.LongFunction<List<String>> flagNames)
     {
+        this(metrics, texts, inboxPolicy, constitutionalHash, validator, flagNames, null);
+    }
+
+    /** @param journal where acknowledgements made on the bus thread go, or null without a journal. */
+    public RouteStage(
+        final BusMetrics metrics, final RejectionTexts texts, final BackpressurePolicy inboxPolicy, final String constitutionalHash,
+        final ValidationStrategy validator, final java.util.function.LongFunction<List<String>> flagNames, final MessageJournal journal)
+    {
+        this.journal = journal;
         this.flagNames = flagNames;
         this.failedClosed = ValidationResult.deny(RejectReason.VALIDATOR_ERROR, LAST_RESORT_TEXT, constitutionalHash,
             Map.of("rejection_reason", RejectReason.VALIDATOR_ERROR.metricName()));
@@ -77,7 +89,7 @@ public final class RouteStage implements Stage
         }
         else
         {
-            final ValidationResult outcome = deliver(e, e.recipient, e.future);
+            final ValidationResult outcome = deliver(e, e.recipient, e.future, e.journalIndex);
             e.completed = true;
             if (outcome != null)
             {
@@ -257,6 +269,7 @@ public final class RouteStage implements Stage
             }
             // The message was handed over: whatever follows, it must not be failed closed as well.
             e.completed = true;
+            ack(e.journalIndex, ok ? JournalRecordDescriptor.ACK_DELIVERED : JournalRecordDescriptor.ACK_FAILED);
             if (ok)
             {
                 metrics.onDelivered();
@@ -277,9 +290,10 @@ public final class RouteStage implements Stage
         }
         final boolean dispatched = subscription.dispatched();
         final Delivery d = new Delivery(FlyweightMessages.materialize(e, recipient), null, null, dispatched ? e.listener : null, e.correlationId,
-            e.senderHandle, subscription);
+            e.senderHandle, subscription, e.journalIndex);
         if (!enqueue(inbox, d))
         {
+            ack(e.journalIndex, JournalRecordDescriptor.ACK_REJECTED);
             reject(e, RejectReason.INBOX_FULL);
             return;
         }
@@ -301,7 +315,8 @@ public final class RouteStage implements Stage
      *
      * @return the result to complete with now, or null when a dispatched handler will complete {@code future}.
      */
-    private ValidationResult deliver(final MessageEvent e, final AgentRecord recipient, final CompletableFuture<ValidationResult> future)
+    private ValidationResult deliver(
+        final MessageEvent e, final AgentRecord recipient, final CompletableFuture<ValidationResult> future, final long journalIndex)
     {
         final Inbox inbox = recipient.inbox();
         final Subscription subscription = inbox.subscription();
@@ -312,11 +327,13 @@ public final class RouteStage implements Stage
             try
             {
                 handler.onMessage(view.wrap(e, recipient.handle()));
+                ack(journalIndex, JournalRecordDescriptor.ACK_DELIVERED);
                 metrics.onDelivered();
                 return ok;
             }
             catch (final Throwable t)
             {
+                ack(journalIndex, JournalRecordDescriptor.ACK_FAILED);
                 metrics.onHandlerFailed();
                 return Outcomes.handlerFailed(ok, t);
             }
@@ -331,9 +348,12 @@ public final class RouteStage implements Stage
         }
         final boolean dispatched = subscription.dispatched();
         final AgentMessage message = e.message.toBuilder().toAgent(recipient.agentId()).status(MessageStatus.DELIVERED).build();
-        final Delivery d = new Delivery(message, ok, dispatched ? future : null, null, 0L, e.sender.handle(), subscription);
+        // A replayed message's sender may not be registered again (yet): -1, as for an unknown sender.
+        final Delivery d = new Delivery(message, ok, dispatched ? future : null, null, 0L, e.sender == null ? -1 : e.sender.handle(), subscription,
+            journalIndex);
         if (!enqueue(inbox, d))
         {
+            ack(journalIndex, JournalRecordDescriptor.ACK_REJECTED);
             metrics.onRejected(RejectReason.INBOX_FULL);
             return denied(e, RejectReason.INBOX_FULL, recipient);
         }
@@ -348,6 +368,15 @@ public final class RouteStage implements Stage
         d.claimOutcome(); // told now: the message waits in the inbox for receive()
         metrics.onDelivered();
         return ok;
+    }
+
+    /** Bus thread: records in the journal what became of a journaled message handed over or refused here. */
+    private void ack(final long journalIndex, final int status)
+    {
+        if (journal != null && journalIndex >= 0)
+        {
+            journal.ackOnBusThread(journalIndex, status);
+        }
     }
 
     private boolean enqueue(final Inbox inbox, final Delivery d)
@@ -402,7 +431,7 @@ public final class RouteStage implements Stage
             }
             else
             {
-                final ValidationResult outcome = deliver(e, r, f);
+                final ValidationResult outcome = deliver(e, r, f, e.broadcastJournalIndexes == null ? -1 : e.broadcastJournalIndexes[i]);
                 if (outcome != null)
                 {
                     f.complete(outcome);

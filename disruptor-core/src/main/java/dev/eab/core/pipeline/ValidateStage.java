@@ -10,7 +10,7 @@ import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
-import dev.eab.core.registry.TenantIds;
+import dev.eab.api.TenantIds;
 import dev.eab.core.validate.HashEncoding;
 import dev.eab.core.validate.ValidationStrategy;
 
@@ -76,6 +76,11 @@ public final class ValidateStage implements Stage
     @Override
     public void onEvent(final MessageEvent e)
     {
+        if (e.replay)
+        {
+            // Validated by the run that accepted and journaled it; the replayer resolved its agents.
+            return;
+        }
         try
         {
             switch (e.kind)

@@ -3,6 +3,7 @@ package dev.eab.core.registry;
 import dev.eab.api.AgentInfo;
 import dev.eab.api.MaciRole;
 import dev.eab.api.RateLimit;
+import dev.eab.api.TenantIds;
 import dev.eab.core.route.Inbox;
 import dev.eab.core.validate.MessageHeaderDescriptor;
 import dev.eab.core.validate.PolicyTable;
@@ -77,7 +78,7 @@ public final class AgentRegistry
         final String tenant = TenantIds.normalize(tenantId);
         if (!TenantIds.isValid(tenant))
         {
-            throw new IllegalArgumentException("Invalid tenant_id format: " + tenant);
+            throw new IllegalArgumentException(TenantIds.invalidFormat(tenant));
         }
         Integer handle = handles.get(agentId);
         if (handle != null && !java.util.Objects.equals(boundTenants.get(handle), tenant))

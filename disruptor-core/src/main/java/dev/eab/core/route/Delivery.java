@@ -40,6 +40,7 @@ public final class Delivery
     private final long correlationId;
     private final int senderHandle;
     private final Subscription routedTo;
+    private final long journalIndex;
     @SuppressWarnings("unused") // through OUTCOME_CLAIMED
     private volatile int outcomeClaimed;
 
@@ -52,11 +53,13 @@ public final class Delivery
      * @param senderHandle  the sender's handle, for {@link dev.eab.api.MessageView#senderHandle()}.
      * @param routedTo      the subscription the bus thread routed it under: a subscription hand-over gives
      *                      the old handler exactly the deliveries routed to it.
+     * @param journalIndex  the journal index of its accepted record (acked once handed out), or -1.
      */
     public Delivery(
         final AgentMessage message, final ValidationResult accepted, final CompletableFuture<ValidationResult> future,
-        final OutcomeListener listener, final long correlationId, final int senderHandle, final Subscription routedTo)
+        final OutcomeListener listener, final long correlationId, final int senderHandle, final Subscription routedTo, final long journalIndex)
     {
+        this.journalIndex = journalIndex;
         this.message = message;
         this.accepted = accepted;
         this.future = future;
@@ -73,6 +76,7 @@ public final class Delivery
     public long correlationId() { return correlationId; }
     public int senderHandle() { return senderHandle; }
     public Subscription routedTo() { return routedTo; }
+    public long journalIndex() { return journalIndex; }
 
     /** @return true when somebody still waits for this delivery's outcome (a future or a listener). */
     public boolean awaitsOutcome()

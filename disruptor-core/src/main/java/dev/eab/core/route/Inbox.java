@@ -35,6 +35,7 @@ public final class Inbox
     private final int handle;
     private final ArrayBlockingQueue<Delivery> queue;
     private final BusMetrics metrics;
+    private final Acknowledger acks;
     private volatile Subscription subscription = Subscription.NONE;
     /** The drainer of the current DISPATCHED subscription (possibly not started yet), or null. */
     private InboxDrainer drainer;
@@ -43,9 +44,22 @@ public final class Inbox
 
     public Inbox(final int handle, final int capacity, final BusMetrics metrics)
     {
+        this(handle, capacity, metrics, Acknowledger.NONE);
+    }
+
+    /** @param acks where handed-out deliveries are acknowledged (the journal), or {@link Acknowledger#NONE}. */
+    public Inbox(final int handle, final int capacity, final BusMetrics metrics, final Acknowledger acks)
+    {
         this.handle = handle;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.metrics = metrics;
+        this.acks = acks;
+    }
+
+    /** Records in the journal that {@code d} was handed out, failed or refused: it is not redelivered after a restart. */
+    public void ack(final Delivery d, final int status)
+    {
+        acks.ack(d.journalIndex(), status);
     }
 
     public int handle() { return handle; }
@@ -88,8 +102,15 @@ public final class Inbox
         return queue.remove(d);
     }
 
-    /** What a switch leaves for its caller to wait on. */
-    public record Handover(InboxDrainer previous, long mark)
+    /**
+     * What a switch leaves for its caller to wait on.
+     *
+     * @param previous         the previous drainer (it exits once its part of the hand-over is done), or null.
+     * @param previousInline   the previous subscription ran on the bus thread: the caller must wait until
+     *                         the bus passes {@code mark} before the old handler is surely done.
+     * @param mark             the {@link RoutingBarrier} mark taken right after the switch.
+     */
+    public record Handover(InboxDrainer previous, boolean previousInline, long mark)
     {
     }
 
@@ -105,6 +126,7 @@ public final class Inbox
         synchronized (this)
         {
             final InboxDrainer old = drainer;
+            final boolean previousInline = subscription.inline();
             subscription = next;
             final long mark = barrier.mark();
             drainer = newDrainer;
@@ -114,7 +136,7 @@ public final class Inbox
             }
             if (old != null && !old.isExited() && !old.isAbandoned())
             {
-                old.finish(newDrainer, mark);
+                old.finish(newDrainer, next, mark);
             }
             else
             {
@@ -127,7 +149,7 @@ public final class Inbox
                     newDrainer.start();
                 }
             }
-            return new Handover(old, mark);
+            return new Handover(old, previousInline, mark);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.eab.core.route;
 
 import dev.eab.api.MessageHandler;
+import dev.eab.core.journal.JournalRecordDescriptor;
 import dev.eab.core.ops.BusMetrics;
 
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Modes, each set by another thread through a volatile write:
  * <ul>
  *   <li>{@code RUN}: take and handle whatever arrives.</li>
- *   <li>{@code FINISH} (a subscription switch): handle the deliveries routed to this drainer's
- *       subscription, which form a prefix of the queue, until the bus has passed the switch
- *       ({@link RoutingBarrier}); then exit and let the inbox start the successor. Bounded: no delivery
- *       is routed to the old subscription after the switch.</li>
+ *   <li>{@code FINISH} (a subscription switch), after the message in hand: to another DISPATCHED handler,
+ *       exit at once (the successor takes the whole queue, in order); to none, wait until the bus has passed
+ *       the switch ({@link RoutingBarrier}: no delivery is routed to the old subscription after it), exit,
+ *       and the inbox tells the senders still waiting that their messages are in the inbox for
+ *       {@code receive}; to INLINE, first handle the deliveries routed to this subscription (a prefix of the
+ *       queue, at most its capacity) until the bus has passed the switch, then exit.</li>
  *   <li>{@code DRAIN} (the bus is stopping, nothing new arrives): handle everything queued, then exit.</li>
  * </ul>
  * A drainer whose handler does not return within the bus's handler timeout is <em>abandoned</em> by the
@@ -29,7 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class InboxDrainer implements Runnable
 {
-    private static final long POLL_MS = 50;
+    /**
+     * Longest idle wait for a delivery. Mode changes wake a waiting drainer at once ({@link #wake}), so this
+     * is only a safety net: an idle agent costs one wake-up a second, not twenty.
+     */
+    private static final long IDLE_WAIT_MS = 1_000;
     /** How long a finishing drainer parks between looks at the queue and the bus's progress. */
     private static final long FINISH_PARK_NS = 20_000;
     /** A finishing drainer stops waiting for the bus to pass the switch after this long (bus wedged). */
@@ -54,8 +61,12 @@ public final class InboxDrainer implements Runnable
     /** When the handler started on the current delivery ({@code nanoTime | 1}), or 0 while idle. */
     private volatile long busySinceNanos;
     private volatile Delivery current;
+    /** Guards {@link #waiting}: a mode change interrupts the thread only while it waits, never inside a handler. */
+    private final Object wakeLock = new Object();
+    private boolean waiting;
     // Written before the volatile write of mode = FINISH, read after reading it.
     private InboxDrainer successor;
+    private Subscription successorSubscription;
     private long finishMark;
 
     public InboxDrainer(
@@ -92,19 +103,33 @@ public final class InboxDrainer implements Runnable
         }
     }
 
-    /** Switch: handle what was routed to this subscription, then exit and start {@code next} (may be null). */
-    void finish(final InboxDrainer next, final long mark)
+    /** Switch to {@code nextSubscription}: finish as the class comment says, then exit and start {@code next} (may be null). */
+    void finish(final InboxDrainer next, final Subscription nextSubscription, final long mark)
     {
         successor = next;
+        successorSubscription = nextSubscription;
         finishMark = mark;
         mode = FINISH;
-        LockSupport.unpark(thread);
+        wake();
+    }
+
+    /** Interrupts the thread out of an idle wait (never out of a handler), so a mode change acts at once. */
+    private void wake()
+    {
+        synchronized (wakeLock)
+        {
+            if (waiting)
+            {
+                thread.interrupt();
+            }
+        }
     }
 
     /** Bus stop: handle everything queued, then exit. */
     void drain()
     {
         mode = DRAIN;
+        wake();
     }
 
     /** @return true when it exited within the timeout (a drainer not started yet may start and exit meanwhile). */
@@ -142,10 +167,14 @@ public final class InboxDrainer implements Runnable
             return false;
         }
         final Delivery d = current;
-        if (d != null && d.claimOutcome())
+        if (d != null)
         {
-            metrics.onHandlerFailed();
-            Outcomes.handlerFailed(d, reason, metrics);
+            inbox.ack(d, JournalRecordDescriptor.ACK_FAILED);
+            if (d.claimOutcome())
+            {
+                metrics.onHandlerFailed();
+                Outcomes.handlerFailed(d, reason, metrics);
+            }
         }
         thread.interrupt();
         return true;
@@ -177,7 +206,7 @@ public final class InboxDrainer implements Runnable
         }
     }
 
-    private void loop() throws InterruptedException
+    private void loop()
     {
         long finishSince = 0;
         while (!abandoned.get())
@@ -195,16 +224,7 @@ public final class InboxDrainer implements Runnable
                 }
                 continue;
             }
-            final Delivery d;
-            try
-            {
-                d = m == DRAIN ? inbox.poll() : inbox.poll(POLL_MS, TimeUnit.MILLISECONDS);
-            }
-            catch (final InterruptedException e)
-            {
-                // Interrupts do not stop a drainer (modes do); a handler may have left the flag set.
-                continue;
-            }
+            final Delivery d = m == DRAIN ? inbox.poll() : awaitDelivery();
             if (d != null)
             {
                 handle(d);
@@ -216,9 +236,57 @@ public final class InboxDrainer implements Runnable
         }
     }
 
+    /** @return the next delivery, or null when the idle wait ended (timed out, or woken by a mode change). */
+    private Delivery awaitDelivery()
+    {
+        synchronized (wakeLock)
+        {
+            if (mode != RUN)
+            {
+                return null;
+            }
+            waiting = true;
+        }
+        try
+        {
+            return inbox.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            return null; // woken by a mode change; interrupts never stop a drainer, modes do
+        }
+        finally
+        {
+            synchronized (wakeLock)
+            {
+                waiting = false;
+                // An interrupt that raced the wait's end must not reach the handler.
+                Thread.interrupted();
+            }
+        }
+    }
+
     /** @return true when the hand-over is complete and the thread should exit. */
     private boolean finishStep(final long finishSince)
     {
+        final InboxDrainer next = successor;
+        if (next != null && next.subscription.dispatched())
+        {
+            // The next handler also runs from this queue, in order, once this thread is gone: it takes the
+            // deliveries routed here too, so the switch costs at most the message in hand.
+            return true;
+        }
+        if (!successorSubscription.inline())
+        {
+            // No handler any more: what was routed here waits for receive(). Once the bus has passed the
+            // switch, nothing more arrives for this subscription; the inbox then tells the waiting senders.
+            if (barrier.passed(finishMark) || System.nanoTime() - finishSince > FINISH_BARRIER_TIMEOUT_NS)
+            {
+                return true;
+            }
+            LockSupport.parkNanos(FINISH_PARK_NS);
+            return false;
+        }
         // Read before looking at the queue: once the bus has passed the mark, everything routed to this
         // subscription is already queued, so a head that is not ours means we are done.
         final boolean quiet = barrier.passed(finishMark) || System.nanoTime() - finishSince > FINISH_BARRIER_TIMEOUT_NS;
@@ -246,18 +314,26 @@ public final class InboxDrainer implements Runnable
         try
         {
             handler.onMessage(new AgentMessageView(d.message(), d.senderHandle(), inbox.handle()));
-            if (!abandoned.get() && d.claimOutcome())
+            if (!abandoned.get())
             {
-                metrics.onDelivered();
-                Outcomes.delivered(d, inbox.handle(), metrics);
+                inbox.ack(d, JournalRecordDescriptor.ACK_DELIVERED);
+                if (d.claimOutcome())
+                {
+                    metrics.onDelivered();
+                    Outcomes.delivered(d, inbox.handle(), metrics);
+                }
             }
         }
         catch (final Throwable t)
         {
-            if (!abandoned.get() && d.claimOutcome())
+            if (!abandoned.get())
             {
-                metrics.onHandlerFailed();
-                Outcomes.handlerFailed(d, t, metrics);
+                inbox.ack(d, JournalRecordDescriptor.ACK_FAILED);
+                if (d.claimOutcome())
+                {
+                    metrics.onHandlerFailed();
+                    Outcomes.handlerFailed(d, t, metrics);
+                }
             }
         }
         finally

@@ -1,10 +1,12 @@
 package dev.eab.core.validate;
 
+import dev.eab.api.ConstitutionalHashMatcher;
+
 /**
- * How a claimed constitutional hash is put into the fixed header: its first
- * {@value MessageHeaderDescriptor#HASH_CAPACITY} characters as ASCII bytes (zero padded) plus its full
- * length. A non-ASCII character becomes {@code 0xFF}, which never equals a hex digit, so truncating a
- * wide character to a byte cannot forge a match. Allocation-free; the one place this rule lives.
+ * Puts a claimed constitutional hash into a ring slot's hash bytes in the form
+ * {@link ConstitutionalHashMatcher} compares (which owns the rule: first
+ * {@value MessageHeaderDescriptor#HASH_CAPACITY} characters, non-ASCII as {@code 0xFF}, zero padded) plus its
+ * full length. Allocation-free.
  */
 public final class HashEncoding
 {
@@ -26,12 +28,10 @@ public final class HashEncoding
             java.util.Arrays.fill(dst, 0, MessageHeaderDescriptor.HASH_CAPACITY, (byte)0);
             return MISSING;
         }
-        final int n = hash.length();
         for (int i = 0; i < MessageHeaderDescriptor.HASH_CAPACITY; i++)
         {
-            final char c = i < n ? hash.charAt(i) : 0;
-            dst[i] = c < 0x80 ? (byte)c : (byte)0xFF;
+            dst[i] = ConstitutionalHashMatcher.encodedByte(hash, i);
         }
-        return n;
+        return hash.length();
     }
 }

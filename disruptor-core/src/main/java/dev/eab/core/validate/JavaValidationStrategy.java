@@ -1,10 +1,11 @@
 package dev.eab.core.validate;
 
+import dev.eab.api.ConstitutionalHashMatcher;
 import dev.eab.api.RejectReason;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteOrder;
 
 import static dev.eab.core.validate.MessageHeaderDescriptor.*;
 
@@ -15,7 +16,10 @@ import static dev.eab.core.validate.MessageHeaderDescriptor.*;
  */
 public final class JavaValidationStrategy implements ValidationStrategy
 {
-    private final byte[] expectedHash;
+    /** Reads the header's two hash words as the matcher packs them. */
+    private static final ValueLayout.OfLong HASH_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final ConstitutionalHashMatcher hash;
     private final int maxMessageSizeBytes;
     private final PolicyTable policy;
 
@@ -24,20 +28,16 @@ public final class JavaValidationStrategy implements ValidationStrategy
      */
     public JavaValidationStrategy(final String constitutionalHash, final int maxMessageSizeBytes, final PolicyTable policy)
     {
-        this.expectedHash = hashBytes(constitutionalHash);
+        this.hash = new ConstitutionalHashMatcher(constitutionalHash);
         this.maxMessageSizeBytes = maxMessageSizeBytes;
         this.policy = policy;
     }
 
     static byte[] hashBytes(final String constitutionalHash)
     {
-        // The same rule as eab_engine_new: 16 ASCII characters, no NUL. getBytes alone would turn a
-        // non-ASCII character into '?', which a message could then match.
-        if (constitutionalHash.length() != HASH_CAPACITY || !constitutionalHash.chars().allMatch(c -> c > 0 && c < 0x80))
-        {
-            throw new IllegalArgumentException("constitutional hash must be " + HASH_CAPACITY + " ASCII characters (no NUL)");
-        }
-        return constitutionalHash.getBytes(StandardCharsets.US_ASCII);
+        // The matcher enforces eab_engine_new's rule (16 ASCII characters, no NUL): getBytes alone would turn
+        // a non-ASCII character into '?', which a message could then match.
+        return new ConstitutionalHashMatcher(constitutionalHash).expectedBytes();
     }
 
     @Override
@@ -48,13 +48,8 @@ public final class JavaValidationStrategy implements ValidationStrategy
         {
             return RejectReason.HASH_MISSING.code();
         }
-        // Constant time: every byte is compared whatever the earlier ones were.
-        int diff = hashLength ^ HASH_CAPACITY;
-        for (int i = 0; i < HASH_CAPACITY; i++)
-        {
-            diff |= h.get(ValueLayout.JAVA_BYTE, HASH_OFFSET + i) ^ expectedHash[i];
-        }
-        if (diff != 0)
+        // The one constant-time comparison (agents' pre-checks use the same matcher).
+        if (!hash.matchesEncoded(hashLength, h.get(HASH_WORD, HASH_OFFSET), h.get(HASH_WORD, HASH_OFFSET + Long.BYTES)))
         {
             return RejectReason.HASH_MISMATCH.code();
         }

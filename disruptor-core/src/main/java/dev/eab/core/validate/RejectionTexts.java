@@ -3,6 +3,7 @@ package dev.eab.core.validate;
 import dev.eab.api.AgentMessage;
 import dev.eab.api.BackpressurePolicy;
 import dev.eab.api.BusConfiguration;
+import dev.eab.api.ConstitutionalHashMatcher;
 import dev.eab.api.RateLimit;
 import dev.eab.api.exception.RateLimitExceededException;
 import dev.eab.api.RejectReason;
@@ -15,7 +16,7 @@ import dev.eab.api.exception.ConstitutionalHashMismatchException;
 import dev.eab.core.guard.GuardrailPatterns;
 import dev.eab.core.guard.GuardrailTexts;
 import dev.eab.core.registry.AgentRecord;
-import dev.eab.core.registry.TenantIds;
+import dev.eab.api.TenantIds;
 
 import java.util.List;
 
@@ -52,13 +53,13 @@ public final class RejectionTexts
         return switch (reason)
         {
             case NONE -> "";
-            case HASH_MISSING -> "Constitutional hash must be a string";
+            case HASH_MISSING -> ConstitutionalHashMatcher.NOT_A_STRING;
             case HASH_MISMATCH -> new ConstitutionalHashMismatchException(config.constitutionalHash(), m.constitutionalHash(), null).getMessage();
             case EMPTY_MESSAGE_ID -> "Message ID cannot be empty";
             case EMPTY_CONTENT -> "Message content cannot be empty";
             case MESSAGE_TOO_LARGE -> "Message size " + m.encodedSizeBytes() + " bytes exceeds the maximum of " + config.maxMessageSizeBytes() + " bytes";
             case EXPIRED -> "Message expired at " + m.expiresAt();
-            case INVALID_TENANT -> "Invalid tenant_id format: " + tenant;
+            case INVALID_TENANT -> TenantIds.invalidFormat(tenant);
             case SENDER_NOT_REGISTERED -> new AgentNotRegisteredException(m.sendingAgent(), "send").getMessage();
             case RECIPIENT_NOT_REGISTERED -> m.toAgent().isEmpty() && m.requiredCapabilities().isEmpty()
                 ? "Message has no recipient: set to_agent, or content.required_capabilities for capability routing"

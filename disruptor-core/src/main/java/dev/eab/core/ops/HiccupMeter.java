@@ -1,4 +1,4 @@
-package dev.eab.bench;
+package dev.eab.core.ops;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -10,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A jHiccup-style platform-noise meter: a thread that asks for the CPU at a fixed cadence and records
  * how late it got it. Whatever stalls it (the host descheduling a vCPU, a safepoint, the kernel) would
- * have stalled the bus the same way, so its histogram is printed beside each series.
+ * have stalled the bus the same way, so its histogram is printed beside the latencies it explains: each
+ * benchmark series, and the demo's paced run. It lives in the engine's {@code ops} package so both use
+ * this one meter.
  *
  * <ul>
  *   <li>{@link Mode#SLEEP} (default): parks for {@value #SLEEP_RESOLUTION_MICROS} µs and records the

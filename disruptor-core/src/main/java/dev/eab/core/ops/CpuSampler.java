@@ -1,6 +1,7 @@
-package dev.eab.bench;
+package dev.eab.core.ops;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -55,13 +56,63 @@ public final class CpuSampler
         return out;
     }
 
-    /** @return utime + stime from /proc/self/stat (fields 14 and 15; the command may contain spaces). */
+    /** @return utime + stime from a /proc stat line (fields 14 and 15; the command may contain spaces). */
     static long parseSelfJiffies(final String stat)
     {
         final String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
         final String[] f = afterComm.trim().split("\\s+");
         // afterComm starts at field 3 (state): utime is field 14 -> index 11, stime field 15 -> index 12.
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * @param namePrefixes thread names as the kernel keeps them (at most 15 characters), e.g. "C2 CompilerThre".
+     * @return CPU time, in ms, used so far by this process's threads whose name starts with one of the prefixes;
+     *     0 where /proc is absent.
+     */
+    public static long threadsCpuMs(final String... namePrefixes)
+    {
+        long jiffies = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task")))
+        {
+            for (final Path task : tasks)
+            {
+                final String stat = readOrEmpty(task.resolve("stat"));
+                final int open = stat.indexOf('(');
+                final int close = stat.lastIndexOf(')');
+                if (open < 0 || close < open)
+                {
+                    continue;
+                }
+                final String name = stat.substring(open + 1, close);
+                for (final String prefix : namePrefixes)
+                {
+                    if (name.startsWith(prefix))
+                    {
+                        jiffies += parseSelfJiffies(stat);
+                        break;
+                    }
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // not Linux: report zero
+        }
+        return Math.round(jiffies * 1000 / USER_HZ);
+    }
+
+    /** A thread may end between listing and reading: its stat reads as empty. */
+    private static String readOrEmpty(final Path p)
+    {
+        try
+        {
+            return Files.readString(p);
+        }
+        catch (final IOException e)
+        {
+            return "";
+        }
     }
 
     /** @return CPUs' worth of time used by other processes between the two samples (0.5 = half a core). */

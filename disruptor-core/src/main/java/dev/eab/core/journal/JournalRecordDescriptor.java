@@ -1,0 +1,77 @@
+package dev.eab.core.journal;
+
+/**
+ * The journal's record layouts, one Chronicle document each, fields written in this order (little-endian,
+ * Chronicle {@code Bytes}). Two queues under the journal directory:
+ * <ul>
+ *   <li>{@code messages/}: written by the bus thread only (single writer): every decision in ring order.</li>
+ *   <li>{@code acks/}: written by the journal's ack writer thread: acknowledgements made off the bus thread
+ *       (dispatched handlers, {@code receive}).</li>
+ * </ul>
+ *
+ * <pre>
+ * every record:         int type
+ * RUN_START       (1):  long runId (epoch ms of the start), long startedAtMs
+ * AGENT           (2):  int handle, utf8 agentId, utf8 tenant           (first time a run's records name the handle)
+ * FLYWEIGHT       (3):  int senderHandle, int recipientHandle, int messageType, int priority, long correlationId,
+ *                       long expiresAtMs, long journaledAtMs, int payloadLength, payloadLength bytes
+ * MESSAGE         (4):  int senderHandle, int recipientHandle, long journaledAtMs, {@link MessageCodec} message
+ *                       (send: one record; broadcast: one record per accepted recipient)
+ * REJECTED        (5):  int reasonCode, int senderHandle, int recipientHandle, long correlationId, long journaledAtMs,
+ *                       utf8 messageId ("" on the zero-allocation path: its correlation id is the id)
+ * ACK             (6):  long index (of the FLYWEIGHT or MESSAGE record), int status, long ackedAtMs
+ * </pre>
+ *
+ * A FLYWEIGHT or MESSAGE record is an accepted message; it is pending until an ACK names its index (in
+ * either queue). Handles are only meaningful within the run that wrote them: replay maps them to agent ids
+ * through that run's AGENT records.
+ */
+public final class JournalRecordDescriptor
+{
+    public static final int TYPE_RUN_START = 1;
+    public static final int TYPE_AGENT = 2;
+    public static final int TYPE_FLYWEIGHT = 3;
+    public static final int TYPE_MESSAGE = 4;
+    public static final int TYPE_REJECTED = 5;
+    public static final int TYPE_ACK = 6;
+
+    /** ACK status: the handler ran, or the message was received. */
+    public static final int ACK_DELIVERED = 0;
+    /** ACK status: the handler threw or never returned (not redelivered). */
+    public static final int ACK_FAILED = 1;
+    /** ACK status: refused after it was journaled (inbox full): not delivered, not redelivered. */
+    public static final int ACK_REJECTED = 2;
+
+    /** Directory names of the two queues. */
+    public static final String MESSAGES_QUEUE = "messages";
+    public static final String ACKS_QUEUE = "acks";
+
+    private JournalRecordDescriptor()
+    {
+    }
+
+    public static String typeName(final int type)
+    {
+        return switch (type)
+        {
+            case TYPE_RUN_START -> "run_start";
+            case TYPE_AGENT -> "agent";
+            case TYPE_FLYWEIGHT -> "flyweight";
+            case TYPE_MESSAGE -> "message";
+            case TYPE_REJECTED -> "rejected";
+            case TYPE_ACK -> "ack";
+            default -> "unknown(" + type + ")";
+        };
+    }
+
+    public static String ackStatusName(final int status)
+    {
+        return switch (status)
+        {
+            case ACK_DELIVERED -> "delivered";
+            case ACK_FAILED -> "failed";
+            case ACK_REJECTED -> "rejected";
+            default -> "unknown(" + status + ")";
+        };
+    }
+}
