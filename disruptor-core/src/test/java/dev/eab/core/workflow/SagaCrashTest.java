@@ -3,7 +3,6 @@ package dev.eab.core.workflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +88,8 @@ class SagaCrashTest
     private Process startChild(final Path journal, final Path ready, final Path events) throws IOException
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final Process p = new ProcessBuilder(java, "@" + jvmOptions(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        // The repository's one list of JVM flags (Chronicle's exports and opens), as Surefire passes it to every test JVM.
+        final Process p = new ProcessBuilder(java, "@" + System.getProperty("eab.jvmOptions"), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
             SagaCrashChild.class.getName(), journal.toString(), ready.toString(), events.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("child.log").toFile())
@@ -113,19 +113,5 @@ class SagaCrashTest
             }
             Thread.sleep(20);
         }
-    }
-
-    /** The repository's one list of JVM flags (Chronicle's exports and opens), found above the module directory. */
-    private static Path jvmOptions()
-    {
-        for (File d = new File(System.getProperty("user.dir")).getAbsoluteFile(); d != null; d = d.getParentFile())
-        {
-            final File f = new File(d, "jvm.options");
-            if (f.isFile())
-            {
-                return f.toPath();
-            }
-        }
-        throw new AssertionError("jvm.options not found above " + System.getProperty("user.dir"));
     }
 }
