@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.eab.core.workflow.WorkflowFixtures.Events;
 import static dev.eab.core.workflow.WorkflowFixtures.GUARD_TIMEOUT_MS;
@@ -253,6 +255,36 @@ class DagExecutorTest
             }).build());
         assertEquals(DagStatus.FAILED, plain.status());
         assertEquals(-1, at("comp:plain"), "no compensation unless asked");
+    }
+
+    @Test
+    void anInterruptedCallerStartsNoFurtherNodeAwaitsRunningOnesAndKeepsTheInterrupt()
+    {
+        final AtomicReference<Thread> caller = new AtomicReference<>();
+        final AtomicReference<DagResult> result = new AtomicReference<>();
+        final AtomicBoolean flag = new AtomicBoolean();
+        final Dag dag = Dag.builder("interrupted")
+            .node("a", ctx ->
+            {
+                caller.get().interrupt();
+                return "a";
+            })
+            .node("b", logged("b", "b"), "a")
+            .build();
+        final Thread t = Thread.ofPlatform().unstarted(() ->
+        {
+            result.set(new DagExecutor().run(dag));
+            flag.set(Thread.currentThread().isInterrupted());
+        });
+        caller.set(t);
+        t.start();
+        SagaTest.join(t);
+
+        assertEquals(NodeStatus.SUCCEEDED, result.get().node("a").status(), "the running node was awaited");
+        assertEquals(NodeStatus.SKIPPED, result.get().node("b").status());
+        assertEquals("Not started: the run was interrupted", result.get().node("b").error());
+        assertEquals(-1, at("start:b"));
+        assertTrue(flag.get());
     }
 
     @Test

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -389,6 +391,32 @@ class SagaTest
         assertEquals(List.of("run:a", "run:interrupts", "comp:a"), events.all());
         assertEquals("interrupts", result.get().failedStep());
         assertTrue(flag.get(), "the interrupt is handed back to the caller");
+    }
+
+    @Test
+    void concurrentSagasOnOneCoordinatorKeepTheirOwnJournals()
+    {
+        final int sagas = 4;
+        final Saga saga = Saga.builder("s").step(okStep("a", events).build()).step(okStep("b", events).build()).build();
+        final List<Thread> threads = new ArrayList<>();
+        final Map<String, SagaResult> results = new ConcurrentHashMap<>();
+        for (int i = 0; i < sagas; i++)
+        {
+            final String id = "saga-" + i;
+            threads.add(Thread.ofPlatform().start(() -> results.put(id, coordinator.run(saga, id, id))));
+        }
+        threads.forEach(SagaTest::join);
+
+        assertEquals(sagas, results.size());
+        for (final Map.Entry<String, SagaResult> e : results.entrySet())
+        {
+            assertEquals(SagaStatus.COMPLETED, e.getValue().status());
+            final List<SagaTransition> types = coordinator.journal().read(e.getKey()).stream().map(SagaRecord::type).toList();
+            assertEquals(List.of(SagaTransition.SAGA_STARTED, SagaTransition.STEP_STARTED, SagaTransition.STEP_COMPLETED,
+                SagaTransition.STEP_STARTED, SagaTransition.STEP_COMPLETED, SagaTransition.SAGA_FINISHED), types, e.getKey());
+            assertEquals(e.getKey(), coordinator.journal().read(e.getKey()).getFirst().text());
+        }
+        assertTrue(coordinator.unfinished().isEmpty());
     }
 
     @Test
