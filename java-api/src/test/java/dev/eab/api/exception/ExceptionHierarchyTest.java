@@ -53,7 +53,9 @@ class ExceptionHierarchyTest
             Arguments.of(MaciSelfValidationException.class, MaciException.class),
             Arguments.of(MaciCrossRoleValidationException.class, MaciException.class),
             Arguments.of(MaciRoleNotAssignedException.class, MaciException.class),
-            Arguments.of(AlignmentViolationException.class, AgentBusException.class));
+            Arguments.of(AlignmentViolationException.class, AgentBusException.class),
+            Arguments.of(WorkflowException.class, AgentBusException.class),
+            Arguments.of(WorkflowDefinitionException.class, WorkflowException.class));
     }
 
     @ParameterizedTest
