@@ -120,6 +120,8 @@ public final class DagExecutor
             try
             {
                 f = done.take();
+                // An interrupt that raced the wake-up leaves take() returning normally with the flag set.
+                interrupted |= Thread.interrupted();
             }
             catch (final InterruptedException e)
             {

@@ -1,5 +1,7 @@
 package dev.eab.core.journal;
 
+import dev.eab.core.ChildJvm;
+
 import dev.eab.api.BusConfiguration;
 import dev.eab.api.DeliveryMode;
 import dev.eab.core.EnhancedAgentBus;
@@ -40,15 +42,8 @@ class JournalCrashTest
             final Path accepted = dir.resolve("accepted-" + kill + ".log");
             final Path output = dir.resolve("child-" + kill + ".out");
             final Path ready = dir.resolve("ready-" + kill);
-            final Process child = new ProcessBuilder(javaCommand(JournalCrashChild.class.getName(), journal.toString(), accepted.toString(),
-                ready.toString())).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_GUARD_S);
-            while (!Files.exists(ready))
-            {
-                assertTrue(child.isAlive(), () -> "child died: " + read(output));
-                assertTrue(System.nanoTime() < deadline, "child never got ready");
-                Thread.sleep(20);
-            }
+            final Process child = ChildJvm.start(JournalCrashChild.class, output, journal.toString(), accepted.toString(), ready.toString());
+            ChildJvm.awaitFile(child, ready, TimeUnit.SECONDS.toMillis(READY_GUARD_S), output);
             Thread.sleep(50 + rnd.nextInt(250));
             child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no close
             assertTrue(child.waitFor(READY_GUARD_S, TimeUnit.SECONDS));
@@ -76,30 +71,5 @@ class JournalCrashTest
             System.out.println("JournalCrashTest kill " + kill + ": " + acceptedIds.size() + " accepted, " + replayed.size() + " redelivered, 0 lost");
         }
         assertTrue(acceptedTotal >= KILLS * JournalCrashChild.READY_AFTER, "the children really sent");
-    }
-
-    static List<String> javaCommand(final String mainClass, final String... args)
-    {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("@" + System.getProperty("eab.jvmOptions"));
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private static String read(final Path p)
-    {
-        try
-        {
-            return Files.exists(p) ? Files.readString(p) : "";
-        }
-        catch (final java.io.IOException e)
-        {
-            return e.toString();
-        }
     }
 }

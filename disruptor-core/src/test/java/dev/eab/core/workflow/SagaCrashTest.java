@@ -1,5 +1,7 @@
 package dev.eab.core.workflow;
 
+import dev.eab.core.ChildJvm;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,10 +40,10 @@ class SagaCrashTest
         final Path journal = dir.resolve("sagas");
         final Path ready = dir.resolve("ready");
         final Path events = dir.resolve("events.txt");
-        final Process child = startChild(journal, ready, events);
+        final Process child = ChildJvm.start(SagaCrashChild.class, dir.resolve("child.log"), journal.toString(), ready.toString(), events.toString());
         try
         {
-            awaitReady(child, ready);
+            ChildJvm.awaitFile(child, ready, READY_GUARD_MS, dir.resolve("child.log"));
         }
         finally
         {
@@ -83,35 +85,5 @@ class SagaCrashTest
             "crash-compensate-1 comp:c result=null",
             "crash-compensate-1 comp:b result=b-result",
             "crash-compensate-1 comp:a result=a-result"), Files.readAllLines(events), "no completed step ran again");
-    }
-
-    private Process startChild(final Path journal, final Path ready, final Path events) throws IOException
-    {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The repository's one list of JVM flags (Chronicle's exports and opens), as Surefire passes it to every test JVM.
-        final Process p = new ProcessBuilder(java, "@" + System.getProperty("eab.jvmOptions"), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-            SagaCrashChild.class.getName(), journal.toString(), ready.toString(), events.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
-        assertFalse(p.pid() <= 0);
-        return p;
-    }
-
-    private void awaitReady(final Process child, final Path ready) throws Exception
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_GUARD_MS);
-        while (!Files.exists(ready))
-        {
-            if (!child.isAlive())
-            {
-                fail("child exited " + child.exitValue() + " before it was ready:\n" + Files.readString(dir.resolve("child.log")));
-            }
-            if (System.nanoTime() > deadline)
-            {
-                fail("hang guard: child not ready:\n" + Files.readString(dir.resolve("child.log")));
-            }
-            Thread.sleep(20);
-        }
     }
 }
