@@ -458,9 +458,11 @@ public final class DemoMain
     {
         final PacedLatencyRun.Settings settings = PacedLatencyRun.Settings.DEMO;
         log("paced: warming up until the JIT settles, then %,d messages at %,d msg/s", settings.measuredMessages(), settings.ratePerSecond());
-        final PacedLatencyRun.Result r = new PacedLatencyRun(bus, "acme-feed", "acme-fast-exec", settings).run();
+        final PacedLatencyRun run = new PacedLatencyRun(bus, "acme-feed", "acme-fast-exec", settings);
+        final PacedLatencyRun.Result r = run.run();
         expect(r.latency().getTotalCount() == settings.measuredMessages() && r.rejected() == 0,
-            "paced: " + r.latency().getTotalCount() + "/" + settings.measuredMessages() + " measured, " + r.rejected() + " refused");
+            "paced: " + r.latency().getTotalCount() + "/" + settings.measuredMessages() + " measured, " + r.rejected() + " refused (last: " +
+                run.lastRefusal() + ")");
         log("paced: %s", r.latencyLine());
         log("machine meanwhile: %s", r.machineLine());
         return r;

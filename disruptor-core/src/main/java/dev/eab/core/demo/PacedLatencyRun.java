@@ -131,6 +131,8 @@ final class PacedLatencyRun
     /** Paced messages handled (recorded or refused): written by the bus thread only. */
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    /** Why the last paced message was refused (or its handler failed), for the self-check's message; null when none was. */
+    private volatile String lastRefusal;
 
     /** @param recipientId gets an INLINE handler that records latency (replacing any handler it had). */
     PacedLatencyRun(final EnhancedAgentBus bus, final String senderId, final String recipientId, final Settings settings)
@@ -139,6 +141,12 @@ final class PacedLatencyRun
         this.senderId = senderId;
         this.recipientId = recipientId;
         this.settings = settings;
+    }
+
+    /** @return why the last paced message was refused or failed, or null when none was. */
+    String lastRefusal()
+    {
+        return lastRefusal;
     }
 
     /** Warms up until the JIT settles, then measures one window. */
@@ -235,6 +243,7 @@ final class PacedLatencyRun
         @Override
         public void onRejected(final long correlationId, final RejectReason reason)
         {
+            lastRefusal = reason.name();
             increment(rejected);
             increment(handled);
         }
@@ -242,6 +251,7 @@ final class PacedLatencyRun
         @Override
         public void onHandlerFailed(final long correlationId, final Throwable error)
         {
+            lastRefusal = "handler failed: " + error;
             increment(rejected);
             increment(handled);
         }
