@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * {@code ./eab demo}: a realistic multi-agent workload on embedded defaults. Two tenants, agents of
+ * {@code ./eab demo}: a realistic multi-agent workload, configured by {@link DemoConfiguration} (the environment first). Two tenants, agents of
  * several types and capabilities; direct, broadcast and capability-routed traffic; policy decisions;
  * deliberate bad inputs (each must be rejected with its own reason); a burst of ~1M messages through
  * the zero-allocation publisher; then a paced run that measures latency from intended send time to
