@@ -32,9 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Warm-up and measurement are the same method ({@link #window}): a warm-up window is a measurement whose result
  * is dropped, so the measured one meets no cold branch, neither in the bus nor in the measuring code (the
  * meter's recorder deoptimises at its first swap; the CPU sampler's regex compiles at its first use). Warm-up
- * windows run until the JIT has settled: on a 2-vCPU host the producer spins and the bus thread yields, so each
- * holds a core, and a compiler thread that wakes up must take one of them for a scheduler slice (milliseconds).
- * A full GC first clears what the earlier steps left, so no collection falls due in the measured window.
+ * windows run until the JIT has settled: on a 2-vCPU host the bus thread (yielding) and the producer keep both cores
+ * busy, and a compiler thread that wakes up must take one of them for a scheduler slice (milliseconds). A full GC
+ * first clears what the earlier steps left, so no collection falls due in the measured window. The producer yields
+ * rather than spins while it waits for each intended time, so on a shared host it hands its core to the bus thread
+ * or a neighbour at once instead of in scheduler slices (the benchmark keeps a spinning producer).
  */
 final class PacedLatencyRun
 {
