@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * {@code ./eab demo}: a realistic multi-agent workload on embedded defaults. Two tenants, agents of
+ * {@code ./eab demo}: a realistic multi-agent workload, configured by {@link DemoConfiguration} (the environment first). Two tenants, agents of
  * several types and capabilities; direct, broadcast and capability-routed traffic; policy decisions;
  * deliberate bad inputs (each must be rejected with its own reason); a burst of ~1M messages through
  * the zero-allocation publisher; then a paced run that measures latency from intended send time to
@@ -458,9 +458,11 @@ public final class DemoMain
     {
         final PacedLatencyRun.Settings settings = PacedLatencyRun.Settings.DEMO;
         log("paced: warming up until the JIT settles, then %,d messages at %,d msg/s", settings.measuredMessages(), settings.ratePerSecond());
-        final PacedLatencyRun.Result r = new PacedLatencyRun(bus, "acme-feed", "acme-fast-exec", settings).run();
+        final PacedLatencyRun run = new PacedLatencyRun(bus, "acme-feed", "acme-fast-exec", settings);
+        final PacedLatencyRun.Result r = run.run();
         expect(r.latency().getTotalCount() == settings.measuredMessages() && r.rejected() == 0,
-            "paced: " + r.latency().getTotalCount() + "/" + settings.measuredMessages() + " measured, " + r.rejected() + " refused");
+            "paced: " + r.latency().getTotalCount() + "/" + settings.measuredMessages() + " measured, " + r.rejected() + " refused (last: " +
+                run.lastRefusal() + ")");
         log("paced: %s", r.latencyLine());
         log("machine meanwhile: %s", r.machineLine());
         return r;
