@@ -31,7 +31,7 @@ class BusConfigurationTest
         assertEquals(defaultNativeMode(), c.nativeMode());
         assertEquals(16_384, c.ringSize());
         assertEquals(BusConfiguration.DEFAULT_RING_SIZE, c.ringSize());
-        assertEquals(IdleStrategy.BACKOFF, c.idleStrategy());
+        assertEquals(IdleStrategy.PHASED, c.idleStrategy());
         assertEquals(BackpressurePolicy.REJECT, c.backpressurePolicy());
         assertEquals(1_048_576, c.maxMessageSizeBytes());
         assertEquals(4_096, c.inboxCapacity());

@@ -24,6 +24,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final RouteStage route;
     private final BusMetrics metrics;
     private final boolean timed;
+    private final PathWarmer warmer;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
@@ -34,6 +35,20 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         this.route = route;
         this.metrics = metrics;
         this.timed = timed;
+        this.warmer = new PathWarmer(validate, govern, journal, route);
+    }
+
+    /** The wait strategy's idle tick ({@link PhasedWaitStrategy}): keep the path warm while the ring is empty. */
+    @Override
+    public void onTimeout(final long sequence)
+    {
+        warmer.run();
+    }
+
+    /** @return the idle warm-up, for tests and diagnostics. */
+    public PathWarmer warmer()
+    {
+        return warmer;
     }
 
     @Override

@@ -38,6 +38,9 @@ public final class RouteStage implements Stage
     private final String constitutionalHash;
     private final ValidationStrategy validator;
     private final EventView view = new EventView();
+    /** Written by {@link #warm} so the JIT keeps its reads; bus thread only, never read. */
+    @SuppressWarnings("unused")
+    private int warmedHandle;
     private final java.util.function.LongFunction<List<String>> flagNames;
 
     public RouteStage(
@@ -76,6 +79,20 @@ public final class RouteStage implements Stage
             }
         }
         e.completed = true;
+    }
+
+    /**
+     * Warm-up probe: looks up the recipient's inbox and subscription as a delivery would, and delivers
+     * nothing (see {@link PathWarmer}).
+     */
+    @Override
+    public void warm(final MessageEvent probe)
+    {
+        final AgentRecord recipient = probe.recipient;
+        if (recipient != null)
+        {
+            warmedHandle = recipient.inbox().subscription().inline() ? recipient.handle() : -1;
+        }
     }
 
     /** Rejects an event that no stage completed (a stage threw): fail closed. */

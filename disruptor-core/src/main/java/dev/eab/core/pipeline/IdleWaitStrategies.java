@@ -1,0 +1,58 @@
+package dev.eab.core.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import dev.eab.api.IdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Maps each {@link IdleStrategy} to the Disruptor {@link WaitStrategy} the bus thread uses. The bus and the
+ * benchmark's bare-Disruptor floor both build theirs here, so "same wait strategy" means the same class with
+ * the same phases.
+ *
+ * <p>BUSY_SPIN, YIELDING and PHASED are {@link PhasedWaitStrategy} instances (they differ only in how long each
+ * phase lasts) and tick every {@link #WARM_TICK_NANOS} while idle, which the bus uses to keep its path warm.
+ * BACKOFF and BLOCKING are the Disruptor's own {@link SleepingWaitStrategy} and {@link BlockingWaitStrategy},
+ * without ticks.
+ */
+public final class IdleWaitStrategies
+{
+    /** Idle tick: how often an idle bus thread runs its warm-up probe ("every few hundred µs"). */
+    public static final long WARM_TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    /** YIELDING: spin this long before yielding (about the Disruptor YieldingWaitStrategy's 100 spin tries). */
+    public static final long YIELDING_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
+    /** PHASED: spin this long after the ring goes empty (covers the gaps of a steady stream of 100k msg/s and up). */
+    public static final long PHASED_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** PHASED: then yield this long before parking. */
+    public static final long PHASED_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(0);
+    /** Longest single park: only a safety net, a publisher unparks the bus thread as soon as it publishes. */
+    public static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private IdleWaitStrategies()
+    {
+    }
+
+    /** @return a new wait strategy for {@code idle} (one per consumer thread). */
+    public static WaitStrategy forIdle(final IdleStrategy idle)
+    {
+        return switch (idle)
+        {
+            case BUSY_SPIN -> new PhasedWaitStrategy(PhasedWaitStrategy.FOREVER, 0, MAX_PARK_NANOS, WARM_TICK_NANOS);
+            case YIELDING -> new PhasedWaitStrategy(YIELDING_SPIN_NANOS, PhasedWaitStrategy.FOREVER, MAX_PARK_NANOS, WARM_TICK_NANOS);
+            case PHASED -> new PhasedWaitStrategy(
+                micros("eab.idle.phased.spin-us", PHASED_SPIN_NANOS), micros("eab.idle.phased.yield-us", PHASED_YIELD_NANOS),
+                MAX_PARK_NANOS, WARM_TICK_NANOS);
+            case BACKOFF -> new SleepingWaitStrategy();
+            case BLOCKING -> new BlockingWaitStrategy();
+        };
+    }
+
+    /** @return the system property {@code key} in µs as nanoseconds (a tuning override for benchmarks), else {@code defaultNanos}. */
+    private static long micros(final String key, final long defaultNanos)
+    {
+        final String v = System.getProperty(key);
+        return v == null || v.isBlank() ? defaultNanos : TimeUnit.MICROSECONDS.toNanos(Long.parseLong(v.trim()));
+    }
+}
