@@ -146,6 +146,11 @@ class BusConfigurationTest
         assertFalse(c.enableMetering());
         assertEquals(1024, c.ringSize());
         assertEquals(IdleStrategy.BUSY_SPIN, c.idleStrategy());
+        for (final IdleStrategy idle : IdleStrategy.values())
+        {
+            assertEquals(idle, BusConfiguration.fromEnvironment(Map.of("EAB_IDLE_STRATEGY", idle.name().toLowerCase(java.util.Locale.ROOT)))
+                .idleStrategy(), "EAB_IDLE_STRATEGY names every strategy, " + idle + " included");
+        }
         assertEquals(BackpressurePolicy.BLOCK, c.backpressurePolicy());
         assertEquals(4096, c.maxMessageSizeBytes());
         assertEquals(16, c.inboxCapacity());

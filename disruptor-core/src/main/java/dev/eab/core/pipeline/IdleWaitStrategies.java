@@ -37,19 +37,24 @@ public final class IdleWaitStrategies
     /** @return a new wait strategy for {@code idle} (one per consumer thread). */
     public static WaitStrategy forIdle(final IdleStrategy idle)
     {
+        final long tick = micros("eab.idle.warm-tick-us", WARM_TICK_NANOS);
         return switch (idle)
         {
-            case BUSY_SPIN -> new PhasedWaitStrategy(PhasedWaitStrategy.FOREVER, 0, MAX_PARK_NANOS, WARM_TICK_NANOS);
-            case YIELDING -> new PhasedWaitStrategy(YIELDING_SPIN_NANOS, PhasedWaitStrategy.FOREVER, MAX_PARK_NANOS, WARM_TICK_NANOS);
+            case BUSY_SPIN -> new PhasedWaitStrategy(PhasedWaitStrategy.FOREVER, 0, MAX_PARK_NANOS, tick);
+            case YIELDING -> new PhasedWaitStrategy(YIELDING_SPIN_NANOS, PhasedWaitStrategy.FOREVER, MAX_PARK_NANOS, tick);
             case PHASED -> new PhasedWaitStrategy(
                 micros("eab.idle.phased.spin-us", PHASED_SPIN_NANOS), micros("eab.idle.phased.yield-us", PHASED_YIELD_NANOS),
-                MAX_PARK_NANOS, WARM_TICK_NANOS);
+                MAX_PARK_NANOS, tick);
             case BACKOFF -> new SleepingWaitStrategy();
             case BLOCKING -> new BlockingWaitStrategy();
         };
     }
 
-    /** @return the system property {@code key} in µs as nanoseconds (a tuning override for benchmarks), else {@code defaultNanos}. */
+    /**
+     * @return the system property {@code key} in µs as nanoseconds, else {@code defaultNanos}. Overrides for
+     * measuring (docs/BENCHMARKS.md): {@code eab.idle.warm-tick-us} (0: no idle ticks, so no warm-up),
+     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}.
+     */
     private static long micros(final String key, final long defaultNanos)
     {
         final String v = System.getProperty(key);
