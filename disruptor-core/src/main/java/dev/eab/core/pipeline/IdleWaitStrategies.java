@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * benchmark's bare-Disruptor floor both build theirs here, so "same wait strategy" means the same class with
  * the same phases.
  *
- * <p>BUSY_SPIN, YIELDING and PHASED are {@link PhasedWaitStrategy} instances (they differ only in how long each
- * phase lasts) and tick every {@link #WARM_TICK_NANOS} while idle, which the bus uses to keep its path warm.
+ * <p>BUSY_SPIN, YIELDING and PHASED are {@link PhasedWaitStrategy} instances (they differ in how long each phase
+ * lasts, and PHASED alone stops spinning for a while when it finds itself descheduled while spinning) and tick every {@link #WARM_TICK_NANOS} while idle, which the bus uses to keep its path warm.
  * BACKOFF and BLOCKING are the Disruptor's own {@link SleepingWaitStrategy} and {@link BlockingWaitStrategy},
  * without ticks.
  */
@@ -40,11 +40,11 @@ public final class IdleWaitStrategies
         final long tick = micros("eab.idle.warm-tick-us", WARM_TICK_NANOS);
         return switch (idle)
         {
-            case BUSY_SPIN -> new PhasedWaitStrategy(PhasedWaitStrategy.FOREVER, 0, MAX_PARK_NANOS, tick);
-            case YIELDING -> new PhasedWaitStrategy(YIELDING_SPIN_NANOS, PhasedWaitStrategy.FOREVER, MAX_PARK_NANOS, tick);
+            case BUSY_SPIN -> new PhasedWaitStrategy(PhasedWaitStrategy.FOREVER, 0, MAX_PARK_NANOS, tick, false);
+            case YIELDING -> new PhasedWaitStrategy(YIELDING_SPIN_NANOS, PhasedWaitStrategy.FOREVER, MAX_PARK_NANOS, tick, false);
             case PHASED -> new PhasedWaitStrategy(
                 micros("eab.idle.phased.spin-us", PHASED_SPIN_NANOS), micros("eab.idle.phased.yield-us", PHASED_YIELD_NANOS),
-                MAX_PARK_NANOS, tick);
+                MAX_PARK_NANOS, tick, !Boolean.getBoolean("eab.idle.phased.no-adapt"));
             case BACKOFF -> new SleepingWaitStrategy();
             case BLOCKING -> new BlockingWaitStrategy();
         };
@@ -53,7 +53,8 @@ public final class IdleWaitStrategies
     /**
      * @return the system property {@code key} in µs as nanoseconds, else {@code defaultNanos}. Overrides for
      * measuring (docs/BENCHMARKS.md): {@code eab.idle.warm-tick-us} (0: no idle ticks, so no warm-up),
-     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}.
+     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}; and the boolean
+     * {@code eab.idle.phased.no-adapt} (PHASED keeps spinning even when descheduled while spinning).
      */
     private static long micros(final String key, final long defaultNanos)
     {

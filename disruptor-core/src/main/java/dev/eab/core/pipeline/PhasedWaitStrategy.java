@@ -23,6 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * goes to the host. A thread that sleeps is woken promptly. Spinning first keeps the latency of a steady
  * stream; parking keeps the tail of an idle or bursty one.
  *
+ * <p>Adaptive spinning (optional): a spin loop iteration takes well under a microsecond, so a gap of more than
+ * {@link #PREEMPTED_NANOS} between two of them means the thread lost its core while spinning: the host is
+ * oversubscribed, and there a thread that keeps spinning is treated as CPU-bound and waits out other threads'
+ * time slices. The strategy then skips the spin and yield phases (parks at once) for {@link #SPIN_BACKOFF_NANOS}.
+ *
  * <p>Idle ticks: when {@code tickNanos > 0}, every {@code tickNanos} of continuous idleness
  * {@link #waitFor} throws {@link TimeoutException}, so the {@code BatchEventProcessor} calls the handler's
  * {@code onTimeout}; the bus keeps its working set warm there ({@link PathWarmer}). The phases go on across
@@ -34,14 +39,18 @@ import java.util.concurrent.locks.LockSupport;
  * {@code ProducerType.MULTI} (the bus's). With a single-producer sequencer the cursor is published with a
  * release store and a wake-up can be missed: the park is then bounded by {@code maxParkNanos}.
  *
- * <p>Ownership: one consumer thread per instance. {@code waiter}, {@code idleSinceNanos} and
- * {@code nextTickNanos} belong to it; {@code parked} is set by it and cleared by whichever of it and the
+ * <p>Ownership: one consumer thread per instance. {@code waiter}, {@code idleSinceNanos}, {@code nextTickNanos}
+ * and {@code spinAgainAtNanos} belong to it; {@code parked} is set by it and cleared by whichever of it and the
  * publishers gets there first. Allocation-free.
  */
 public final class PhasedWaitStrategy implements WaitStrategy
 {
     /** Phase length meaning "for ever" (never leave this phase). */
     public static final long FOREVER = Long.MAX_VALUE;
+    /** A gap between two spin iterations longer than this means the spinning thread was descheduled. */
+    public static final long PREEMPTED_NANOS = 50_000;
+    /** After a preemption while spinning, park at once (no spin, no yield) for this long. */
+    public static final long SPIN_BACKOFF_NANOS = 50_000_000;
     private static final long NOT_IDLE = Long.MIN_VALUE;
     private static final int RUNNING = 0;
     private static final int PARKED = 1;
@@ -63,19 +72,22 @@ public final class PhasedWaitStrategy implements WaitStrategy
     private final long yieldEndNanos;
     private final long maxParkNanos;
     private final long tickNanos;
+    private final boolean adaptive;
     @SuppressWarnings("unused") // accessed through PARKED_STATE
     private volatile int parked;
     private Thread waiter;
     private long idleSinceNanos = NOT_IDLE;
     private long nextTickNanos;
+    private long spinAgainAtNanos;
 
     /**
      * @param spinNanos    how long to spin after the ring goes empty ({@link #FOREVER}: busy-spin)
      * @param yieldNanos   how long to yield after spinning ({@link #FOREVER}: never park)
      * @param maxParkNanos longest single park (a safety net; publishers wake the consumer earlier)
      * @param tickNanos    idle tick interval for {@code onTimeout} (0: no ticks)
+     * @param adaptive     skip spinning and yielding for a while after being descheduled while spinning
      */
-    public PhasedWaitStrategy(final long spinNanos, final long yieldNanos, final long maxParkNanos, final long tickNanos)
+    public PhasedWaitStrategy(final long spinNanos, final long yieldNanos, final long maxParkNanos, final long tickNanos, final boolean adaptive)
     {
         if (spinNanos < 0 || yieldNanos < 0 || maxParkNanos <= 0 || tickNanos < 0)
         {
@@ -85,6 +97,7 @@ public final class PhasedWaitStrategy implements WaitStrategy
         this.yieldEndNanos = spinNanos > FOREVER - yieldNanos ? FOREVER : spinNanos + yieldNanos;
         this.maxParkNanos = maxParkNanos;
         this.tickNanos = tickNanos;
+        this.adaptive = adaptive;
     }
 
     @Override
@@ -103,6 +116,8 @@ public final class PhasedWaitStrategy implements WaitStrategy
             idleSinceNanos = now;
             nextTickNanos = now + tickNanos;
         }
+        long previous = now;
+        boolean spun = false;
         while ((available = dependentSequence.get()) < sequence)
         {
             barrier.checkAlert();
@@ -111,19 +126,31 @@ public final class PhasedWaitStrategy implements WaitStrategy
                 nextTickNanos = now + tickNanos;
                 throw TimeoutException.INSTANCE;
             }
+            if (adaptive && spun && now - previous > PREEMPTED_NANOS)
+            {
+                spinAgainAtNanos = now + SPIN_BACKOFF_NANOS;
+            }
             final long idle = now - idleSinceNanos;
-            if (idle < spinNanos)
+            spun = false;
+            if (adaptive && now - spinAgainAtNanos < 0)
+            {
+                park(sequence, cursor, barrier, now);
+            }
+            else if (idle < spinNanos)
             {
                 Thread.onSpinWait();
+                spun = true;
             }
             else if (idle < yieldEndNanos)
             {
                 Thread.yield();
+                spun = true;
             }
             else
             {
                 park(sequence, cursor, barrier, now);
             }
+            previous = now;
             now = System.nanoTime();
         }
         idleSinceNanos = NOT_IDLE;
@@ -166,6 +193,6 @@ public final class PhasedWaitStrategy implements WaitStrategy
     public String toString()
     {
         return "PhasedWaitStrategy{spinNanos=" + spinNanos + ", yieldEndNanos=" + yieldEndNanos + ", maxParkNanos=" + maxParkNanos
-            + ", tickNanos=" + tickNanos + '}';
+            + ", tickNanos=" + tickNanos + ", adaptive=" + adaptive + '}';
     }
 }

@@ -93,7 +93,7 @@ class PhasedWaitStrategyTest
     @Test
     void aPublishWakesAParkedConsumer()
     {
-        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(0, 0, HOUR_NANOS, 0);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(0, 0, HOUR_NANOS, 0, false);
         final Counting handler = new Counting();
         final RingBuffer<long[]> ring = start(strategy, handler);
         for (int i = 1; i <= 3; i++)
@@ -111,7 +111,7 @@ class PhasedWaitStrategyTest
     void noWakeUpIsLostUnderConcurrentPublishers() throws InterruptedException
     {
         // Zero spin and yield: the consumer parks whenever the ring is empty, so nearly every publish races a park.
-        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(0, 0, HOUR_NANOS, 0);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(0, 0, HOUR_NANOS, 0, false);
         final Counting handler = new Counting();
         final RingBuffer<long[]> ring = start(strategy, handler);
         final int perThread = 5_000;
@@ -140,7 +140,7 @@ class PhasedWaitStrategyTest
     @Test
     void ticksWhileIdleWithoutEvents()
     {
-        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(1_000, 1_000, HOUR_NANOS, TimeUnit.MILLISECONDS.toNanos(1));
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(1_000, 1_000, HOUR_NANOS, TimeUnit.MILLISECONDS.toNanos(1), true);
         final Counting handler = new Counting();
         final RingBuffer<long[]> ring = start(strategy, handler);
         await(() -> handler.ticks.get() >= 5, "idle ticks reach the handler's onTimeout");
@@ -155,7 +155,7 @@ class PhasedWaitStrategyTest
     @Test
     void haltWakesAParkedConsumer()
     {
-        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(0, 0, HOUR_NANOS, 0);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(0, 0, HOUR_NANOS, 0, false);
         final Counting handler = new Counting();
         start(strategy, handler);
         await(strategy::isParked, "the consumer parks");
@@ -169,8 +169,8 @@ class PhasedWaitStrategyTest
     @Test
     void rejectsNonsensePhases()
     {
-        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(-1, 0, 1, 0));
-        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(0, 0, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(-1, 0, 1, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(0, 0, 0, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(0, 0, 1, -1, false));
     }
 }
