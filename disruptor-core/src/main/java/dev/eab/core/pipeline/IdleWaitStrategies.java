@@ -23,8 +23,13 @@ public final class IdleWaitStrategies
     public static final long WARM_TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     /** YIELDING: spin this long before yielding (about the Disruptor YieldingWaitStrategy's 100 spin tries). */
     public static final long YIELDING_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
-    /** PHASED: spin this long after the ring goes empty (covers the gaps of a steady stream of 100k msg/s and up). */
-    public static final long PHASED_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /**
+     * PHASED: spin this long after the ring goes empty. Zero, from measurement (docs/BENCHMARKS.md): on an
+     * oversubscribed 2-vCPU host a 20 µs spin made the bus thread CPU-bound at 100k msg/s, so the scheduler left it
+     * behind by milliseconds, while parking at once kept up (p50 2–6 µs); on a quiet host the spin bought p50 1.5
+     * instead of 6.6 µs at 100k msg/s. Shared hosts are what PHASED is for. Override: {@code eab.idle.phased.spin-us}.
+     */
+    public static final long PHASED_SPIN_NANOS = 0;
     /** PHASED: then yield this long before parking. */
     public static final long PHASED_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(0);
     /** Longest single park: only a safety net, a publisher unparks the bus thread as soon as it publishes. */
