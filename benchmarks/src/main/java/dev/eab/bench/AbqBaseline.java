@@ -2,6 +2,10 @@ package dev.eab.bench;
 
 import dev.eab.api.Constitution;
 import dev.eab.api.MessageType;
+import dev.eab.core.guard.ContentScanner;
+import dev.eab.core.guard.GuardrailPatterns;
+import dev.eab.core.guard.JavaContentScanner;
+import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.validate.JavaValidationStrategy;
 import dev.eab.core.validate.MessageHeaderDescriptor;
 import dev.eab.core.validate.PolicyCompiler;
@@ -19,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The naive bus: a new message object per send, an {@code ArrayBlockingQueue<Object>} (same capacity as
  * the ring) to one consumer thread blocked in {@code take()}, which looks sender and recipient up by id in
- * a {@code ConcurrentHashMap}, fills the same header and runs the same Java checks
- * ({@link JavaValidationStrategy}, the bus's Java twin, with the bus's default policy) before calling
- * the handler.
+ * a {@code ConcurrentHashMap}, fills the same header and runs the same checks as the bus, in the bus's order:
+ * {@link JavaValidationStrategy} (the bus's Java twin, with the bus's default policy), the per-agent
+ * {@link RateLimiter} with the benchmark's limit, and (unless built without) the {@link JavaContentScanner}
+ * with the default guardrail patterns, a BLOCK family rejecting; then it calls the handler.
  */
 public final class AbqBaseline implements SystemUnderTest
 {
@@ -31,13 +36,17 @@ public final class AbqBaseline implements SystemUnderTest
     }
 
     /** A naive registry entry. */
-    record Agent(String id, int tenantIndex, int policyTenant, int senderType, long capabilities)
+    record Agent(String id, int handle, int tenantIndex, int policyTenant, int senderType, long capabilities)
     {
     }
 
     private static final Object POISON = new Object();
 
     private final LatencySink sink;
+    private final boolean contentScanning;
+    private final RateLimiter rateLimiter = new RateLimiter(2);
+    private ContentScanner scanner;
+    private long blockMask;
     private final byte[] payload = SystemUnderTest.payload();
     private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
@@ -46,8 +55,10 @@ public final class AbqBaseline implements SystemUnderTest
     private Thread consumer;
     private long retries;
 
-    public AbqBaseline(final LatencySink sink)
+    /** @param contentScanning whether the consumer runs the Java content scan (as {@code eab-java} does). */
+    public AbqBaseline(final boolean contentScanning, final LatencySink sink)
     {
+        this.contentScanning = contentScanning;
         this.sink = sink;
     }
 
@@ -62,9 +73,16 @@ public final class AbqBaseline implements SystemUnderTest
     {
         final PolicyTable policy = PolicyCompiler.load(null);
         validator = new JavaValidationStrategy(Constitution.HASH, dev.eab.api.BusConfiguration.DEFAULT_MAX_MESSAGE_SIZE_BYTES, policy);
-        for (final String id : new String[] {EabSeries.SENDER, EabSeries.RECIPIENT})
+        final String[] ids = {EabSeries.SENDER, EabSeries.RECIPIENT};
+        for (int handle = 0; handle < ids.length; handle++)
         {
-            agents.put(id, new Agent(id, 0, policy.tenantId(EabSeries.TENANT), policy.senderTypeId("worker"), policy.capabilityMask(Set.of())));
+            agents.put(ids[handle], new Agent(ids[handle], handle, 0, policy.tenantId(EabSeries.TENANT), policy.senderTypeId("worker"),
+                policy.capabilityMask(Set.of())));
+        }
+        if (contentScanning)
+        {
+            scanner = new JavaContentScanner(GuardrailPatterns.defaults());
+            blockMask = scanner.patterns().blockMask();
         }
         consumer = new Thread(this::consume, "baseline-abq");
         consumer.setDaemon(true);
@@ -95,7 +113,10 @@ public final class AbqBaseline implements SystemUnderTest
                     recipient == null ? MessageHeaderDescriptor.NO_TENANT : recipient.tenantIndex(),
                     sender == null ? -1 : sender.policyTenant(), sender == null ? -1 : sender.senderType(), m.type().ordinal(),
                     sender == null ? 0L : sender.capabilities());
-                if (validator.validate(header) == 0)
+                // The rate limiter takes the send time (the intended time here), as the bus takes the publish time: no clock read.
+                if (validator.validate(header) == 0
+                    && rateLimiter.tryAcquire(sender.handle(), EabSeries.BENCH_RATE_LIMIT, m.correlationId()) == 0
+                    && (scanner == null || (scanner.scan(m.payload(), 0, m.payload().length) & blockMask) == 0))
                 {
                     onMessage(m);
                 }
@@ -146,6 +167,7 @@ public final class AbqBaseline implements SystemUnderTest
     {
         final Map<String, String> d = new LinkedHashMap<>();
         d.put("validator", "java (JavaValidationStrategy on the consumer thread)");
+        d.put("content_scanning", String.valueOf(contentScanning));
         return d;
     }
 

@@ -91,27 +91,38 @@ public final class BenchMain
     {
         final Path jvmOptions = jvmOptions(root);
         final List<RunResult> runs = new ArrayList<>();
-        final int total = o.rates.size() * o.series.size();
-        final long start = System.nanoTime();
+        int total = 0;
         double planned = 0;
-        for (final long rate : o.rates)
+        for (final long rate : o.suiteRates())
         {
-            planned += o.series.size() * (o.warmupFor(rate) + o.measureFor(rate) + 2.5);
+            for (final Series s : o.series)
+            {
+                if (o.ratesFor(s).contains(rate))
+                {
+                    total++;
+                    planned += o.warmupFor(rate) + o.measureFor(rate) + 2.5;
+                }
+            }
         }
-        System.out.printf(Locale.ROOT, "eab bench (%s): %d runs (%s x %s), one fresh JVM each; planned ~%.0f s. Hiccup meter: %s.%n",
-            o.modeName(), total, o.series.stream().map(Series::label).toList(), o.rates.stream().map(BenchMain::rateName).toList(),
+        final long start = System.nanoTime();
+        System.out.printf(Locale.ROOT, "eab bench (%s): %d runs (%s at %s), one fresh JVM each; planned ~%.0f s. Hiccup meter: %s.%n",
+            o.modeName(), total, o.series.stream().map(Series::label).toList(), o.suiteRates().stream().map(BenchMain::rateName).toList(),
             planned, o.hiccup);
         System.out.printf(Locale.ROOT, "machine: %d cores, %s; %s%n", Report.cores(), Report.cpuModel(), Report.jdk());
         int n = 0;
         // Rate-major: every series at one rate runs back to back, so same-rate comparisons are close in time.
-        for (final long rate : o.rates)
+        for (final long rate : o.suiteRates())
         {
             for (final Series s : o.series)
             {
+                if (!o.ratesFor(s).contains(rate))
+                {
+                    continue;
+                }
                 n++;
                 final double warm = o.warmupFor(rate);
                 final double measure = o.measureFor(rate);
-                System.out.printf(Locale.ROOT, "[%2d/%d %s] %-19s @ %-10s warm-up %.0f s + measure %.0f s ...%n",
+                System.out.printf(Locale.ROOT, "[%2d/%d %s] %-25s @ %-10s warm-up %.1f s + measure %.1f s ...%n",
                     n, total, elapsed(start), s.label(), rateName(rate), warm, measure);
                 if (o.waitQuietSec > 0)
                 {
@@ -130,9 +141,9 @@ public final class BenchMain
                 if (r.error == null)
                 {
                     Report.writeHgrm(results, r);
-                    System.out.printf(Locale.ROOT, "        achieved %,.0f/s  p50 %s  p99 %s  p99.9 %s  max %s µs  (hiccup max %s µs, others %.2f CPU, retries %d, gc %d)%n",
-                        r.achievedPerSec, Report.f(Report.pct(r.latency, 50)), Report.f(Report.pct(r.latency, 99)),
-                        Report.f(Report.pct(r.latency, 99.9)), Report.f(Report.max(r.latency)),
+                    System.out.printf(Locale.ROOT, "        achieved %,.0f/s  n %,d  p50 %s  p99 %s  p99.9 %s  max %s µs  (delivery CPU %.2f, hiccup max %s µs, others %.2f CPU, retries %d, gc %d)%n",
+                        r.achievedPerSec, r.latency.getTotalCount(), Report.f(Report.pct(r.latency, 50)), Report.f(Report.pct(r.latency, 99)),
+                        Report.f(Report.pct(r.latency, 99.9)), Report.f(Report.max(r.latency)), r.deliveryCpuCores,
                         r.hiccups.getTotalCount() == 0 ? "0" : Report.f(Report.max(r.hiccups)), r.foreignCpuCores, r.retries, r.gcCount);
                 }
                 else
@@ -147,7 +158,7 @@ public final class BenchMain
         final Path png = results.resolve("latency.png");
         try
         {
-            LatencyChart.write(runs, png, Report.cores() + " cores " + Report.cpuModel());
+            LatencyChart.writeAll(runs, results, Report.cores() + " cores " + Report.cpuModel());
         }
         catch (final Throwable t)
         {

@@ -9,15 +9,20 @@ import java.util.List;
 /** Command-line options of {@link BenchMain}. */
 public final class BenchOptions
 {
-    /** Default offered rates: 10k/s, 100k/s and saturation (0). */
-    public static final List<Long> DEFAULT_RATES = List.of(10_000L, 100_000L, Schedule.SATURATION);
+    /** Every offered rate the suite knows, in run order (each series runs at its own subset, {@link Series#defaultRates()}). */
+    public static final List<Long> DEFAULT_RATES = Series.Rates.ALL;
+    /** Rates below this are "sporadic senders": their warm-up runs at {@link #JIT_WARMUP_RATE} so the code is compiled. */
+    public static final long SPORADIC_BELOW = 10_000;
+    /** Offered rate of the warm-up of a sporadic run: 100k msg/s reaches C2 in a second (100 msg/s never would). */
+    public static final long JIT_WARMUP_RATE = 100_000;
 
     public boolean help;
     public boolean quick;
     public boolean jmh;
     public boolean child;
     public List<Series> series = Series.defaultSuite();
-    public List<Long> rates = DEFAULT_RATES;
+    /** The rates named by {@code --rates}; null: each series at its own {@link Series#defaultRates()}. */
+    public List<Long> rates;
     public HiccupMeter.Mode hiccup = HiccupMeter.Mode.SLEEP;
     /** Overrides of the warm-up / measurement seconds (null: by mode). */
     public Double warmupSec;
@@ -133,6 +138,28 @@ public final class BenchOptions
         return List.copyOf(out);
     }
 
+    /** @return the rates {@code s} runs at in this suite. */
+    public List<Long> ratesFor(final Series s)
+    {
+        return rates != null ? rates : s.defaultRates();
+    }
+
+    /** @return every rate of this suite, in run order. */
+    public List<Long> suiteRates()
+    {
+        if (rates != null)
+        {
+            return rates;
+        }
+        return DEFAULT_RATES.stream().filter(r -> series.stream().anyMatch(s -> s.defaultRates().contains(r))).toList();
+    }
+
+    /** @return the offered rate of the warm-up for a run at {@code rate}: sporadic rates warm up at {@link #JIT_WARMUP_RATE}. */
+    public static long warmupRate(final long rate)
+    {
+        return rate != Schedule.SATURATION && rate < SPORADIC_BELOW ? JIT_WARMUP_RATE : rate;
+    }
+
     /** @return warm-up seconds for a rate in this mode. */
     public double warmupFor(final long rate)
     {
@@ -140,19 +167,28 @@ public final class BenchOptions
         {
             return warmupSec;
         }
-        final boolean sat = rate == Schedule.SATURATION;
-        return quick ? (sat ? 3 : 3) : (sat ? 10 : 15);
+        if (rate == Schedule.SATURATION)
+        {
+            return quick ? 1 : 10;
+        }
+        return rate < SPORADIC_BELOW ? (quick ? 1 : 10) : (quick ? 1 : 15);
     }
 
-    /** @return measurement seconds for a rate in this mode. */
+    /**
+     * @return measurement seconds for a rate in this mode. Quick runs are short: 2 s at 100 msg/s is 200
+     * messages (its p99 is the second-largest), so quick mode is a smoke test and the full mode the measurement.
+     */
     public double measureFor(final long rate)
     {
         if (measureSec != null)
         {
             return measureSec;
         }
-        final boolean sat = rate == Schedule.SATURATION;
-        return quick ? (sat ? 4 : 7) : (sat ? 20 : 45);
+        if (rate == Schedule.SATURATION)
+        {
+            return quick ? 1 : 20;
+        }
+        return rate < SPORADIC_BELOW ? (quick ? 2 : 60) : (quick ? 2 : 45);
     }
 
     public String modeName()
@@ -164,16 +200,20 @@ public final class BenchOptions
     {
         return """
             usage: ./eab bench [options]
-              (no options)        full open-loop suite: every series at 10k/s, 100k/s and saturation, each in a fresh
-                                  JVM (15 s warm-up + 45 s measured; saturation 10 s + 20 s); ~11 min
-              --quick             the same series and rates, shorter (3 s + 7 s; saturation 3 s + 4 s); < 3 min
+              (no options)        full open-loop suite: every series at its rates (100, 1k, 10k, 100k msg/s, saturation;
+                                  see docs/BENCHMARKS.md), each in a fresh JVM: 15 s warm-up + 45 s measured at 10k/100k,
+                                  10 s (at 100k/s) + 60 s at 100 and 1k/s, saturation 10 s + 20 s; ~35 min
+              --quick             the same series and rates, short (1 s + 2 s; at 100 and 1k/s that is 200 and 2,000
+                                  messages; saturation 1 s + 1 s); < 3 min
               --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
                                   results in benchmarks/results/jmh.json; ~5 min
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
-              --series a,b        only these series: eab-native, eab-native-noscan, eab-java, baseline-abq,
-                                  baseline-disruptor; and eab-native-flood (another tenant floods; not in the
-                                  default set: ./eab bench --series eab-native,eab-native-flood --rates 10000,100000)
-              --rates r1,r2       only these offered rates in msg/s; 0 (or 'saturation') = as fast as possible
+              --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
+                                  eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
+                                  baseline-disruptor, baseline-disruptor-phased; and eab-native-flood (another tenant
+                                  floods; not in the default set: --series eab-native,eab-native-flood --rates 10000,100000)
+              --rates r1,r2       every series at these offered rates in msg/s (default: each series at its own);
+                                  0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds
               --hiccup MODE       platform-noise meter: sleep (default, jHiccup's 1 ms park), spin, off
               --no-hiccup         same as --hiccup off

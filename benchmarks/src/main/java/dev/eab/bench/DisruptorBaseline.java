@@ -2,16 +2,17 @@ package dev.eab.bench;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.eab.api.IdleStrategy;
+import dev.eab.core.pipeline.IdleWaitStrategies;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The floor: a bare LMAX Disruptor with the bus's ring size, producer type (MULTI) and wait strategy
- * (yielding), an event shaped like the bus's slot (handles, type, correlation id, 256-byte payload
+ * The floor: a bare LMAX Disruptor with the bus's ring size, producer type (MULTI) and wait strategy (the very
+ * class the bus builds for the same {@link IdleStrategy}, {@link IdleWaitStrategies}), an event shaped like the bus's slot (handles, type, correlation id, 256-byte payload
  * buffer with a 64-byte copy), and no checks: the handler just records.
  */
 public final class DisruptorBaseline implements SystemUnderTest
@@ -28,20 +29,22 @@ public final class DisruptorBaseline implements SystemUnderTest
     }
 
     private final LatencySink sink;
+    private final IdleStrategy idleStrategy;
     private final byte[] payload = SystemUnderTest.payload();
     private Disruptor<Event> disruptor;
     private RingBuffer<Event> ring;
     private long retries;
 
-    public DisruptorBaseline(final LatencySink sink)
+    public DisruptorBaseline(final IdleStrategy idleStrategy, final LatencySink sink)
     {
+        this.idleStrategy = idleStrategy;
         this.sink = sink;
     }
 
     @Override
     public String waitStrategy()
     {
-        return "YIELDING (Disruptor YieldingWaitStrategy), producer spins on a full ring";
+        return EabSeries.waitStrategyName(idleStrategy);
     }
 
     @Override
@@ -51,7 +54,7 @@ public final class DisruptorBaseline implements SystemUnderTest
             final Thread t = new Thread(r, "baseline-disruptor");
             t.setDaemon(true);
             return t;
-        }, ProducerType.MULTI, new YieldingWaitStrategy());
+        }, ProducerType.MULTI, IdleWaitStrategies.forIdle(idleStrategy));
         final LatencySink s = sink;
         disruptor.handleEventsWith((e, sequence, endOfBatch) -> s.onDelivered(e.correlationId));
         ring = disruptor.start();
@@ -101,6 +104,7 @@ public final class DisruptorBaseline implements SystemUnderTest
     {
         final Map<String, String> d = new LinkedHashMap<>();
         d.put("validator", "none");
+        d.put("idle_strategy", idleStrategy.name());
         return d;
     }
 

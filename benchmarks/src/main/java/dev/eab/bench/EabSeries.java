@@ -11,6 +11,7 @@ import dev.eab.api.OutcomeListener;
 import dev.eab.api.RateLimit;
 import dev.eab.api.RejectReason;
 import dev.eab.core.EnhancedAgentBus;
+import dev.eab.core.pipeline.IdleWaitStrategies;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bus itself: {@link EnhancedAgentBus} with the YIELDING idle strategy, the recipient subscribed
+ * The bus itself: {@link EnhancedAgentBus} with the series' idle strategy, the recipient subscribed
  * INLINE (its handler runs on the bus thread), messages sent through the zero-allocation
  * {@link MessagePublisher} (tryClaim / fill / publish; spin and retry while the ring is full).
  * The intended send time travels as the correlation id.
@@ -43,7 +44,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private static final int FLOOD_BATCH = FLOOD_PER_SECOND / 1000;
 
     private final NativeMode nativeMode;
-    private final boolean stageLatencyMetrics;
+    private final IdleStrategy idleStrategy;
     private final boolean contentScanning;
     private final boolean flood;
     private final java.util.concurrent.atomic.AtomicLong floodDelivered = new java.util.concurrent.atomic.AtomicLong();
@@ -60,39 +61,35 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private long retries;
 
     /**
+     * @param idleStrategy    how the bus thread waits when the ring is empty.
      * @param contentScanning whether the bus scans payloads for guardrail patterns (on by default in the
      *                        bus; the {@code -noscan} series turns it off to measure what scanning costs).
-     */
-    public EabSeries(final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning, final LatencySink sink)
-    {
-        this(nativeMode, stageLatencyMetrics, contentScanning, false, sink);
-    }
-
-    /**
-     * @param flood when true, an agent of another tenant ({@value #FLOOD_TENANT}) floods the bus at about
-     *              {@value #FLOOD_PER_SECOND} msg/s against its {@code FLOOD_LIMIT} of 1,000 msg/s while the
-     *              measured sender sends: its excess is refused by the rate limiter on the bus thread, and the
-     *              measured sender's latency shows what that costs another tenant.
+     * @param flood           when true, an agent of another tenant ({@value #FLOOD_TENANT}) floods the bus at about
+     *                        {@value #FLOOD_PER_SECOND} msg/s against its {@code FLOOD_LIMIT} of 1,000 msg/s while the
+     *                        measured sender sends: its excess is refused by the rate limiter on the bus thread, and the
+     *                        measured sender's latency shows what that costs another tenant.
      */
     public EabSeries(
-        final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning, final boolean flood,
-        final LatencySink sink)
+        final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final LatencySink sink)
     {
         this.flood = flood;
         this.contentScanning = contentScanning;
         this.nativeMode = nativeMode;
-        this.stageLatencyMetrics = stageLatencyMetrics;
+        this.idleStrategy = idleStrategy;
         this.sink = sink;
     }
 
-    /** @return the configuration every EAB series uses (only native mode, stage timing and scanning vary). */
-    public static BusConfiguration configuration(final NativeMode nativeMode, final boolean stageLatencyMetrics, final boolean contentScanning)
+    /**
+     * @return the configuration every EAB series uses (only native mode, idle strategy and scanning vary; stage
+     * timing is on, sampled, as by default).
+     */
+    public static BusConfiguration configuration(final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning)
     {
         return BusConfiguration.builder()
             .nativeMode(nativeMode)
-            .idleStrategy(IdleStrategy.YIELDING)
+            .idleStrategy(idleStrategy)
             .ringSize(CAPACITY)
-            .stageLatencyMetrics(stageLatencyMetrics)
+            .stageLatencyMetrics(true)
             .enableMaci(false)
             .maciStrictMode(false)
             .rateLimit(BENCH_RATE_LIMIT)
@@ -104,13 +101,19 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public String waitStrategy()
     {
-        return "YIELDING (Disruptor YieldingWaitStrategy), producer spins on a full ring";
+        return waitStrategyName(idleStrategy);
+    }
+
+    /** @return how a delivery thread with {@code idle} waits, for the results. */
+    static String waitStrategyName(final IdleStrategy idle)
+    {
+        return idle + " (" + IdleWaitStrategies.forIdle(idle).getClass().getSimpleName() + "), producer spins on a full ring";
     }
 
     @Override
     public void start()
     {
-        bus = new EnhancedAgentBus(configuration(nativeMode, stageLatencyMetrics, contentScanning));
+        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning));
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
         recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
@@ -212,7 +215,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         d.put("native_decisions", String.valueOf(m.get("native_decisions")));
         d.put("java_decisions", String.valueOf(m.get("java_decisions")));
         d.put("native_failures", String.valueOf(m.get("native_failures")));
-        d.put("stage_latency_metrics", String.valueOf(stageLatencyMetrics));
+        d.put("idle_strategy", idleStrategy.name());
         d.put("content_scanning", String.valueOf(contentScanning));
         if (flood)
         {

@@ -62,11 +62,79 @@ public final class LatencyChart
         return sb.append('%').toString();
     }
 
-    public static void write(final List<RunResult> runs, final Path file, final String machine) throws IOException
+    /** One colour per series (by {@link Series} ordinal): the floors are greys/black, the naive queues browns. */
+    private static final Color[] SERIES_COLOURS = {
+        new Color(0xd62728), // eab-native: red
+        new Color(0xff7f0e), // eab-native-noscan: orange
+        new Color(0xe377c2), // eab-native-flood: pink
+        new Color(0x9467bd), // eab-java: purple
+        new Color(0x1f77b4), // eab-native-phased: blue
+        new Color(0x17becf), // eab-native-backoff: cyan
+        new Color(0x2ca02c), // eab-native-blocking: green
+        new Color(0x8c564b), // baseline-abq: brown
+        new Color(0xbcbd22), // baseline-abq-noscan: olive
+        new Color(0x000000), // baseline-disruptor: black
+        new Color(0x7f7f7f), // baseline-disruptor-phased: grey
+    };
+
+    /** @return the colour of a series (one per series, so the floor is never confused with a baseline). */
+    static Color colourOf(final String series)
+    {
+        final Series s = safeSeries(series);
+        return s == null ? Color.MAGENTA : SERIES_COLOURS[s.ordinal() % SERIES_COLOURS.length];
+    }
+
+    /** @return the line style of a rate: solid 100k/s, dashed 10k/s, dash-dot 1k/s, long dashes 100/s, dotted saturation. */
+    static BasicStroke strokeOf(final long rate)
+    {
+        final float[] dashes;
+        if (rate == Schedule.SATURATION)
+        {
+            dashes = new float[] {2f, 3f};
+        }
+        else if (rate >= 100_000)
+        {
+            dashes = null;
+        }
+        else if (rate >= 10_000)
+        {
+            dashes = new float[] {8f, 4f};
+        }
+        else if (rate >= 1_000)
+        {
+            dashes = new float[] {10f, 3f, 2f, 3f};
+        }
+        else
+        {
+            dashes = new float[] {16f, 6f};
+        }
+        return dashes == null ? new BasicStroke(2.2f) : new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dashes, 0f);
+    }
+
+    /**
+     * Writes {@code latency.png} (every run: colour = series, line style = rate) and one chart per rate,
+     * {@code latency-<rate>.png} ({@code latency-saturation.png}), which reads better with many series.
+     */
+    public static void writeAll(final List<RunResult> runs, final Path dir, final String machine) throws IOException
+    {
+        write(runs, dir.resolve("latency.png"), machine + ", all rates");
+        for (final long rate : runs.stream().map(r -> r.offeredPerSec).distinct().toList())
+        {
+            write(runs.stream().filter(r -> r.offeredPerSec == rate).toList(), dir.resolve("latency-" + rateKey(rate) + ".png"),
+                machine + ", " + BenchMain.rateName(rate));
+        }
+    }
+
+    static String rateKey(final long rate)
+    {
+        return rate == Schedule.SATURATION ? "saturation" : Long.toString(rate);
+    }
+
+    public static void write(final List<RunResult> runs, final Path file, final String title) throws IOException
     {
         System.setProperty("java.awt.headless", "true");
         final XYChart chart = new XYChartBuilder().width(1200).height(750)
-            .title("EAB open-loop latency by percentile - " + machine + " - " + LocalDate.now())
+            .title("EAB open-loop latency by percentile - " + title + " - " + LocalDate.now())
             .xAxisTitle("percentile").yAxisTitle("latency, µs (intended send -> delivery)").build();
         final var st = chart.getStyler();
         st.setXAxisMin(0.0);
@@ -77,7 +145,6 @@ public final class LatencyChart
         st.setMarkerSize(0);
         st.setxAxisTickLabelsFormattingFunction(LatencyChart::ninesLabel);
         st.setChartBackgroundColor(Color.WHITE);
-        final Color[] palette = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x7f7f7f), new Color(0x9467bd)};
         int drawn = 0;
         for (final RunResult r : runs)
         {
@@ -91,11 +158,8 @@ public final class LatencyChart
             final String name = r.series + (r.saturation() ? " @ saturation" : String.format(Locale.ROOT, " @ %,d/s", r.offeredPerSec));
             final XYSeries s = chart.addSeries(name, xs, ys);
             s.setMarker(SeriesMarkers.NONE);
-            final Series kind = safeSeries(r.series);
-            s.setLineColor(palette[kind == null ? 4 : Math.min(kind.ordinal(), 4)]);
-            final float width = r.saturation() ? 1.2f : r.offeredPerSec >= 100_000 ? 2.4f : 1.6f;
-            s.setLineStyle(r.saturation() ? new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f)
-                : r.offeredPerSec >= 100_000 ? new BasicStroke(width) : new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 4f}, 0f));
+            s.setLineColor(colourOf(r.series));
+            s.setLineStyle(strokeOf(r.offeredPerSec));
             drawn++;
         }
         if (drawn == 0)

@@ -41,8 +41,9 @@ public final class OpenLoopDriver
         try
         {
             hiccup.start();
-            // ---- warm-up: same method, histogram discarded afterwards
-            phase(System.nanoTime(), seconds(warmupSec));
+            // ---- warm-up: same method, histogram discarded afterwards. Sporadic rates warm up at a rate that
+            // gets the code compiled (at 100 msg/s it never would be); then the measurement shows the steady state.
+            phase(System.nanoTime(), seconds(warmupSec), Schedule.intervalNanos(BenchOptions.warmupRate(ratePerSec)));
             drain();
             sink.swap();
             hiccup.swap();
@@ -53,11 +54,13 @@ public final class OpenLoopDriver
             final long[] gcBefore = gc();
             // ---- measurement
             final CpuSampler.Sample cpu0 = CpuSampler.sample();
+            final long deliveryCpu0 = CpuSampler.otherThreadsCpuNanos(hiccup.threadId());
             final long deliveredAtStart = sink.delivered();
             final long t0 = System.nanoTime();
-            phase(t0, seconds(measureSec));
+            phase(t0, seconds(measureSec), intervalNanos);
             final long t1 = System.nanoTime();
             final long deliveredAtEnd = sink.delivered();
+            final long deliveryCpu1 = CpuSampler.otherThreadsCpuNanos(hiccup.threadId());
             final CpuSampler.Sample cpu1 = CpuSampler.sample();
             final Histogram hiccups = hiccup.swap();
             drain();
@@ -85,6 +88,8 @@ public final class OpenLoopDriver
             r.hiccups.add(hiccups);
             r.foreignCpuCores = CpuSampler.foreignCores(cpu0, cpu1);
             r.stealCores = CpuSampler.stealCores(cpu0, cpu1);
+            r.selfCpuCores = CpuSampler.selfCores(cpu0, cpu1);
+            r.deliveryCpuCores = (deliveryCpu1 - deliveryCpu0) / 1e9 / r.measureSec;
             r.details.putAll(sut.details());
             r.details.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
             return r;
@@ -101,10 +106,9 @@ public final class OpenLoopDriver
      * then, or send at once when behind (never skip). Saturation (interval 0): send back to back, each
      * message's intended time being the moment its send began. Warm-up and measurement both run here.
      */
-    private void phase(final long startNanos, final long durationNanos)
+    private void phase(final long startNanos, final long durationNanos, final long interval)
     {
         final long end = startNanos + durationNanos;
-        final long interval = intervalNanos;
         final SystemUnderTest s = sut;
         long i = 0;
         long maxLag = maxLagNanos;

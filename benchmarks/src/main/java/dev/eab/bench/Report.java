@@ -21,8 +21,11 @@ import java.util.Map;
 public final class Report
 {
     public static final String FLOOR = "baseline-disruptor";
+    public static final String PHASED_FLOOR = "baseline-disruptor-phased";
     public static final String NAIVE = "baseline-abq";
     public static final String BUS = "eab-native";
+    /** The bus with the idle strategy the docs recommend for shared hosts (the default). */
+    public static final String SHARED_HOST_BUS = "eab-native-phased";
 
     private final List<RunResult> runs;
     private final String mode;
@@ -92,6 +95,18 @@ public final class Report
             }
         }
         return null;
+    }
+
+    /** @return the floor a series is compared with: the bare Disruptor with the same wait strategy (the yielding one for the rest). */
+    static String floorOf(final String series)
+    {
+        return series.equals(SHARED_HOST_BUS) || series.equals(PHASED_FLOOR) ? PHASED_FLOOR : FLOOR;
+    }
+
+    /** @return the floor run for {@code r}: same rate, same run. */
+    RunResult floorFor(final RunResult r)
+    {
+        return find(floorOf(r.series), r.offeredPerSec);
     }
 
     public double platformHiccupMaxUs()
@@ -198,6 +213,8 @@ public final class Report
             s.put("hiccup_stall_ms_per_s", Json.round(r.hiccupStallMsPerSec(), 3));
             s.put("foreign_cpu_cores", Json.round(r.foreignCpuCores, 3));
             s.put("steal_cores", Json.round(r.stealCores, 3));
+            s.put("self_cpu_cores", Json.round(r.selfCpuCores, 3));
+            s.put("delivery_cpu_cores", Json.round(r.deliveryCpuCores, 3));
             s.put("warmup_s", r.warmupSec);
             s.put("measure_s", Json.round(r.measureSec, 3));
             s.put("sent", r.sent);
@@ -206,10 +223,12 @@ public final class Report
             s.put("max_send_lag_us", Json.round(us(r.maxSendLagNanos), 1));
             s.put("gc_count", r.gcCount);
             s.put("gc_time_ms", r.gcTimeMs);
-            final RunResult floor = find(FLOOR, r.offeredPerSec);
+            final RunResult floor = floorFor(r);
             if (floor != null)
             {
+                s.put("floor", floor.series);
                 s.put("p50_delta_vs_floor_us", Json.round(pct(r.latency, 50) - pct(floor.latency, 50), 3));
+                s.put("p99_ratio_vs_floor", Json.round(pct(r.latency, 99) / pct(floor.latency, 99), 3));
                 s.put("p999_ratio_vs_floor", Json.round(pct(r.latency, 99.9) / pct(floor.latency, 99.9), 3));
             }
             s.put("hgrm", r.key() + ".hgrm");
@@ -234,12 +253,13 @@ public final class Report
 
     public void printTable(final PrintStream out)
     {
-        final String head = String.format(Locale.ROOT, "%-19s %10s %11s %8s %8s %8s %9s %9s %9s %9s %9s %6s %10s %11s",
-            "series", "offered/s", "achieved/s", "p50", "p90", "p99", "p99.9", "p99.99", "max", "hiccupMax", "hic>1ms/s",
-            "others", "Δp50 floor", "p99.9/floor");
+        final String head = String.format(Locale.ROOT, "%-25s %10s %11s %9s %8s %8s %8s %9s %9s %9s %9s %9s %6s %6s %10s %9s",
+            "series", "offered/s", "achieved/s", "count", "p50", "p90", "p99", "p99.9", "p99.99", "max", "hiccupMax", "hic>1ms/s",
+            "cpu", "others", "Δp50 floor", "p99/floor");
         out.println();
-        out.println("Latency in µs, intended send time -> delivery (open loop). floor = " + FLOOR + " at the same rate, same run;");
-        out.println("hiccupMax / hic>1ms/s = platform-noise meter; others = CPUs' worth of time used by other processes during the measurement.");
+        out.println("Latency in µs, intended send time -> delivery (open loop). floor = the bare Disruptor with the same wait strategy");
+        out.println("(" + PHASED_FLOOR + " for " + SHARED_HOST_BUS + ", else " + FLOOR + ") at the same rate, same run; hiccupMax / hic>1ms/s =");
+        out.println("platform-noise meter; cpu = CPUs' worth of time the delivery side used; others = CPU used by other processes.");
         out.println(head);
         out.println("-".repeat(head.length()));
         for (final RunResult r : runs)
@@ -247,16 +267,17 @@ public final class Report
             final String offered = r.saturation() ? "saturation" : Long.toString(r.offeredPerSec);
             if (r.error != null)
             {
-                out.printf(Locale.ROOT, "%-19s %10s  FAILED: %s%n", r.series, offered, r.error);
+                out.printf(Locale.ROOT, "%-25s %10s  FAILED: %s%n", r.series, offered, r.error);
                 continue;
             }
-            final RunResult floor = find(FLOOR, r.offeredPerSec);
+            final RunResult floor = floorFor(r);
             final String delta = floor == null ? "-" : String.format(Locale.ROOT, "%+.2f", pct(r.latency, 50) - pct(floor.latency, 50));
-            final String ratio = floor == null ? "-" : String.format(Locale.ROOT, "%.2fx", pct(r.latency, 99.9) / pct(floor.latency, 99.9));
-            out.printf(Locale.ROOT, "%-19s %10s %11.0f %8s %8s %8s %9s %9s %9s %9s %9.2f %6.2f %10s %11s%n",
-                r.series, offered, r.achievedPerSec, f(pct(r.latency, 50)), f(pct(r.latency, 90)), f(pct(r.latency, 99)),
-                f(pct(r.latency, 99.9)), f(pct(r.latency, 99.99)), f(max(r.latency)),
-                r.hiccups.getTotalCount() == 0 ? "0" : f(max(r.hiccups)), r.hiccupsOver1msPerSec(), r.foreignCpuCores, delta, ratio);
+            final String ratio = floor == null ? "-" : String.format(Locale.ROOT, "%.2fx", pct(r.latency, 99) / pct(floor.latency, 99));
+            out.printf(Locale.ROOT, "%-25s %10s %11.0f %9d %8s %8s %8s %9s %9s %9s %9s %9.2f %6.2f %6.2f %10s %9s%n",
+                r.series, offered, r.achievedPerSec, r.latency.getTotalCount(), f(pct(r.latency, 50)), f(pct(r.latency, 90)),
+                f(pct(r.latency, 99)), f(pct(r.latency, 99.9)), f(pct(r.latency, 99.99)), f(max(r.latency)),
+                r.hiccups.getTotalCount() == 0 ? "0" : f(max(r.hiccups)), r.hiccupsOver1msPerSec(), r.deliveryCpuCores, r.foreignCpuCores,
+                delta, ratio);
         }
         out.printf(Locale.ROOT, "platform (hiccup meter %s): worst hiccup %s µs, %.2f hiccups > 1 ms per measured second%n",
             runs.isEmpty() ? "OFF" : runs.get(0).hiccupMode, f(platformHiccupMaxUs()), platformHiccupsOver1msPerSec());
@@ -343,6 +364,28 @@ public final class Report
             final boolean known = bus != null && abq != null;
             t.add(check(known, known && pct(bus.latency, 99) < pct(abq.latency, 99), "eab-native ahead of baseline-abq in p99 @" + rate / 1000 + "k/s",
                 known ? f(pct(bus.latency, 99)) + " vs " + f(pct(abq.latency, 99)) + " µs" : ""));
+        }
+        // Issue 8 §3: the default (shared-host) idle strategy ahead of the naive queue at p50 and p99.
+        for (final long rate : new long[] {10_000, 100_000})
+        {
+            final RunResult bus = find(SHARED_HOST_BUS, rate);
+            final RunResult abq = find(NAIVE, rate);
+            final boolean known = bus != null && abq != null;
+            t.add(check(known, known && pct(bus.latency, 50) < pct(abq.latency, 50) && pct(bus.latency, 99) < pct(abq.latency, 99),
+                SHARED_HOST_BUS + " (default idle strategy) ahead of baseline-abq at p50 and p99 @" + rate / 1000 + "k/s",
+                known ? String.format(Locale.ROOT, "p50 %s vs %s, p99 %s vs %s µs", f(pct(bus.latency, 50)), f(pct(abq.latency, 50)),
+                    f(pct(bus.latency, 99)), f(pct(abq.latency, 99))) : ""));
+        }
+        // Issue 8 §4: sporadic senders, each bus against its floor (same wait strategy).
+        for (final String series : new String[] {BUS, SHARED_HOST_BUS})
+        {
+            final RunResult bus = find(series, 100);
+            final RunResult floor = find(floorOf(series), 100);
+            final boolean known = bus != null && floor != null;
+            t.add(check(known, known && pct(bus.latency, 50) <= pct(floor.latency, 50) + 2 && pct(bus.latency, 99) <= 2 * pct(floor.latency, 99),
+                series + " @100/s p50 <= floor + 2 µs and p99 <= 2x floor (" + floorOf(series) + ")",
+                known ? String.format(Locale.ROOT, "p50 %s vs %s, p99 %s vs %s µs (%,d messages)", f(pct(bus.latency, 50)),
+                    f(pct(floor.latency, 50)), f(pct(bus.latency, 99)), f(pct(floor.latency, 99)), bus.latency.getTotalCount()) : ""));
         }
         final RunResult abqSat = find(NAIVE, Schedule.SATURATION);
         final boolean known = sat != null && abqSat != null;

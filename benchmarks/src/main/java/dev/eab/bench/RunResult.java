@@ -44,6 +44,10 @@ public final class RunResult
     public double foreignCpuCores;
     /** CPUs' worth of time the hypervisor reported stolen during the measurement. */
     public double stealCores;
+    /** CPUs' worth of time this child used during the measurement (the spinning producer is one of them). */
+    public double selfCpuCores;
+    /** CPUs' worth of time the delivery side (bus or consumer thread; not the producer or the meter) used. */
+    public double deliveryCpuCores;
     public Histogram latency = newHistogram();
     public Histogram hiccups = newHistogram();
     public Map<String, String> details = new LinkedHashMap<>();
@@ -107,6 +111,8 @@ public final class RunResult
         p.setProperty("hiccup_mode", hiccupMode);
         p.setProperty("foreign_cpu_cores", Double.toString(foreignCpuCores));
         p.setProperty("steal_cores", Double.toString(stealCores));
+        p.setProperty("self_cpu_cores", Double.toString(selfCpuCores));
+        p.setProperty("delivery_cpu_cores", Double.toString(deliveryCpuCores));
         p.setProperty("latency", encode(latency));
         p.setProperty("hiccups", encode(hiccups));
         details.forEach((k, v) -> p.setProperty("detail." + k, v));
@@ -142,6 +148,8 @@ public final class RunResult
         x.hiccupMode = p.getProperty("hiccup_mode", "OFF");
         x.foreignCpuCores = Double.parseDouble(p.getProperty("foreign_cpu_cores", "0"));
         x.stealCores = Double.parseDouble(p.getProperty("steal_cores", "0"));
+        x.selfCpuCores = Double.parseDouble(p.getProperty("self_cpu_cores", "0"));
+        x.deliveryCpuCores = Double.parseDouble(p.getProperty("delivery_cpu_cores", "0"));
         x.latency = decode(p.getProperty("latency"));
         x.hiccups = decode(p.getProperty("hiccups"));
         p.stringPropertyNames().stream().filter(k -> k.startsWith("detail.")).sorted()

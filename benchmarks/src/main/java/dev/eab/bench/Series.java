@@ -1,31 +1,62 @@
 package dev.eab.bench;
 
+import dev.eab.api.IdleStrategy;
 import dev.eab.api.NativeMode;
 
 import java.util.Arrays;
 import java.util.List;
 
-/** The series the open-loop benchmark knows, by their result names. */
+/**
+ * The series the open-loop benchmark knows, by their result names, with the rates each runs at when no
+ * {@code --rates} is given. Every series is compared with a floor (a bare Disruptor with the same wait
+ * strategy) and a naive baseline doing the same checks; docs/BENCHMARKS.md says what each does, per row.
+ */
 public enum Series
 {
-    /** The bus as shipped: Rust validator and Rust content scanner, stage timing sampled. */
-    EAB_NATIVE("eab-native", true),
+    /** The bus tuned for dedicated cores: Rust validator and Rust content scanner, YIELDING, stage timing sampled. */
+    EAB_NATIVE("eab-native", Rates.ALL),
     /** eab-native with content scanning off: what the guardrail scan costs, in the same run. */
-    EAB_NATIVE_NOSCAN("eab-native-noscan", true),
-    /** eab-native while an agent of another tenant floods at 200k msg/s against its 1,000 msg/s limit. */
-    EAB_NATIVE_FLOOD("eab-native-flood", false),
-    /** The Java fallback: Java validator and Java content scanner. */
-    EAB_JAVA("eab-java", true),
-    BASELINE_ABQ("baseline-abq", true),
-    BASELINE_DISRUPTOR("baseline-disruptor", true);
+    EAB_NATIVE_NOSCAN("eab-native-noscan", Rates.RATED_SATURATION),
+    /** eab-native while an agent of another tenant floods at 200k msg/s against its 1,000 msg/s limit (opt-in). */
+    EAB_NATIVE_FLOOD("eab-native-flood", Rates.NONE),
+    /** The Java fallback: Java validator and Java content scanner, YIELDING. */
+    EAB_JAVA("eab-java", Rates.RATED_SATURATION),
+    /** eab-native with the PHASED idle strategy: the default configuration (spin, then park; warm while idle). */
+    EAB_NATIVE_PHASED("eab-native-phased", Rates.ALL_RATED),
+    /** eab-native with the BACKOFF idle strategy (the Disruptor's SleepingWaitStrategy; the default before PHASED). */
+    EAB_NATIVE_BACKOFF("eab-native-backoff", Rates.RATED),
+    /** eab-native with the BLOCKING idle strategy (the Disruptor's BlockingWaitStrategy). */
+    EAB_NATIVE_BLOCKING("eab-native-blocking", Rates.RATED),
+    /** The naive bus with the bus's checks: Java validator, rate limit and Java content scan, ArrayBlockingQueue. */
+    BASELINE_ABQ("baseline-abq", Rates.ALL),
+    /** baseline-abq without the content scan: beside eab-native-noscan. */
+    BASELINE_ABQ_NOSCAN("baseline-abq-noscan", Rates.RATED_SATURATION),
+    /** The floor for the YIELDING series: a bare Disruptor, same wait strategy, no checks. */
+    BASELINE_DISRUPTOR("baseline-disruptor", Rates.ALL),
+    /** The floor for eab-native-phased: a bare Disruptor with the PHASED wait strategy, no checks. */
+    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED);
+
+    /** Rate sets (msg/s; 0 = saturation). */
+    static final class Rates
+    {
+        static final List<Long> NONE = List.of();
+        static final List<Long> RATED = List.of(10_000L, 100_000L);
+        static final List<Long> RATED_SATURATION = List.of(100_000L, Schedule.SATURATION);
+        static final List<Long> ALL_RATED = List.of(100L, 1_000L, 10_000L, 100_000L);
+        static final List<Long> ALL = List.of(100L, 1_000L, 10_000L, 100_000L, Schedule.SATURATION);
+
+        private Rates()
+        {
+        }
+    }
 
     private final String label;
-    private final boolean inDefaultSuite;
+    private final List<Long> defaultRates;
 
-    Series(final String label, final boolean inDefaultSuite)
+    Series(final String label, final List<Long> defaultRates)
     {
         this.label = label;
-        this.inDefaultSuite = inDefaultSuite;
+        this.defaultRates = defaultRates;
     }
 
     public String label()
@@ -33,17 +64,37 @@ public enum Series
         return label;
     }
 
+    /** @return the rates this series runs at when {@code --rates} is not given (empty: only when named). */
+    public List<Long> defaultRates()
+    {
+        return defaultRates;
+    }
+
+    /** @return the delivery thread's idle strategy for this series. */
+    public IdleStrategy idleStrategy()
+    {
+        return switch (this)
+        {
+            case EAB_NATIVE_PHASED, BASELINE_DISRUPTOR_PHASED -> IdleStrategy.PHASED;
+            case EAB_NATIVE_BACKOFF -> IdleStrategy.BACKOFF;
+            case EAB_NATIVE_BLOCKING, BASELINE_ABQ, BASELINE_ABQ_NOSCAN -> IdleStrategy.BLOCKING;
+            default -> IdleStrategy.YIELDING;
+        };
+    }
+
     /** @return a new, not yet started, system under test recording into {@code sink}. */
     public SystemUnderTest create(final LatencySink sink)
     {
         return switch (this)
         {
-            case EAB_NATIVE -> new EabSeries(NativeMode.REQUIRED, true, true, sink);
-            case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, true, false, sink);
-            case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, true, true, true, sink);
-            case EAB_JAVA -> new EabSeries(NativeMode.OFF, true, true, sink);
-            case BASELINE_ABQ -> new AbqBaseline(sink);
-            case BASELINE_DISRUPTOR -> new DisruptorBaseline(sink);
+            case EAB_NATIVE, EAB_NATIVE_PHASED, EAB_NATIVE_BACKOFF, EAB_NATIVE_BLOCKING ->
+                new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink);
+            case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), false, false, sink);
+            case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);
+            case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
+            case BASELINE_ABQ -> new AbqBaseline(true, sink);
+            case BASELINE_ABQ_NOSCAN -> new AbqBaseline(false, sink);
+            case BASELINE_DISRUPTOR, BASELINE_DISRUPTOR_PHASED -> new DisruptorBaseline(idleStrategy(), sink);
         };
     }
 
@@ -63,6 +114,6 @@ public enum Series
     /** @return the series run when none is named. */
     public static List<Series> defaultSuite()
     {
-        return Arrays.stream(values()).filter(s -> s.inDefaultSuite).toList();
+        return Arrays.stream(values()).filter(s -> !s.defaultRates.isEmpty()).toList();
     }
 }

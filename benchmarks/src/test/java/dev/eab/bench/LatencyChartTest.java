@@ -29,9 +29,29 @@ class LatencyChartTest
             }
             runs.add(r);
         }
-        final Path png = dir.resolve("latency.png");
-        LatencyChart.write(runs, png, "test machine");
-        assertTrue(Files.size(png) > 1000);
+        LatencyChart.writeAll(runs, dir, "test machine");
+        for (final String f : new String[] {"latency.png", "latency-10000.png", "latency-100000.png", "latency-saturation.png"})
+        {
+            assertTrue(Files.size(dir.resolve(f)) > 1000, f);
+        }
+    }
+
+    @Test
+    void oneColourPerSeriesAndOneStylePerRate()
+    {
+        final java.util.Set<java.awt.Color> colours = new java.util.HashSet<>();
+        for (final Series s : Series.values())
+        {
+            colours.add(LatencyChart.colourOf(s.label()));
+        }
+        assertEquals(Series.values().length, colours.size(), "every series has its own colour");
+        assertNotEquals(LatencyChart.colourOf(Report.FLOOR), LatencyChart.colourOf(Report.NAIVE));
+        final java.util.Set<String> styles = new java.util.HashSet<>();
+        for (final long rate : BenchOptions.DEFAULT_RATES)
+        {
+            styles.add(java.util.Arrays.toString(LatencyChart.strokeOf(rate).getDashArray()));
+        }
+        assertEquals(BenchOptions.DEFAULT_RATES.size(), styles.size(), "every rate has its own line style");
     }
 
     @Test

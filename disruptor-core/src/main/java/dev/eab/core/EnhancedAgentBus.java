@@ -1,13 +1,9 @@
 package dev.eab.core;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
-import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.eab.api.AgentBus;
@@ -45,6 +41,7 @@ import dev.eab.core.journal.PendingMessage;
 import dev.eab.core.route.Acknowledger;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.pipeline.EventSlots;
+import dev.eab.core.pipeline.IdleWaitStrategies;
 import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.pipeline.PipelineHandler;
 import dev.eab.core.pipeline.RingMessagePublisher;
@@ -371,13 +368,7 @@ public final class EnhancedAgentBus implements AgentBus
 
     private WaitStrategy waitStrategy()
     {
-        return switch (config.idleStrategy())
-        {
-            case BUSY_SPIN -> new BusySpinWaitStrategy();
-            case YIELDING -> new YieldingWaitStrategy();
-            case BACKOFF -> new SleepingWaitStrategy();
-            case BLOCKING -> new BlockingWaitStrategy();
-        };
+        return IdleWaitStrategies.forIdle(config.idleStrategy());
     }
 
     /**

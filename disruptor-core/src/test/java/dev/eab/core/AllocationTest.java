@@ -160,6 +160,40 @@ class AllocationTest
         assertTrue((bestPublisher - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "publisher thread allocates per message:\n" + report);
     }
 
+    /**
+     * The idle warm-up (the probe an idle bus thread runs through every stage each few hundred µs) allocates
+     * nothing either: driven here on the test thread through {@code PipelineHandler.onTimeout}, as the wait
+     * strategy's tick does on the bus thread, with the native validator and the native scanner.
+     */
+    @org.junit.jupiter.api.Test
+    void idleWarmUpAllocatesNothing()
+    {
+        final long[] sink = new long[1];
+        try (dev.eab.core.pipeline.PipelineFixture f = new dev.eab.core.pipeline.PipelineFixture(true, dev.eab.api.RateLimit.UNLIMITED,
+            v -> sink[0] += v.payloadLength()))
+        {
+            f.deliver(dev.eab.core.pipeline.PipelineFixture.slot(), 1, new byte[] {'h', 'i'}, null);
+            for (int i = 0; i < WARM_UP_MESSAGES; i++)
+            {
+                f.handler.onTimeout(0);
+            }
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < ROUNDS; round++)
+            {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < MEASURED_MESSAGES; i++)
+                {
+                    f.handler.onTimeout(0);
+                }
+                best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertEquals(WARM_UP_MESSAGES + (long)ROUNDS * MEASURED_MESSAGES, f.handler.warmer().runs());
+            assertEquals(2, sink[0], "only the real message was delivered");
+            assertTrue((best - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "the warm-up allocates: " + best + " B per "
+                + MEASURED_MESSAGES + " probes");
+        }
+    }
+
     /** Publishes {@code count} messages and waits (spinning, allocation-free) until all are delivered. */
     private static long run(
         final MessagePublisher pub, final CountingListener listener, final int recipient, final byte[] payload, final long first,

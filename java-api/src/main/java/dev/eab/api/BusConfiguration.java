@@ -98,7 +98,7 @@ public final class BusConfiguration
         validate();
     }
 
-    /** @return a builder with production-sensible defaults (native AUTO, BACKOFF idle, REJECT backpressure). */
+    /** @return a builder with production-sensible defaults (native AUTO, PHASED idle, REJECT backpressure). */
     public static Builder builder()
     {
         return new Builder();
@@ -486,7 +486,7 @@ public final class BusConfiguration
         private String constitutionalHash = Constitution.HASH;
         private NativeMode nativeMode = NativeMode.parse(System.getProperty("eab.native", "auto"));
         private int ringSize = DEFAULT_RING_SIZE;
-        private IdleStrategy idleStrategy = IdleStrategy.BACKOFF;
+        private IdleStrategy idleStrategy = IdleStrategy.PHASED;
         private BackpressurePolicy backpressurePolicy = BackpressurePolicy.REJECT;
         private int maxMessageSizeBytes = DEFAULT_MAX_MESSAGE_SIZE_BYTES;
         private int inboxCapacity = DEFAULT_INBOX_CAPACITY;

@@ -31,7 +31,7 @@ class BusConfigurationTest
         assertEquals(defaultNativeMode(), c.nativeMode());
         assertEquals(16_384, c.ringSize());
         assertEquals(BusConfiguration.DEFAULT_RING_SIZE, c.ringSize());
-        assertEquals(IdleStrategy.BACKOFF, c.idleStrategy());
+        assertEquals(IdleStrategy.PHASED, c.idleStrategy());
         assertEquals(BackpressurePolicy.REJECT, c.backpressurePolicy());
         assertEquals(1_048_576, c.maxMessageSizeBytes());
         assertEquals(4_096, c.inboxCapacity());
@@ -147,6 +147,11 @@ class BusConfigurationTest
         assertFalse(c.enableMetering());
         assertEquals(1024, c.ringSize());
         assertEquals(IdleStrategy.BUSY_SPIN, c.idleStrategy());
+        for (final IdleStrategy idle : IdleStrategy.values())
+        {
+            assertEquals(idle, BusConfiguration.fromEnvironment(Map.of("EAB_IDLE_STRATEGY", idle.name().toLowerCase(java.util.Locale.ROOT)))
+                .idleStrategy(), "EAB_IDLE_STRATEGY names every strategy, " + idle + " included");
+        }
         assertEquals(BackpressurePolicy.BLOCK, c.backpressurePolicy());
         assertEquals(4096, c.maxMessageSizeBytes());
         assertEquals(16, c.inboxCapacity());

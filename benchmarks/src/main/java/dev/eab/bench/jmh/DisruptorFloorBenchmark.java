@@ -1,7 +1,6 @@
 package dev.eab.bench.jmh;
 
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.eab.bench.SystemUnderTest;
@@ -45,7 +44,7 @@ public class DisruptorFloorBenchmark
             final Thread t = new Thread(r, "floor");
             t.setDaemon(true);
             return t;
-        }, ProducerType.MULTI, new YieldingWaitStrategy());
+        }, ProducerType.MULTI, dev.eab.core.pipeline.IdleWaitStrategies.forIdle(dev.eab.api.IdleStrategy.YIELDING));
         final AtomicLong d = delivered;
         disruptor.handleEventsWith((e, seq, eob) -> d.lazySet(d.get() + 1));
         ring = disruptor.start();

@@ -53,7 +53,7 @@ public class PublishBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        bus = new EnhancedAgentBus(EabSeries.configuration(NativeMode.REQUIRED, true, true));
+        bus = new EnhancedAgentBus(EabSeries.configuration(NativeMode.REQUIRED, dev.eab.api.IdleStrategy.YIELDING, true));
         bus.start();
         bus.registerAgent(EabSeries.SENDER, "worker", Set.of(), EabSeries.TENANT, null);
         recipient = bus.registerAgent(EabSeries.RECIPIENT, "worker", Set.of(), EabSeries.TENANT, null).handle();

@@ -133,4 +133,35 @@ public final class CpuSampler
         final double seconds = (b.nanos() - a.nanos()) / 1e9;
         return seconds <= 0 ? 0 : (b.stealJiffies() - a.stealJiffies()) / USER_HZ / seconds;
     }
+
+    /** @return CPUs' worth of time this process used between the two samples (all its threads, JIT and GC included). */
+    public static double selfCores(final Sample a, final Sample b)
+    {
+        final double seconds = (b.nanos() - a.nanos()) / 1e9;
+        return seconds <= 0 ? 0 : (b.selfJiffies() - a.selfJiffies()) / USER_HZ / seconds;
+    }
+
+    /**
+     * @return CPU time (ns) used so far by this JVM's live Java threads other than the calling thread (the
+     * producer) and {@code excludedThreadId} (the hiccup meter): the delivery side (the bus or consumer thread).
+     * Threads that ended in between are not counted.
+     */
+    public static long otherThreadsCpuNanos(final long excludedThreadId)
+    {
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported())
+        {
+            return 0;
+        }
+        final long self = Thread.currentThread().threadId();
+        long sum = 0;
+        for (final long id : mx.getAllThreadIds())
+        {
+            if (id != self && id != excludedThreadId)
+            {
+                sum += Math.max(0, mx.getThreadCpuTime(id));
+            }
+        }
+        return sum;
+    }
 }

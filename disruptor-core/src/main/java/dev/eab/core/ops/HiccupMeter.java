@@ -125,4 +125,11 @@ public final class HiccupMeter implements Runnable
         }
         return h.getTotalCount() - h.getCountBetweenValues(0, ONE_MS_NANOS);
     }
+
+    /** @return the meter thread's id, or -1 when it is not running. */
+    public long threadId()
+    {
+        final Thread t = thread;
+        return t == null ? -1 : t.threadId();
+    }
 }

@@ -27,6 +27,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final boolean timed;
     /** The processor's sequence, advanced after every event (not only per batch); see {@link #setSequenceCallback}. */
     private Sequence processed;
+    private final PathWarmer warmer;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
@@ -37,6 +38,20 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         this.route = route;
         this.metrics = metrics;
         this.timed = timed;
+        this.warmer = new PathWarmer(validate, govern, journal, route);
+    }
+
+    /** The wait strategy's idle tick ({@link PhasedWaitStrategy}): keep the path warm while the ring is empty. */
+    @Override
+    public void onTimeout(final long sequence)
+    {
+        warmer.run();
+    }
+
+    /** @return the idle warm-up, for tests and diagnostics. */
+    public PathWarmer warmer()
+    {
+        return warmer;
     }
 
     @Override

@@ -42,6 +42,9 @@ public final class RouteStage implements Stage
     private final String constitutionalHash;
     private final ValidationStrategy validator;
     private final EventView view = new EventView();
+    /** Written by {@link #warm} so the JIT keeps its reads; bus thread only, never read. */
+    @SuppressWarnings("unused")
+    private int warmedHandle;
     private final java.util.function.LongFunction<List<String>> flagNames;
     private final MessageJournal journal;
     /** Built once: {@link #lastResort} must not allocate or format anything. */
@@ -97,6 +100,20 @@ public final class RouteStage implements Stage
             }
         }
         e.completed = true;
+    }
+
+    /**
+     * Warm-up probe: looks up the recipient's inbox and subscription as a delivery would, and delivers
+     * nothing (see {@link PathWarmer}).
+     */
+    @Override
+    public void warm(final MessageEvent probe)
+    {
+        final AgentRecord recipient = probe.recipient;
+        if (recipient != null)
+        {
+            warmedHandle = recipient.inbox().subscription().inline() ? recipient.handle() : -1;
+        }
     }
 
     /**

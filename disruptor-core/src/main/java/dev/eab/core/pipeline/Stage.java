@@ -8,4 +8,13 @@ package dev.eab.core.pipeline;
 public interface Stage
 {
     void onEvent(MessageEvent event);
+
+    /**
+     * Runs the warm-up probe through this stage while the ring is empty ({@link PathWarmer}): touch what a
+     * message would touch, and leave no trace: nothing delivered, counted, rate-limited, journalled or
+     * reported. Bus thread only; must not allocate. Default: nothing to warm.
+     */
+    default void warm(final MessageEvent probe)
+    {
+    }
 }

@@ -50,6 +50,9 @@ public final class ValidateStage implements Stage
     private final long flagMask;
     private final MemorySegment header;
     private int capabilityCursor;
+    // The last message's sender and recipient, for the idle warm-up probe (bus thread only; -1: none yet).
+    private int lastSenderHandle = -1;
+    private int lastRecipientHandle = -1;
     // Per-message scratch for send/broadcast, written by prepare(): bus thread only.
     private boolean tenantValid;
     private int messageTenant;
@@ -104,6 +107,8 @@ public final class ValidateStage implements Stage
         final AgentRecord recipient = registry.byHandle(e.recipientHandle);
         e.sender = sender;
         e.recipient = recipient;
+        lastSenderHandle = e.senderHandle;
+        lastRecipientHandle = e.recipientHandle;
         if (e.presetReject != 0)
         {
             e.rejectCode = e.presetReject;
@@ -140,6 +145,8 @@ public final class ValidateStage implements Stage
             e.recipient = registry.byId(m.toAgent());
         }
         e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, true, e.recipient, e.messageType));
+        lastSenderHandle = sender == null ? -1 : sender.handle();
+        lastRecipientHandle = e.recipient == null ? -1 : e.recipient.handle();
     }
 
     private void validateBroadcast(final MessageEvent e)
@@ -352,6 +359,30 @@ public final class ValidateStage implements Stage
     private static boolean eligible(final AgentRecord r, final List<String> required, final int messageTenant, final AgentRecord sender)
     {
         return r.tenantIndex() == messageTenant && (sender == null || r.handle() != sender.handle()) && r.holdsAll(required);
+    }
+
+    /**
+     * The warm-up probe: resolves the last message's sender and recipient again (the probe carries them on to
+     * the next stages), re-decides the header as that message left it, without counting the decision
+     * ({@link ValidationStrategy#warm}), and scans the probe's payload. No rate-limit token is taken, no
+     * metric moves and the verdict is dropped. Nothing to do before the first message.
+     */
+    @Override
+    public void warm(final MessageEvent probe)
+    {
+        final AgentRecord sender = registry.byHandle(lastSenderHandle);
+        final AgentRecord recipient = registry.byHandle(lastRecipientHandle);
+        probe.sender = sender;
+        probe.recipient = recipient;
+        if (sender == null)
+        {
+            return;
+        }
+        probe.rejectCode = validator.warm(header);
+        if (scanner != null)
+        {
+            scanner.scan(probe.payload, 0, probe.payloadLength);
+        }
     }
 
     /** @return the header segment, for tests that compare what was written. */

@@ -8,6 +8,16 @@ package dev.eab.core.route;
  */
 public interface RoutingBarrier
 {
+    /** For inboxes used without a bus (tests, tools): nothing is in flight, every switch is passed at once. */
+    RoutingBarrier NO_BUS = new RoutingBarrier()
+    {
+        @Override public long mark() { return -1; }
+        @Override public boolean passed(final long mark) { return true; }
+        @Override public boolean isBusOwnedThread() { return false; }
+        @Override public boolean isBusThread() { return false; }
+        @Override public void markBusOwned() { }
+    };
+
     /** @return a mark covering every event claimed so far (taken after the new subscription was published). */
     long mark();
 

@@ -87,6 +87,21 @@ public final class CompositeValidationStrategy implements ValidationStrategy, Au
         return javaStrategy.validate(header);
     }
 
+    /**
+     * The idle warm-up: runs the strategy that would decide now (native while the breaker is closed, else
+     * Java) and counts nothing, reports nothing to the breaker. A native failure here is ignored: the next
+     * real message meets it and reports it.
+     */
+    @Override
+    public int warm(final MemorySegment header)
+    {
+        if (nativeStrategy != null && breaker.getState() == CircuitBreaker.State.CLOSED)
+        {
+            return nativeStrategy.validate(header);
+        }
+        return javaStrategy.validate(header);
+    }
+
     /** @return "native" while native decides, "java" when absent or the breaker is open. */
     @Override
     public String name()

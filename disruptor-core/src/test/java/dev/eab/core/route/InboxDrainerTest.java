@@ -26,15 +26,6 @@ class InboxDrainerTest
     static final ValidationResult OK = ValidationResult.allow(MessageStatus.DELIVERED, Constitution.HASH, Map.of());
     private static final long STOP_GUARD_MS = 10_000;
 
-    /** No bus: nothing is in flight, every switch is passed at once. */
-    static final RoutingBarrier NO_BUS = new RoutingBarrier()
-    {
-        @Override public long mark() { return -1; }
-        @Override public boolean passed(final long mark) { return true; }
-        @Override public boolean isBusOwnedThread() { return false; }
-        @Override public boolean isBusThread() { return false; }
-        @Override public void markBusOwned() { }
-    };
 
     static Delivery delivery(final int i, final CompletableFuture<ValidationResult> future, final Subscription routedTo)
     {
@@ -45,7 +36,7 @@ class InboxDrainerTest
     private static Subscription subscribe(final Inbox inbox, final MessageHandler handler)
     {
         final Subscription sub = new Subscription(handler, DeliveryMode.DISPATCHED);
-        inbox.subscribe(sub, new InboxDrainer(inbox, sub, new BusMetrics(), "b", NO_BUS), NO_BUS);
+        inbox.subscribe(sub, new InboxDrainer(inbox, sub, new BusMetrics(), "b", RoutingBarrier.NO_BUS), RoutingBarrier.NO_BUS);
         return sub;
     }
 

@@ -1,0 +1,198 @@
+package dev.eab.core.pipeline;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A Disruptor wait strategy for a consumer that finds the ring empty, in three phases measured from the
+ * moment it went idle: spin ({@link Thread#onSpinWait()}) for {@code spinNanos}, then {@link Thread#yield()}
+ * until {@code yieldNanos} more have passed, then park. A publisher pays for a wake-up only when the
+ * consumer has actually parked: {@link #signalAllWhenBlocking()} (called by the sequencer on every
+ * publish) reads one volatile flag and calls {@link LockSupport#unpark} only when it is set. So a busy bus
+ * costs its publishers one load per message, and an idle one gives its core back to the host.
+ *
+ * <p>Why: on a shared host (a laptop, a 2-vCPU VM, a busy box) a consumer that never sleeps competes with
+ * everything else for the core, and the scheduler makes it wait out other threads' time slices: the tail
+ * goes to the host. A thread that sleeps is woken promptly. Spinning first keeps the latency of a steady
+ * stream; parking keeps the tail of an idle or bursty one.
+ *
+ * <p>Adaptive spinning (optional): a spin loop iteration takes well under a microsecond, so a gap of more than
+ * {@link #PREEMPTED_NANOS} between two of them means the thread lost its core while spinning: the host is
+ * oversubscribed, and there a thread that keeps spinning is treated as CPU-bound and waits out other threads'
+ * time slices. The strategy then skips the spin and yield phases (parks at once) for {@link #SPIN_BACKOFF_NANOS}.
+ *
+ * <p>Idle ticks: when {@code tickNanos > 0}, every {@code tickNanos} of continuous idleness
+ * {@link #waitFor} throws {@link TimeoutException}, so the {@code BatchEventProcessor} calls the handler's
+ * {@code onTimeout}; the bus keeps its working set warm there ({@link PathWarmer}). The phases go on across
+ * ticks: a tick does not make the consumer spin again.
+ *
+ * <p>Wake-up handshake (Dekker): the consumer sets {@code parked}, issues a full fence, then reads the
+ * cursor; a publisher advances the cursor with a CAS (the multi-producer sequencer's claim), then reads
+ * {@code parked}. At least one of them sees the other's write, so a wake-up is never missed with
+ * {@code ProducerType.MULTI} (the bus's). With a single-producer sequencer the cursor is published with a
+ * release store and a wake-up can be missed: the park is then bounded by {@code maxParkNanos}.
+ *
+ * <p>Ownership: one consumer thread per instance. {@code waiter}, {@code idleSinceNanos}, {@code nextTickNanos}
+ * and {@code spinAgainAtNanos} belong to it; {@code parked} is set by it and cleared by whichever of it and the
+ * publishers gets there first. Allocation-free.
+ */
+public final class PhasedWaitStrategy implements WaitStrategy
+{
+    /** Phase length meaning "for ever" (never leave this phase). */
+    public static final long FOREVER = Long.MAX_VALUE;
+    /** A gap between two spin iterations longer than this means the spinning thread was descheduled. */
+    public static final long PREEMPTED_NANOS = 50_000;
+    /** After a preemption while spinning, park at once (no spin, no yield) for this long. */
+    public static final long SPIN_BACKOFF_NANOS = 50_000_000;
+    private static final long NOT_IDLE = Long.MIN_VALUE;
+    private static final int RUNNING = 0;
+    private static final int PARKED = 1;
+    private static final VarHandle PARKED_STATE;
+
+    static
+    {
+        try
+        {
+            PARKED_STATE = MethodHandles.lookup().findVarHandle(PhasedWaitStrategy.class, "parked", int.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long spinNanos;
+    private final long yieldEndNanos;
+    private final long maxParkNanos;
+    private final long tickNanos;
+    private final boolean adaptive;
+    @SuppressWarnings("unused") // accessed through PARKED_STATE
+    private volatile int parked;
+    private Thread waiter;
+    private long idleSinceNanos = NOT_IDLE;
+    private long nextTickNanos;
+    private long spinAgainAtNanos;
+
+    /**
+     * @param spinNanos    how long to spin after the ring goes empty ({@link #FOREVER}: busy-spin)
+     * @param yieldNanos   how long to yield after spinning ({@link #FOREVER}: never park)
+     * @param maxParkNanos longest single park (a safety net; publishers wake the consumer earlier)
+     * @param tickNanos    idle tick interval for {@code onTimeout} (0: no ticks)
+     * @param adaptive     skip spinning and yielding for a while after being descheduled while spinning
+     */
+    public PhasedWaitStrategy(final long spinNanos, final long yieldNanos, final long maxParkNanos, final long tickNanos, final boolean adaptive)
+    {
+        if (spinNanos < 0 || yieldNanos < 0 || maxParkNanos <= 0 || tickNanos < 0)
+        {
+            throw new IllegalArgumentException("phase lengths must be >= 0 and the park > 0");
+        }
+        this.spinNanos = spinNanos;
+        this.yieldEndNanos = spinNanos > FOREVER - yieldNanos ? FOREVER : spinNanos + yieldNanos;
+        this.maxParkNanos = maxParkNanos;
+        this.tickNanos = tickNanos;
+        this.adaptive = adaptive;
+    }
+
+    @Override
+    public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
+        throws AlertException, InterruptedException, TimeoutException
+    {
+        long available = dependentSequence.get();
+        if (available >= sequence)
+        {
+            idleSinceNanos = NOT_IDLE;
+            return available;
+        }
+        long now = System.nanoTime();
+        if (idleSinceNanos == NOT_IDLE)
+        {
+            idleSinceNanos = now;
+            nextTickNanos = now + tickNanos;
+        }
+        long previous = now;
+        boolean spun = false;
+        while ((available = dependentSequence.get()) < sequence)
+        {
+            barrier.checkAlert();
+            if (tickNanos > 0 && now - nextTickNanos >= 0)
+            {
+                nextTickNanos = now + tickNanos;
+                throw TimeoutException.INSTANCE;
+            }
+            if (adaptive && spun && now - previous > PREEMPTED_NANOS)
+            {
+                spinAgainAtNanos = now + SPIN_BACKOFF_NANOS;
+            }
+            final long idle = now - idleSinceNanos;
+            spun = false;
+            if (adaptive && now - spinAgainAtNanos < 0)
+            {
+                park(sequence, cursor, barrier, now);
+            }
+            else if (idle < spinNanos)
+            {
+                Thread.onSpinWait();
+                spun = true;
+            }
+            else if (idle < yieldEndNanos)
+            {
+                Thread.yield();
+                spun = true;
+            }
+            else
+            {
+                park(sequence, cursor, barrier, now);
+            }
+            previous = now;
+            now = System.nanoTime();
+        }
+        idleSinceNanos = NOT_IDLE;
+        return available;
+    }
+
+    private void park(final long sequence, final Sequence cursor, final SequenceBarrier barrier, final long now)
+    {
+        if (waiter == null)
+        {
+            waiter = Thread.currentThread();
+        }
+        PARKED_STATE.setVolatile(this, PARKED);
+        // Sequence.get() is only an acquire load: without this fence it could be ordered before the store above.
+        VarHandle.fullFence();
+        if (cursor.get() < sequence && !barrier.isAlerted())
+        {
+            final long untilTick = tickNanos > 0 ? nextTickNanos - now : maxParkNanos;
+            LockSupport.parkNanos(this, Math.max(1, Math.min(maxParkNanos, untilTick)));
+        }
+        PARKED_STATE.setOpaque(this, RUNNING);
+    }
+
+    @Override
+    public void signalAllWhenBlocking()
+    {
+        if ((int)PARKED_STATE.getVolatile(this) == PARKED && PARKED_STATE.compareAndSet(this, PARKED, RUNNING))
+        {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** @return true while the consumer is parked (or about to park); for tests and diagnostics. */
+    public boolean isParked()
+    {
+        return (int)PARKED_STATE.getVolatile(this) == PARKED;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PhasedWaitStrategy{spinNanos=" + spinNanos + ", yieldEndNanos=" + yieldEndNanos + ", maxParkNanos=" + maxParkNanos
+            + ", tickNanos=" + tickNanos + ", adaptive=" + adaptive + '}';
+    }
+}
