@@ -33,7 +33,11 @@ final class LiteralMatcher
     private final char[] otherChars;
     private final int[] otherClass;
     private final int classCount;
-    /** {@code next[state * classCount + class]}: the DFA. State 0 is the root. */
+    /**
+     * The DFA, indexed by row: {@code next[row + class]} is the row of the next state, where a state's row is
+     * {@code state * classCount} (so no multiplication per char), negated when that state has an output (so
+     * the common case, no output, costs one sign test). State 0, row 0, is the root.
+     */
     private final int[] next;
     /** Families whose literal ends at (or, through failure links, inside) each state. */
     private final long[] output;
@@ -118,7 +122,7 @@ final class LiteralMatcher
 
         // Breadth-first: failure links folded into a complete transition table.
         final int states = trie.size();
-        next = new int[states * classCount];
+        final int[] byState = new int[states * classCount];
         output = new long[states];
         regexOutput = new long[states * words];
         triggers = new boolean[states];
@@ -129,7 +133,7 @@ final class LiteralMatcher
             final Integer to = trie.get(0).get(c);
             if (to != null)
             {
-                next[c] = to;
+                byState[c] = to;
                 fail[to] = 0;
                 queue.add(to);
             }
@@ -149,16 +153,29 @@ final class LiteralMatcher
                 final Integer to = trie.get(s).get(c);
                 if (to != null)
                 {
-                    fail[to] = next[fail[s] * classCount + c];
-                    next[s * classCount + c] = to;
+                    fail[to] = byState[fail[s] * classCount + c];
+                    byState[s * classCount + c] = to;
                     queue.add(to);
                 }
                 else
                 {
-                    next[s * classCount + c] = next[fail[s] * classCount + c];
+                    byState[s * classCount + c] = byState[fail[s] * classCount + c];
                 }
             }
         }
+        next = rows(byState, classCount, output, triggers);
+    }
+
+    /** Turns a state table into the row form of {@link #next} (see there). */
+    private static int[] rows(final int[] byState, final int classCount, final long[] output, final boolean[] triggers)
+    {
+        final int[] rows = new int[byState.length];
+        for (int i = 0; i < byState.length; i++)
+        {
+            final int to = byState[i];
+            rows[i] = output[to] != 0 || triggers[to] ? -(to * classCount) - 1 : to * classCount;
+        }
+        return rows;
     }
 
     private int classOf(final char c)
@@ -178,14 +195,19 @@ final class LiteralMatcher
      */
     long scan(final char[] text, final int len, final long[] triggered)
     {
+        final int[] next = this.next;
+        final int[] directClass = this.directClass;
         long mask = 0;
-        int state = 0;
+        int row = 0;
         for (int i = 0; i < len; i++)
         {
-            state = next[state * classCount + classOf(text[i])];
-            mask |= output[state];
-            if (triggers[state])
+            final char c = text[i];
+            row = next[row + (c < DIRECT_CLASS_LIMIT ? directClass[c] : classOf(c))];
+            if (row < 0)
             {
+                row = -row - 1;
+                final int state = row / classCount;
+                mask |= output[state];
                 for (int w = 0, base = state * words; w < words; w++)
                 {
                     triggered[w] |= regexOutput[base + w];
