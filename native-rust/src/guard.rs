@@ -746,7 +746,11 @@ pub fn normalize_into(input: &[u8], out: &mut Vec<u8>) {
 fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) {
     out.clear();
     if input.is_ascii() {
-        out.extend(input.iter().map(u8::to_ascii_lowercase));
+        // Index loop over a sized buffer: the compiler vectorises it (extend over an iterator is not).
+        out.resize(input.len(), 0);
+        for (o, &b) in out.iter_mut().zip(input) {
+            *o = b.to_ascii_lowercase();
+        }
         return;
     }
     // NFKC never grows ordinary text much; this covers it without reallocating.

@@ -94,6 +94,8 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
+    /// String id → its substring searcher, for the strings behind a two-byte gate.
+    finders: Box<[Option<memchr::memmem::Finder<'static>>]>,
 }
 
 impl StringSearch {
@@ -191,7 +193,14 @@ impl StringSearch {
             )));
         }
         let spread_padding = teddies.iter().map(|(t, _)| t.minimum_len()).max().unwrap_or(0);
+        let mut finders: Vec<Option<memchr::memmem::Finder<'static>>> = vec![None; strings.len()];
+        for (_, targets) in &short {
+            for t in targets.iter().filter(|t| t.confirm) {
+                finders[t.id] = Some(memchr::memmem::Finder::new(&strings[t.id]).into_owned());
+            }
+        }
         Ok(Self {
+            finders: finders.into_boxed_slice(),
             spread_padding,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
             needles: linked.into_boxed_slice(),
@@ -218,11 +227,19 @@ impl StringSearch {
     ) {
         assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
         let text = &padded[..len];
-        spread.clear();
-        spread.extend(padded[..len + self.spread_padding].iter().map(|&b| spread_byte(b)));
+        // Index loop over a sized buffer, so the compiler vectorises it.
+        let source = &padded[..len + self.spread_padding];
+        spread.resize(source.len(), 0);
+        for (o, &b) in spread.iter_mut().zip(source) {
+            *o = spread_byte(b);
+        }
         let spread = spread.as_slice();
         self.short.for_each_present(padded, len, |target| {
-            if !target.confirm || memchr::memmem::find(text, &self.strings[target.id]).is_some() {
+            let confirmed = match &self.finders[target.id] {
+                Some(finder) if target.confirm => finder.find(text).is_some(),
+                _ => true,
+            };
+            if confirmed {
                 found(target.id);
             }
         });
@@ -499,10 +516,13 @@ unsafe fn blocks_present_avx2(tables: &[[[u8; 16]; 4]], padded: &[u8], len: usiz
         at += 32;
     }
     for (o, a) in out.iter_mut().zip(acc) {
-        let mut lanes = [0u8; 32];
-        // SAFETY: 32 writable bytes.
-        unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), a) };
-        *o = lanes.iter().fold(0, |x, &y| x | y);
+        // OR of the 32 bytes: halve the vector four times, then the last two bytes.
+        let x = _mm_or_si128(_mm256_castsi256_si128(a), _mm256_extracti128_si256::<1>(a));
+        let x = _mm_or_si128(x, _mm_srli_si128::<8>(x));
+        let x = _mm_or_si128(x, _mm_srli_si128::<4>(x));
+        let x = _mm_or_si128(x, _mm_srli_si128::<2>(x));
+        let pair = _mm_cvtsi128_si32(x) as u32;
+        *o = (pair | pair >> 8) as u8;
     }
 }
 
