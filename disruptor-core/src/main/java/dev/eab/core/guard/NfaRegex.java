@@ -43,6 +43,11 @@ final class NfaRegex
     private final int[][] ranges;
     private final boolean[] negated;
 
+    /** Bit c: an ASCII code point c can start a match (see {@link #anyFirst}). */
+    private final long[] firstAscii;
+    /** True when a match can start with any ASCII code point, so no position may be skipped. */
+    private final boolean anyFirst;
+
     // Search state, reused.
     private final int[] current;
     private final int[] following;
@@ -72,6 +77,8 @@ final class NfaRegex
         }
         current = new int[n];
         following = new int[n];
+        firstAscii = new long[BITMAP_LIMIT / 64];
+        anyFirst = firstChars(firstAscii);
         // Each instruction is marked once per list and pushes at most two successors.
         stack = new int[2 * n + 1];
         mark = new int[n];
@@ -116,6 +123,25 @@ final class NfaRegex
             {
                 return false;
             }
+            if (ccount == 0 && !anyFirst)
+            {
+                // No thread alive: skip the positions where no match can start (ASCII only; the rest
+                // may be in a class's ranges above the bitmap).
+                final int from = pos;
+                while (pos < len && text[pos] < BITMAP_LIMIT && (firstAscii[text[pos] >>> 6] & (1L << (text[pos] & 63))) == 0)
+                {
+                    pos++;
+                }
+                if (pos >= len)
+                {
+                    return false;
+                }
+                if (pos != from)
+                {
+                    // The start closure was computed for the earlier position (anchors): redo it here.
+                    continue;
+                }
+            }
             final int cp = Character.codePointAt(text, pos, len);
             final int next = pos + Character.charCount(cp);
             newGeneration();
@@ -134,6 +160,55 @@ final class NfaRegex
             ccount = nk;
             pos = next;
         }
+    }
+
+    /**
+     * Fills {@code ascii} with the ASCII code points that the first consuming instruction of some path can
+     * take (anchors are passed through: a superset is safe, it only skips fewer positions).
+     *
+     * @return true when the set is every ASCII code point or unknown (a path reaches MATCH, or {@code .}).
+     */
+    private boolean firstChars(final long[] ascii)
+    {
+        final boolean[] visited = new boolean[op.length];
+        final int[] todo = new int[2 * op.length + 1];
+        int sp = 0;
+        todo[sp++] = 0;
+        while (sp > 0)
+        {
+            final int pc = todo[--sp];
+            if (visited[pc])
+            {
+                continue;
+            }
+            visited[pc] = true;
+            switch (op[pc])
+            {
+                case SPLIT ->
+                {
+                    todo[sp++] = arg[pc];
+                    todo[sp++] = arg2[pc];
+                }
+                case JUMP -> todo[sp++] = arg[pc];
+                case TEXT_START, TEXT_END -> todo[sp++] = pc + 1;
+                case CHAR ->
+                {
+                    if (negated[arg[pc]])
+                    {
+                        return true;
+                    }
+                    for (int w = 0; w < ascii.length; w++)
+                    {
+                        ascii[w] |= bitmaps[arg[pc]][w];
+                    }
+                }
+                default ->
+                {
+                    return true; // ANY_BUT_NEWLINE or MATCH
+                }
+            }
+        }
+        return false;
     }
 
     private boolean hasMatch(final int[] list, final int count)
@@ -360,7 +435,7 @@ final class NfaRegex
                 }
                 case '\\' ->
                 {
-                    final int e = unescape(p[i++]);
+                    final int e = RegexDialect.unescape(p[i++]);
                     return classOf(new int[] {e, e}, false);
                 }
                 default ->
@@ -370,44 +445,11 @@ final class NfaRegex
             }
         }
 
-        static int unescape(final int e)
-        {
-            return e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e;
-        }
-
         Node charClass()
         {
-            final boolean neg = peek() == '^';
-            if (neg)
-            {
-                i++;
-            }
-            final List<int[]> rs = new ArrayList<>();
-            while (peek() != ']')
-            {
-                final int lo = classChar();
-                int hi = lo;
-                if (peek() == '-' && i + 1 < p.length && p[i + 1] != ']')
-                {
-                    i++;
-                    hi = classChar();
-                }
-                rs.add(new int[] {lo, hi});
-            }
-            i++; // ']'
-            final int[] flat = new int[rs.size() * 2];
-            for (int k = 0; k < rs.size(); k++)
-            {
-                flat[2 * k] = rs.get(k)[0];
-                flat[2 * k + 1] = rs.get(k)[1];
-            }
-            return classOf(flat, neg);
-        }
-
-        int classChar()
-        {
-            final int c = p[i++];
-            return c == '\\' ? unescape(p[i++]) : c;
+            final RegexDialect.ClassSyntax c = RegexDialect.readClass(p, i - 1);
+            i = c.end();
+            return classOf(c.ranges(), c.negated());
         }
 
         /** Registers a class given as inclusive range pairs; @return its CLASS node. */
