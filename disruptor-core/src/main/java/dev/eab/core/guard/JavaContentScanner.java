@@ -79,7 +79,10 @@ public final class JavaContentScanner implements ContentScanner
             {
                 for (final String lit : f.literals())
                 {
-                    strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
+                    if (!alwaysFoundByRegex(f, lit))
+                    {
+                        strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
+                    }
                 }
             }
         }
@@ -107,6 +110,25 @@ public final class JavaContentScanner implements ContentScanner
             }
             literals = new LiteralMatcher(keys, families, conditionBits, words);
         }
+    }
+
+    /**
+     * @return whether a regex of {@code family} without anchors matches inside {@code literal}: it then
+     * matches every text that contains the literal and sets the same family bit, so the literal need not be
+     * searched (long literals such as "ignore all previous instructions" would otherwise add dozens of states
+     * to the {@link LiteralMatcher}). The Rust scanner prunes the same way.
+     */
+    private static boolean alwaysFoundByRegex(final GuardrailFamily family, final String literal)
+    {
+        final char[] chars = literal.toCharArray();
+        for (final String re : family.regexes())
+        {
+            if (!RegexDialect.hasAnchor(re) && NfaRegex.compile(re).find(chars, chars.length))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return a scanner for the shipped pattern set. */

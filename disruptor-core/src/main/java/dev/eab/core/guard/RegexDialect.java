@@ -208,6 +208,28 @@ public final class RegexDialect
         return new ClassSyntax(negated, ranges.stream().mapToInt(Integer::intValue).toArray(), i + 1);
     }
 
+    /** @return whether a pattern of the dialect uses {@code ^} or {@code $} (outside classes), so its matches depend on context. */
+    static boolean hasAnchor(final String pattern)
+    {
+        final int[] p = pattern.codePoints().toArray();
+        for (int i = 0; i < p.length; i++)
+        {
+            if (p[i] == '\\')
+            {
+                i++;
+            }
+            else if (p[i] == '[')
+            {
+                i = readClass(p, i).end() - 1;
+            }
+            else if (p[i] == '^' || p[i] == '$')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the character an escape {@code \e} of the dialect stands for. */
     static int unescape(final int e)
     {
