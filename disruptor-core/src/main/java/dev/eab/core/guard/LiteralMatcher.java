@@ -34,9 +34,8 @@ final class LiteralMatcher
     private final int[] otherClass;
     private final int classCount;
     /**
-     * The DFA, indexed by row: {@code next[row + class]} is the row of the next state, where a state's row is
-     * {@code state * classCount} (so no multiplication per char), negated when that state has an output (so
-     * the common case, no output, costs one sign test). State 0, row 0, is the root.
+     * The DFA: {@code next[state * classCount + class]} is the next state, stored as {@code -state - 1} when
+     * that state has an output (so the common case, no output, costs one sign test). State 0 is the root.
      */
     private final int[] next;
     /** Families whose literal ends at (or, through failure links, inside) each state. */
@@ -163,17 +162,17 @@ final class LiteralMatcher
                 }
             }
         }
-        next = rows(byState, classCount, output, triggers);
+        next = rows(byState, output, triggers);
     }
 
-    /** Turns a state table into the row form of {@link #next} (see there). */
-    private static int[] rows(final int[] byState, final int classCount, final long[] output, final boolean[] triggers)
+    /** Marks, in a state table, the targets that have an output (see {@link #next}). */
+    private static int[] rows(final int[] byState, final long[] output, final boolean[] triggers)
     {
         final int[] rows = new int[byState.length];
         for (int i = 0; i < byState.length; i++)
         {
             final int to = byState[i];
-            rows[i] = output[to] != 0 || triggers[to] ? -(to * classCount) - 1 : to * classCount;
+            rows[i] = output[to] != 0 || triggers[to] ? -to - 1 : to;
         }
         return rows;
     }
@@ -197,16 +196,16 @@ final class LiteralMatcher
     {
         final int[] next = this.next;
         final int[] directClass = this.directClass;
+        final int classCount = this.classCount;
         long mask = 0;
-        int row = 0;
+        int state = 0;
         for (int i = 0; i < len; i++)
         {
             final char c = text[i];
-            row = next[row + (c < DIRECT_CLASS_LIMIT ? directClass[c] : classOf(c))];
-            if (row < 0)
+            state = next[state * classCount + (c < DIRECT_CLASS_LIMIT ? directClass[c] : classOf(c))];
+            if (state < 0)
             {
-                row = -row - 1;
-                final int state = row / classCount;
+                state = -state - 1;
                 mask |= output[state];
                 for (int w = 0, base = state * words; w < words; w++)
                 {
