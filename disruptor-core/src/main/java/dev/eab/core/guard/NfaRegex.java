@@ -77,11 +77,11 @@ final class NfaRegex
         }
         current = new int[n];
         following = new int[n];
-        firstAscii = new long[BITMAP_LIMIT / 64];
-        anyFirst = firstChars(firstAscii);
         // Each instruction is marked once per list and pushes at most two successors.
         stack = new int[2 * n + 1];
         mark = new int[n];
+        firstAscii = new long[BITMAP_LIMIT / 64];
+        anyFirst = firstChars(firstAscii);
     }
 
     /** Compiles {@code pattern}, which must be inside the {@link RegexDialect}. */
@@ -164,48 +164,26 @@ final class NfaRegex
 
     /**
      * Fills {@code ascii} with the ASCII code points that the first consuming instruction of some path can
-     * take (anchors are passed through: a superset is safe, it only skips fewer positions).
+     * take. The closure at position 0 of an empty text passes both anchors, so it holds every first
+     * instruction of every path (a superset is safe: it only skips fewer positions).
      *
-     * @return true when the set is every ASCII code point or unknown (a path reaches MATCH, or {@code .}).
+     * @return true when the set is every ASCII code point or unknown (a path reaches MATCH, {@code .}, or a
+     * negated class).
      */
     private boolean firstChars(final long[] ascii)
     {
-        final boolean[] visited = new boolean[op.length];
-        final int[] todo = new int[2 * op.length + 1];
-        int sp = 0;
-        todo[sp++] = 0;
-        while (sp > 0)
+        newGeneration();
+        final int count = close(0, 0, 0, current, 0);
+        for (int t = 0; t < count; t++)
         {
-            final int pc = todo[--sp];
-            if (visited[pc])
+            final int pc = current[t];
+            if (op[pc] != CHAR || negated[arg[pc]])
             {
-                continue;
+                return true;
             }
-            visited[pc] = true;
-            switch (op[pc])
+            for (int w = 0; w < ascii.length; w++)
             {
-                case SPLIT ->
-                {
-                    todo[sp++] = arg[pc];
-                    todo[sp++] = arg2[pc];
-                }
-                case JUMP -> todo[sp++] = arg[pc];
-                case TEXT_START, TEXT_END -> todo[sp++] = pc + 1;
-                case CHAR ->
-                {
-                    if (negated[arg[pc]])
-                    {
-                        return true;
-                    }
-                    for (int w = 0; w < ascii.length; w++)
-                    {
-                        ascii[w] |= bitmaps[arg[pc]][w];
-                    }
-                }
-                default ->
-                {
-                    return true; // ANY_BUT_NEWLINE or MATCH
-                }
+                ascii[w] |= bitmaps[arg[pc]][w];
             }
         }
         return false;
