@@ -531,8 +531,16 @@ mod tests {
     use super::*;
 
     fn found(strings: &[&str], text: &str) -> Vec<usize> {
+        let with_avx2 = found_with(strings, text, true);
+        // The table-per-byte path (CPUs without AVX2) must agree.
+        assert_eq!(found_with(strings, text, false), with_avx2, "scalar path on {text:?}");
+        with_avx2
+    }
+
+    fn found_with(strings: &[&str], text: &str, avx2: bool) -> Vec<usize> {
         let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
-        let search = StringSearch::new(&owned).expect("builds");
+        let mut search = StringSearch::new(&owned).expect("builds");
+        search.short.avx2 &= avx2;
         let mut padded = text.as_bytes().to_vec();
         padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
         let mut ids = Vec::new();
