@@ -64,9 +64,6 @@
 use std::cmp::Reverse;
 use std::sync::{Mutex, OnceLock, TryLockError};
 
-use aho_corasick::automaton::OverlappingState;
-use aho_corasick::Input as AcInput;
-use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Anchored, Span, StartKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::Input;
 use regex_syntax::hir::{Class, Hir, HirKind};
@@ -75,6 +72,7 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::guard_lower::SIMPLE_LOWERCASE;
+use crate::guard_search::{share_a_needle, StringSearch, PADDING_BYTE, PADDING_BYTES, SHORT_MAX_BYTES};
 
 /// At most this many families: the result is a `u64` bitmask.
 pub(crate) const MAX_FAMILIES: usize = 64;
@@ -89,15 +87,22 @@ const REGEX_SIZE_LIMIT_BYTES: usize = 4 * 1024 * 1024;
 const MAX_TRIGGERS: usize = 64;
 /// Trigger conditions kept per regex: enough to be selective, few enough to
 /// keep the searched strings (and so the string search) small.
-const MAX_CONDITIONS: usize = 2;
+const MAX_CONDITIONS: usize = 3;
+/// Largest set of punctuation kept as a further condition (quotes: three).
+const MAX_SHORT_SET: usize = 3;
+/// [`rarity`] of a four-letter word: a first condition this rare is chosen
+/// for having few strings rather than for being rarer still.
+const SELECTIVE_RARITY: u32 = 8;
 /// Least [`rarity`] a condition needs to be kept: a condition met by a space,
 /// one letter or a two-letter word holds in nearly every text and would only
 /// add string-search hits.
 const MIN_RARITY: u32 = 6;
-/// Least [`rarity`] of a second condition: only punctuation (which the string
-/// search already looks for, cheaply) is worth the extra strings; a second
-/// word would add more search work than the regex runs it saves.
-const MIN_SECOND_RARITY: u32 = 9;
+/// Least [`rarity`] of a second condition, which must also be made of strings
+/// of at most [`SHORT_MAX_BYTES`]: only code punctuation (`=`, `<`, `|`),
+/// which the string search finds in its cheap vector pass, is worth keeping;
+/// a second word would add a needle to the SIMD search for every text to
+/// save a regex run on the few texts that hold the first condition.
+const MIN_SECOND_RARITY: u32 = 3;
 /// Largest character class turned into triggers (one per character).
 const MAX_CLASS_CHARS: u32 = 16;
 
@@ -136,12 +141,17 @@ impl std::fmt::Display for GuardError {
 
 /// Per-call working memory, reused across scans (see the module docs).
 struct Scratch {
-    /// The normalised text (always valid UTF-8).
+    /// The normalised text (always valid UTF-8), then padding.
     text: Vec<u8>,
+    /// The padded text as the Teddy searchers read it (see `guard_search.rs`).
+    spread: Vec<u8>,
     /// Characters of the NFKC segment being collected.
     segment: Vec<char>,
     /// Bit c = trigger condition c holds in this text (one of its strings occurs).
     seen: Vec<u64>,
+    /// Bit r = regex r may need to run: it has no condition, or a string of
+    /// its first condition occurs.
+    candidates: Vec<u64>,
     /// One regex engine state per regex.
     caches: Vec<meta::Cache>,
 }
@@ -152,6 +162,9 @@ struct Hit {
     families: u64,
     /// Bitset over the trigger conditions this string satisfies.
     conditions: Box<[u64]>,
+    /// Bitset over the regexes whose first condition this string satisfies:
+    /// only those need their conditions checked.
+    regexes: Box<[u64]>,
 }
 
 /// A compiled scanner. Opaque to C: only handled through the pointer from
@@ -171,6 +184,8 @@ pub struct EabGuard {
     conditions: Box<[(usize, usize)]>,
     /// Number of 64-bit words of a condition bitset.
     condition_words: usize,
+    /// Bitset over the regexes that have no condition (they always run).
+    always: Box<[u64]>,
     scratch: Mutex<Scratch>,
 }
 
@@ -179,6 +194,7 @@ impl std::fmt::Debug for EabGuard {
         f.debug_struct("EabGuard")
             .field("families", &self.family_count)
             .field("strings", &self.hits.len())
+            .field("needles_and_short_strings", &self.strings.sizes())
             .field("regexes", &self.regexes.len())
             .finish()
     }
@@ -224,6 +240,7 @@ impl EabGuard {
             hits.push(Hit {
                 families: 0,
                 conditions: Box::new([]),
+                regexes: Box::new([]),
             });
             strings.len() - 1
         };
@@ -234,21 +251,11 @@ impl EabGuard {
         let mut condition_strings: Vec<Vec<usize>> = Vec::new();
         let mut normal = Vec::new();
         let mut segment = Vec::new();
+        // Regex index → its syntax tree, read for triggers once every literal is known.
+        let mut syntax: Vec<Hir> = Vec::new();
         for (index, (name, literals, patterns)) in families.iter().enumerate() {
-            for lit in literals {
-                if lit.is_empty() {
-                    return Err(GuardError(format!("family '{name}': empty literal")));
-                }
-                normalize_with(lit.as_bytes(), &mut normal, &mut segment);
-                if normal != lit.as_bytes() {
-                    return Err(GuardError(format!(
-                        "family '{name}': literal '{lit}' is not normalised (expected '{}')",
-                        String::from_utf8_lossy(&normal)
-                    )));
-                }
-                let h = hit_for(lit.as_bytes(), &mut strings, &mut hits);
-                hits[h].families |= 1u64 << index;
-            }
+            // Regexes first: a literal that one of them always finds needs no search of its own.
+            let mut context_free: Vec<Regex> = Vec::new();
             for re in patterns {
                 normalize_with(re.as_bytes(), &mut normal, &mut segment);
                 if normal != re.as_bytes() {
@@ -269,26 +276,67 @@ impl EabGuard {
                 }
                 let hir = regex_automata::util::syntax::parse(re)
                     .map_err(|e| GuardError(format!("family '{name}': regex '{re}': {e}")))?;
-                let sets = triggers(&hir).unwrap_or_default();
-                conditions.push((condition_strings.len(), sets.len()));
-                for set in sets {
-                    condition_strings.push(
-                        set.iter()
-                            .map(|t| hit_for(t, &mut strings, &mut hits))
-                            .collect(),
-                    );
+                if hir.properties().look_set().is_empty() {
+                    context_free.push(compiled.clone());
                 }
+                syntax.push(hir);
                 regexes.push(compiled);
                 regex_family.push(index as u8);
             }
+            for lit in literals {
+                if lit.is_empty() {
+                    return Err(GuardError(format!("family '{name}': empty literal")));
+                }
+                normalize_with(lit.as_bytes(), &mut normal, &mut segment);
+                if normal != lit.as_bytes() {
+                    return Err(GuardError(format!(
+                        "family '{name}': literal '{lit}' is not normalised (expected '{}')",
+                        String::from_utf8_lossy(&normal)
+                    )));
+                }
+                // A regex without anchors or other look-arounds that matches
+                // inside the literal matches every text containing it, and
+                // sets the same family bit: searching for the literal too
+                // would only cost time.
+                if context_free.iter().any(|r| r.is_match(lit.as_bytes())) {
+                    continue;
+                }
+                let h = hit_for(lit.as_bytes(), &mut strings, &mut hits);
+                hits[h].families |= 1u64 << index;
+            }
+        }
+        // Triggers after the literals, so a regex prefers strings already searched for.
+        for hir in &syntax {
+            let sets = triggers_given(hir, |t| strings.iter().any(|s| s.as_slice() == t || share_a_needle(s, t)))
+                .unwrap_or_default();
+            conditions.push((condition_strings.len(), sets.len()));
+            for set in sets {
+                condition_strings.push(
+                    set.iter()
+                        .map(|t| hit_for(t, &mut strings, &mut hits))
+                        .collect(),
+                );
+            }
         }
         let condition_words = condition_strings.len().div_ceil(64);
+        let regex_words = regexes.len().div_ceil(64);
         for hit in hits.iter_mut() {
             hit.conditions = vec![0u64; condition_words].into_boxed_slice();
+            hit.regexes = vec![0u64; regex_words].into_boxed_slice();
         }
         for (c, ids) in condition_strings.iter().enumerate() {
             for &id in ids {
                 hits[id].conditions[c / 64] |= 1u64 << (c % 64);
+            }
+        }
+        // Regexes without a condition run on every text.
+        let mut always = vec![0u64; regex_words];
+        for (r, &(first, count)) in conditions.iter().enumerate() {
+            if count == 0 {
+                always[r / 64] |= 1u64 << (r % 64);
+            }
+            for &id in condition_strings.get(first).into_iter().flatten() {
+                hits[id].regexes[r / 64] |= 1u64 << (r % 64);
             }
         }
         let search = StringSearch::new(&strings)?;
@@ -300,10 +348,13 @@ impl EabGuard {
             regex_family: regex_family.into_boxed_slice(),
             conditions: conditions.into_boxed_slice(),
             condition_words,
+            always: always.into_boxed_slice(),
             scratch: Mutex::new(Scratch {
                 text: Vec::new(),
+                spread: Vec::new(),
                 segment: Vec::new(),
                 seen: Vec::new(),
+                candidates: Vec::new(),
                 caches: Vec::new(),
             }),
         };
@@ -317,8 +368,10 @@ impl EabGuard {
     fn new_scratch(&self) -> Scratch {
         Scratch {
             text: Vec::new(),
+            spread: Vec::new(),
             segment: Vec::new(),
             seen: vec![0u64; self.condition_words],
+            candidates: vec![0u64; self.always.len()],
             caches: self.regexes.iter().map(Regex::create_cache).collect(),
         }
     }
@@ -347,141 +400,48 @@ impl EabGuard {
 
     fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> u64 {
         normalize_with(utf8, &mut scratch.text, &mut scratch.segment);
-        let text = scratch.text.as_slice();
+        let len = scratch.text.len();
+        scratch.text.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+        let padded = scratch.text.as_slice();
+        let text = &padded[..len];
         let seen = scratch.seen.as_mut_slice();
         seen.fill(0);
+        let candidates = scratch.candidates.as_mut_slice();
+        candidates.copy_from_slice(&self.always);
         let mut mask = 0u64;
         let hits = &self.hits;
-        self.strings.for_each_found(text, |id| {
+        self.strings.for_each_found(padded, len, &mut scratch.spread, |id| {
             let hit = &hits[id];
             mask |= hit.families;
             for (s, c) in seen.iter_mut().zip(hit.conditions.iter()) {
                 *s |= c;
             }
-        });
-        for (r, &(first, count)) in self.conditions.iter().enumerate() {
-            let family = 1u64 << self.regex_family[r];
-            if mask & family != 0
-                || !(first..first + count).all(|c| seen[c / 64] >> (c % 64) & 1 == 1)
-            {
-                continue;
+            for (s, r) in candidates.iter_mut().zip(hit.regexes.iter()) {
+                *s |= r;
             }
-            let input = Input::new(text).earliest(true);
-            if self.regexes[r]
-                .search_half_with(&mut scratch.caches[r], &input)
-                .is_some()
-            {
-                mask |= family;
+        });
+        for (word, &bits) in candidates.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let r = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let (first, count) = self.conditions[r];
+                let family = 1u64 << self.regex_family[r];
+                if mask & family != 0
+                    || !(first..first + count).all(|c| seen[c / 64] >> (c % 64) & 1 == 1)
+                {
+                    continue;
+                }
+                let input = Input::new(text).earliest(true);
+                if self.regexes[r]
+                    .search_half_with(&mut scratch.caches[r], &input)
+                    .is_some()
+                {
+                    mask |= family;
+                }
             }
         }
         mask
-    }
-}
-
-/// Which of a fixed set of strings occur in a text, overlaps included.
-///
-/// A single Aho-Corasick DFA over all strings would do, but with a few hundred
-/// strings over a wide alphabet its table outgrows the L1/L2 caches and each
-/// text byte costs a dependent cache miss (about 2 ns/byte measured). So the
-/// strings are split into groups of one length class each (1, 2, 3, 4+ bytes:
-/// Teddy fingerprints the first min(length) bytes of a group's strings, so one
-/// short string would make most positions candidates for its whole group), at
-/// most [`TEDDY_GROUP`] strings per group, half that below four bytes; per
-/// group, a SIMD
-/// `packed` (Teddy) searcher proposes each position where some string of the
-/// group starts, and a small anchored Aho-Corasick DFA of the same group
-/// lists every string starting exactly there.
-///
-/// Teddy reports the leftmost match from where it is asked to start, so
-/// restarting one byte after each reported start visits every position where
-/// any string of the group starts: nothing is missed, and a text with no
-/// candidate costs one SIMD pass per group.
-struct StringSearch {
-    groups: Vec<StringGroup>,
-}
-
-/// Strings per Teddy group: beyond 32 (16 when the group's shortest string
-/// has fewer than four bytes) Teddy's buckets overflow and it refuses or slows
-/// down.
-const TEDDY_GROUP: usize = 32;
-
-struct StringGroup {
-    /// Finds candidate start positions.
-    teddy: packed::Searcher,
-    /// Lists the strings of the group starting at a position.
-    anchored: AhoCorasick,
-    /// Pattern id within the group → string id.
-    ids: Box<[usize]>,
-}
-
-impl StringSearch {
-    fn new(strings: &[Vec<u8>]) -> Result<Self, GuardError> {
-        // One length class per group (1, 2, 3, 4+ bytes), see the type docs.
-        let class = |id: usize| strings[id].len().min(4);
-        let mut order: Vec<usize> = (0..strings.len()).collect();
-        order.sort_by_key(|&id| (class(id), strings[id].clone()));
-        let mut groups = Vec::new();
-        let mut rest = order.as_slice();
-        while !rest.is_empty() {
-            let first = class(rest[0]);
-            let same = rest.iter().take_while(|&&id| class(id) == first).count();
-            let limit = if first < 4 {
-                TEDDY_GROUP / 2
-            } else {
-                TEDDY_GROUP
-            };
-            let (ids, tail) = rest.split_at(same.min(limit));
-            rest = tail;
-            let pats: Vec<&[u8]> = ids.iter().map(|&id| strings[id].as_slice()).collect();
-            let mut teddy = packed::Config::new().builder();
-            teddy.extend(&pats);
-            let mut rabin_karp = packed::Config::new().only_rabin_karp(true).builder();
-            rabin_karp.extend(&pats);
-            // Rabin-Karp when Teddy is unavailable (no SIMD on this CPU, or a
-            // group it refuses): slower, still correct.
-            let teddy = teddy
-                .build()
-                .or_else(|| rabin_karp.build())
-                .ok_or_else(|| GuardError("string search: no packed searcher".into()))?;
-            let anchored = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .start_kind(StartKind::Anchored)
-                .build(&pats)
-                .map_err(|e| GuardError(format!("string search: {e}")))?;
-            groups.push(StringGroup {
-                teddy,
-                anchored,
-                ids: ids.to_vec().into_boxed_slice(),
-            });
-        }
-        Ok(Self { groups })
-    }
-
-    /// Calls `found(id)` for every occurrence of every string (an id may be
-    /// reported more than once).
-    #[inline]
-    fn for_each_found(&self, text: &[u8], mut found: impl FnMut(usize)) {
-        for g in &self.groups {
-            let mut at = 0;
-            while at < text.len() {
-                let Some(m) = g.teddy.find_in(text, Span::from(at..text.len())) else {
-                    break;
-                };
-                let start = m.start();
-                let input = AcInput::new(text)
-                    .span(start..text.len())
-                    .anchored(Anchored::Yes);
-                let mut state = OverlappingState::start();
-                loop {
-                    g.anchored.find_overlapping(input.clone(), &mut state);
-                    match state.get_match() {
-                        Some(hit) => found(g.ids[hit.pattern().as_usize()]),
-                        None => break,
-                    }
-                }
-                at = start + 1;
-            }
-        }
     }
 }
 
@@ -498,22 +458,58 @@ fn build_regex(pattern: &str) -> Result<Regex, String> {
 
 /// Trigger conditions of a regex: sets of strings such that every match
 /// contains at least one string of *each* set. `None` when none is known (the
-/// regex must then always run). At most [`MAX_CONDITIONS`] sets are kept, the
-/// rarest-looking ones ([`rarity`] at least [`MIN_RARITY`], and
-/// [`MIN_SECOND_RARITY`] for the second), so a regex runs only on texts that
-/// have, say, a quote *and* an `=`.
-pub(crate) fn triggers(hir: &Hir) -> Option<Vec<Vec<Vec<u8>>>> {
-    let mut sets = required(hir);
-    sets.retain(|set| score(set).0 >= MIN_RARITY);
-    sets.sort_by_key(|set| Reverse(score(set)));
-    sets.dedup();
-    sets.truncate(MAX_CONDITIONS);
-    if sets.len() > 1 {
-        let first = sets.remove(0);
-        sets.retain(|set| score(set).0 >= MIN_SECOND_RARITY);
-        sets.insert(0, first);
+/// regex must then always run). At most [`MAX_CONDITIONS`] sets are kept:
+///
+/// * first, one set of words: among the sets whose every string is at least
+///   as rare as a four-letter word ([`SELECTIVE_RARITY`]; common words such as
+///   "your" or "from" do not count, see [`rarity`]), the one adding the fewest
+///   strings not yet `searched` (each costs the one-pass search a needle, see
+///   `guard_search.rs`), then the rarest, then the smallest; else the
+///   rarest-looking set ([`rarity`] at least [`MIN_RARITY`]);
+/// * then up to two sets of at most [`MAX_SHORT_SET`] punctuation strings of
+///   at most [`SHORT_MAX_BYTES`] (a quote, `=`, `<`), which the search finds in
+///   its cheap vector pass: so a regex runs only on texts that have, say, a
+///   quote *and* an `=` as well as its word.
+pub(crate) fn triggers_given(
+    hir: &Hir,
+    searched: impl Fn(&[u8]) -> bool,
+) -> Option<Vec<Vec<Vec<u8>>>> {
+    let mut all = required(hir);
+    all.sort_by_key(|set| Reverse(score(set)));
+    all.dedup();
+    let new_strings = |set: &Vec<Vec<u8>>| set.iter().filter(|t| !searched(t)).count();
+    let words = |set: &&Vec<Vec<u8>>| set.iter().all(|t| t.len() > SHORT_MAX_BYTES);
+    let usable: Vec<&Vec<Vec<u8>>> = all.iter().filter(|set| score(set).0 >= MIN_RARITY).collect();
+    let pool: Vec<&Vec<Vec<u8>>> = if usable.iter().any(words) {
+        usable.iter().copied().filter(words).collect()
+    } else {
+        usable
+    };
+    let first = pool
+        .into_iter()
+        .min_by_key(|set| {
+            let rare = score(set).0 >= SELECTIVE_RARITY;
+            (!rare, if rare { new_strings(set) } else { 0 }, Reverse(score(set).0), set.len())
+        })?
+        .clone();
+    let mut kept = vec![first];
+    for set in &all {
+        if kept.len() < MAX_CONDITIONS
+            && !kept.contains(set)
+            && score(set).0 >= MIN_SECOND_RARITY
+            && set.len() <= MAX_SHORT_SET
+            && set.iter().all(|t| t.len() <= SHORT_MAX_BYTES && !t.iter().any(u8::is_ascii_alphabetic))
+        {
+            kept.push(set.clone());
+        }
     }
-    (!sets.is_empty()).then_some(sets)
+    Some(kept)
+}
+
+/// [`triggers_given`] with nothing searched yet.
+#[cfg(test)]
+pub(crate) fn triggers(hir: &Hir) -> Option<Vec<Vec<Vec<u8>>>> {
+    triggers_given(hir, |_| false)
 }
 
 /// Sets of strings, each of which must be hit by every match of `hir` (see
@@ -592,6 +588,17 @@ fn score(set: &[Vec<u8>]) -> (u32, Reverse<usize>) {
     )
 }
 
+/// Words so frequent in English that a regex gated on one would run on most
+/// texts: rated [`COMMON_WORD_RARITY`] whatever their length.
+const COMMON_WORDS: [&[u8]; 24] = [
+    b"the", b"and", b"for", b"you", b"are", b"not", b"can", b"now", b"any", b"all", b"act", b"from",
+    b"your", b"with", b"that", b"this", b"have", b"will", b"they", b"them", b"then", b"there", b"were",
+    b"more",
+];
+
+/// [`rarity`] of a [`COMMON_WORDS`] entry: kept only when nothing rarer is required.
+const COMMON_WORD_RARITY: u32 = 6;
+
 /// How rarely a trigger is expected in ordinary text (higher = rarer), summed
 /// per byte: punctuation that code and markup use (`= < > [ ] { } | # % \`
 /// and the like) 9, digits 4, the punctuation of prose, paths and URLs
@@ -599,6 +606,9 @@ fn score(set: &[Vec<u8>]) -> (u32, Reverse<usize>) {
 /// whitespace 1; so `"="` is preferred to `"or"`, `"drop"` to `";"`, and
 /// `"--"` to `"-"`. Mirrored by `RegexTriggers.rarity` in Java.
 fn rarity(trigger: &[u8]) -> u32 {
+    if COMMON_WORDS.contains(&trigger) {
+        return COMMON_WORD_RARITY;
+    }
     trigger
         .iter()
         .map(|&b| match b {
@@ -736,7 +746,11 @@ pub fn normalize_into(input: &[u8], out: &mut Vec<u8>) {
 fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) {
     out.clear();
     if input.is_ascii() {
-        out.extend(input.iter().map(u8::to_ascii_lowercase));
+        // Index loop over a sized buffer: the compiler vectorises it (extend over an iterator is not).
+        out.resize(input.len(), 0);
+        for (o, &b) in out.iter_mut().zip(input) {
+            *o = b.to_ascii_lowercase();
+        }
         return;
     }
     // NFKC never grows ordinary text much; this covers it without reallocating.
@@ -1141,17 +1155,20 @@ mod tests {
                     .collect::<Vec<Vec<_>>>(),
             )
         };
-        // a second condition only when it is punctuation
+        // one set of words; further conditions only when they are punctuation
         assert_eq!(
             trig("(?:ignore|disregard)[ ]+all"),
             s(&[&["disregard", "ignore"]])
         );
         assert_eq!(trig("(?:^|[^a-z])dan[ ]+mode"), s(&[&["mode"]]));
         // code punctuation ranks above letters, prose punctuation below; spaces and two-letter words are not kept
-        assert_eq!(trig("'[ ]*or[ ]+1=1"), s(&[&["1=1"]]));
+        assert_eq!(trig("'[ ]*or[ ]+1=1"), s(&[&["1=1"], &["'"]]));
         assert_eq!(trig("x[ ]*(?:or|and)[ ]*="), s(&[&["="]]));
-        assert_eq!(trig("['\"][ ]*or[ ]*="), s(&[&["="]]));
+        assert_eq!(trig("['\"][ ]*or[ ]*="), s(&[&["="], &["\"", "'"]]));
         assert_eq!(trig("<[a-z]+[ ]*="), s(&[&["<"], &["="]]));
+        // a word of the set of words: the one with fewer strings among the rare ones, common words last
+        assert_eq!(trig("(?:abc|abd|abe)[ ]+xyzw"), s(&[&["xyzw"]]));
+        assert_eq!(trig("from[ ]+(?:evil|rogue)"), s(&[&["evil", "rogue"]]));
         // optional parts, big classes, empty branches and common short strings give nothing
         assert_eq!(trig("[ab]c?"), None);
         assert_eq!(trig("a?"), None);
@@ -1159,10 +1176,22 @@ mod tests {
         assert_eq!(trig("(?:x|)"), None);
         assert_eq!(trig("(?:x|)xyz"), s(&[&["xyz"]]));
         assert_eq!(trig("(?:abc){2,}"), s(&[&["abc"]]));
-        assert_eq!(trig("été+"), s(&[&["ét"]]));
+        assert_eq!(trig("été+"), s(&[&["ét"], &["é"]]));
         assert_eq!(trig("\\t\\r\\t"), None);
         assert_eq!(trig("a\\.\\*"), s(&[&["a.*"]]));
-        assert_eq!(trig("(?:^|[^.])\\.\\.[/\\\\]"), s(&[&[".."]]));
+        assert_eq!(trig("(?:^|[^.])\\.\\.[/\\\\]"), s(&[&[".."], &["/", "\\"]]));
+    }
+
+    /// A set whose strings are already searched for is preferred to an equally rare new one.
+    #[test]
+    fn triggers_reuse_searched_strings() {
+        let hir = regex_automata::util::syntax::parse("(?:alpha|gamma)[ ]+omega").expect("parses");
+        let given = |known: &'static [&'static str]| {
+            triggers_given(&hir, |t| known.iter().any(|k| k.as_bytes() == t))
+                .map(|sets| sets[0].iter().map(|t| String::from_utf8(t.clone()).unwrap()).collect::<Vec<_>>())
+        };
+        assert_eq!(given(&[]), Some(vec!["omega".to_string()]));
+        assert_eq!(given(&["alpha", "gamma"]), Some(vec!["alpha".to_string(), "gamma".to_string()]));
     }
 
     #[test]

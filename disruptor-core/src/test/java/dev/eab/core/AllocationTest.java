@@ -10,12 +10,16 @@ import dev.eab.api.MessageType;
 import dev.eab.api.NativeMode;
 import dev.eab.api.OutcomeListener;
 import dev.eab.api.RejectReason;
+import dev.eab.core.guard.GuardrailFamily;
+import dev.eab.core.guard.GuardrailPatterns;
+import dev.eab.core.guard.JavaContentScanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,14 +30,19 @@ import static org.junit.jupiter.api.Assertions.*;
  * The zero-allocation path allocates nothing in steady state: a publisher thread using
  * {@code tryPublish}, the bus thread validating (native, or the Java twin), timing every stage into
  * HdrHistogram recorders, and delivering to an INLINE handler that does not allocate, with an outcome
- * listener that does not allocate. Measured with {@code ThreadMXBean#getThreadAllocatedBytes} on both
- * threads after a warm-up.
+ * listener that does not allocate, with the content scanner (Rust, or the Java twin) on the path. Measured
+ * with {@code ThreadMXBean#getThreadAllocatedBytes} on both threads after a warm-up; and the Java scanner
+ * alone on benign and attack text.
  */
 class AllocationTest
 {
     private static final int WARM_UP_MESSAGES = 200_000;
     private static final int MEASURED_MESSAGES = 100_000;
     private static final int ROUNDS = 3;
+    /** Passes over the scanner texts before measuring (enough for C2 to compile the scan). */
+    private static final int SCANNER_WARM_UP_ROUNDS = 3_000;
+    /** Passes over the scanner texts per measured round. */
+    private static final int SCANNER_MEASURED_ROUNDS = 2_000;
     /**
      * Constant allowance per thread per round, independent of the message count. Steady state means
      * compiled code; a measurement round can still catch one-off events that are not per-message costs:
@@ -98,12 +107,9 @@ class AllocationTest
 
     private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir)
     {
-        // Stage latency recording stays on: the HdrHistogram recorders must not allocate either.
-        // Native: the Rust content scanner is on the path and must not allocate either. Java fallback: its
-        // scanner builds normalised strings (hundreds of bytes per message, see docs/BENCHMARKS.md), so the
-        // zero-allocation claim for that mode covers validation and routing with scanning off.
-        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(mode == NativeMode.REQUIRED).journalDir(journalDir)
-            .build());
+        // Stage latency recording stays on: the HdrHistogram recorders must not allocate either. The content
+        // scanner is on the path in both modes (Rust, or the Java twin) and must not allocate either.
+        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir).build());
         bus.registerAgent("s", "worker", Set.of(), "acme", null);
         final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", null).handle();
         final long[] sink = new long[1];
@@ -152,10 +158,7 @@ class AllocationTest
         assertEquals(sent, bus.metrics().delivered());
         assertNotEquals(0, sink[0]);
         assertEquals(mode == NativeMode.REQUIRED ? "native" : "java", bus.validator().name());
-        if (mode == NativeMode.REQUIRED)
-        {
-            assertEquals("native", bus.contentScanner().name(), "the scanner on the measured path");
-        }
+        assertEquals(mode == NativeMode.REQUIRED ? "native" : "java", bus.contentScanner().name(), "the scanner on the measured path");
         assertTrue((bestBus - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "bus thread allocates per message:\n" + report);
         assertTrue((bestPublisher - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "publisher thread allocates per message:\n" + report);
     }
@@ -192,6 +195,61 @@ class AllocationTest
             assertTrue((best - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "the warm-up allocates: " + best + " B per "
                 + MEASURED_MESSAGES + " probes");
         }
+    }
+
+    /**
+     * The Java scanner alone, on the calling thread: benign text and text that matches every kind of
+     * family (so the regex engine runs, not only the literal pass) allocate nothing once warm. ASCII texts:
+     * non-ASCII text goes through {@link java.text.Normalizer}, which allocates (documented on
+     * {@link JavaContentScanner}).
+     */
+    @org.junit.jupiter.api.Test
+    void javaScannerAllocatesNothingOnBenignOrAttackText()
+    {
+        final JavaContentScanner scanner = JavaContentScanner.withDefaults();
+        final GuardrailPatterns patterns = scanner.patterns();
+        final java.util.List<byte[]> texts = new java.util.ArrayList<>();
+        texts.add(("Please reconcile the Globex ledger against the November bank statement; see "
+            + "https://docs.example.com/api/v2/orders?status=open&limit=50 and src/main/java/Foo.java:118.").getBytes(StandardCharsets.US_ASCII));
+        for (final GuardrailFamily f : patterns.families())
+        {
+            for (final String example : f.examples())
+            {
+                if (StandardCharsets.US_ASCII.newEncoder().canEncode(example))
+                {
+                    texts.add(("Quarterly numbers attached. " + example + " Thanks.").getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+        }
+        long matched = 0;
+        for (int i = 0; i < SCANNER_WARM_UP_ROUNDS; i++)
+        {
+            matched += scanAll(scanner, texts);
+        }
+        assertTrue(matched > 0, "the attack texts must match");
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < SCANNER_MEASURED_ROUNDS; i++)
+            {
+                matched += scanAll(scanner, texts);
+            }
+            best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        final long scans = (long)SCANNER_MEASURED_ROUNDS * texts.size();
+        System.out.printf("AllocationTest[java scanner] %d texts, best round %d B over %d scans%n", texts.size(), best, scans);
+        assertTrue((best - SLACK_BYTES) / (double)scans < 1.0, "the Java scanner allocates per scan: " + best + " B over " + scans + " scans");
+    }
+
+    private static long scanAll(final JavaContentScanner scanner, final java.util.List<byte[]> texts)
+    {
+        long mask = 0;
+        for (final byte[] t : texts)
+        {
+            mask |= scanner.scan(t, 0, t.length);
+        }
+        return Long.bitCount(mask);
     }
 
     /** Publishes {@code count} messages and waits (spinning, allocation-free) until all are delivered. */

@@ -1,7 +1,5 @@
 package dev.eab.core.guard;
 
-import com.google.re2j.Pattern;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,15 +8,15 @@ import java.util.Map;
 
 /**
  * The pure-Java scanner: {@link TextNormalizer}, then one {@link LiteralMatcher} (Aho-Corasick) pass for
- * the family literals and the regexes' {@link RegexTriggers trigger} strings, then RE2/J (linear time, no
- * backtracking) for just the regexes whose trigger conditions all hold and whose family is not already
- * matched. The
- * fallback twin of {@link NativeContentScanner}, built the same way, giving identical results
- * ({@code GuardDifferentialTest}).
+ * the family literals and the regexes' {@link RegexTriggers trigger} strings, then an {@link NfaRegex} (a
+ * Pike VM: linear time, no backtracking) for just the regexes whose trigger conditions all hold and whose
+ * family is not already matched. The fallback twin of {@link NativeContentScanner}, giving identical
+ * results ({@code GuardDifferentialTest}).
  *
- * <p>The literal pass allocates nothing; each regex search allocates RE2/J's matcher state, and non-ASCII
- * text allocates inside {@link java.text.Normalizer}. Not thread-safe (reusable buffers): one instance per
- * scanning thread.
+ * <p>Allocation-free once its buffers have grown, on benign and attack text alike (the literal pass and the
+ * regex VM work in arrays sized at construction; RE2/J, which validates the patterns at load time, is not
+ * used here because its matcher allocates on every search); only non-ASCII text allocates, inside
+ * {@link java.text.Normalizer}. Not thread-safe (reusable buffers): one instance per scanning thread.
  */
 public final class JavaContentScanner implements ContentScanner
 {
@@ -27,7 +25,7 @@ public final class JavaContentScanner implements ContentScanner
     /** Null when there is nothing to search for (no literal, no trigger). */
     private final LiteralMatcher literals;
     /** Every regex of every enabled family, in order. */
-    private final Pattern[] regexes;
+    private final NfaRegex[] regexes;
     /** Regex index → its family's bit. */
     private final long[] regexFamily;
     /** Regex index → its first trigger condition; its conditions are {@code first..first + count}. */
@@ -36,14 +34,12 @@ public final class JavaContentScanner implements ContentScanner
     private final int[] conditionCount;
     /** Reused per scan: bit c = condition c holds (one of its strings occurs). */
     private final long[] seen;
-    /** Reused view of the normaliser's buffer handed to RE2/J. */
-    private final CharArrayView view = new CharArrayView();
 
     /** Compiles {@code patterns}; every pattern was validated when the set was loaded. */
     public JavaContentScanner(final GuardrailPatterns patterns)
     {
         this.patterns = patterns;
-        final List<Pattern> compiled = new ArrayList<>();
+        final List<NfaRegex> compiled = new ArrayList<>();
         final List<Long> owners = new ArrayList<>();
         final List<List<List<String>>> triggerSets = new ArrayList<>();
         for (final GuardrailFamily f : patterns.families())
@@ -52,13 +48,13 @@ public final class JavaContentScanner implements ContentScanner
             {
                 for (final String re : f.regexes())
                 {
-                    compiled.add(Pattern.compile(re));
+                    compiled.add(NfaRegex.compile(re));
                     owners.add(f.bit());
                     triggerSets.add(RegexTriggers.of(re));
                 }
             }
         }
-        regexes = compiled.toArray(new Pattern[0]);
+        regexes = compiled.toArray(new NfaRegex[0]);
         regexFamily = owners.stream().mapToLong(Long::longValue).toArray();
         conditionFirst = new int[regexes.length];
         conditionCount = new int[regexes.length];
@@ -83,7 +79,10 @@ public final class JavaContentScanner implements ContentScanner
             {
                 for (final String lit : f.literals())
                 {
-                    strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
+                    if (!alwaysFoundByRegex(f, lit))
+                    {
+                        strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
+                    }
                 }
             }
         }
@@ -113,6 +112,25 @@ public final class JavaContentScanner implements ContentScanner
         }
     }
 
+    /**
+     * @return whether a regex of {@code family} without anchors matches inside {@code literal}: it then
+     * matches every text that contains the literal and sets the same family bit, so the literal need not be
+     * searched (long literals such as "ignore all previous instructions" would otherwise add dozens of states
+     * to the {@link LiteralMatcher}). The Rust scanner prunes the same way.
+     */
+    private static boolean alwaysFoundByRegex(final GuardrailFamily family, final String literal)
+    {
+        final char[] chars = literal.toCharArray();
+        for (final String re : family.regexes())
+        {
+            if (!RegexDialect.hasAnchor(re) && NfaRegex.compile(re).find(chars, chars.length))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return a scanner for the shipped pattern set. */
     public static JavaContentScanner withDefaults()
     {
@@ -136,10 +154,9 @@ public final class JavaContentScanner implements ContentScanner
         final char[] text = normalizer.chars();
         java.util.Arrays.fill(seen, 0L);
         long mask = literals == null ? 0L : literals.scan(text, len, seen);
-        view.reset(text, len);
         for (int r = 0; r < regexes.length; r++)
         {
-            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r]) && regexes[r].matcher(view).find())
+            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r]) && regexes[r].find(text, len))
             {
                 mask |= regexFamily[r];
             }
@@ -169,46 +186,5 @@ public final class JavaContentScanner implements ContentScanner
     public String name()
     {
         return "java";
-    }
-
-    /** A CharSequence over a prefix of a reused char array, so RE2/J reads the buffer without a copy. */
-    private static final class CharArrayView implements CharSequence
-    {
-        private char[] chars = new char[0];
-        private int length;
-
-        void reset(final char[] chars, final int length)
-        {
-            this.chars = chars;
-            this.length = length;
-        }
-
-        @Override
-        public int length()
-        {
-            return length;
-        }
-
-        @Override
-        public char charAt(final int index)
-        {
-            if (index >= length)
-            {
-                throw new IndexOutOfBoundsException(index);
-            }
-            return chars[index];
-        }
-
-        @Override
-        public CharSequence subSequence(final int start, final int end)
-        {
-            return new String(chars, start, end - start);
-        }
-
-        @Override
-        public String toString()
-        {
-            return new String(chars, 0, length);
-        }
     }
 }

@@ -33,7 +33,10 @@ final class LiteralMatcher
     private final char[] otherChars;
     private final int[] otherClass;
     private final int classCount;
-    /** {@code next[state * classCount + class]}: the DFA. State 0 is the root. */
+    /**
+     * The DFA: {@code next[state * classCount + class]} is the next state, stored as {@code -state - 1} when
+     * that state has an output (so the common case, no output, costs one sign test). State 0 is the root.
+     */
     private final int[] next;
     /** Families whose literal ends at (or, through failure links, inside) each state. */
     private final long[] output;
@@ -118,7 +121,7 @@ final class LiteralMatcher
 
         // Breadth-first: failure links folded into a complete transition table.
         final int states = trie.size();
-        next = new int[states * classCount];
+        final int[] byState = new int[states * classCount];
         output = new long[states];
         regexOutput = new long[states * words];
         triggers = new boolean[states];
@@ -129,7 +132,7 @@ final class LiteralMatcher
             final Integer to = trie.get(0).get(c);
             if (to != null)
             {
-                next[c] = to;
+                byState[c] = to;
                 fail[to] = 0;
                 queue.add(to);
             }
@@ -149,16 +152,29 @@ final class LiteralMatcher
                 final Integer to = trie.get(s).get(c);
                 if (to != null)
                 {
-                    fail[to] = next[fail[s] * classCount + c];
-                    next[s * classCount + c] = to;
+                    fail[to] = byState[fail[s] * classCount + c];
+                    byState[s * classCount + c] = to;
                     queue.add(to);
                 }
                 else
                 {
-                    next[s * classCount + c] = next[fail[s] * classCount + c];
+                    byState[s * classCount + c] = byState[fail[s] * classCount + c];
                 }
             }
         }
+        next = rows(byState, output, triggers);
+    }
+
+    /** Marks, in a state table, the targets that have an output (see {@link #next}). */
+    private static int[] rows(final int[] byState, final long[] output, final boolean[] triggers)
+    {
+        final int[] rows = new int[byState.length];
+        for (int i = 0; i < byState.length; i++)
+        {
+            final int to = byState[i];
+            rows[i] = output[to] != 0 || triggers[to] ? -to - 1 : to;
+        }
+        return rows;
     }
 
     private int classOf(final char c)
@@ -178,14 +194,19 @@ final class LiteralMatcher
      */
     long scan(final char[] text, final int len, final long[] triggered)
     {
+        final int[] next = this.next;
+        final int[] directClass = this.directClass;
+        final int classCount = this.classCount;
         long mask = 0;
         int state = 0;
         for (int i = 0; i < len; i++)
         {
-            state = next[state * classCount + classOf(text[i])];
-            mask |= output[state];
-            if (triggers[state])
+            final char c = text[i];
+            state = next[state * classCount + (c < DIRECT_CLASS_LIMIT ? directClass[c] : classOf(c))];
+            if (state < 0)
             {
+                state = -state - 1;
+                mask |= output[state];
                 for (int w = 0, base = state * words; w < words; w++)
                 {
                     triggered[w] |= regexOutput[base + w];

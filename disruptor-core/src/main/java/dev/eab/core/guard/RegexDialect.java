@@ -169,6 +169,73 @@ public final class RegexDialect
         }
     }
 
+    /**
+     * A class {@code [...]} of a pattern already inside the dialect, as read by the tools that walk patterns
+     * ({@link RegexTriggers}, {@link NfaRegex}).
+     *
+     * @param negated {@code [^...]}.
+     * @param ranges  inclusive code point ranges, as pairs {@code lo, hi}.
+     * @param end     the index after the closing {@code ]}.
+     */
+    record ClassSyntax(boolean negated, int[] ranges, int end)
+    {
+    }
+
+    /** Reads the class opening at {@code p[open] == '['} of a pattern already checked against the dialect. */
+    static ClassSyntax readClass(final int[] p, final int open)
+    {
+        int i = open + 1;
+        final boolean negated = p[i] == '^';
+        if (negated)
+        {
+            i++;
+        }
+        final java.util.List<Integer> ranges = new java.util.ArrayList<>();
+        while (p[i] != ']')
+        {
+            final int lo = p[i] == '\\' ? unescape(p[++i]) : p[i];
+            i++;
+            int hi = lo;
+            if (p[i] == '-' && p[i + 1] != ']')
+            {
+                i++;
+                hi = p[i] == '\\' ? unescape(p[++i]) : p[i];
+                i++;
+            }
+            ranges.add(lo);
+            ranges.add(hi);
+        }
+        return new ClassSyntax(negated, ranges.stream().mapToInt(Integer::intValue).toArray(), i + 1);
+    }
+
+    /** @return whether a pattern of the dialect uses {@code ^} or {@code $} (outside classes), so its matches depend on context. */
+    static boolean hasAnchor(final String pattern)
+    {
+        final int[] p = pattern.codePoints().toArray();
+        for (int i = 0; i < p.length; i++)
+        {
+            if (p[i] == '\\')
+            {
+                i++;
+            }
+            else if (p[i] == '[')
+            {
+                i = readClass(p, i).end() - 1;
+            }
+            else if (p[i] == '^' || p[i] == '$')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the character an escape {@code \e} of the dialect stands for. */
+    static int unescape(final int e)
+    {
+        return e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e;
+    }
+
     private static String escape(final int d)
     {
         if (d == 't' || d == 'n' || d == 'r' || ESCAPABLE.indexOf(d) >= 0)

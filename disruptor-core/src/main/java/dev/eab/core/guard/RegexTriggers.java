@@ -148,8 +148,7 @@ final class RegexTriggers
                 }
                 case '\\' ->
                 {
-                    final int e = p[i + 1];
-                    literal = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e;
+                    literal = RegexDialect.unescape(p[i + 1]);
                     i += 2;
                 }
                 default ->
@@ -229,48 +228,22 @@ final class RegexTriggers
     /** Reads the class at {@code i}; @return its characters, or null when negated or larger than {@link #MAX_CLASS_CHARS}. */
     private TreeSet<String> charClass()
     {
-        i++; // '['
-        final boolean negated = peek() == '^';
-        if (negated)
-        {
-            i++;
-        }
+        final RegexDialect.ClassSyntax c = RegexDialect.readClass(p, i);
+        i = c.end();
         final TreeSet<String> chars = new TreeSet<>();
-        boolean tooBig = false;
-        while (peek() != ']')
+        final int[] r = c.ranges();
+        for (int k = 0; k < r.length; k += 2)
         {
-            final int lo = classChar();
-            int hi = lo;
-            if (peek() == '-' && i + 1 < p.length && p[i + 1] != ']')
+            if (r[k + 1] - r[k] + 1 + chars.size() > MAX_CLASS_CHARS)
             {
-                i++;
-                hi = classChar();
+                return null;
             }
-            if (hi - lo + 1 + chars.size() > MAX_CLASS_CHARS)
+            for (int cp = r[k]; cp <= r[k + 1]; cp++)
             {
-                tooBig = true;
-            }
-            else
-            {
-                for (int c = lo; c <= hi; c++)
-                {
-                    chars.add(Character.toString(c));
-                }
+                chars.add(Character.toString(cp));
             }
         }
-        i++; // ']'
-        return negated || tooBig ? null : chars;
-    }
-
-    private int classChar()
-    {
-        final int c = p[i++];
-        if (c != '\\')
-        {
-            return c;
-        }
-        final int e = p[i++];
-        return e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e;
+        return c.negated() ? null : chars;
     }
 
     /**

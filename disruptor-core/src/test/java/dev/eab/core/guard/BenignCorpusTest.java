@@ -33,6 +33,14 @@ class BenignCorpusTest
     /** Honest sentences that come close to a pattern: each guards one precision decision in the shipped file. */
     static final List<String> NEAR_MISSES = List.of(
         "We can't do anything now until the market opens.",
+        "We can do anything now that the release is out.",
+        "You can't do anything now; the ledger is locked until 18:00.",
+        "I cannot do anything now without the CFO's approval, and nobody can do anything now before the vendor replies.",
+        "Don't do anything now, wait for the deploy. Is there anything we can do now?",
+        "If you can, do anything now that unblocks the release.",
+        "Buyer persona adoption across the sales team rose to 60% in Q3.",
+        "The CRM stores a persona override per account; clear it before the import.",
+        "Persona overrides are kept per tenant in the settings table; the persona adoption rate is on the dashboard.",
         "Please follow the previous instructions for ticket 42.",
         "Ignore the previous build failure; it was flaky.",
         "Please disregard my last message, it had a typo.",

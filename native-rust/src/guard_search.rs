@@ -1,0 +1,596 @@
+//! Which of a fixed set of strings occur in a text: the scanner's one pass.
+//!
+//! The strings are a few dozen to a few hundred family literals and regex
+//! triggers (see `guard.rs`). Searching for all of them with one automaton,
+//! or with several SIMD searchers each holding a share of them, costs 2 ns or
+//! more per byte: the automaton's table does not fit the caches, and a Teddy
+//! searcher with many strings per bucket proposes a candidate at most
+//! positions of English text. So the search looks for much less:
+//!
+//! * every string of three bytes or more is represented by one *needle*: its
+//!   rarest window of four bytes (three for a three-byte string), rated by
+//!   English letter frequencies ([`byte_frequency`]). Strings that share a
+//!   window share the needle ("instruction", "instructions" and
+//!   "[inst]"-like strings need only one or two). All needles go to one
+//!   `aho_corasick::packed` (Teddy, SIMD) searcher, or a few when there are
+//!   more than [`TEDDY_MAX_NEEDLES`]; each needle found is *confirmed* by
+//!   comparing the strings it stands for at their offsets;
+//! * strings of one or two bytes (the punctuation triggers `=`, `<`, `--`,
+//!   `..`) are exact buckets of a [`ShortSet`]: one vector pass records which
+//!   of them occur anywhere (AVX2 when the CPU has it, a table per byte
+//!   otherwise).
+//!
+//! The text must be followed by [`PADDING_BYTES`] of `0xFF` (a byte that never
+//! occurs in UTF-8, so no string can match into it): Teddy then never falls
+//! back to its slow path for short haystacks, and the vector loop reads whole
+//! blocks without a scalar tail.
+
+use aho_corasick::{packed, Span};
+
+use crate::guard::GuardError;
+
+/// Bytes of `0xFF` the caller appends after the text (see the module docs):
+/// at least one AVX2 block plus one byte, and at least Teddy's minimum
+/// haystack (checked when the searcher is built).
+pub(crate) const PADDING_BYTES: usize = 80;
+
+/// The byte used for padding: never part of valid UTF-8.
+pub(crate) const PADDING_BYTE: u8 = 0xFF;
+
+/// The byte Teddy sees for `b`: its high nibble XORed with its low one.
+///
+/// Teddy fingerprints each needle byte by its low and its high nibble
+/// separately. Every lowercase letter has the high nibble 6 or 7, so on plain
+/// text half of each fingerprint says nothing and most positions of English
+/// text become candidates. This bijection keeps the low nibble and spreads
+/// the letters over all sixteen high nibbles; the needles are mapped the same
+/// way, so an occurrence stays an occurrence.
+#[inline]
+fn spread_byte(b: u8) -> u8 {
+    b ^ (b << 4)
+}
+
+/// Needles per Teddy searcher: beyond 64 the packed searcher refuses Teddy.
+const TEDDY_MAX_NEEDLES: usize = 64;
+
+/// Longest needle, in bytes (Teddy fingerprints at most four bytes).
+const NEEDLE_BYTES: usize = 4;
+
+/// Strings this short (in bytes) go to the [`ShortSet`] instead of Teddy.
+pub(crate) const SHORT_MAX_BYTES: usize = 2;
+
+/// Buckets per [`ShortSet`] block: one bit each in a byte of the vector.
+const SHORT_BLOCK: usize = 8;
+
+/// Blocks a [`ShortSet`] holds at most: 64 one- or two-byte strings and
+/// gates. Beyond that, [`StringSearch::new`] refuses the configuration.
+const MAX_SHORT_BLOCKS: usize = 8;
+
+/// A string represented by a needle: where the needle sits inside it.
+struct Confirm {
+    /// The string's id (its index in the caller's list).
+    id: usize,
+    /// Offset of the needle inside the string.
+    offset: usize,
+}
+
+/// One needle and what finding it means.
+struct Needle {
+    bytes: Box<[u8]>,
+    /// Strings to compare when the needle is found.
+    confirms: Box<[Confirm]>,
+    /// Other needles that start with this one or that this one starts with:
+    /// Teddy reports one needle per position, so these are checked too.
+    siblings: Box<[usize]>,
+}
+
+/// See the module docs.
+pub(crate) struct StringSearch {
+    strings: Box<[Box<[u8]>]>,
+    needles: Box<[Needle]>,
+    /// Each searcher with the needle id of its pattern 0 (its patterns are
+    /// consecutive needles).
+    teddies: Box<[(packed::Searcher, usize)]>,
+    short: ShortSet,
+    /// Padding bytes the Teddy searchers read past the text.
+    spread_padding: usize,
+    /// String id → its substring searcher, for the strings behind a two-byte gate.
+    finders: Box<[Option<memchr::memmem::Finder<'static>>]>,
+}
+
+impl StringSearch {
+    /// Builds the search for `strings` (non-empty, distinct, valid UTF-8).
+    pub(crate) fn new(strings: &[Vec<u8>]) -> Result<Self, GuardError> {
+        let mut needles: Vec<(Vec<u8>, Vec<Confirm>)> = Vec::new();
+        // Two-byte gates and one- or two-byte strings, each with the strings it stands for.
+        let mut short: Vec<(Vec<u8>, Vec<ShortTarget>)> = Vec::new();
+        fn add_short(short: &mut Vec<(Vec<u8>, Vec<ShortTarget>)>, bytes: &[u8], target: ShortTarget) {
+            match short.iter_mut().find(|(b, _)| b.as_slice() == bytes) {
+                Some((_, targets)) => targets.push(target),
+                None => short.push((bytes.to_vec(), vec![target])),
+            }
+        }
+        for (id, s) in strings.iter().enumerate() {
+            if s.len() <= SHORT_MAX_BYTES {
+                add_short(&mut short, s, ShortTarget { id, confirm: false });
+            } else if let Some(gate) = punctuation_gate(s, |w| short.iter().any(|(b, _)| b.as_slice() == w)) {
+                let gate = gate.to_vec();
+                add_short(&mut short, &gate, ShortTarget { id, confirm: true });
+            } else {
+                // A window some earlier string already searches for costs nothing.
+                let width = s.len().min(NEEDLE_BYTES);
+                let shared = (0..=s.len() - width).find(|&i| {
+                    needles.iter().any(|(n, _)| n.as_slice() == &s[i..i + width])
+                });
+                let (offset, window) = match shared {
+                    Some(i) => (i, &s[i..i + width]),
+                    None => rarest_window(s),
+                };
+                let confirm = Confirm { id, offset };
+                match needles.iter_mut().find(|(n, _)| n.as_slice() == window) {
+                    Some((_, confirms)) => confirms.push(confirm),
+                    None => needles.push((window.to_vec(), vec![confirm])),
+                }
+            }
+        }
+        // Three-byte needles together, so the four-byte ones keep a
+        // four-byte fingerprint when they need a searcher of their own.
+        needles.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+        let siblings = |i: usize| -> Box<[usize]> {
+            let me = &needles[i].0;
+            (0..needles.len())
+                .filter(|&j| j != i && (needles[j].0.starts_with(me) || me.starts_with(&needles[j].0)))
+                .collect()
+        };
+        let linked: Vec<Needle> = (0..needles.len())
+            .map(|i| Needle {
+                bytes: needles[i].0.clone().into_boxed_slice(),
+                confirms: Box::default(),
+                siblings: siblings(i),
+            })
+            .collect();
+        let mut linked = linked;
+        for (needle, (_, confirms)) in linked.iter_mut().zip(needles) {
+            needle.confirms = confirms.into_boxed_slice();
+        }
+        if std::env::var_os("DBG").is_some() { for n in &linked { eprintln!("needle {:?} <- {:?}", String::from_utf8_lossy(&n.bytes), n.confirms.iter().map(|c| String::from_utf8_lossy(&strings[c.id]).into_owned()).collect::<Vec<_>>()); } }
+        let mut teddies = Vec::new();
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        while start < linked.len() {
+            let width = linked[start].bytes.len();
+            let same = linked[start..].iter().take_while(|n| n.bytes.len() == width).count();
+            let take = same.min(TEDDY_MAX_NEEDLES);
+            chunks.push((&linked[start..start + take], start));
+            start += take;
+        }
+        for (chunk, first) in chunks {
+            let spread: Vec<Vec<u8>> = chunk.iter().map(|n| n.bytes.iter().map(|&b| spread_byte(b)).collect()).collect();
+            let pats: Vec<&[u8]> = spread.iter().map(Vec::as_slice).collect();
+            let mut teddy = packed::Config::new().builder();
+            teddy.extend(&pats);
+            let mut rabin_karp = packed::Config::new().only_rabin_karp(true).builder();
+            rabin_karp.extend(&pats);
+            // Rabin-Karp when Teddy is unavailable (no SIMD on this CPU):
+            // slower, still correct.
+            let searcher = teddy
+                .build()
+                .or_else(|| rabin_karp.build())
+                .ok_or_else(|| GuardError("string search: no packed searcher".into()))?;
+            if searcher.minimum_len() > PADDING_BYTES {
+                return Err(GuardError(format!(
+                    "string search: the searcher needs {} bytes of haystack, padding is {PADDING_BYTES}",
+                    searcher.minimum_len()
+                )));
+            }
+            teddies.push((searcher, first));
+        }
+        if short.len() > MAX_SHORT_BLOCKS * SHORT_BLOCK {
+            return Err(GuardError(format!(
+                "string search: {} distinct one- and two-byte strings and gates, at most {} are supported",
+                short.len(),
+                MAX_SHORT_BLOCKS * SHORT_BLOCK
+            )));
+        }
+        let spread_padding = teddies.iter().map(|(t, _)| t.minimum_len()).max().unwrap_or(0);
+        let mut finders: Vec<Option<memchr::memmem::Finder<'static>>> = vec![None; strings.len()];
+        for (_, targets) in &short {
+            for t in targets.iter().filter(|t| t.confirm) {
+                finders[t.id] = Some(memchr::memmem::Finder::new(&strings[t.id]).into_owned());
+            }
+        }
+        Ok(Self {
+            finders: finders.into_boxed_slice(),
+            spread_padding,
+            strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
+            needles: linked.into_boxed_slice(),
+            teddies: teddies.into_boxed_slice(),
+            short: ShortSet::new(short),
+        })
+    }
+
+    /// Number of needles searched by Teddy and of strings in the short set.
+    pub(crate) fn sizes(&self) -> (usize, usize) {
+        (self.needles.len(), self.short.targets.len())
+    }
+
+    /// Calls `found(id)` for every string occurring in `padded[..len]` (an id
+    /// may be reported more than once). `padded` must hold at least
+    /// [`PADDING_BYTES`] of [`PADDING_BYTE`] after `len`.
+    #[inline]
+    pub(crate) fn for_each_found(
+        &self,
+        padded: &[u8],
+        len: usize,
+        spread: &mut Vec<u8>,
+        mut found: impl FnMut(usize),
+    ) {
+        assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
+        let text = &padded[..len];
+        // Index loop over a sized buffer, so the compiler vectorises it.
+        let source = &padded[..len + self.spread_padding];
+        spread.resize(source.len(), 0);
+        for (o, &b) in spread.iter_mut().zip(source) {
+            *o = spread_byte(b);
+        }
+        let spread = spread.as_slice();
+        self.short.for_each_present(padded, len, |target| {
+            let confirmed = match &self.finders[target.id] {
+                Some(finder) if target.confirm => finder.find(text).is_some(),
+                _ => true,
+            };
+            if confirmed {
+                found(target.id);
+            }
+        });
+        for (teddy, first) in self.teddies.iter() {
+            let mut at = 0;
+            while at < len {
+                // Matches start before len; Teddy needs its minimum haystack.
+                let end = len.max(at + teddy.minimum_len()).min(spread.len());
+                let Some(m) = teddy.find_in(spread, Span::from(at..end)) else {
+                    break;
+                };
+                let start = m.start();
+                if start >= len {
+                    break;
+                }
+                let needle = &self.needles[first + m.pattern().as_usize()];
+                self.confirm(needle, text, start, &mut found);
+                for &s in needle.siblings.iter() {
+                    let sibling = &self.needles[s];
+                    if text[start..].starts_with(&sibling.bytes) {
+                        self.confirm(sibling, text, start, &mut found);
+                    }
+                }
+                at = start + 1;
+            }
+        }
+    }
+
+    /// Reports each string of `needle` that `text` holds around `at`.
+    #[inline]
+    fn confirm(&self, needle: &Needle, text: &[u8], at: usize, found: &mut impl FnMut(usize)) {
+        for c in needle.confirms.iter() {
+            let s = &self.strings[c.id];
+            if at >= c.offset && text[at - c.offset..].starts_with(s) {
+                found(c.id);
+            }
+        }
+    }
+}
+
+/// The window of `s` (four bytes, or all of a three-byte `s`) least likely
+/// in ordinary text, as `(offset, window)`; the earliest among equals.
+fn rarest_window(s: &[u8]) -> (usize, &[u8]) {
+    let width = s.len().min(NEEDLE_BYTES);
+    (0..=s.len() - width)
+        .map(|i| (i, &s[i..i + width]))
+        .min_by_key(|(_, w)| {
+            let bytes: u32 = w.iter().map(|&b| byte_frequency(b)).sum();
+            let pairs = w.windows(2).filter(|p| COMMON_BIGRAMS.contains(&[p[0], p[1]])).count();
+            bytes + COMMON_BIGRAM_PENALTY * pairs as u32
+        })
+        .expect("a string of three bytes or more has a window")
+}
+
+/// For a string holding a byte other than a lowercase ASCII letter, a digit
+/// or whitespace (punctuation, non-ASCII): its two-byte window that holds
+/// such a byte and is least likely in ordinary text. Such a window is rare
+/// enough to gate a substring search of the whole string, and it keeps the
+/// string out of the Teddy searchers.
+/// A window that `taken(window)` says is a gate already is used first: it
+/// costs the vector pass nothing more.
+fn punctuation_gate(s: &[u8], taken: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
+    let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b.is_ascii_whitespace();
+    s.windows(SHORT_MAX_BYTES)
+        .filter(|w| w.iter().any(|&b| !plain(b)))
+        .min_by_key(|w| (!taken(w), w.iter().map(|&b| byte_frequency(b)).sum::<u32>()))
+}
+
+/// True when `a` and `b` have a window of [`NEEDLE_BYTES`] in common, so
+/// that one needle can stand for both.
+pub(crate) fn share_a_needle(a: &[u8], b: &[u8]) -> bool {
+    a.windows(NEEDLE_BYTES).any(|w| b.windows(NEEDLE_BYTES).any(|v| v == w))
+}
+
+/// The commonest letter pairs of English: a window holding them ("with",
+/// "tion") is frequent even when its letters are not the commonest.
+const COMMON_BIGRAMS: [[u8; 2]; 30] = [
+    *b"th", *b"he", *b"in", *b"er", *b"an", *b"re", *b"on", *b"at", *b"en", *b"nd", *b"ti", *b"es", *b"or",
+    *b"te", *b"of", *b"ed", *b"is", *b"it", *b"al", *b"ar", *b"st", *b"to", *b"nt", *b"ng", *b"se", *b"ha",
+    *b"as", *b"ou", *b"io", *b"le",
+];
+
+/// What a common pair adds to a window's rating (about one common letter).
+const COMMON_BIGRAM_PENALTY: u32 = 100;
+
+/// How common a byte is in English text and agent messages, per mille
+/// (letters from the usual English letter frequencies; space, digits and
+/// the commonest punctuation estimated). Only the order matters.
+fn byte_frequency(b: u8) -> u32 {
+    match b {
+        b' ' => 180,
+        b'e' => 127,
+        b't' => 91,
+        b'a' => 82,
+        b'o' => 75,
+        b'i' => 70,
+        b'n' => 67,
+        b's' => 63,
+        b'h' => 61,
+        b'r' => 60,
+        b'd' => 43,
+        b'l' => 40,
+        b'c' | b'u' => 28,
+        b'm' | b'w' => 24,
+        b'f' => 22,
+        b'g' | b'y' | b'0'..=b'9' => 20,
+        b'p' => 19,
+        b'b' => 15,
+        b'.' | b',' => 15,
+        b'v' => 10,
+        b'k' => 8,
+        b'-' | b'/' | b':' | b'_' | b'(' | b')' | b'\'' | b'"' | b'\n' => 5,
+        b'j' | b'x' => 2,
+        b'q' | b'z' => 1,
+        0x80..=0xFF => 5,
+        _ => 2,
+    }
+}
+
+/// Exact presence of up to a few dozen strings of one or two bytes, in one
+/// vector pass.
+///
+/// Each string is a bucket: bit `j % 8` of block `j / 8`. For every text
+/// position, the Teddy nibble trick computes the buckets whose first byte is
+/// the byte there (a table look-up per nibble, `pshufb`, ANDed) and whose
+/// second byte is the byte after it (or any byte, for a one-byte string); the
+/// results are ORed over the whole text. With one byte per bucket the two
+/// nibble look-ups are exact, so nothing needs confirming.
+struct ShortSet {
+    /// Bucket → the strings it stands for.
+    targets: Box<[Box<[ShortTarget]>]>,
+    /// Per block: nibble tables `[first lo, first hi, second lo, second hi]`.
+    nibbles: Box<[[[u8; 16]; 4]]>,
+    /// Per block: bucket bits of each value of the first and the second byte
+    /// (the scalar path).
+    bytes: Box<[[[u8; 256]; 2]]>,
+    avx2: bool,
+}
+
+/// What a [`ShortSet`] bucket being present means for one string.
+#[derive(Clone, Copy)]
+struct ShortTarget {
+    /// The string's id.
+    id: usize,
+    /// False: the bucket is the string. True: the bucket is a two-byte gate
+    /// inside a longer string, which is then looked for in the text.
+    confirm: bool,
+}
+
+impl ShortSet {
+    fn new(entries: Vec<(Vec<u8>, Vec<ShortTarget>)>) -> Self {
+        let blocks = entries.len().div_ceil(SHORT_BLOCK);
+        let mut nibbles = vec![[[0u8; 16]; 4]; blocks];
+        let mut bytes = vec![[[0u8; 256]; 2]; blocks];
+        for (j, (s, _)) in entries.iter().enumerate() {
+            let bit = 1u8 << (j % SHORT_BLOCK);
+            let (n, b) = (&mut nibbles[j / SHORT_BLOCK], &mut bytes[j / SHORT_BLOCK]);
+            n[0][usize::from(s[0] & 0xF)] |= bit;
+            n[1][usize::from(s[0] >> 4)] |= bit;
+            b[0][usize::from(s[0])] |= bit;
+            match s.get(1) {
+                Some(&second) => {
+                    n[2][usize::from(second & 0xF)] |= bit;
+                    n[3][usize::from(second >> 4)] |= bit;
+                    b[1][usize::from(second)] |= bit;
+                }
+                None => {
+                    for t in [2, 3] {
+                        n[t].iter_mut().for_each(|x| *x |= bit);
+                    }
+                    b[1].iter_mut().for_each(|x| *x |= bit);
+                }
+            }
+        }
+        Self {
+            targets: entries.into_iter().map(|(_, t)| t.into_boxed_slice()).collect(),
+            nibbles: nibbles.into_boxed_slice(),
+            bytes: bytes.into_boxed_slice(),
+            avx2: avx2_available(),
+        }
+    }
+
+    /// Calls `present(target)` for every target of every bucket present in
+    /// `padded[..len]`.
+    #[inline]
+    fn for_each_present(&self, padded: &[u8], len: usize, mut present: impl FnMut(ShortTarget)) {
+        let mut blocks = [0u8; MAX_SHORT_BLOCKS];
+        self.blocks_present(padded, len, &mut blocks[..self.nibbles.len()]);
+        for (block, buckets) in self.targets.chunks(SHORT_BLOCK).enumerate() {
+            let mut bits = blocks[block];
+            while bits != 0 {
+                for &t in buckets[bits.trailing_zeros() as usize].iter() {
+                    present(t);
+                }
+                bits &= bits - 1;
+            }
+        }
+    }
+
+    /// Sets `out[block]` to the buckets of each block present in `padded[..len]`.
+    fn blocks_present(&self, padded: &[u8], len: usize, out: &mut [u8]) {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: AVX2 was detected at construction; the caller
+            // guarantees PADDING_BYTES after len, so every 32-byte load at a
+            // position below len, and at that position + 1, is in bounds.
+            unsafe { blocks_present_avx2(&self.nibbles, padded, len, out) };
+            return;
+        }
+        for (o, [first, second]) in out.iter_mut().zip(self.bytes.iter()) {
+            *o = padded[..len + 1]
+                .windows(2)
+                .fold(0, |acc, w| acc | (first[usize::from(w[0])] & second[usize::from(w[1])]));
+        }
+    }
+}
+
+fn avx2_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// [`ShortSet::blocks_present`] 32 positions at a time, all blocks in one
+/// pass over the text.
+///
+/// # Safety
+/// The CPU supports AVX2, and `padded.len() >= len.next_multiple_of(32) + 1`
+/// (guaranteed by [`PADDING_BYTES`] of padding).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn blocks_present_avx2(tables: &[[[u8; 16]; 4]], padded: &[u8], len: usize, out: &mut [u8]) {
+    use std::arch::x86_64::*;
+    debug_assert!(padded.len() > len.next_multiple_of(32));
+    let mut wide = [[_mm256_setzero_si256(); 4]; MAX_SHORT_BLOCKS];
+    for (w, t) in wide.iter_mut().zip(tables) {
+        for k in 0..4 {
+            // SAFETY: 16 readable bytes.
+            w[k] = _mm256_broadcastsi128_si256(unsafe { _mm_loadu_si128(t[k].as_ptr().cast()) });
+        }
+    }
+    let blocks = tables.len();
+    let low_nibble = _mm256_set1_epi8(0x0F);
+    let mut acc = [_mm256_setzero_si256(); MAX_SHORT_BLOCKS];
+    let base = padded.as_ptr();
+    let mut at = 0;
+    while at < len {
+        // SAFETY: at < len, so at + 1 + 32 <= padded.len() (see above).
+        let (v0, v1) = unsafe {
+            (
+                _mm256_loadu_si256(base.add(at).cast()),
+                _mm256_loadu_si256(base.add(at + 1).cast()),
+            )
+        };
+        let (l0, h0) = (
+            _mm256_and_si256(v0, low_nibble),
+            _mm256_and_si256(_mm256_srli_epi16::<4>(v0), low_nibble),
+        );
+        let (l1, h1) = (
+            _mm256_and_si256(v1, low_nibble),
+            _mm256_and_si256(_mm256_srli_epi16::<4>(v1), low_nibble),
+        );
+        for b in 0..blocks {
+            let [lo0, hi0, lo1, hi1] = wide[b];
+            let first = _mm256_and_si256(_mm256_shuffle_epi8(lo0, l0), _mm256_shuffle_epi8(hi0, h0));
+            let second = _mm256_and_si256(_mm256_shuffle_epi8(lo1, l1), _mm256_shuffle_epi8(hi1, h1));
+            acc[b] = _mm256_or_si256(acc[b], _mm256_and_si256(first, second));
+        }
+        at += 32;
+    }
+    for (o, a) in out.iter_mut().zip(acc) {
+        // OR of the 32 bytes: halve the vector four times, then the last two bytes.
+        let x = _mm_or_si128(_mm256_castsi256_si128(a), _mm256_extracti128_si256::<1>(a));
+        let x = _mm_or_si128(x, _mm_srli_si128::<8>(x));
+        let x = _mm_or_si128(x, _mm_srli_si128::<4>(x));
+        let x = _mm_or_si128(x, _mm_srli_si128::<2>(x));
+        let pair = _mm_cvtsi128_si32(x) as u32;
+        *o = (pair | pair >> 8) as u8;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(strings: &[&str], text: &str) -> Vec<usize> {
+        let with_avx2 = found_with(strings, text, true);
+        // The table-per-byte path (CPUs without AVX2) must agree.
+        assert_eq!(found_with(strings, text, false), with_avx2, "scalar path on {text:?}");
+        with_avx2
+    }
+
+    fn found_with(strings: &[&str], text: &str, avx2: bool) -> Vec<usize> {
+        let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let mut search = StringSearch::new(&owned).expect("builds");
+        search.short.avx2 &= avx2;
+        let mut padded = text.as_bytes().to_vec();
+        padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+        let mut ids = Vec::new();
+        search.for_each_found(&padded, text.len(), &mut Vec::new(), |id| ids.push(id));
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Every string at every position of a text, against a naive search:
+    /// needles shared by several strings, strings that are prefixes of each
+    /// other, one- and two-byte strings, matches at both ends.
+    #[test]
+    fn finds_exactly_what_a_naive_search_finds() {
+        let strings = [
+            "instruction", "instructions", "[inst]", "ignore", "ignore all previous instructions", "act",
+            "dan", "###", "=", "<", "--", "..", "<<", "|", "ét", "été", "system", "system prompt",
+        ];
+        let texts = [
+            "", "=", "a", "instructions", "xx[inst]yy", "contact dan at the ### desk", "a=b<c--d..e<<f|g",
+            "été", "ignore all previous instructions", "-", ".", "<", "system prompt", "systemprompt",
+            "the quick brown fox jumps over the lazy dog, twice, without any instructions at all..",
+        ];
+        for text in texts {
+            for len in 0..=text.len() {
+                if !text.is_char_boundary(len) {
+                    continue;
+                }
+                let t = &text[..len];
+                let expected: Vec<usize> =
+                    (0..strings.len()).filter(|&i| t.contains(strings[i])).collect();
+                assert_eq!(found(&strings, t), expected, "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn many_strings_use_several_searchers_and_blocks() {
+        let strings: Vec<String> = (0..150).map(|i| format!("w{i:03}x")).chain((0..20).map(|i| format!("{}", (b'!' + i) as char))).collect();
+        let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let text = "see w007x and w149x, then ! and $ only";
+        let expected: Vec<usize> = (0..refs.len()).filter(|&i| text.contains(refs[i])).collect();
+        assert!(expected.len() >= 4);
+        assert_eq!(found(&refs, text), expected);
+    }
+
+    #[test]
+    fn rarest_window_prefers_rare_letters() {
+        assert_eq!(rarest_window(b"without"), (3, &b"hout"[..]));
+        assert_eq!(rarest_window(b"jailbreak").1, b"ilbr");
+        assert_eq!(rarest_window(b"act"), (0, &b"act"[..]));
+    }
+}
