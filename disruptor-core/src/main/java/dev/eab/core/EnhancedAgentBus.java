@@ -35,9 +35,9 @@ import dev.eab.core.guard.JavaContentScanner;
 import dev.eab.core.guard.NativeContentScanner;
 import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.journal.JournalRecordDescriptor;
+import dev.eab.core.journal.JournalReplayer;
 import dev.eab.core.journal.JournalStage;
 import dev.eab.core.journal.MessageJournal;
-import dev.eab.core.journal.PendingMessage;
 import dev.eab.core.route.Acknowledger;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.pipeline.EventSlots;
@@ -94,7 +94,6 @@ public final class EnhancedAgentBus implements AgentBus
     private static final Logger LOG = Logger.getLogger(EnhancedAgentBus.class.getName());
     private static final long STOP_TIMEOUT_MS = 30_000;
     private static final long MIN_STOP_DRAIN_MS = 1_000;
-    private static final long REPLAY_WAIT_PARK_NS = 50_000;
     private static final int STATE_NEW = 0;
     private static final int STATE_RUNNING = 1;
     private static final int STATE_STOPPING = 2;
@@ -253,34 +252,10 @@ public final class EnhancedAgentBus implements AgentBus
             return;
         }
         journalReplayDone = true;
-        final MessageJournal.Pending pending = journal.readPending();
-        final RingBuffer<MessageEvent> r = ring;
-        long count = 0;
-        long unroutable = 0;
-        for (final PendingMessage p : pending.messages())
-        {
-            final AgentRecord recipient = p.recipientId() == null ? null : registry.byId(p.recipientId());
-            if (recipient == null)
-            {
-                unroutable++;
-                continue;
-            }
-            final long seq = r.next();
-            final boolean fits = EventSlots.fillReplay(r.get(seq), p, p.senderId() == null ? null : registry.byId(p.senderId()), recipient);
-            r.publish(seq);
-            if (!fits)
-            {
-                journal.ack(p.index(), JournalRecordDescriptor.ACK_REJECTED);
-            }
-            count++;
-        }
-        // Not RUNNING yet (no sends accepted), so wait on the ring itself, not through the barrier.
-        final long last = r.getCursor();
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stopDrainTimeoutMs());
-        while (r.getMinimumGatingSequence() < last && System.nanoTime() - deadline < 0)
-        {
-            LockSupport.parkNanos(REPLAY_WAIT_PARK_NS);
-        }
+        final JournalReplayer.Result result = JournalReplayer.replay(journal, ring, registry, stopDrainTimeoutMs());
+        final MessageJournal.Pending pending = result.pending();
+        final long count = result.replayed();
+        final long unroutable = result.unroutable();
         replayed = count;
         replayUnroutable = unroutable;
         if (count != 0 || unroutable != 0 || !pending.warnings().isEmpty())
