@@ -90,6 +90,12 @@ public final class MessageJournal implements AutoCloseable
         return SingleChronicleQueueBuilder.binary(path).rollCycle(RollCycles.FAST_DAILY).build();
     }
 
+    /** A queue opened for reading only (offline tools: never writes, never creates files). */
+    static ChronicleQueue readOnlyQueue(final Path path)
+    {
+        return SingleChronicleQueueBuilder.binary(path).rollCycle(RollCycles.FAST_DAILY).readOnly(true).build();
+    }
+
     public Path directory()
     {
         return dir;
@@ -235,6 +241,12 @@ public final class MessageJournal implements AutoCloseable
      * replayed, and it never stops the bus from starting.
      */
     public Pending readPending()
+    {
+        return readPending(messages, acks);
+    }
+
+    /** {@link #readPending()} over queues opened elsewhere (the offline tools open them read-only). */
+    static Pending readPending(final ChronicleQueue messages, final ChronicleQueue acks)
     {
         final LongHashSet acked = new LongHashSet(1024);
         final List<String> warnings = new ArrayList<>();
