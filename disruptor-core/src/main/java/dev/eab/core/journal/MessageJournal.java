@@ -328,6 +328,8 @@ public final class MessageJournal implements AutoCloseable
                 {
                     if (!dc.isPresent())
                     {
+                        // Also where a torn or scribbled record header stands: Chronicle's tailer reads it as
+                        // "not written yet", so such a tail is cut here without a word (JournalTornTailTest).
                         return;
                     }
                     if (!dc.isData())
@@ -341,13 +343,8 @@ public final class MessageJournal implements AutoCloseable
                     }
                     catch (final RuntimeException e)
                     {
-                        final String w = "journal " + name + ": record at index " + Long.toHexString(index) + " cannot be read (" +
-                            ThrowableText.describe(e) + "); the rest of the queue is ignored";
-                        if (warnings != null)
-                        {
-                            warnings.add(w);
-                            LOG.warning(w);
-                        }
+                        warn(warnings, "journal " + name + ": record at index " + Long.toHexString(index) + " cannot be read (" +
+                            ThrowableText.describe(e) + "); the rest of the queue is ignored");
                         return;
                     }
                 }
@@ -355,12 +352,17 @@ public final class MessageJournal implements AutoCloseable
         }
         catch (final RuntimeException e)
         {
-            final String w = "journal " + name + ": reading stopped: " + ThrowableText.describe(e);
-            if (warnings != null)
-            {
-                warnings.add(w);
-                LOG.warning(w);
-            }
+            warn(warnings, "journal " + name + ": reading stopped: " + ThrowableText.describe(e));
+        }
+    }
+
+    /** Reports a read problem: logged and collected, unless the caller reads without reporting (null). */
+    private static void warn(final List<String> warnings, final String warning)
+    {
+        if (warnings != null)
+        {
+            warnings.add(warning);
+            LOG.warning(warning);
         }
     }
 
