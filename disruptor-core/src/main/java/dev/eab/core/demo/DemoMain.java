@@ -122,6 +122,11 @@ public final class DemoMain
                 ", java " + metrics.get("java_decisions") + ")");
             report.row("content scanner", demoConfig.scannerReason(scanner, validator));
             report.row("idle strategy", demoConfig.idleReason());
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> journal = (Map<String, Object>)metrics.get("journal");
+            final long journalBytes = config.journalDir() == null ? 0 : directoryBytes(config.journalDir());
+            report.row("journal", demoConfig.journalReason() + (config.journalDir() == null ? ""
+                : String.format(Locale.ROOT, "; %,d records, %,d bytes (apparent)", (Long)journal.get("appended"), journalBytes)));
             report.row("policy", bus.policy().version() + ", " + bus.policy().ruleCount() + " rules");
             report.row("agents", bus.getRegisteredAgents().size() + " in 2 tenants");
             report.row("direct (send)", direct + " delivered");
@@ -157,6 +162,8 @@ public final class DemoMain
             guardSummary.put("rate_limited", guardrails.get("rate_limited"));
             report.put("guardrails", guardSummary);
             report.put("burst_msgs_per_s", Math.round(burstRate));
+            report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
+                : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);
             if (!failures.isEmpty())
             {
@@ -167,6 +174,19 @@ public final class DemoMain
         System.out.print(report.table());
         System.out.println(report.json());
         return failures.isEmpty();
+    }
+
+    private static long directoryBytes(final java.nio.file.Path dir) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir))
+        {
+            long bytes = 0;
+            for (final java.nio.file.Path p : (Iterable<java.nio.file.Path>)paths.filter(java.nio.file.Files::isRegularFile)::iterator)
+            {
+                bytes += java.nio.file.Files.size(p);
+            }
+            return bytes;
+        }
     }
 
     /** @return why the native library did not load, or null (loaded, or not asked for). */

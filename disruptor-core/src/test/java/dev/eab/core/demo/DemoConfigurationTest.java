@@ -20,6 +20,10 @@ class DemoConfigurationTest
         assertEquals(NativeMode.AUTO, c.bus().nativeMode());
         assertEquals(DemoConfiguration.IDLE_STRATEGY, c.bus().idleStrategy());
         assertTrue(c.idleReason().contains("the demo's choice"), c.idleReason());
+        assertNull(c.bus().journalDir(), "the demo's latency line is measured without the journal by default");
+        final DemoConfiguration journaled = DemoConfiguration.from(java.util.Map.of("EAB_JOURNAL_DIR", "/tmp/mine"), null);
+        assertEquals(java.nio.file.Path.of("/tmp/mine"), journaled.bus().journalDir());
+        assertTrue(journaled.journalReason().startsWith("/tmp/mine: EAB_JOURNAL_DIR=/tmp/mine"), journaled.journalReason());
         assertEquals(DemoConfiguration.FLOOD_LIMIT, c.bus().tenantRateLimits().get(DemoConfiguration.FLOOD_TENANT));
         assertTrue(c.bus().contentScanning());
         assertEquals("native: native mode auto (default)", c.validatorReason("native", null));
