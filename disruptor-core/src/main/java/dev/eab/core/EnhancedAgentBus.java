@@ -121,8 +121,8 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusBarrier barrier = new BusBarrier();
     /** The write-ahead journal, or null when journaling is off. */
     private final MessageJournal journal;
-    private volatile long replayed;
-    private volatile long replayUnroutable;
+    /** What the first start's journal replay did, or null before it (or without a journal). */
+    private volatile JournalReplayer.Result replay;
     private boolean journalReplayDone;
 
     /**
@@ -253,15 +253,13 @@ public final class EnhancedAgentBus implements AgentBus
         }
         journalReplayDone = true;
         final JournalReplayer.Result result = JournalReplayer.replay(journal, ring, registry, stopDrainTimeoutMs());
+        replay = result;
         final MessageJournal.Pending pending = result.pending();
-        final long count = result.replayed();
-        final long unroutable = result.unroutable();
-        replayed = count;
-        replayUnroutable = unroutable;
-        if (count != 0 || unroutable != 0 || !pending.warnings().isEmpty())
+        if (result.replayed() != 0 || result.unroutable() != 0 || !pending.warnings().isEmpty())
         {
-            LOG.info("journal: replayed " + count + " unacknowledged message(s), " + unroutable + " waiting for their recipient to register; " +
-                pending.records() + " records read" + (pending.warnings().isEmpty() ? "" : "; " + pending.warnings()));
+            LOG.info("journal: replayed " + result.replayed() + " unacknowledged message(s), " + result.unroutable() +
+                " waiting for their recipient to register; " + pending.records() + " records read" +
+                (pending.warnings().isEmpty() ? "" : "; " + pending.warnings()));
         }
     }
 
@@ -644,7 +642,7 @@ public final class EnhancedAgentBus implements AgentBus
             // The bus thread may be inside the old INLINE handler until it passes the switch.
             barrier.await(handover.mark(), handoverTimeoutMs());
         }
-        inbox.awaitOrAbandon(handover.previous(), handoverTimeoutMs(), "subscription switch");
+        inbox.awaitOrAbandon(handover.previous(), handoverTimeoutMs(), "the subscription switch stopped waiting for it");
     }
 
     @Override
@@ -734,9 +732,10 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("native_breaker_state", validator.breaker().getState().name());
         m.put("policy_version", policy.version());
         m.put("guardrails", guardrailMetrics());
+        final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
-            : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(), "replayed", replayed,
-                "replay_unroutable", replayUnroutable));
+            : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
+                "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -48,11 +48,12 @@ public final class JournalInspector
     {
         requireJournal(dir);
         final long[] printed = {0};
-        final Map<Integer, String[]> agents = new HashMap<>();
+        final Map<Integer, String> agents = new HashMap<>();
+        final Map<Integer, String> tenants = new HashMap<>();
         try (ChronicleQueue messages = MessageJournal.readOnlyQueue(dir.resolve(MESSAGES_QUEUE)))
         {
             MessageJournal.readQueue(messages, MESSAGES_QUEUE, null, (index, b) -> {
-                final String line = describe(index, b, agents, filter);
+                final String line = describe(index, b, agents, tenants, filter);
                 if (line != null && printed[0] < filter.limit())
                 {
                     out.println(MESSAGES_QUEUE + " " + Long.toHexString(index) + " " + line);
@@ -65,7 +66,7 @@ public final class JournalInspector
             try (ChronicleQueue acks = MessageJournal.readOnlyQueue(dir.resolve(ACKS_QUEUE)))
             {
                 MessageJournal.readQueue(acks, ACKS_QUEUE, null, (index, b) -> {
-                    final String line = describe(index, b, agents, filter);
+                    final String line = describe(index, b, agents, tenants, filter);
                     if (line != null && printed[0] < filter.limit())
                     {
                         out.println(ACKS_QUEUE + " " + Long.toHexString(index) + " " + line);
@@ -78,7 +79,8 @@ public final class JournalInspector
     }
 
     /** @return the line for one record, or null when the filter rejects it. */
-    private static String describe(final long index, final Bytes<?> b, final Map<Integer, String[]> agents, final Filter f)
+    private static String describe(
+        final long index, final Bytes<?> b, final Map<Integer, String> agents, final Map<Integer, String> tenants, final Filter f)
     {
         final int type = b.readInt();
         return switch (type)
@@ -86,6 +88,7 @@ public final class JournalInspector
             case TYPE_RUN_START ->
             {
                 agents.clear();
+                tenants.clear();
                 yield f.equals(Filter.ALL) ? "run_start run=" + b.readLong() : null;
             }
             case TYPE_AGENT ->
@@ -93,34 +96,28 @@ public final class JournalInspector
                 final int handle = b.readInt();
                 final String id = b.readUtf8();
                 final String tenant = b.readUtf8();
-                agents.put(handle, new String[] {id, tenant});
+                agents.put(handle, id);
+                tenants.put(handle, tenant);
                 yield f.matches(tenant, id, id, null) && f.messageId() == null ? "agent handle=" + handle + " id=" + id + " tenant=" + tenant : null;
             }
             case TYPE_FLYWEIGHT ->
             {
-                final String[] from = agents.get(b.readInt());
-                final String[] to = agents.get(b.readInt());
-                final MessageType mt = MessageType.fromOrdinal(b.readInt());
-                b.readInt();
-                final long correlationId = b.readLong();
-                b.readLong();
-                b.readLong();
-                final int payloadLength = b.readInt();
-                final String fromId = from == null ? "?" : from[0];
-                final String id = fromId + ":" + correlationId;
-                yield f.matches(from == null ? null : from[1], fromId, to == null ? "?" : to[0], id)
-                    ? "flyweight id=" + id + " from=" + fromId + " to=" + (to == null ? "?" : to[0]) + " tenant=" + (from == null ? "?" : from[1]) +
-                      " type=" + mt.value() + " payload=" + payloadLength + "B"
+                final String tenant = tenants.get(b.readInt(b.readPosition())); // the sender's handle, read ahead
+                final PendingMessage p = MessageJournal.decodeAccepted(type, index, b, agents);
+                final String fromId = p.senderId() == null ? "?" : p.senderId();
+                final String toId = p.recipientId() == null ? "?" : p.recipientId();
+                final String id = fromId + ":" + p.correlationId();
+                yield f.matches(tenant, fromId, toId, id)
+                    ? "flyweight id=" + id + " from=" + fromId + " to=" + toId + " tenant=" + (tenant == null ? "?" : tenant) +
+                      " type=" + MessageType.fromOrdinal(p.messageType()).value() + " payload=" + p.payload().length + "B"
                     : null;
             }
             case TYPE_MESSAGE ->
             {
-                b.readInt();
-                final String[] to = agents.get(b.readInt());
-                b.readLong();
-                final AgentMessage m = MessageCodec.decode(b);
+                final PendingMessage p = MessageJournal.decodeAccepted(type, index, b, agents);
+                final AgentMessage m = p.message();
                 final String tenant = TenantIds.normalize(m.tenantId());
-                final String toId = to == null ? m.toAgent() : to[0];
+                final String toId = p.recipientId() == null ? m.toAgent() : p.recipientId();
                 yield f.matches(tenant, m.sendingAgent(), toId, m.messageId())
                     ? "message id=" + m.messageId() + " from=" + m.sendingAgent() + " to=" + toId + " tenant=" + tenant + " type=" +
                       m.messageType().value() + " content_keys=" + m.content().keySet()
@@ -129,15 +126,15 @@ public final class JournalInspector
             case TYPE_REJECTED ->
             {
                 final RejectReason reason = RejectReason.fromCode(b.readInt());
-                final String[] from = agents.get(b.readInt());
-                final String[] to = agents.get(b.readInt());
+                final int fromHandle = b.readInt();
+                final String fromId = agents.getOrDefault(fromHandle, "?");
+                final String toId = agents.getOrDefault(b.readInt(), "?");
                 final long correlationId = b.readLong();
                 b.readLong();
                 final String messageId = b.readUtf8();
-                final String fromId = from == null ? "?" : from[0];
                 final String id = messageId.isEmpty() ? fromId + ":" + correlationId : messageId;
-                yield f.matches(from == null ? null : from[1], fromId, to == null ? "?" : to[0], id)
-                    ? "rejected id=" + id + " reason=" + reason.metricName() + " from=" + fromId + " to=" + (to == null ? "?" : to[0])
+                yield f.matches(tenants.get(fromHandle), fromId, toId, id)
+                    ? "rejected id=" + id + " reason=" + reason.metricName() + " from=" + fromId + " to=" + toId
                     : null;
             }
             case TYPE_ACK -> f.equals(Filter.ALL) ? "ack index=" + Long.toHexString(b.readLong()) + " status=" + ackStatusName(b.readInt()) : null;

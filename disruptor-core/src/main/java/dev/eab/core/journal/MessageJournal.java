@@ -273,30 +273,11 @@ public final class MessageJournal implements AutoCloseable
             {
                 case TYPE_RUN_START -> agents.clear();
                 case TYPE_AGENT -> agents.put(b.readInt(), b.readUtf8());
-                case TYPE_FLYWEIGHT ->
+                case TYPE_FLYWEIGHT, TYPE_MESSAGE ->
                 {
                     if (!acked.contains(index))
                     {
-                        final String sender = agents.get(b.readInt());
-                        final String recipient = agents.get(b.readInt());
-                        final int messageType = b.readInt();
-                        final int priority = b.readInt();
-                        final long correlationId = b.readLong();
-                        final long expiresAtMs = b.readLong();
-                        b.readLong();
-                        final byte[] payload = new byte[b.readInt()];
-                        b.read(payload);
-                        pending.add(PendingMessage.flyweight(index, sender, recipient, messageType, priority, correlationId, expiresAtMs, payload));
-                    }
-                }
-                case TYPE_MESSAGE ->
-                {
-                    if (!acked.contains(index))
-                    {
-                        final String sender = agents.get(b.readInt());
-                        final String recipient = agents.get(b.readInt());
-                        b.readLong();
-                        pending.add(PendingMessage.message(index, sender, recipient, MessageCodec.decode(b)));
+                        pending.add(decodeAccepted(type, index, b, agents));
                     }
                 }
                 default ->
@@ -306,6 +287,29 @@ public final class MessageJournal implements AutoCloseable
             }
         });
         return new Pending(pending, records[0], acked.size(), warnings);
+    }
+
+    /**
+     * Reads the rest of an accepted record (FLYWEIGHT or MESSAGE; its type already read), with its run's
+     * handles mapped to agent ids (null for a handle the run never named).
+     */
+    static PendingMessage decodeAccepted(final int type, final long index, final Bytes<?> b, final Map<Integer, String> agentIds)
+    {
+        final String sender = agentIds.get(b.readInt());
+        final String recipient = agentIds.get(b.readInt());
+        if (type == TYPE_MESSAGE)
+        {
+            b.readLong(); // journaled at
+            return PendingMessage.message(index, sender, recipient, MessageCodec.decode(b));
+        }
+        final int messageType = b.readInt();
+        final int priority = b.readInt();
+        final long correlationId = b.readLong();
+        final long expiresAtMs = b.readLong();
+        b.readLong(); // journaled at
+        final byte[] payload = new byte[b.readInt()];
+        b.read(payload);
+        return PendingMessage.flyweight(index, sender, recipient, messageType, priority, correlationId, expiresAtMs, payload);
     }
 
     /** What a restart finds: accepted messages without an ack, in journal order. */

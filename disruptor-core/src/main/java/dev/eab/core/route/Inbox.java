@@ -187,7 +187,7 @@ public final class Inbox
             // Not started yet (its predecessor is still finishing a hand-over)? It drains once started.
             d.drain();
         }
-        awaitOrAbandon(d, timeoutMs, "the bus stopped");
+        awaitOrAbandon(d, timeoutMs, "the bus stopped without it");
     }
 
     /** Waits up to {@code timeoutMs} for {@code d} to exit; abandons it (and starts its successor) if not. */
@@ -195,8 +195,14 @@ public final class Inbox
     {
         if (d != null && !d.awaitExit(timeoutMs) && !d.isExited())
         {
-            abandon(d, new IllegalStateException("Handler did not return within " + timeoutMs + " ms (" + why + ")"));
+            abandon(d, notReturned(timeoutMs, why));
         }
+    }
+
+    /** The failure a message gets when its handler is given up on: one wording for every reason. */
+    private static IllegalStateException notReturned(final long timeoutMs, final String why)
+    {
+        return new IllegalStateException("Handler did not return within " + timeoutMs + " ms; " + why);
     }
 
     /**
@@ -293,7 +299,7 @@ public final class Inbox
         }
         for (final InboxDrainer d : stalled)
         {
-            abandon(d, new IllegalStateException("Handler did not return within " + timeoutMs + " ms; the agent's inbox thread was replaced"));
+            abandon(d, notReturned(timeoutMs, "the agent's inbox thread was replaced"));
         }
     }
 }

@@ -218,16 +218,16 @@ public final class DagExecutor
     /** Marks every node reachable from a failed one through dependents SKIPPED, naming the failed node. */
     private static void skipDependents(final Dag dag, final String failed, final Map<String, NodeRun> runs)
     {
-        final ArrayDeque<String> todo = new ArrayDeque<>(dag.dependentsOf(failed));
-        while (!todo.isEmpty())
+        final ArrayDeque<String> toSkip = new ArrayDeque<>(dag.dependentsOf(failed));
+        while (!toSkip.isEmpty())
         {
-            final String name = todo.poll();
+            final String name = toSkip.poll();
             final NodeRun run = runs.get(name);
             if (run.status == null)
             {
                 run.status = NodeStatus.SKIPPED;
                 run.error = "Skipped: dependency '" + failed + "' failed";
-                todo.addAll(dag.dependentsOf(name));
+                toSkip.addAll(dag.dependentsOf(name));
             }
         }
     }
