@@ -40,6 +40,8 @@ import dev.eab.core.journal.JournalStage;
 import dev.eab.core.journal.MessageJournal;
 import dev.eab.core.route.Acknowledger;
 import dev.eab.core.ops.BusMetrics;
+import dev.eab.core.ops.BusOps;
+import dev.eab.core.ops.metering.MeteringConfig;
 import dev.eab.core.pipeline.EventSlots;
 import dev.eab.core.pipeline.IdleWaitStrategies;
 import dev.eab.core.pipeline.MessageEvent;
@@ -124,6 +126,10 @@ public final class EnhancedAgentBus implements AgentBus
     /** What the first start's journal replay did, or null before it (or without a journal). */
     private volatile JournalReplayer.Result replay;
     private boolean journalReplayDone;
+    /** Metering settings (defaults unless {@link #metering(MeteringConfig)} is called before the first start). */
+    private MeteringConfig meteringConfig = MeteringConfig.defaults();
+    /** Counters, metering and tenant budgets: built at the first start, kept across stop/start. */
+    private volatile BusOps ops;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -213,14 +219,17 @@ public final class EnhancedAgentBus implements AgentBus
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
-        disruptor.handleEventsWith(new PipelineHandler(
+        final PipelineHandler pipeline = new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
                 new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
             new GovernanceStage(),
             new JournalStage(journal),
             routeStage,
             metrics,
-            config.stageLatencyMetrics()));
+            config.stageLatencyMetrics());
+        pipeline.meter(ops().meter());
+        ops().start();
+        disruptor.handleEventsWith(pipeline);
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
@@ -390,6 +399,8 @@ public final class EnhancedAgentBus implements AgentBus
             inbox.drainAndStop(handoverTimeoutMs());
         }
         publishers.clear();
+        // After the bus thread: every message it metered is queued, and stop drains the queue.
+        ops().stop();
         state = STATE_STOPPED;
     }
 
@@ -690,6 +701,63 @@ public final class EnhancedAgentBus implements AgentBus
         return p;
     }
 
+    /**
+     * Sets the metering settings (queue size, batch, flush interval, per-tenant budgets) before the first
+     * {@link #start()}; {@code enableMetering} in the bus configuration still switches metering as a whole.
+     *
+     * @throws BusAlreadyStartedException after the first start (the budgets and queue are built then)
+     */
+    public synchronized EnhancedAgentBus metering(final MeteringConfig meteringConfig)
+    {
+        if (ops != null)
+        {
+            throw new BusAlreadyStartedException();
+        }
+        this.meteringConfig = java.util.Objects.requireNonNull(meteringConfig, "meteringConfig");
+        return this;
+    }
+
+    /** @return the bus's ops state: labelled counters, metering, tenant budgets (engine-internal API). */
+    public BusOps ops()
+    {
+        final BusOps o = ops;
+        return o != null ? o : createOps();
+    }
+
+    private synchronized BusOps createOps()
+    {
+        if (ops == null)
+        {
+            ops = new BusOps(config, meteringConfig, registry, texts);
+        }
+        return ops;
+    }
+
+    /** @return messages published on the ring and not yet processed by the bus thread (0 when not started). */
+    public long ringDepth()
+    {
+        final RingBuffer<MessageEvent> r = ring;
+        return r == null ? 0 : config.ringSize() - r.remainingCapacity();
+    }
+
+    /** @return why the bus thread ended without a stop, or null while it is healthy. */
+    public String failure()
+    {
+        return failure;
+    }
+
+    /** @return the write-ahead journal, or null when journaling is off (engine-internal API). */
+    public MessageJournal journal()
+    {
+        return journal;
+    }
+
+    /** @return true once the journal replay of the first start has finished (true at once without a journal). */
+    public boolean journalReplayFinished()
+    {
+        return journal == null ? state != STATE_NEW : replay != null;
+    }
+
     /** @return the registry (engine-internal API, for tests and benchmarks). */
     public AgentRegistry registry()
     {
@@ -736,6 +804,8 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
+        final BusOps o = ops;
+        m.put("metering", o == null || o.metering() == null ? Map.of("enabled", false) : o.metering().metrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -43,7 +43,12 @@ public enum RejectReason
      * The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...);
      * labelled {@code security_block} like the original's {@code rejection_reason}.
      */
-    SECURITY_BLOCKED("security_block");
+    SECURITY_BLOCKED("security_block"),
+    /**
+     * The sender's tenant used up its message budget for the current window (metering's per-tenant budgets);
+     * the text is the original's {@code RateLimitExceeded} with the tenant's budget.
+     */
+    TENANT_BUDGET_EXCEEDED("tenant_budget_exceeded");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

@@ -2,7 +2,10 @@ package dev.eab.core.cli;
 
 import dev.eab.api.BusConfiguration;
 import dev.eab.core.EnhancedAgentBus;
+import dev.eab.core.ops.BusHealthSource;
+import dev.eab.core.ops.OpsEndpoints;
 import dev.eab.core.ops.OpsServer;
+import dev.eab.core.ops.metering.MeteringConfig;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -37,7 +40,11 @@ public final class ServeMain
             return;
         }
         final EnhancedAgentBus bus = new EnhancedAgentBus(BusConfiguration.fromEnvironment());
+        bus.metering(MeteringConfig.fromEnvironment(System.getenv()));
         final OpsServer server = new OpsServer(options.host(), options.port());
+        // Metrics and health probes. Health: the bus's own view until the health aggregator provides a HealthSource;
+        // deliberations pending: -1 (left out) until AgentBus.deliberations() exists.
+        new OpsEndpoints(bus, new BusHealthSource(bus), () -> -1).register(server);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

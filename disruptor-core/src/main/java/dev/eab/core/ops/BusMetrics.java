@@ -42,6 +42,8 @@ public final class BusMetrics
     private final AtomicLongArray guardrailMessages = new AtomicLongArray(2);
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[Stage.values().length];
     private final Histogram[] accumulated = new Histogram[Stage.values().length];
+    /** Rejections counted so far, a plain field for the bus thread's own per-message delta (PipelineHandler). */
+    private long busThreadRejections;
 
     public BusMetrics()
     {
@@ -63,6 +65,13 @@ public final class BusMetrics
     {
         final int i = reason.ordinal();
         rejected.lazySet(i, rejected.get(i) + 1);
+        busThreadRejections++;
+    }
+
+    /** Bus thread: rejections counted so far (tells the pipeline whether the message in hand was refused). */
+    public long busThreadRejections()
+    {
+        return busThreadRejections;
     }
 
     /**

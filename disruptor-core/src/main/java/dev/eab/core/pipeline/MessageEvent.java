@@ -103,6 +103,18 @@ public final class MessageEvent
         warnings.add(warning);
     }
 
+    /** A {@link PipelineMeter}'s refusal after validation: the message is rejected with {@code code}, {@code detail} behind its text. */
+    public void refuse(final int code, final long detail)
+    {
+        rejectCode = code;
+        rejectDetail = detail;
+    }
+
+    /** @return the value behind the rejection (retry-after ms for the rate and budget refusals). */
+    public long rejectDetail() { return rejectDetail; }
+    /** @return {@code System.nanoTime()} when the message was published. */
+    public long publishedNanos() { return publishedNanos; }
+
     public byte kind() { return kind; }
     public boolean isReplay() { return replay; }
     public int priority() { return priority; }

@@ -28,6 +28,8 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     /** The processor's sequence, advanced after every event (not only per batch); see {@link #setSequenceCallback}. */
     private Sequence processed;
     private final PathWarmer warmer;
+    /** The ops meter (counters, metering, tenant budgets), or null; set before the bus thread starts. */
+    private PipelineMeter meter;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
@@ -48,6 +50,12 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         warmer.run();
     }
 
+    /** Installs the ops meter; before the handler runs (the bus thread starts after, which publishes the field). */
+    public void meter(final PipelineMeter meter)
+    {
+        this.meter = meter;
+    }
+
     /** @return the idle warm-up, for tests and diagnostics. */
     public PathWarmer warmer()
     {
@@ -58,12 +66,15 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     public void onEvent(final MessageEvent e, final long sequence, final boolean endOfBatch)
     {
         metrics.onProcessed();
+        final PipelineMeter m = meter;
+        final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();
         try
         {
             if (timed && (sequence & STAGE_SAMPLE_MASK) == 0)
             {
                 final long t0 = System.nanoTime();
                 validate.onEvent(e);
+                admit(m, e);
                 final long t1 = System.nanoTime();
                 govern.onEvent(e);
                 final long t2 = System.nanoTime();
@@ -80,6 +91,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             else
             {
                 validate.onEvent(e);
+                admit(m, e);
                 govern.onEvent(e);
                 journal.onEvent(e);
                 route.onEvent(e);
@@ -97,6 +109,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         }
         finally
         {
+            if (m != null)
+            {
+                meter(m, e, metrics.busThreadRejections() != rejectionsBefore);
+            }
             e.clear();
             // Per event, not per batch: a subscription switch waits on this sequence, and if the bus thread
             // ends mid-batch, failing what is left must start after the last event that got its outcome.
@@ -105,6 +121,27 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             {
                 processed.set(sequence);
             }
+        }
+    }
+
+    private static void admit(final PipelineMeter m, final MessageEvent e)
+    {
+        if (m != null && e.rejectCode == 0 && !e.replay)
+        {
+            m.admit(e);
+        }
+    }
+
+    /** The meter must not end the message's processing: whatever it throws is counted, never rethrown. */
+    private void meter(final PipelineMeter m, final MessageEvent e, final boolean rejected)
+    {
+        try
+        {
+            m.processed(e, rejected);
+        }
+        catch (final Throwable t)
+        {
+            metrics.onPipelineFailure();
         }
     }
 

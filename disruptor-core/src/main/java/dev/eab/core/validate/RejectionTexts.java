@@ -30,6 +30,7 @@ public final class RejectionTexts
     private final PolicyTable policy;
     private final BusConfiguration config;
     private final GuardrailPatterns guardrails;
+    private dev.eab.core.ops.metering.TenantBudgets budgets;
 
     /** @param guardrails the scanner's pattern set (names the families that blocked), or null. */
     public RejectionTexts(final BusConfiguration config, final PolicyTable policy, final GuardrailPatterns guardrails)
@@ -81,7 +82,21 @@ public final class RejectionTexts
             case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + config.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
+            case TENANT_BUDGET_EXCEEDED -> tenantBudgetExceeded(m, sender, detail);
         };
+    }
+
+    /** Metering's per-tenant budgets, for the text of a budget refusal; set before the bus starts, or null. */
+    public void tenantBudgets(final dev.eab.core.ops.metering.TenantBudgets budgets)
+    {
+        this.budgets = budgets;
+    }
+
+    private String tenantBudgetExceeded(final AgentMessage m, final AgentRecord sender, final long retryAfterMs)
+    {
+        final dev.eab.core.ops.metering.TenantBudget budget = budgets == null || sender == null ? null : budgets.budgetOf(sender.tenantId());
+        return budget == null ? "Tenant message budget exceeded (retry after " + retryAfterMs + "ms)"
+            : dev.eab.core.ops.metering.TenantBudgets.text(m.sendingAgent(), budget, retryAfterMs);
     }
 
     private static String rateLimited(final AgentMessage m, final AgentRecord sender, final long retryAfterMs)
