@@ -79,6 +79,8 @@ public final class MeteringQueue
                 if (t - h >= capacity)
                 {
                     dropped.incrementAndGet();
+                    // Full means no position is claimed, so no wake-up mark is crossed: wake the consumer here.
+                    wakeConsumer();
                     return false;
                 }
             }
@@ -92,7 +94,16 @@ public final class MeteringQueue
         slots[base + VALUE_OFFSET] = value;
         slots[base + TIMESTAMP_NS_OFFSET] = timestampNanos;
         SLOT.setRelease(slots, base + SEQUENCE_OFFSET, t + 1);
-        if (((t + 1) & wakeMask) == 0 && consumerParked)
+        if (((t + 1) & wakeMask) == 0)
+        {
+            wakeConsumer();
+        }
+        return true;
+    }
+
+    private void wakeConsumer()
+    {
+        if (consumerParked)
         {
             final Thread c = consumer;
             if (c != null)
@@ -100,7 +111,6 @@ public final class MeteringQueue
                 LockSupport.unpark(c);
             }
         }
-        return true;
     }
 
     /**

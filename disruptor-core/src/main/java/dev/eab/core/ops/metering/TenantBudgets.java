@@ -95,6 +95,10 @@ public final class TenantBudgets
             limit[i] = max;
             windowNanos[i] = b.windowSeconds() * NANOS_PER_SECOND;
         }
+        if (max == NONE)
+        {
+            return 0;
+        }
         if (!started[i] || nowNanos - windowStart[i] >= windowNanos[i])
         {
             started[i] = true;
