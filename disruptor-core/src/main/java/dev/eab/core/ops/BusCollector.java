@@ -18,6 +18,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.HdrHistogram.Histogram;
@@ -107,10 +108,10 @@ public final class BusCollector implements MultiCollector
         }
         metering(out);
         journal(out);
-        out.metricSnapshot(GaugeSnapshot.builder().name("eab_info").help("The bus: validator, policy version, constitutional hash prefix")
-            .dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("validator", bus.validator().name(), "policy_version",
-                bus.policy().version(), "constitutional_hash", bus.configuration().constitutionalHash().substring(0,
-                    Math.min(8, bus.configuration().constitutionalHash().length())))).value(1).build()).build());
+        final String hash = bus.configuration().constitutionalHash();
+        out.metricSnapshot(InfoSnapshot.builder().name("eab").help("The bus: validator, policy version, constitutional hash prefix")
+            .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("validator", bus.validator().name(), "policy_version",
+                bus.policy().version(), "constitutional_hash", hash.substring(0, Math.min(8, hash.length())))).build()).build());
         return out.build();
     }
 

@@ -55,7 +55,8 @@ public final class BusHealthSource implements HealthSource
         double halfOpen = 0;
         final List<String> degraded = new ArrayList<>();
         final List<String> critical = new ArrayList<>();
-        for (final Map.Entry<String, String> e : states.entrySet())
+        final Map<String, String> sorted = new TreeMap<>(states);
+        for (final Map.Entry<String, String> e : sorted.entrySet())
         {
             switch (e.getValue())
             {
@@ -71,7 +72,7 @@ public final class BusHealthSource implements HealthSource
         final double score = states.isEmpty() ? 1.0 : (closed + 0.5 * halfOpen) / states.size();
         final HealthStatus status = !alive ? HealthStatus.CRITICAL
             : score >= HEALTHY_THRESHOLD ? HealthStatus.HEALTHY : score >= DEGRADED_THRESHOLD ? HealthStatus.DEGRADED : HealthStatus.CRITICAL;
-        return new HealthSnapshot(status, score, List.copyOf(degraded), List.copyOf(critical), java.util.Collections.unmodifiableMap(new TreeMap<>(states)), Instant.now());
+        return new HealthSnapshot(status, score, List.copyOf(degraded), List.copyOf(critical), java.util.Collections.unmodifiableMap(sorted), Instant.now());
     }
 
     /** @return CLOSED, OPEN or HALF_OPEN for a resilience4j state (forced open counts as open; disabled as closed). */
