@@ -47,6 +47,8 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private final IdleStrategy idleStrategy;
     private final boolean contentScanning;
     private final boolean flood;
+    /** Metering and the labelled counters (on by default, as in the bus); off for the -nometering series. */
+    private boolean metering = true;
     private final java.util.concurrent.atomic.AtomicLong floodDelivered = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong floodLimited = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean flooding;
@@ -77,6 +79,13 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         this.nativeMode = nativeMode;
         this.idleStrategy = idleStrategy;
         this.sink = sink;
+    }
+
+    /** @return this series with metering and the labelled message counters off (before {@link #start()}). */
+    public EabSeries withoutMetering()
+    {
+        metering = false;
+        return this;
     }
 
     /**
@@ -113,7 +122,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void start()
     {
-        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning));
+        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning).withEnableMetering(metering));
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
         recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
@@ -223,6 +232,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             d.put("flood_rate_limited", String.valueOf(floodLimited.get()));
         }
         d.put("native_mode", nativeMode.name());
+        d.put("metering", metering ? String.valueOf(m.get("metering")) : "off");
         if (!rejectReasons.isEmpty())
         {
             d.put("reject_reasons", rejectReasons.toString());

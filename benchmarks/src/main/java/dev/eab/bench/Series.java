@@ -34,7 +34,12 @@ public enum Series
     /** The floor for the YIELDING series: a bare Disruptor, same wait strategy, no checks. */
     BASELINE_DISRUPTOR("baseline-disruptor", Rates.ALL),
     /** The floor for eab-native-phased: a bare Disruptor with the PHASED wait strategy, no checks. */
-    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED);
+    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED),
+    /**
+     * eab-native with metering and the labelled message counters off ({@code enableMetering=false}): beside eab-native (on
+     * by default) in the same run, what the ops surface costs the hot path.
+     */
+    EAB_NATIVE_NOMETERING("eab-native-nometering", Rates.RATED_SATURATION);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
@@ -90,6 +95,7 @@ public enum Series
             case EAB_NATIVE, EAB_NATIVE_PHASED, EAB_NATIVE_BACKOFF, EAB_NATIVE_BLOCKING ->
                 new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink);
             case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), false, false, sink);
+            case EAB_NATIVE_NOMETERING -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink).withoutMetering();
             case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
             case BASELINE_ABQ -> new AbqBaseline(true, sink);
