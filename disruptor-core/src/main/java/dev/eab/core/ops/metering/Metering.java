@@ -3,9 +3,7 @@ package dev.eab.core.ops.metering;
 import dev.eab.core.ops.SafeLog;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +20,9 @@ import java.util.logging.Logger;
  * <p>A flush drains <em>everything</em> queued, in batches of {@code batchSize}, not one batch per interval (the
  * original's ceiling of ~100 events/s). The flusher sleeps at most {@code flushIntervalMs}; producers wake it every
  * 1/8 of the queue, so a sustained 1M events/s is drained long before the 10,000-event queue fills. When it is full
- * anyway, the event is dropped and counted ({@code events_dropped}), never waited for. {@link #stop()} drains
+ * anyway (the flusher waited for a CPU), a producer that finds nobody draining drains one batch itself into the
+ * per-tenant aggregation and retries once ({@code producer_drains}); otherwise the event is dropped and counted
+ * ({@code events_dropped}). Nothing ever waits. {@link #stop()} drains
  * everything that was queued, and an event queued while stopping is drained by its producer: none is left behind.
  *
  * <p>Threads: producers any; the consumer side (draining, the sinks, {@link TenantUsage} writes) runs under one lock,
@@ -33,13 +33,17 @@ public final class Metering implements AutoCloseable
     private static final Logger LOG = Logger.getLogger(Metering.class.getName());
     /** How long {@link #stop()} waits for a producer between its claim and its publish (nanoseconds in practice). */
     private static final long STOP_PUBLISH_WAIT_MS = 1_000;
+    /** The flusher's sleep while events keep coming at a wake-up's worth per drain. */
+    private static final long BUSY_POLL_NS = 200_000;
 
     private final MeteringConfig config;
     private final MeteringQueue queue;
     private final TenantSlots tenants;
     private final TenantUsage usage;
     private final MeteringHooks hooks;
-    private final List<MeteringSink> sinks = new CopyOnWriteArrayList<>();
+    /** Added sinks, as an array: iterated per batch without allocating. */
+    private volatile MeteringSink[] sinkArray = new MeteringSink[0];
+    private final AtomicLong helped = new AtomicLong();
     private final MeteringBatch batch = new MeteringBatch();
     private final MeteringSink dispatch = this::dispatch;
     private final ReentrantLock drainLock = new ReentrantLock();
@@ -62,9 +66,11 @@ public final class Metering implements AutoCloseable
     }
 
     /** Adds a sink that receives every flushed batch after the per-tenant aggregation. */
-    public Metering addSink(final MeteringSink sink)
+    public synchronized Metering addSink(final MeteringSink sink)
     {
-        sinks.add(sink);
+        final MeteringSink[] next = java.util.Arrays.copyOf(sinkArray, sinkArray.length + 1);
+        next[next.length - 1] = java.util.Objects.requireNonNull(sink, "sink");
+        sinkArray = next;
         return this;
     }
 
@@ -83,6 +89,13 @@ public final class Metering implements AutoCloseable
         t.start();
     }
 
+    /** Tests: running, but with no flusher thread, as if it never got a CPU. */
+    synchronized void startWithoutFlusher()
+    {
+        running = true;
+        flusher = null;
+    }
+
     /** Stops the flusher and drains every queued event to the sinks before returning. */
     public synchronized void stop()
     {
@@ -92,14 +105,17 @@ public final class Metering implements AutoCloseable
         }
         running = false;
         final Thread t = flusher;
-        LockSupport.unpark(t);
-        try
+        if (t != null)
         {
-            t.join(TimeUnit.SECONDS.toMillis(30));
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
+            LockSupport.unpark(t);
+            try
+            {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
         drainEverything();
     }
@@ -123,13 +139,49 @@ public final class Metering implements AutoCloseable
         {
             return false;
         }
-        final boolean queued = queue.offer(type.ordinal(), tenantSlot, agent, outcome, value, timestampNanos);
+        final int code = type.ordinal();
+        boolean queued = queue.tryOffer(code, tenantSlot, agent, outcome, value, timestampNanos);
+        if (!queued)
+        {
+            queued = helpAndRetry(code, tenantSlot, agent, outcome, value, timestampNanos);
+        }
         if (queued && !running)
         {
             // Stop began after our check: it may already have drained, so this producer drains what it queued.
             drainEverything();
         }
         return queued;
+    }
+
+    /**
+     * The queue is full: the flusher has not run for a whole queue's worth of events (on an oversubscribed host it can
+     * wait 10 ms and more for a CPU). If nobody is draining at this instant and only the built-in per-tenant aggregation
+     * consumes events (a few nanoseconds each), the producer drains one batch itself and retries once; otherwise, or if
+     * the queue is still full, the event is dropped and counted. Never waits: the lock is only tried.
+     */
+    private boolean helpAndRetry(
+        final int code, final int tenantSlot, final int agent, final boolean outcome, final long value, final long timestampNanos)
+    {
+        if (sinkArray.length == 0 && drainLock.tryLock())
+        {
+            try
+            {
+                if (queue.drain(batch, dispatch, config.batchSize(), 1) > 0)
+                {
+                    helped.incrementAndGet();
+                }
+            }
+            finally
+            {
+                drainLock.unlock();
+            }
+            if (queue.tryOffer(code, tenantSlot, agent, outcome, value, timestampNanos))
+            {
+                return true;
+            }
+        }
+        queue.countDrop();
+        return false;
     }
 
     /** Drains everything queued now, on the calling thread (the demo and tests; the flusher does it on its own). */
@@ -141,34 +193,48 @@ public final class Metering implements AutoCloseable
     private void flushLoop()
     {
         final long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs());
+        long drained = 0;
         while (running)
         {
             queue.parked(true);
             if (running && queue.size() < queue.wakeInterval())
             {
-                LockSupport.parkNanos(this, intervalNanos);
+                // Under load (the last drain found a wake-up's worth), poll every BUSY_POLL_NS instead of waiting to be
+                // woken: a producer's unpark is a syscall, and a short timed sleep is rescheduled promptly on a busy host.
+                LockSupport.parkNanos(this, drained >= queue.wakeInterval() ? Math.min(BUSY_POLL_NS, intervalNanos) : intervalNanos);
             }
             queue.parked(false);
-            drainOnce();
+            drained = drainOnce();
         }
     }
 
+    /** Drains everything queued, one batch per lock hold (so a producer helping out rarely finds the lock taken). */
     private long drainOnce()
     {
-        drainLock.lock();
-        try
+        long total = 0;
+        while (true)
         {
-            final long n = queue.drain(batch, dispatch, config.batchSize());
-            if (n > 0)
+            final long n;
+            drainLock.lock();
+            try
             {
-                flushes.incrementAndGet();
+                n = queue.drain(batch, dispatch, config.batchSize(), 1);
             }
-            return n;
+            finally
+            {
+                drainLock.unlock();
+            }
+            if (n == 0)
+            {
+                break;
+            }
+            total += n;
         }
-        finally
+        if (total > 0)
         {
-            drainLock.unlock();
+            flushes.incrementAndGet();
         }
+        return total;
     }
 
     /** Drains until every claimed position was published and flushed (a producer mid-publish takes nanoseconds). */
@@ -186,7 +252,7 @@ public final class Metering implements AutoCloseable
     private void dispatch(final MeteringBatch b)
     {
         usage.onBatch(b);
-        for (final MeteringSink sink : sinks)
+        for (final MeteringSink sink : sinkArray)
         {
             try
             {
@@ -241,6 +307,12 @@ public final class Metering implements AutoCloseable
         return flushes.get();
     }
 
+    /** @return batches a producer drained itself because it found the queue full and nobody draining. */
+    public long producerDrains()
+    {
+        return helped.get();
+    }
+
     /** @return how often a sink threw. */
     public long sinkFailures()
     {
@@ -259,6 +331,7 @@ public final class Metering implements AutoCloseable
         m.put("running", running);
         m.put("enabled", config.enabled());
         m.put("flushes", flushes.get());
+        m.put("producer_drains", helped.get());
         m.put("sink_failures", sinkFailures.get());
         return m;
     }

@@ -68,6 +68,27 @@ public final class MeteringQueue
      */
     public boolean offer(final int type, final int tenant, final int agent, final boolean outcome, final long value, final long timestampNanos)
     {
+        if (tryOffer(type, tenant, agent, outcome, value, timestampNanos))
+        {
+            return true;
+        }
+        countDrop();
+        return false;
+    }
+
+    /** Counts one event dropped (after {@link #tryOffer} refused it and the caller gave up). */
+    public void countDrop()
+    {
+        dropped.incrementAndGet();
+    }
+
+    /**
+     * As {@link #offer}, but a full queue is not counted as a drop: the caller decides (it may help drain and retry).
+     *
+     * @return true when queued
+     */
+    public boolean tryOffer(final int type, final int tenant, final int agent, final boolean outcome, final long value, final long timestampNanos)
+    {
         long t;
         do
         {
@@ -78,7 +99,6 @@ public final class MeteringQueue
                 headCache = h;
                 if (t - h >= capacity)
                 {
-                    dropped.incrementAndGet();
                     // Full means no position is claimed, so no wake-up mark is crossed: wake the consumer here.
                     wakeConsumer();
                     return false;
@@ -121,9 +141,19 @@ public final class MeteringQueue
      */
     public long drain(final MeteringBatch batch, final MeteringSink sink, final int batchSize)
     {
+        return drain(batch, sink, batchSize, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #drain(MeteringBatch, MeteringSink, int)}, but at most {@code maxBatches} batches.
+     *
+     * @return how many events were drained
+     */
+    public long drain(final MeteringBatch batch, final MeteringSink sink, final int batchSize, final int maxBatches)
+    {
         long h = positions.get(HEAD);
         long total = 0;
-        while (true)
+        for (int batches = 0; batches < maxBatches; batches++)
         {
             int n = 0;
             while (n < batchSize && (long)SLOT.getAcquire(slots, ((int)((h + n) & mask) << SLOT_SHIFT) + SEQUENCE_OFFSET) == h + n + 1)
@@ -147,6 +177,7 @@ public final class MeteringQueue
                 positions.lazySet(HEAD, h);
             }
         }
+        return total;
     }
 
     /** The consumer registers itself so producers can wake it; {@code parked} says whether it is about to park. */

@@ -160,6 +160,41 @@ class MeteringQueueTest
     }
 
     @Test
+    void aProducerFindingTheQueueFullDrainsABatchItselfUnlessASinkIsAttached()
+    {
+        // As if the flusher never got a CPU: no flusher thread at all.
+        final MeteringConfig small = MeteringConfig.defaults().withMaxQueueSize(200);
+        final Metering m = new Metering(small, TENANTS, id -> -1);
+        m.startWithoutFlusher();
+        int queued = 0;
+        for (int i = 0; i < 1_000; i++)
+        {
+            if (m.record(MeteringEventType.AGENT_MESSAGE, 1, -1, true, 0, 0))
+            {
+                queued++;
+            }
+        }
+        assertEquals(1_000, queued, "no sink attached: a full queue is drained by the producer, nothing dropped");
+        assertEquals(0, m.queue().dropped());
+        assertEquals(8, m.producerDrains(), "200 fill the queue; the other 800 free a batch of 100 per 100 events");
+        m.stop();
+        assertEquals(1_000, m.usage().count(1, MeteringEventType.AGENT_MESSAGE));
+
+        final long[] seen = new long[1];
+        final Metering withSink = new Metering(small, TENANTS, id -> -1).addSink(b -> seen[0] += b.size());
+        withSink.startWithoutFlusher();
+        long accepted = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            accepted += withSink.record(MeteringEventType.AGENT_MESSAGE, 1, -1, true, 0, 0) ? 1 : 0;
+        }
+        withSink.stop();
+        assertEquals(200, accepted, "with a sink attached the producer never runs it");
+        assertEquals(99_800, withSink.queue().dropped(), "dropped and counted");
+        assertEquals(accepted, seen[0]);
+    }
+
+    @Test
     void aThrowingSinkIsContainedAndCountedAndTheQueueMovesOn()
     {
         final Metering m = new Metering(MeteringConfig.defaults(), TENANTS, id -> -1);
