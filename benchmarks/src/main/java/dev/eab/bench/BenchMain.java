@@ -62,6 +62,11 @@ public final class BenchMain
             JmhMain.run(jvmOptions(root), results, o.jmhInclude);
             return;
         }
+        if (o.metering)
+        {
+            MeteringBench.main(new String[] {"--results", results.toString()});
+            return;
+        }
         runSuite(o, root, results);
     }
 

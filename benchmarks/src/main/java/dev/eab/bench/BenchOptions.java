@@ -19,6 +19,8 @@ public final class BenchOptions
     public boolean help;
     public boolean quick;
     public boolean jmh;
+    /** {@code --metering}: the paced metering-queue load ({@link MeteringBench}) instead of the suite. */
+    public boolean metering;
     public boolean child;
     public List<Series> series = Series.defaultSuite();
     /** The rates named by {@code --rates}; null: each series at its own {@link Series#defaultRates()}. */
@@ -50,6 +52,7 @@ public final class BenchOptions
                 case "-h", "--help" -> o.help = true;
                 case "--quick" -> o.quick = true;
                 case "--jmh" -> o.jmh = true;
+                case "--metering" -> o.metering = true;
                 case "--no-hiccup" -> o.hiccup = HiccupMeter.Mode.OFF;
                 case "--hiccup" -> o.hiccup = HiccupMeter.Mode.parse(value(args, ++i, a));
                 case "--series" -> o.series = parseSeries(value(args, ++i, a));
@@ -208,6 +211,8 @@ public final class BenchOptions
               --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
                                   results in benchmarks/results/jmh.json; ~5 min
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
+              --metering          the metering queue at default settings under a paced 1M, 2M, 4M events/s (5 s each):
+                                  queued / dropped / flushed; results in benchmarks/results/metering.json; ~30 s
               --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
                                   baseline-disruptor, baseline-disruptor-phased, eab-native-nometering; and eab-native-flood (another tenant
