@@ -37,9 +37,10 @@ public enum Series
     BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED),
     /**
      * eab-native with metering and the labelled message counters off ({@code enableMetering=false}): beside eab-native (on
-     * by default) in the same run, what the ops surface costs the hot path.
+     * by default) in the same run, what the ops surface costs the hot path (opt-in:
+     * {@code --series eab-native,eab-native-nometering --rates 100000}).
      */
-    EAB_NATIVE_NOMETERING("eab-native-nometering", Rates.RATED_SATURATION);
+    EAB_NATIVE_NOMETERING("eab-native-nometering", Rates.NONE);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
