@@ -111,6 +111,7 @@ public final class DemoMain
             final long[] flood = flood(bus);
             final double burstRate = burst(bus, burst);
             final PacedLatencyRun.Result latency = pacedLatency(bus);
+            final OpsDemoStep ops = OpsDemoStep.run(bus, failures);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -165,6 +166,7 @@ public final class DemoMain
             report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);
+            ops.addTo(report);
             if (!failures.isEmpty())
             {
                 report.put("failures", String.join("; ", failures));
