@@ -207,6 +207,35 @@ class OpsEndpointsTest
     }
 
     @Test
+    void theBusesOwnHealthFollowsTheNativeValidatorsRealBreaker() throws Exception
+    {
+        bus = new EnhancedAgentBus(BusConfiguration.forTesting().toBuilder().nativeMode(dev.eab.api.NativeMode.AUTO).build());
+        org.junit.jupiter.api.Assumptions.assumeTrue("native".equals(bus.validator().name()), "native library not loaded");
+        serve(new BusHealthSource(bus));
+        bus.start();
+        assertEquals(200, get("/health/ready").statusCode());
+        bus.validator().breaker().transitionToOpenState();
+        try
+        {
+            final HttpResponse<String> ready = get("/health/ready");
+            assertEquals(200, ready.statusCode(), "bus closed + native open = 0.5: DEGRADED, still ready (the Java twin decides)");
+            assertTrue(ready.body().contains("\"health\":\"DEGRADED\",\"score\":0.5") && ready.body().contains("\"critical_services\":[\"native_validator\"]"),
+                ready.body());
+            final PrometheusText p = PrometheusText.parse(get("/metrics").body());
+            assertEquals(1.0, p.get("eab_breaker_state", "service", "native_validator", "state", "open"));
+            assertEquals(0.5, p.get("eab_health_score"));
+            assertTrue(p.samples.keySet().stream().anyMatch(k -> k.startsWith("eab_info{") && k.contains("validator=\"java\"")),
+                "the info metric says who decides now");
+        }
+        finally
+        {
+            bus.validator().breaker().transitionToClosedState();
+        }
+        final HttpResponse<String> healed = get("/health/ready");
+        assertTrue(healed.body().contains("\"health\":\"HEALTHY\",\"score\":1,"), healed.body());
+    }
+
+    @Test
     void theHealthFormulaAndThresholdsAreTheReferences()
     {
         assertEquals(HealthStatus.HEALTHY, BusHealthSource.snapshot(Map.of(), true).status());
