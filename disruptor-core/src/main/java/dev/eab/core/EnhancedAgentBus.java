@@ -64,6 +64,13 @@ import dev.eab.core.validate.NativeValidationStrategy;
 import dev.eab.core.validate.PolicyCompiler;
 import dev.eab.core.validate.PolicyTable;
 import dev.eab.core.validate.RejectionTexts;
+import dev.eab.core.resilience.BreakerGuard;
+import dev.eab.core.resilience.BreakerRegistry;
+import dev.eab.core.resilience.BusResilience;
+import dev.eab.core.resilience.ChaosEngine;
+import dev.eab.core.resilience.HealthAggregator;
+import dev.eab.core.resilience.HealthConfig;
+import dev.eab.core.guard.FallbackContentScanner;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -124,6 +131,8 @@ public final class EnhancedAgentBus implements AgentBus
     /** What the first start's journal replay did, or null before it (or without a journal). */
     private volatile JournalReplayer.Result replay;
     private boolean journalReplayDone;
+    /** Breakers, health, recovery and chaos of this bus (see {@code docs/ARCHITECTURE.md}, resilience). */
+    private final BusResilience resilience;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -151,8 +160,17 @@ public final class EnhancedAgentBus implements AgentBus
                 LOG.log(Level.WARNING, "native validator unavailable, using the Java twin: " + ThrowableText.message(e));
             }
         }
-        this.validator = new CompositeValidationStrategy(nativeStrategy, java);
         this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents());
+        this.resilience = new BusResilience(config.constitutionalHash(), HealthConfig.DEFAULTS, () -> ring, this::agentById, journal != null);
+        this.validator = nativeStrategy == null
+            ? new CompositeValidationStrategy(null, java, io.github.resilience4j.circuitbreaker.CircuitBreaker.of("eab-native-validator-absent",
+                BreakerRegistry.configOf(dev.eab.core.resilience.BreakerDefaults.DEFAULT)), resilience.faults())
+            : new CompositeValidationStrategy(nativeStrategy, java, resilience.breakers().breaker(BreakerRegistry.NATIVE_VALIDATOR), resilience.faults());
+        resilience.breakers().setProbe(BreakerRegistry.NATIVE_VALIDATOR, validator::probeNative);
+        if (journal != null)
+        {
+            resilience.breakers().breaker(BreakerRegistry.JOURNAL);
+        }
         LOG.info(journal == null ? "journal: off (set journalDir or EAB_JOURNAL_DIR to journal accepted messages)"
             : "journal: " + config.journalDir().toAbsolutePath());
         final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
@@ -171,7 +189,11 @@ public final class EnhancedAgentBus implements AgentBus
         {
             try
             {
-                return new NativeContentScanner(patterns);
+                final NativeContentScanner primary = new NativeContentScanner(patterns);
+                final FallbackContentScanner guarded = new FallbackContentScanner(primary, new JavaContentScanner(patterns),
+                    new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.CONTENT_SCANNER)), resilience.faults());
+                resilience.breakers().setProbe(BreakerRegistry.CONTENT_SCANNER, () -> probeNativeScanner(patterns));
+                return guarded;
             }
             catch (final RuntimeException e)
             {
@@ -184,6 +206,29 @@ public final class EnhancedAgentBus implements AgentBus
             }
         }
         return new JavaContentScanner(patterns);
+    }
+
+    /** Recovery probe of the native scanner (any thread): a fresh guard scans a benign text, unless chaos fails the native call. */
+    private boolean probeNativeScanner(final GuardrailPatterns patterns)
+    {
+        if (resilience.faults().armed(dev.eab.core.resilience.FaultPoint.NATIVE_CALL.bit()) && resilience.faults().nativeCallFails())
+        {
+            return false;
+        }
+        try (NativeContentScanner probe = new NativeContentScanner(patterns))
+        {
+            probe.scan("recovery probe");
+            return true;
+        }
+        catch (final RuntimeException e)
+        {
+            return false;
+        }
+    }
+
+    private AgentRecord agentById(final String agentId)
+    {
+        return registry.byId(agentId);
     }
 
     /** A bus with {@link BusConfiguration#defaults()}. */
@@ -212,12 +257,12 @@ public final class EnhancedAgentBus implements AgentBus
             },
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
-            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
+            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal, resilience.faults());
         disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
-                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
+                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics, resilience.faults()),
             new GovernanceStage(),
-            new JournalStage(journal),
+            new JournalStage(journal, resilience.faults(), journal == null ? null : new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.JOURNAL))),
             routeStage,
             metrics,
             config.stageLatencyMetrics()));
@@ -235,6 +280,7 @@ public final class EnhancedAgentBus implements AgentBus
             watchdog.start();
         }
         replayJournal();
+        resilience.start();
         state = STATE_RUNNING;
     }
 
@@ -367,6 +413,8 @@ public final class EnhancedAgentBus implements AgentBus
             return;
         }
         state = STATE_STOPPING;
+        // Chaos ballast would hold the drain: every scenario ends first.
+        resilience.onStop();
         awaitSendsSettled();
         final long drainMs = stopDrainTimeoutMs();
         try
@@ -447,6 +495,7 @@ public final class EnhancedAgentBus implements AgentBus
             return;
         }
         stopLocked();
+        resilience.close();
         validator.close();
         if (journal != null)
         {
@@ -708,6 +757,30 @@ public final class EnhancedAgentBus implements AgentBus
         return validator;
     }
 
+    /** @return the bus's health (the breakers' score and status), for the ops endpoints, metrics and the demo. */
+    public HealthAggregator health()
+    {
+        return resilience.health();
+    }
+
+    /** @return the bus's breakers: a layer registers its own with {@code breakers().register(name, probe)}. */
+    public BreakerRegistry breakers()
+    {
+        return resilience.breakers();
+    }
+
+    /** @return the chaos engine (scenarios are injected by this bus at its fault points). */
+    public ChaosEngine chaos()
+    {
+        return resilience.chaos();
+    }
+
+    /** @return breakers, health, recovery and chaos of this bus (engine-internal API). */
+    public BusResilience resilience()
+    {
+        return resilience;
+    }
+
     /** @return the compiled policy. */
     public PolicyTable policy()
     {
@@ -736,6 +809,7 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
+        m.put("resilience", resilience.snapshot());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -22,6 +22,8 @@ public final class MessageEvent
     public static final byte KIND_MESSAGE = 1;
     public static final byte KIND_BROADCAST = 2;
     public static final byte KIND_FLYWEIGHT = 3;
+    /** Chaos ballast ({@link RingBallast}): holds ring capacity; the bus thread waits on it until released, never routes it. */
+    public static final byte KIND_BALLAST = 4;
 
     // ---- input: written by the publisher thread before publish
     byte kind;
@@ -66,6 +68,8 @@ public final class MessageEvent
     long[] broadcastJournalIndexes;
     /** A message redelivered from the journal after a restart: validated and journaled before, so only routed. */
     boolean replay;
+    /** Ballast only: true once the chaos scenario that published it ends. */
+    java.util.function.BooleanSupplier ballastReleased;
 
     MessageEvent(final int payloadCapacity)
     {
@@ -92,6 +96,7 @@ public final class MessageEvent
         journalIndex = -1;
         broadcastJournalIndexes = null;
         replay = false;
+        ballastReleased = null;
     }
 
     void warn(final String warning)
