@@ -38,6 +38,7 @@ public final class ServeMain
         }
         final EnhancedAgentBus bus = new EnhancedAgentBus(BusConfiguration.fromEnvironment());
         final OpsServer server = new OpsServer(options.host(), options.port());
+        new dev.eab.core.resilience.ChaosRoutes(bus, dev.eab.core.ops.BearerAuth.fromEnvironment(System.getenv())).register(server);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
