@@ -111,6 +111,7 @@ public final class DemoMain
             final long[] flood = flood(bus);
             final double burstRate = burst(bus, burst);
             final PacedLatencyRun.Result latency = pacedLatency(bus);
+            final ChaosDemoStep chaos = ChaosDemoStep.run(bus);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -144,6 +145,7 @@ public final class DemoMain
             report.row("rejected", String.valueOf(metrics.get("rejected")));
             report.row("handler failures", String.valueOf(metrics.get("handler_failed")));
             report.row("cross-tenant deliveries", String.valueOf(crossTenantDeliveries.get()));
+            chaos.report(report, failures);
             report.row("elapsed", elapsedMs + " ms");
             report.row("self-checks", failures.isEmpty() ? "all passed" : "FAILED: " + failures);
 
