@@ -141,6 +141,16 @@ public final class EnhancedAgentBus implements AgentBus
      */
     public EnhancedAgentBus(final BusConfiguration config)
     {
+        this(config, HealthConfig.DEFAULTS);
+    }
+
+    /**
+     * As {@link #EnhancedAgentBus(BusConfiguration)}, with the health aggregator's thresholds and history.
+     *
+     * @param health the health thresholds (HEALTHY ≥ degraded, DEGRADED ≥ critical) and history bounds
+     */
+    public EnhancedAgentBus(final BusConfiguration config, final HealthConfig health)
+    {
         this.config = config;
         this.policy = PolicyCompiler.load(config.policyFile());
         final JavaValidationStrategy java = new JavaValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy);
@@ -161,7 +171,7 @@ public final class EnhancedAgentBus implements AgentBus
             }
         }
         this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents());
-        this.resilience = new BusResilience(config.constitutionalHash(), HealthConfig.DEFAULTS, () -> ring, this::agentById, journal != null);
+        this.resilience = new BusResilience(config.constitutionalHash(), health, () -> ring, this::agentById, journal != null);
         this.validator = nativeStrategy == null
             ? new CompositeValidationStrategy(null, java, io.github.resilience4j.circuitbreaker.CircuitBreaker.of("eab-native-validator-absent",
                 BreakerRegistry.configOf(dev.eab.core.resilience.BreakerDefaults.DEFAULT)), resilience.faults())

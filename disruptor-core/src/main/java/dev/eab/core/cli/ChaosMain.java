@@ -235,7 +235,10 @@ public final class ChaosMain
             }
         }
         result.put("chaos_injected", chaos);
-        result.put("recovery", map(map(after.get("recovery"))).get("recent_history"));
+        // The recovery's steps during the drill: the recent events the server did not have before it.
+        final List<?> earlier = list(map(before.get("recovery")).get("recent_history"));
+        result.put("recovery", list(map(after.get("recovery")).get("recent_history")).stream().filter(e -> !earlier.contains(e))
+            .map(e -> map(e).get("service") + ": " + map(e).get("from") + " -> " + map(e).get("to") + " (" + map(e).get("detail") + ")").toList());
         result.put("health_after", Map.of("status", String.valueOf(after.get("status")), "score", after.get("score"),
             "breakers", after.get("breakers")));
         result.put("healed_after_s", healedAt < 0 ? "not within " + HEAL_WAIT.toSeconds() + " s of the drill's end" : healedAt);

@@ -433,7 +433,7 @@ public final class RecoveryOrchestrator implements AutoCloseable
             for (final Event e : all.subList(Math.max(0, all.size() - 10), all.size()))
             {
                 recent.add(Map.of("service", e.service(), "from", e.from().name(), "to", e.to().name(), "attempt", e.attempt(),
-                    "detail", e.detail()));
+                    "detail", e.detail(), "at", e.at().toString()));
             }
             m.put("recent_history", recent);
             return m;
