@@ -151,8 +151,9 @@ public record ChaosScenario(
     /** {@code partition_<a>}: side {@code a} (selectors) cut off from {@code b} (empty: from the bus). */
     public static ChaosScenario partition(final Set<String> a, final Set<String> b, final double durationS)
     {
-        final String first = a.iterator().next();
-        return builder("partition_" + first + (b.isEmpty() ? "" : "_" + b.iterator().next()), ChaosType.NETWORK_PARTITION, first)
+        // Sorted, so the same sides always give the same name.
+        final String first = new java.util.TreeSet<>(a).first();
+        return builder("partition_" + first + (b.isEmpty() ? "" : "_" + new java.util.TreeSet<>(b).first()), ChaosType.NETWORK_PARTITION, first)
             .blastRadius(a).otherSide(b).durationS(durationS).build();
     }
 

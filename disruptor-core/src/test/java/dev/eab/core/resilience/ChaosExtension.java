@@ -39,7 +39,7 @@ public final class ChaosExtension implements BeforeTestExecutionCallback, AfterT
         if (bus != null && name != null)
         {
             bus.chaos().deactivate(name);
-            if (bus.chaos().isActive(name) || bus.resilience().faults().armed(-1) && bus.chaos().active().isEmpty())
+            if (bus.chaos().isActive(name) || (bus.resilience().faults().armed(-1) && bus.chaos().active().isEmpty()))
             {
                 throw new AssertionError("chaos scenario '" + name + "' left something armed");
             }
