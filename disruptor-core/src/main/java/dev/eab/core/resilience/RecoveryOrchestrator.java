@@ -37,8 +37,9 @@ import java.util.logging.Logger;
  * health aggregator sees as a transition. The transition may come from the bus thread: it is queued and the
  * orchestrator's thread woken ({@code unpark}), never blocked on.
  *
- * <p>Threads: one daemon thread ({@link #start()}) runs attempts; the API is thread-safe (one lock, never held
- * while a health check runs).
+ * <p>Threads: one daemon thread ({@link #start()}) runs attempts, so a health check should be short (a slow one
+ * delays the other services' attempts; the bus's probes are one native call or one guard build); the API is
+ * thread-safe (one lock, never held while a health check runs).
  */
 public final class RecoveryOrchestrator implements AutoCloseable
 {
