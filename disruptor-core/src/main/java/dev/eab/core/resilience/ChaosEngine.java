@@ -65,7 +65,9 @@ public final class ChaosEngine implements AutoCloseable
     private volatile boolean stopped;
 
     /**
-     * @throws ConstitutionalHashMismatchException never for the bus's own hash; the engine enforces {@code constitutionalHash} on scenarios
+     * @param constitutionalHash the bus's hash, which every scenario must carry
+     * @param injector           the bus's fault points
+     * @param targets            the bus's breakers, ring, inboxes and recovery
      */
     public ChaosEngine(final String constitutionalHash, final FaultInjector injector, final ChaosTargets targets)
     {
