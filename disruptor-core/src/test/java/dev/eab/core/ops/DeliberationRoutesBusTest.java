@@ -94,4 +94,52 @@ class DeliberationRoutesBusTest
         assertTrue(governed.deliveredCorrelations.isEmpty(), "the rejected message was never delivered");
         assertEquals(0L, ((Number)JSONObjectUtils.parse(call("GET", "/deliberations", null).body()).get("count")).longValue());
     }
+
+    @Test
+    void twoReviewersRacingOnOneItemGetOneDecisionAndTheMessageIsDeliveredAtMostOnce() throws Exception
+    {
+        final int items = 6;
+        final List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < items; i++)
+        {
+            ids.add(governed.holdBySend(AgentMessage.builder().messageType(MessageType.COMMAND).content(Map.of("n", i))));
+        }
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try
+        {
+            int approvals = 0;
+            for (final String id : ids)
+            {
+                final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                final java.util.concurrent.Future<HttpResponse<String>> approve = pool.submit(() ->
+                {
+                    go.await();
+                    return call("POST", "/deliberations/" + id + "/approve", "{\"reason\":\"yes\"}");
+                });
+                final java.util.concurrent.Future<HttpResponse<String>> reject = pool.submit(() ->
+                {
+                    go.await();
+                    return call("POST", "/deliberations/" + id + "/reject", "{\"reason\":\"no\"}");
+                });
+                go.countDown();
+                final int a = approve.get(GovernedBus.HANG_BOUND_S, java.util.concurrent.TimeUnit.SECONDS).statusCode();
+                final int r = reject.get(GovernedBus.HANG_BOUND_S, java.util.concurrent.TimeUnit.SECONDS).statusCode();
+                assertEquals(java.util.Set.of(200, 409), java.util.Set.of(a, r), id + ": approve " + a + ", reject " + r);
+                final DeliberationStatus status = governed.bus.deliberations().get(id).orElseThrow().status();
+                assertEquals(a == 200 ? DeliberationStatus.APPROVED : DeliberationStatus.REJECTED, status, id);
+                if (a == 200)
+                {
+                    approvals++;
+                    governed.awaitDelivered(governed.bus.deliberations().get(id).orElseThrow().message().messageId());
+                }
+            }
+            Thread.sleep(200);
+            assertEquals(approvals, governed.deliveredIds.size(), "each approved message once, no rejected one: " + governed.deliveredIds);
+            assertEquals(approvals, new java.util.HashSet<>(governed.deliveredIds).size());
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
 }
