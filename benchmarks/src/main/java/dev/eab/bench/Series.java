@@ -27,11 +27,6 @@ public enum Series
     EAB_NATIVE_BACKOFF("eab-native-backoff", Rates.RATED),
     /** eab-native with the BLOCKING idle strategy (the Disruptor's BlockingWaitStrategy). */
     EAB_NATIVE_BLOCKING("eab-native-blocking", Rates.RATED),
-    /**
-     * eab-native with governance on: every message impact-scored (Rust scorer) on the bus thread; the threshold (0.8)
-     * is above the bench traffic's score (about 0.24), so nothing is held: what scoring costs, beside eab-native.
-     */
-    EAB_GOVERNED("eab-governed", Rates.RATED_AND_SATURATION),
     /** The naive bus with the bus's checks: Java validator, rate limit and Java content scan, ArrayBlockingQueue. */
     BASELINE_ABQ("baseline-abq", Rates.ALL),
     /** baseline-abq without the content scan: beside eab-native-noscan. */
@@ -39,7 +34,12 @@ public enum Series
     /** The floor for the YIELDING series: a bare Disruptor, same wait strategy, no checks. */
     BASELINE_DISRUPTOR("baseline-disruptor", Rates.ALL),
     /** The floor for eab-native-phased: a bare Disruptor with the PHASED wait strategy, no checks. */
-    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED);
+    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED),
+    /**
+     * eab-native with governance on: every message impact-scored (Rust scorer) on the bus thread; the threshold (0.8)
+     * is above the bench traffic's score (about 0.24), so nothing is held: what scoring costs, beside eab-native.
+     */
+    EAB_GOVERNED("eab-governed", Rates.RATED_AND_SATURATION);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
