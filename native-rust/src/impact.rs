@@ -13,7 +13,8 @@ pub(crate) const KEYWORDS: [&str; 28] = [
 const SATURATION_COUNT: u32 = 5;
 const MIN_KEYWORD_BYTES: usize = 4;
 const HASH_MULTIPLIER: u32 = 0x9E37_79B1;
-const HASH_SHIFT: u32 = 26;
+const HASH_SHIFT: u32 = 20;
+const BUCKETS: usize = 1 << (32 - HASH_SHIFT);
 const ASCII_LOWER_MASK: u32 = 0x2020_2020;
 pub(crate) const VOLUME_BUCKET_MS: i64 = 10_000;
 pub(crate) const VOLUME_BUCKETS: usize = 6;
@@ -39,8 +40,8 @@ fn prefix(k: &[u8]) -> u32 {
 /// The keyword tables, built once.
 pub(crate) struct Keywords {
     prefix: [u32; 28],
-    filter: u64,
-    bucket_start: [u8; 65],
+    filter: [u64; BUCKETS / 64],
+    bucket_start: [u16; BUCKETS + 1],
     bucket_keywords: [u8; 28],
 }
 
@@ -48,17 +49,17 @@ impl Keywords {
     pub fn new() -> Self {
         let mut prefixes = [0u32; 28];
         let mut bucket_of = [0u32; 28];
-        let mut filter = 0u64;
+        let mut filter = [0u64; BUCKETS / 64];
         for (k, kw) in KEYWORDS.iter().enumerate() {
             prefixes[k] = prefix(kw.as_bytes());
             bucket_of[k] = bucket(prefixes[k]);
-            filter |= 1u64 << bucket_of[k];
+            filter[(bucket_of[k] >> 6) as usize] |= 1u64 << (bucket_of[k] & 63);
         }
-        let mut bucket_start = [0u8; 65];
+        let mut bucket_start = [0u16; BUCKETS + 1];
         let mut bucket_keywords = [0u8; 28];
         let mut n = 0usize;
-        for h in 0..64u32 {
-            bucket_start[h as usize] = n as u8;
+        for h in 0..BUCKETS as u32 {
+            bucket_start[h as usize] = n as u16;
             for k in 0..28 {
                 if bucket_of[k] == h {
                     bucket_keywords[n] = k as u8;
@@ -66,7 +67,7 @@ impl Keywords {
                 }
             }
         }
-        bucket_start[64] = n as u8;
+        bucket_start[BUCKETS] = n as u16;
         Keywords { prefix: prefixes, filter, bucket_start, bucket_keywords }
     }
 
@@ -81,7 +82,7 @@ impl Keywords {
         for i in 0..=len - MIN_KEYWORD_BYTES {
             let w = u32::from_le_bytes([text[i], text[i + 1], text[i + 2], text[i + 3]]) | ASCII_LOWER_MASK;
             let h = bucket(w);
-            if (self.filter >> h) & 1 == 0 {
+            if (self.filter[(h >> 6) as usize] >> (h & 63)) & 1 == 0 {
                 continue;
             }
             if word && i > 0 && is_ascii_alnum(text[i - 1]) {
