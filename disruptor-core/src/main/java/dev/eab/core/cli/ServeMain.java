@@ -1,6 +1,7 @@
 package dev.eab.core.cli;
 
 import dev.eab.api.BusConfiguration;
+import dev.eab.api.exception.ConfigurationException;
 import dev.eab.core.EnhancedAgentBus;
 import dev.eab.core.demo.ServeDemo;
 import dev.eab.core.ops.BearerAuth;
@@ -42,12 +43,23 @@ public final class ServeMain
             System.exit(2);
             return;
         }
-        final ServeDemo demo = options.demo() ? ServeDemo.fromEnvironment(System.getenv()) : null;
+        final ServeDemo demo;
+        final BearerAuth auth;
+        try
+        {
+            demo = options.demo() ? ServeDemo.fromEnvironment(System.getenv()) : null;
+            auth = demo == null ? BearerAuth.fromEnvironment(System.getenv()) : demo.auth();
+        }
+        catch (final ConfigurationException e)
+        {
+            System.err.println("serve: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         final BusConfiguration config = BusConfiguration.fromEnvironment();
         final EnhancedAgentBus bus = new EnhancedAgentBus(demo == null ? config : demo.configure(config));
         final OpsServer server = new OpsServer(options.host(), options.port());
         // Review surface: the deliberation endpoints (bearer tokens, reviewer role) and the console.
-        final BearerAuth auth = demo == null ? BearerAuth.fromEnvironment(System.getenv()) : demo.auth();
         new DeliberationRoutes(bus.deliberations(), auth).register(server);
         new ConsoleRoutes().register(server);
         final CountDownLatch stopped = new CountDownLatch(1);
