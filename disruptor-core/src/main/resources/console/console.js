@@ -159,11 +159,15 @@
     for (const tr of byId('item-rows').children) {
       tr.classList.toggle('selected', tr.dataset.id === id);
     }
-    const r = await api('GET', '/deliberations/' + encodeURIComponent(id));
-    if (r.status === 200 && selectedId === id) {
-      renderDetail(r.data);
-    } else if (r.status !== 200) {
-      notice(messageOf(r), false);
+    try {
+      const r = await api('GET', '/deliberations/' + encodeURIComponent(id));
+      if (r.status === 200 && selectedId === id) {
+        renderDetail(r.data);
+      } else if (r.status !== 200) {
+        notice(messageOf(r), false);
+      }
+    } catch (e) {
+      notice('Request failed: ' + e.message, false);
     }
   }
 

@@ -26,7 +26,9 @@ import dev.eab.api.exception.ConfigurationException;
 import dev.eab.api.exception.BusOperationException;
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.api.RejectReason;
-import dev.eab.core.governance.GovernanceStage;
+import dev.eab.core.governance.BusGovernance;
+import dev.eab.core.governance.DeliberationQueue;
+import dev.eab.core.governance.HeldMessage;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.guard.ContentScanner;
 import dev.eab.core.guard.GuardrailFamily;
@@ -133,6 +135,8 @@ public final class EnhancedAgentBus implements AgentBus
     private boolean journalReplayDone;
     /** Breakers, health, recovery and chaos of this bus (see {@code docs/ARCHITECTURE.md}, resilience). */
     private final BusResilience resilience;
+    /** Impact scoring and the deliberation queue ({@code dev.eab.core.governance}). */
+    private final BusGovernance governance;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -190,6 +194,24 @@ public final class EnhancedAgentBus implements AgentBus
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
+        this.governance = new BusGovernance(config, registry, validator.name().equals("native"));
+        governance.queue().delivery(new DeliberationQueue.Delivery()
+        {
+            @Override
+            public void reinject(final HeldMessage message)
+            {
+                reinjectApproved(message);
+            }
+
+            @Override
+            public void fail(final HeldMessage message, final RejectReason reason)
+            {
+                if (message.listener() != null)
+                {
+                    Outcomes.rejected(message.listener(), message.correlationId(), reason, metrics);
+                }
+            }
+        });
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -268,10 +290,10 @@ public final class EnhancedAgentBus implements AgentBus
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal, resilience.faults());
+        final ContentInspector inspector = new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength());
         disruptor.handleEventsWith(new PipelineHandler(
-            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
-                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics, resilience.faults()),
-            new GovernanceStage(),
+            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults()),
+            governance.stage(inspector),
             new JournalStage(journal, resilience.faults(), journal == null ? null : new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.JOURNAL))),
             routeStage,
             metrics,
@@ -292,6 +314,7 @@ public final class EnhancedAgentBus implements AgentBus
         replayJournal();
         resilience.start();
         state = STATE_RUNNING;
+        governance.restoreOnce();
     }
 
     /**
@@ -507,6 +530,7 @@ public final class EnhancedAgentBus implements AgentBus
         stopLocked();
         resilience.close();
         validator.close();
+        governance.close();
         if (journal != null)
         {
             journal.close();
@@ -798,6 +822,64 @@ public final class EnhancedAgentBus implements AgentBus
     }
 
     @Override
+    public DeliberationQueue deliberations()
+    {
+        return governance.queue();
+    }
+
+    /**
+     * Puts an approved held message back through the ring as a replay-like event (routing only: it was validated and
+     * governed when sent), with its original message id, under the same handshake with {@code stop} as a send.
+     */
+    private void reinjectApproved(final HeldMessage h)
+    {
+        sendsInFlight.incrementAndGet();
+        try
+        {
+            if (state != STATE_RUNNING)
+            {
+                throw new BusNotStartedException("deliver an approved message");
+            }
+            final AgentRecord recipient = registry.byId(h.recipientId());
+            if (recipient == null)
+            {
+                if (h.listener() != null)
+                {
+                    Outcomes.rejected(h.listener(), h.correlationId(), RejectReason.RECIPIENT_NOT_REGISTERED, metrics);
+                }
+                metrics.onRejected(RejectReason.RECIPIENT_NOT_REGISTERED);
+                throw new dev.eab.api.exception.AgentNotRegisteredException(h.recipientId(), "receive");
+            }
+            final RingBuffer<MessageEvent> r = ring;
+            final long seq;
+            if (barrier.isBusOwnedThread())
+            {
+                try
+                {
+                    seq = r.tryNext();
+                }
+                catch (final InsufficientCapacityException e)
+                {
+                    metrics.onBackpressure();
+                    throw new BackpressureException("ring", config.ringSize(), "REJECT (an approval from a message handler never waits for the bus)");
+                }
+            }
+            else
+            {
+                seq = r.next();
+            }
+            final dev.eab.core.journal.PendingMessage p = new dev.eab.core.journal.PendingMessage(-1, h.senderId(), h.recipientId(),
+                h.flyweight() ? null : h.message(), h.messageType(), h.priority(), h.correlationId(), 0L, h.flyweight() ? h.payload() : null);
+            EventSlots.fillApproved(r.get(seq), p, registry.byId(h.senderId()), recipient, h.listener());
+            r.publish(seq);
+        }
+        finally
+        {
+            sendsInFlight.decrementAndGet();
+        }
+    }
+
+    @Override
     public Map<String, Object> getMetrics()
     {
         final Map<String, Object> m = new LinkedHashMap<>();
@@ -820,6 +902,7 @@ public final class EnhancedAgentBus implements AgentBus
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
         m.put("resilience", resilience.snapshot());
+        m.put("deliberation", governance.metrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -43,7 +43,11 @@ public enum RejectReason
      * The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...);
      * labelled {@code security_block} like the original's {@code rejection_reason}.
      */
-    SECURITY_BLOCKED("security_block");
+    SECURITY_BLOCKED("security_block"),
+    /** A held (high-impact) message was rejected by review: by judicial votes or a human reviewer. */
+    DELIBERATION_REJECTED("deliberation_rejected"),
+    /** A held message was not decided within the deliberation timeout: it fails (fail closed). */
+    DELIBERATION_TIMED_OUT("deliberation_timed_out");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

@@ -46,7 +46,8 @@ public final class JournalStage implements Stage
     @Override
     public void onEvent(final MessageEvent e)
     {
-        if (journal == null || e.isReplay())
+        // A held message is not accepted for delivery yet: the deliberation store keeps it until it is decided.
+        if (journal == null || e.isReplay() || e.isHeld())
         {
             return;
         }

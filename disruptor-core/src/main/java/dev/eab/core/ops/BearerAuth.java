@@ -151,6 +151,12 @@ public final class BearerAuth
      */
     public static BearerAuth fromEnvironment(final Map<String, String> env)
     {
+        return builderFromEnvironment(env).build();
+    }
+
+    /** @return a builder holding what {@link #fromEnvironment(Map)} reads, for a caller that adds a key of its own. */
+    public static Builder builderFromEnvironment(final Map<String, String> env)
+    {
         final Builder b = builder();
         final String issuer = env.get(ENV_ISSUER);
         if (issuer != null && !issuer.isBlank())
@@ -200,7 +206,7 @@ public final class BearerAuth
         {
             b.jwksFile(Path.of(jwks.trim()));
         }
-        return b.build();
+        return b;
     }
 
     /**

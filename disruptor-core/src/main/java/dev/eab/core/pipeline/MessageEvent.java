@@ -71,6 +71,10 @@ public final class MessageEvent
     /** Ballast only: true once the chaos scenario that published it ends. */
     java.util.function.BooleanSupplier ballastReleased;
 
+    // ---- governance: bus thread only
+    /** The deliberation id when the governance stage held this message (not delivered now), else null. */
+    String heldId;
+
     MessageEvent(final int payloadCapacity)
     {
         this.payload = new byte[payloadCapacity];
@@ -97,6 +101,7 @@ public final class MessageEvent
         broadcastJournalIndexes = null;
         replay = false;
         ballastReleased = null;
+        heldId = null;
     }
 
     void warn(final String warning)
@@ -126,4 +131,16 @@ public final class MessageEvent
     public AgentRecord recipient() { return recipient; }
     public int messageType() { return messageType; }
     public long correlationId() { return correlationId; }
+    public long publishedNanos() { return publishedNanos; }
+    public OutcomeListener listener() { return listener; }
+    /** Governance stage: holds this message for deliberation under {@code id} (not journaled, not delivered now). */
+    public void hold(final String id) { heldId = id; }
+    public boolean isHeld() { return heldId != null; }
+    public String heldId() { return heldId; }
+    /** Governance stage: the scorer failed; rejected, fail closed. */
+    public void failGovernance(final Throwable t)
+    {
+        failure = t;
+        rejectCode = dev.eab.api.RejectReason.VALIDATOR_ERROR.code();
+    }
 }

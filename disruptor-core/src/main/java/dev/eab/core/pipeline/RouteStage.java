@@ -98,6 +98,10 @@ public final class RouteStage implements Stage
         {
             routeBroadcast(e);
         }
+        else if (e.heldId != null && e.rejectCode == 0)
+        {
+            held(e);
+        }
         else if (e.rejectCode != 0)
         {
             reject(e, RejectReason.fromCode(e.rejectCode));
@@ -221,6 +225,37 @@ public final class RouteStage implements Stage
         {
             lastResort(e);
         }
+    }
+
+    /**
+     * A message the governance stage held: not delivered now. The sender is told HOLD (status
+     * PENDING_DELIBERATION, metadata {@code deliberation_id}); a zero-allocation sender's listener gets
+     * {@code onHeld}. Approval later re-injects it; rejection or timeout fails it.
+     */
+    private void held(final MessageEvent e)
+    {
+        e.completed = true;
+        if (e.kind == MessageEvent.KIND_FLYWEIGHT)
+        {
+            if (e.listener != null)
+            {
+                try
+                {
+                    e.listener.onHeld(e.correlationId);
+                }
+                catch (final Throwable t)
+                {
+                    metrics.onListenerFailed();
+                }
+            }
+            return;
+        }
+        final Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("deliberation_id", e.heldId);
+        meta.put("recipient", e.recipient == null ? "" : e.recipient.agentId());
+        meta.put("validator", validator.name());
+        e.future.complete(new ValidationResult(true, List.of(), e.warnings == null ? List.of() : e.warnings, meta, dev.eab.api.Decision.HOLD,
+            MessageStatus.PENDING_DELIBERATION, constitutionalHash, RejectReason.NONE));
     }
 
     private void reject(final MessageEvent e, final RejectReason reason)

@@ -81,6 +81,8 @@ public final class RejectionTexts
             case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + config.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
+            case DELIBERATION_REJECTED -> "Message '" + m.messageId() + "' was rejected by deliberation review";
+            case DELIBERATION_TIMED_OUT -> "Message '" + m.messageId() + "' was not decided within the deliberation timeout";
         };
     }
 

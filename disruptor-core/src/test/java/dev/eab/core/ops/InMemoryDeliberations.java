@@ -25,12 +25,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * final items refused with {@link DeliberationException}; a reviewer who sent the message refused with a
  * {@link MaciException}), no bus behind it. The engine's implementation is tested against the bus elsewhere.
  */
-final class InMemoryDeliberations implements Deliberations
+public final class InMemoryDeliberations implements Deliberations
 {
     private final Map<String, DeliberationItem> items = new LinkedHashMap<>();
     private final List<DeliberationListener> listeners = new CopyOnWriteArrayList<>();
 
-    synchronized DeliberationItem hold(final AgentMessage message, final double score, final Map<String, Double> factors)
+    public synchronized DeliberationItem hold(final AgentMessage message, final double score, final Map<String, Double> factors)
     {
         final Instant now = Instant.now();
         final DeliberationItem item = new DeliberationItem(UUID.randomUUID().toString(), message, score, factors, 0.8,

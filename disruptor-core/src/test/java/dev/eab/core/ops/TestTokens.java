@@ -18,29 +18,29 @@ import java.util.Date;
 import java.util.List;
 
 /** Builds tokens for the auth tests: good ones and each kind of bad one. */
-final class TestTokens
+public final class TestTokens
 {
-    static final byte[] SECRET = "test-secret-for-the-ops-endpoints-0123456789".getBytes(StandardCharsets.UTF_8);
-    static final byte[] OTHER_SECRET = "another-secret-nobody-configured-0123456789".getBytes(StandardCharsets.UTF_8);
+    public static final byte[] SECRET = "test-secret-for-the-ops-endpoints-0123456789".getBytes(StandardCharsets.UTF_8);
+    public static final byte[] OTHER_SECRET = "another-secret-nobody-configured-0123456789".getBytes(StandardCharsets.UTF_8);
 
     private TestTokens()
     {
     }
 
-    static BearerAuth hs256Auth()
+    public static BearerAuth hs256Auth()
     {
         return BearerAuth.builder().hs256Secret(SECRET).build();
     }
 
     /** A valid reviewer token for {@code subject}, signed with {@link #SECRET}. */
-    static String reviewer(final String subject)
+    public static String reviewer(final String subject)
     {
         return TokenMinter.mintHs256(SECRET, BearerAuth.DEFAULT_ISSUER, BearerAuth.DEFAULT_AUDIENCE, subject,
             List.of(BearerAuth.REVIEWER_ROLE), BearerAuth.DEFAULT_ROLE_CLAIM, Instant.now(), TokenMinter.DEFAULT_TTL);
     }
 
     /** Claims of a valid reviewer token, to be altered by a test. */
-    static JWTClaimsSet.Builder claims(final String subject)
+    public static JWTClaimsSet.Builder claims(final String subject)
     {
         final Instant now = Instant.now();
         return new JWTClaimsSet.Builder()
@@ -52,7 +52,7 @@ final class TestTokens
             .expirationTime(Date.from(now.plusSeconds(600)));
     }
 
-    static String hs256(final JWTClaimsSet claims, final byte[] secret)
+    public static String hs256(final JWTClaimsSet claims, final byte[] secret)
     {
         try
         {
@@ -66,7 +66,7 @@ final class TestTokens
         }
     }
 
-    static String rs256(final JWTClaimsSet claims, final PrivateKey key, final String kid)
+    public static String rs256(final JWTClaimsSet claims, final PrivateKey key, final String kid)
     {
         try
         {
@@ -81,7 +81,7 @@ final class TestTokens
     }
 
     /** An EdDSA token signed with the JDK's Ed25519 (nimbus's own Ed25519 signer needs Tink). */
-    static String eddsa(final JWTClaimsSet claims, final PrivateKey key, final String kid) throws GeneralSecurityException
+    public static String eddsa(final JWTClaimsSet claims, final PrivateKey key, final String kid) throws GeneralSecurityException
     {
         final JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(kid).build();
         final Base64URL h = header.toBase64URL();
@@ -93,7 +93,7 @@ final class TestTokens
     }
 
     /** The unsecured form ({@code alg: none}) of the claims. */
-    static String unsecured(final JWTClaimsSet claims)
+    public static String unsecured(final JWTClaimsSet claims)
     {
         return Base64URL.encode("{\"alg\":\"none\"}") + "." + Base64URL.encode(claims.toString()) + ".";
     }
