@@ -195,6 +195,10 @@ public final class EnhancedAgentBus implements AgentBus
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
         this.governance = new BusGovernance(config, registry, validator.name().equals("native"));
+        if (config.governance().enabled())
+        {
+            resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER);
+        }
         governance.queue().delivery(new DeliberationQueue.Delivery()
         {
             @Override
@@ -293,7 +297,11 @@ public final class EnhancedAgentBus implements AgentBus
         final ContentInspector inspector = new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength());
         disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults()),
-            governance.stage(inspector),
+            config.governance().enabled()
+                ? new dev.eab.core.pipeline.BreakerReportingStage(governance.stage(inspector),
+                    new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER)), resilience.faults(),
+                    dev.eab.core.resilience.FaultPoint.GOVERNANCE)
+                : governance.stage(inspector),
             new JournalStage(journal, resilience.faults(), journal == null ? null : new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.JOURNAL))),
             routeStage,
             metrics,

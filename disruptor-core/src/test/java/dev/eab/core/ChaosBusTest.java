@@ -321,6 +321,36 @@ class ChaosBusTest
         assertTrue(send(bus, ok()).isValid());
     }
 
+    @Test
+    void aGovernanceFaultRejectsAndTripsTheDeliberationBreaker()
+    {
+        bus(config(NativeMode.OFF).governance(dev.eab.api.GovernanceSettings.ON));
+        final AtomicInteger handled = new AtomicInteger();
+        bus.subscribe("b", v -> handled.incrementAndGet(), DeliveryMode.INLINE);
+        assertTrue(send(bus, ok()).isValid());
+        assertEquals(CircuitBreaker.State.CLOSED, bus.breakers().get(BreakerRegistry.DELIBERATION_LAYER).getState());
+        bus.chaos().activate(ChaosScenario.errors(FaultPoint.GOVERNANCE, 1.0, 60));
+        for (int i = 0; i < 7; i++)
+        {
+            final ValidationResult r = send(bus, ok());
+            assertEquals(RejectReason.VALIDATOR_ERROR, r.rejectReason());
+            assertTrue(r.errors().get(0).contains("at governance"), r.errors().toString());
+        }
+        assertEquals(1, handled.get(), "nothing delivered while governance fails");
+        assertEquals(CircuitBreaker.State.OPEN, bus.breakers().get(BreakerRegistry.DELIBERATION_LAYER).getState(), "7 consecutive failures (§4.5)");
+        assertEquals(List.of(BreakerRegistry.DELIBERATION_LAYER), bus.health().health().criticalServices());
+        bus.chaos().deactivate("errors_governance_1.0");
+        await(() -> bus.health().health().status() == HealthStatus.HEALTHY, "recovery to close the deliberation breaker");
+        assertTrue(send(bus, ok()).isValid());
+    }
+
+    @Test
+    void aGovernanceFaultPointNeedsGovernance()
+    {
+        bus(config(NativeMode.OFF));
+        assertThrows(IllegalArgumentException.class, () -> bus.chaos().activate(ChaosScenario.errors(FaultPoint.GOVERNANCE, 1.0, 60)));
+    }
+
     /** The texts the tests pin. */
     private static final class ChaosScenarioTexts
     {

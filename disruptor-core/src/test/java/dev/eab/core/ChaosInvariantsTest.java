@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The governance invariants under chaos: with faults in the native validator and scanner, the clock, the journal,
- * validation and routing all at once, over a mixed workload of valid and invalid messages, on a real bus (native
+ * validation, governance (impact scoring and deliberation) and routing all at once, over a mixed workload of valid and invalid messages, on a real bus (native
  * library, Rust scanner, Chronicle journal):
  * <ul>
  *   <li>no unvalidated message is delivered: the handler checks every delivery against an oracle that knows which
@@ -59,7 +59,7 @@ class ChaosInvariantsTest
     @Test
     void noUnvalidatedDeliveryAndNoAcceptedMessageLostUnderCombinedFaults(@TempDir final Path journal)
     {
-        bus = started(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).build());
+        bus = started(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).governance(dev.eab.api.GovernanceSettings.ON).build());
         bus.registerAgent("a", "worker", Set.of(), "acme", null);
         bus.registerAgent("b", "worker", Set.of(), "acme", null);
         final Map<String, Kind> sent = new ConcurrentHashMap<>();
@@ -76,12 +76,14 @@ class ChaosInvariantsTest
         }, DeliveryMode.INLINE);
 
         // Every kind of fault at once: the native calls (validator and scanner) fail half the time, the clock runs an
-        // hour ahead, a fifth of validations, a tenth of routings and a quarter of journal appends fail.
+        // hour ahead, a fifth of validations, a tenth of governance decisions and routings and a quarter of journal
+        // appends fail.
         bus.chaos().activate(ChaosScenario.errors(FaultPoint.NATIVE_CALL, 0.5, 120));
         bus.chaos().activate(ChaosScenario.clockSkew(3_600_000, 120));
         bus.chaos().activate(ChaosScenario.errors(FaultPoint.VALIDATION, 0.2, 120));
         bus.chaos().activate(ChaosScenario.errors(FaultPoint.ROUTING, 0.1, 120));
         bus.chaos().activate(ChaosScenario.errors(FaultPoint.JOURNAL_APPEND, 0.25, 120));
+        bus.chaos().activate(ChaosScenario.errors(FaultPoint.GOVERNANCE, 0.1, 120));
 
         final Kind[] kinds = Kind.values();
         final List<CompletableFuture<ValidationResult>> futures = new ArrayList<>();
@@ -128,7 +130,8 @@ class ChaosInvariantsTest
         bus.close();
         // Restart on the same journal with the recipient subscribed: nothing accepted was left unacknowledged.
         final AtomicCounter redelivered = new AtomicCounter();
-        bus = new EnhancedAgentBus(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).build());
+        bus = new EnhancedAgentBus(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).governance(dev.eab.api.GovernanceSettings.ON)
+            .build());
         bus.registerAgent("a", "worker", Set.of(), "acme", null);
         bus.registerAgent("b", "worker", Set.of(), "acme", null);
         bus.subscribe("b", v -> redelivered.n++, DeliveryMode.INLINE);

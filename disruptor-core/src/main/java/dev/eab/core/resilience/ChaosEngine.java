@@ -134,7 +134,11 @@ public final class ChaosEngine implements AutoCloseable
             if (p == null || p == FaultPoint.CLOCK)
             {
                 throw new IllegalArgumentException("ChaosScenario '" + s.name() + "': unknown fault point '" + label +
-                    "' (validation, native_call, journal_append, routing, handler_delivery)");
+                    "' (validation, native_call, governance, journal_append, routing, handler_delivery)");
+            }
+            if (p == FaultPoint.GOVERNANCE && targets.breakers().get(BreakerRegistry.DELIBERATION_LAYER) == null)
+            {
+                throw new IllegalArgumentException("ChaosScenario '" + s.name() + "': governance needs governance on (BusConfiguration.governance)");
             }
             if (p == FaultPoint.JOURNAL_APPEND && !targets.hasJournal())
             {

@@ -19,7 +19,9 @@ public enum FaultPoint
     /** The hand-over to the recipient's handler or inbox (a fault fails the delivery). */
     HANDLER_DELIVERY("handler_delivery"),
     /** The wall clock the validate stage checks expiry against (skewed by CLOCK_SKEW). */
-    CLOCK("clock");
+    CLOCK("clock"),
+    /** The governance stage (impact scoring, deliberation hold), when governance is on (a fault rejects). */
+    GOVERNANCE("governance");
 
     private final String label;
 
