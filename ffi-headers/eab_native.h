@@ -168,6 +168,11 @@ typedef struct EabEngine EabEngine;
 typedef struct EabGuard EabGuard;
 
 /**
+ * The impact scorer with its per-agent state (volume window, drift history); opaque to C.
+ */
+typedef struct EabImpact EabImpact;
+
+/**
  * One policy rule. 32 bytes, align 8. A rule matches when all four of its
  * conditions hold; the first matching rule decides.
  */
@@ -401,6 +406,35 @@ int32_t eab_guard_scan(const struct EabGuard *guard, const uint8_t *utf8, size_t
  * for writes of `out_capacity` bytes, `out_len` null or valid for one write.
  */
 int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len);
+
+/**
+ * Creates an impact scorer with per-agent state for handles `0..max_agents`;
+ * `matching` is 0 (substring, the original's rule) or 1 (word start). Returns
+ * NULL on panic or for `max_agents` of 0. Release it once with `eab_impact_free`.
+ */
+struct EabImpact *eab_impact_new(uint32_t max_agents, uint32_t matching);
+
+/**
+ * Frees a scorer from `eab_impact_new`. NULL is a no-op.
+ *
+ * # Safety
+ * `scorer` must be null or a pointer from `eab_impact_new` not yet freed.
+ */
+void eab_impact_free(struct EabImpact *scorer);
+
+/**
+ * Scores one message (reference §3.5) and records it in the agent's volume
+ * window and drift history. `out` receives 8 doubles: the score, then the
+ * factors semantic, permission, volume, context, drift, priority, type.
+ * `tools` holds tool names separated by newlines. Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`. No allocation; one caller at a time.
+ *
+ * # Safety
+ * `scorer` must be null or live and not used concurrently; `text` and `tools`
+ * null (with a zero length) or valid for their lengths; `out` null or valid
+ * for 8 writes of `double`.
+ */
+int32_t eab_impact_score(struct EabImpact *scorer, const uint8_t *text, size_t text_len, const uint8_t *tools, size_t tools_len, int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -60,8 +60,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 mod guard;
 mod guard_lower;
 mod guard_search;
+mod impact;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
+pub use impact::EabImpact;
 
 const _: () = assert!(EAB_GUARD_MAX_FAMILIES as usize == guard::MAX_FAMILIES);
 

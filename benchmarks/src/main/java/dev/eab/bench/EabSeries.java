@@ -49,6 +49,7 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private final boolean flood;
     /** Metering and the labelled counters (on by default, as in the bus); off for the -nometering series. */
     private boolean metering = true;
+    private final boolean governed;
     private final java.util.concurrent.atomic.AtomicLong floodDelivered = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong floodLimited = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean flooding;
@@ -74,6 +75,15 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     public EabSeries(
         final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final LatencySink sink)
     {
+        this(nativeMode, idleStrategy, contentScanning, flood, false, sink);
+    }
+
+    /** @param governed when true, impact scoring is on (default threshold 0.8, above the bench traffic's score). */
+    public EabSeries(
+        final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final boolean governed,
+        final LatencySink sink)
+    {
+        this.governed = governed;
         this.flood = flood;
         this.contentScanning = contentScanning;
         this.nativeMode = nativeMode;
@@ -122,7 +132,8 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void start()
     {
-        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning).withEnableMetering(metering));
+        final BusConfiguration config = configuration(nativeMode, idleStrategy, contentScanning).withEnableMetering(metering);
+        bus = new EnhancedAgentBus(governed ? config.withGovernance(dev.eab.api.GovernanceSettings.ON) : config);
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
         recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
@@ -226,6 +237,12 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         d.put("native_failures", String.valueOf(m.get("native_failures")));
         d.put("idle_strategy", idleStrategy.name());
         d.put("content_scanning", String.valueOf(contentScanning));
+        if (governed)
+        {
+            final Map<?, ?> g = (Map<?, ?>)m.get("deliberation");
+            d.put("impact_scorer", String.valueOf(g.get("scorer")));
+            d.put("held", String.valueOf(g.get("held")));
+        }
         if (flood)
         {
             d.put("flood_delivered", String.valueOf(floodDelivered.get()));

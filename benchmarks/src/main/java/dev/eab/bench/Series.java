@@ -40,7 +40,12 @@ public enum Series
      * by default) in the same run, what the ops surface costs the hot path (opt-in:
      * {@code --series eab-native,eab-native-nometering --rates 100000}).
      */
-    EAB_NATIVE_NOMETERING("eab-native-nometering", Rates.NONE);
+    EAB_NATIVE_NOMETERING("eab-native-nometering", Rates.NONE),
+    /**
+     * eab-native with governance on: every message impact-scored (Rust scorer) on the bus thread; the threshold (0.8)
+     * is above the bench traffic's score (about 0.24), so nothing is held: what scoring costs, beside eab-native.
+     */
+    EAB_GOVERNED("eab-governed", Rates.RATED_AND_SATURATION);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
@@ -48,6 +53,7 @@ public enum Series
         static final List<Long> NONE = List.of();
         static final List<Long> RATED = List.of(10_000L, 100_000L);
         static final List<Long> RATED_SATURATION = List.of(100_000L, Schedule.SATURATION);
+        static final List<Long> RATED_AND_SATURATION = List.of(10_000L, 100_000L, Schedule.SATURATION);
         static final List<Long> ALL_RATED = List.of(100L, 1_000L, 10_000L, 100_000L);
         static final List<Long> ALL = List.of(100L, 1_000L, 10_000L, 100_000L, Schedule.SATURATION);
 
@@ -99,6 +105,7 @@ public enum Series
             case EAB_NATIVE_NOMETERING -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink).withoutMetering();
             case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
+            case EAB_GOVERNED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, true, sink);
             case BASELINE_ABQ -> new AbqBaseline(true, sink);
             case BASELINE_ABQ_NOSCAN -> new AbqBaseline(false, sink);
             case BASELINE_DISRUPTOR, BASELINE_DISRUPTOR_PHASED -> new DisruptorBaseline(idleStrategy(), sink);

@@ -26,7 +26,9 @@ import dev.eab.api.exception.ConfigurationException;
 import dev.eab.api.exception.BusOperationException;
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.api.RejectReason;
-import dev.eab.core.governance.GovernanceStage;
+import dev.eab.core.governance.BusGovernance;
+import dev.eab.core.governance.DeliberationQueue;
+import dev.eab.core.governance.HeldMessage;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.guard.ContentScanner;
 import dev.eab.core.guard.GuardrailFamily;
@@ -66,6 +68,13 @@ import dev.eab.core.validate.NativeValidationStrategy;
 import dev.eab.core.validate.PolicyCompiler;
 import dev.eab.core.validate.PolicyTable;
 import dev.eab.core.validate.RejectionTexts;
+import dev.eab.core.resilience.BreakerGuard;
+import dev.eab.core.resilience.BreakerRegistry;
+import dev.eab.core.resilience.BusResilience;
+import dev.eab.core.resilience.ChaosEngine;
+import dev.eab.core.resilience.HealthAggregator;
+import dev.eab.core.resilience.HealthConfig;
+import dev.eab.core.guard.FallbackContentScanner;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -130,6 +139,10 @@ public final class EnhancedAgentBus implements AgentBus
     private MeteringConfig meteringConfig = MeteringConfig.defaults();
     /** Counters, metering and tenant budgets: built at the first start, kept across stop/start. */
     private volatile BusOps ops;
+    /** Breakers, health, recovery and chaos of this bus (see {@code docs/ARCHITECTURE.md}, resilience). */
+    private final BusResilience resilience;
+    /** Impact scoring and the deliberation queue ({@code dev.eab.core.governance}). */
+    private final BusGovernance governance;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -137,6 +150,16 @@ public final class EnhancedAgentBus implements AgentBus
      * @throws ConfigurationException when native is REQUIRED but cannot load, or the policy is invalid.
      */
     public EnhancedAgentBus(final BusConfiguration config)
+    {
+        this(config, HealthConfig.DEFAULTS);
+    }
+
+    /**
+     * As {@link #EnhancedAgentBus(BusConfiguration)}, with the health aggregator's thresholds and history.
+     *
+     * @param health the health thresholds (HEALTHY ≥ degraded, DEGRADED ≥ critical) and history bounds
+     */
+    public EnhancedAgentBus(final BusConfiguration config, final HealthConfig health)
     {
         this.config = config;
         this.policy = PolicyCompiler.load(config.policyFile());
@@ -157,8 +180,17 @@ public final class EnhancedAgentBus implements AgentBus
                 LOG.log(Level.WARNING, "native validator unavailable, using the Java twin: " + ThrowableText.message(e));
             }
         }
-        this.validator = new CompositeValidationStrategy(nativeStrategy, java);
         this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents());
+        this.resilience = new BusResilience(config.constitutionalHash(), health, () -> ring, this::agentById, journal != null);
+        this.validator = nativeStrategy == null
+            ? new CompositeValidationStrategy(null, java, io.github.resilience4j.circuitbreaker.CircuitBreaker.of("eab-native-validator-absent",
+                BreakerRegistry.configOf(dev.eab.core.resilience.BreakerDefaults.DEFAULT)), resilience.faults())
+            : new CompositeValidationStrategy(nativeStrategy, java, resilience.breakers().breaker(BreakerRegistry.NATIVE_VALIDATOR), resilience.faults());
+        resilience.breakers().setProbe(BreakerRegistry.NATIVE_VALIDATOR, validator::probeNative);
+        if (journal != null)
+        {
+            resilience.breakers().breaker(BreakerRegistry.JOURNAL);
+        }
         LOG.info(journal == null ? "journal: off (set journalDir or EAB_JOURNAL_DIR to journal accepted messages)"
             : "journal: " + config.journalDir().toAbsolutePath());
         final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
@@ -168,6 +200,28 @@ public final class EnhancedAgentBus implements AgentBus
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
+        this.governance = new BusGovernance(config, registry, validator.name().equals("native"));
+        if (config.governance().enabled())
+        {
+            resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER);
+        }
+        governance.queue().delivery(new DeliberationQueue.Delivery()
+        {
+            @Override
+            public void reinject(final HeldMessage message)
+            {
+                reinjectApproved(message);
+            }
+
+            @Override
+            public void fail(final HeldMessage message, final RejectReason reason)
+            {
+                if (message.listener() != null)
+                {
+                    Outcomes.rejected(message.listener(), message.correlationId(), reason, metrics);
+                }
+            }
+        });
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -177,7 +231,11 @@ public final class EnhancedAgentBus implements AgentBus
         {
             try
             {
-                return new NativeContentScanner(patterns);
+                final NativeContentScanner primary = new NativeContentScanner(patterns);
+                final FallbackContentScanner guarded = new FallbackContentScanner(primary, new JavaContentScanner(patterns),
+                    new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.CONTENT_SCANNER)), resilience.faults());
+                resilience.breakers().setProbe(BreakerRegistry.CONTENT_SCANNER, () -> probeNativeScanner(patterns));
+                return guarded;
             }
             catch (final RuntimeException e)
             {
@@ -190,6 +248,29 @@ public final class EnhancedAgentBus implements AgentBus
             }
         }
         return new JavaContentScanner(patterns);
+    }
+
+    /** Recovery probe of the native scanner (any thread): a fresh guard scans a benign text, unless chaos fails the native call. */
+    private boolean probeNativeScanner(final GuardrailPatterns patterns)
+    {
+        if (resilience.faults().armed(dev.eab.core.resilience.FaultPoint.NATIVE_CALL.bit()) && resilience.faults().nativeCallFails())
+        {
+            return false;
+        }
+        try (NativeContentScanner probe = new NativeContentScanner(patterns))
+        {
+            probe.scan("recovery probe");
+            return true;
+        }
+        catch (final RuntimeException e)
+        {
+            return false;
+        }
+    }
+
+    private AgentRecord agentById(final String agentId)
+    {
+        return registry.byId(agentId);
     }
 
     /** A bus with {@link BusConfiguration#defaults()}. */
@@ -218,12 +299,16 @@ public final class EnhancedAgentBus implements AgentBus
             },
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
-            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
+            mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal, resilience.faults());
+        final ContentInspector inspector = new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength());
         final PipelineHandler pipeline = new PipelineHandler(
-            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
-                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
-            new GovernanceStage(),
-            new JournalStage(journal),
+            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults()),
+            config.governance().enabled()
+                ? new dev.eab.core.pipeline.BreakerReportingStage(governance.stage(inspector),
+                    new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER)), resilience.faults(),
+                    dev.eab.core.resilience.FaultPoint.GOVERNANCE)
+                : governance.stage(inspector),
+            new JournalStage(journal, resilience.faults(), journal == null ? null : new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.JOURNAL))),
             routeStage,
             metrics,
             config.stageLatencyMetrics());
@@ -244,7 +329,9 @@ public final class EnhancedAgentBus implements AgentBus
             watchdog.start();
         }
         replayJournal();
+        resilience.start();
         state = STATE_RUNNING;
+        governance.restoreOnce();
     }
 
     /**
@@ -376,6 +463,8 @@ public final class EnhancedAgentBus implements AgentBus
             return;
         }
         state = STATE_STOPPING;
+        // Chaos ballast would hold the drain: every scenario ends first.
+        resilience.onStop();
         awaitSendsSettled();
         final long drainMs = stopDrainTimeoutMs();
         try
@@ -458,7 +547,9 @@ public final class EnhancedAgentBus implements AgentBus
             return;
         }
         stopLocked();
+        resilience.close();
         validator.close();
+        governance.close();
         if (journal != null)
         {
             journal.close();
@@ -776,10 +867,92 @@ public final class EnhancedAgentBus implements AgentBus
         return validator;
     }
 
+    /** @return the bus's health (the breakers' score and status), for the ops endpoints, metrics and the demo. */
+    public HealthAggregator health()
+    {
+        return resilience.health();
+    }
+
+    /** @return the bus's breakers: a layer registers its own with {@code breakers().register(name, probe)}. */
+    public BreakerRegistry breakers()
+    {
+        return resilience.breakers();
+    }
+
+    /** @return the chaos engine (scenarios are injected by this bus at its fault points). */
+    public ChaosEngine chaos()
+    {
+        return resilience.chaos();
+    }
+
+    /** @return breakers, health, recovery and chaos of this bus (engine-internal API). */
+    public BusResilience resilience()
+    {
+        return resilience;
+    }
+
     /** @return the compiled policy. */
     public PolicyTable policy()
     {
         return policy;
+    }
+
+    @Override
+    public DeliberationQueue deliberations()
+    {
+        return governance.queue();
+    }
+
+    /**
+     * Puts an approved held message back through the ring as a replay-like event (routing only: it was validated and
+     * governed when sent), with its original message id, under the same handshake with {@code stop} as a send.
+     */
+    private void reinjectApproved(final HeldMessage h)
+    {
+        sendsInFlight.incrementAndGet();
+        try
+        {
+            if (state != STATE_RUNNING)
+            {
+                throw new BusNotStartedException("deliver an approved message");
+            }
+            final AgentRecord recipient = registry.byId(h.recipientId());
+            if (recipient == null)
+            {
+                if (h.listener() != null)
+                {
+                    Outcomes.rejected(h.listener(), h.correlationId(), RejectReason.RECIPIENT_NOT_REGISTERED, metrics);
+                }
+                metrics.onRejected(RejectReason.RECIPIENT_NOT_REGISTERED);
+                throw new dev.eab.api.exception.AgentNotRegisteredException(h.recipientId(), "receive");
+            }
+            final RingBuffer<MessageEvent> r = ring;
+            final long seq;
+            if (barrier.isBusOwnedThread())
+            {
+                try
+                {
+                    seq = r.tryNext();
+                }
+                catch (final InsufficientCapacityException e)
+                {
+                    metrics.onBackpressure();
+                    throw new BackpressureException("ring", config.ringSize(), "REJECT (an approval from a message handler never waits for the bus)");
+                }
+            }
+            else
+            {
+                seq = r.next();
+            }
+            final dev.eab.core.journal.PendingMessage p = new dev.eab.core.journal.PendingMessage(-1, h.senderId(), h.recipientId(),
+                h.flyweight() ? null : h.message(), h.messageType(), h.priority(), h.correlationId(), 0L, h.flyweight() ? h.payload() : null);
+            EventSlots.fillApproved(r.get(seq), p, registry.byId(h.senderId()), recipient, h.listener());
+            r.publish(seq);
+        }
+        finally
+        {
+            sendsInFlight.decrementAndGet();
+        }
     }
 
     @Override
@@ -806,6 +979,8 @@ public final class EnhancedAgentBus implements AgentBus
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
         final BusOps o = ops;
         m.put("metering", o == null || o.metering() == null ? Map.of("enabled", false) : o.metering().metrics());
+        m.put("resilience", resilience.snapshot());
+        m.put("deliberation", governance.metrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -140,4 +140,13 @@ public interface AgentBus extends AutoCloseable
 
     /** @return a snapshot of the counters and latency percentiles. */
     Map<String, Object> getMetrics();
+
+    /**
+     * @return the reviewer's side of held messages (list, vote, approve, reject, listeners). Messages are held only
+     *     when governance is on ({@code BusConfiguration.governance()}); without it the queue stays empty.
+     */
+    default Deliberations deliberations()
+    {
+        throw new UnsupportedOperationException("this bus has no deliberation queue");
+    }
 }

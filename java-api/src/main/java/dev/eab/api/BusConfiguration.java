@@ -68,6 +68,7 @@ public final class BusConfiguration
     private final Map<String, RateLimit> tenantRateLimits;
     private final Path guardrailsFile;
     private final boolean contentScanning;
+    private final GovernanceSettings governance;
 
     private BusConfiguration(final Builder b)
     {
@@ -95,6 +96,7 @@ public final class BusConfiguration
         tenantRateLimits = Map.copyOf(b.tenantRateLimits);
         guardrailsFile = b.guardrailsFile;
         contentScanning = b.contentScanning;
+        governance = b.governance;
         validate();
     }
 
@@ -248,6 +250,18 @@ public final class BusConfiguration
         {
             b.guardrailsFile(Path.of(env.get("EAB_GUARDRAILS_FILE")));
         }
+        if (env.containsKey("EAB_GOVERNANCE"))
+        {
+            b.governance(b.governance.withEnabled(parseBoolean("EAB_GOVERNANCE", env.get("EAB_GOVERNANCE"))));
+        }
+        if (env.containsKey("EAB_KEYWORD_MATCHING"))
+        {
+            b.governance(b.governance.withKeywordMatching(parseEnum("EAB_KEYWORD_MATCHING", env.get("EAB_KEYWORD_MATCHING"), KeywordMatching.class)));
+        }
+        if (env.containsKey("EAB_DELIBERATION_TIMEOUT_MS"))
+        {
+            b.governance(b.governance.withTimeoutMs(parseInt("EAB_DELIBERATION_TIMEOUT_MS", env.get("EAB_DELIBERATION_TIMEOUT_MS"))));
+        }
         if (env.containsKey("EAB_IMPACT_THRESHOLD"))
         {
             try
@@ -360,6 +374,10 @@ public final class BusConfiguration
                 throw new ConfigurationException("tenant_rate_limits", "tenant '" + e.getKey() + "' has a null limit");
             }
         }
+        if (governance == null)
+        {
+            throw new ConfigurationException("governance", "must not be null (use GovernanceSettings.OFF)");
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -405,6 +423,8 @@ public final class BusConfiguration
     public Path guardrailsFile() { return guardrailsFile; }
     /** @return whether message content is scanned for guardrail patterns (prompt injection, XSS, ...). */
     public boolean contentScanning() { return contentScanning; }
+    /** @return impact scoring and deliberation options ({@link GovernanceSettings#OFF} by default). */
+    public GovernanceSettings governance() { return governance; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -430,6 +450,7 @@ public final class BusConfiguration
     public BusConfiguration withTenantRateLimit(final String tenant, final RateLimit v) { return toBuilder().tenantRateLimit(tenant, v).build(); }
     public BusConfiguration withGuardrailsFile(final Path v) { return toBuilder().guardrailsFile(v).build(); }
     public BusConfiguration withContentScanning(final boolean v) { return toBuilder().contentScanning(v).build(); }
+    public BusConfiguration withGovernance(final GovernanceSettings v) { return toBuilder().governance(v).build(); }
 
     /** @return a builder holding this configuration. */
     public Builder toBuilder()
@@ -440,7 +461,8 @@ public final class BusConfiguration
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
-            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning);
+            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
+            .governance(governance);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -471,6 +493,7 @@ public final class BusConfiguration
         m.put("tenant_rate_limits", tenantRateLimits.size());
         m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
         m.put("content_scanning", contentScanning);
+        m.put("governance", governance.toMap());
         return m;
     }
 
@@ -507,6 +530,7 @@ public final class BusConfiguration
         private final Map<String, RateLimit> tenantRateLimits = new LinkedHashMap<>();
         private Path guardrailsFile;
         private boolean contentScanning = true;
+        private GovernanceSettings governance = GovernanceSettings.OFF;
 
         private Builder()
         {
@@ -559,6 +583,7 @@ public final class BusConfiguration
         }
         public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
         public Builder contentScanning(final boolean v) { contentScanning = v; return this; }
+        public Builder governance(final GovernanceSettings v) { governance = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -16,4 +16,13 @@ public interface OutcomeListener
     default void onHandlerFailed(final long correlationId, final Throwable error)
     {
     }
+
+    /**
+     * The message scored at or above its tenant's impact threshold and is held for deliberation: not delivered
+     * (yet). If it is approved it is delivered later and {@link #onDelivered} follows; if it is rejected or times
+     * out, {@link #onRejected} follows with {@link RejectReason#DELIBERATION_REJECTED}.
+     */
+    default void onHeld(final long correlationId)
+    {
+    }
 }

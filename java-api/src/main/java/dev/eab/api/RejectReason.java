@@ -48,7 +48,11 @@ public enum RejectReason
      * The sender's tenant used up its message budget for the current window (metering's per-tenant budgets);
      * the text is the original's {@code RateLimitExceeded} with the tenant's budget.
      */
-    TENANT_BUDGET_EXCEEDED("tenant_budget_exceeded");
+    TENANT_BUDGET_EXCEEDED("tenant_budget_exceeded"),
+    /** A held (high-impact) message was rejected by review: by judicial votes or a human reviewer. */
+    DELIBERATION_REJECTED("deliberation_rejected"),
+    /** A held message was not decided within the deliberation timeout: it fails (fail closed). */
+    DELIBERATION_TIMED_OUT("deliberation_timed_out");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

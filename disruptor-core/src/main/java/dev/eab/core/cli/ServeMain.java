@@ -1,9 +1,13 @@
 package dev.eab.core.cli;
 
 import dev.eab.api.BusConfiguration;
+import dev.eab.api.exception.ConfigurationException;
 import dev.eab.core.EnhancedAgentBus;
-import dev.eab.core.ops.BusHealthSource;
 import dev.eab.core.ops.OpsEndpoints;
+import dev.eab.core.demo.ServeDemo;
+import dev.eab.core.ops.BearerAuth;
+import dev.eab.core.ops.ConsoleRoutes;
+import dev.eab.core.ops.DeliberationRoutes;
 import dev.eab.core.ops.OpsServer;
 import dev.eab.core.ops.metering.MeteringConfig;
 
@@ -17,9 +21,11 @@ import java.util.concurrent.CountDownLatch;
 public final class ServeMain
 {
     private static final String USAGE = """
-        usage: ./eab serve [--port N] [--host H]
+        usage: ./eab serve [--port N] [--host H] [--demo]
         Runs a bus configured from the environment (see README) with the ops HTTP server
-        (default 127.0.0.1:%d) until stopped with Ctrl-C or SIGTERM.""".formatted(OpsServer.DEFAULT_PORT);
+        (default 127.0.0.1:%d) until stopped with Ctrl-C or SIGTERM.
+        --demo: governance on, demo agents and a few held messages; prints a reviewer token
+        and the review console's URL (docs/OPERATIONS.md, "Review: tokens, console, CLI").""".formatted(OpsServer.DEFAULT_PORT);
 
     private ServeMain()
     {
@@ -39,12 +45,30 @@ public final class ServeMain
             System.exit(2);
             return;
         }
-        final EnhancedAgentBus bus = new EnhancedAgentBus(BusConfiguration.fromEnvironment());
+        final ServeDemo demo;
+        final BearerAuth auth;
+        try
+        {
+            demo = options.demo() ? ServeDemo.fromEnvironment(System.getenv()) : null;
+            auth = demo == null ? BearerAuth.fromEnvironment(System.getenv()) : demo.auth();
+        }
+        catch (final ConfigurationException e)
+        {
+            System.err.println("serve: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        final BusConfiguration config = BusConfiguration.fromEnvironment();
+        final EnhancedAgentBus bus = new EnhancedAgentBus(demo == null ? config : demo.configure(config));
         bus.metering(MeteringConfig.fromEnvironment(System.getenv()));
         final OpsServer server = new OpsServer(options.host(), options.port());
-        // Metrics and health probes. Health: the bus's own view until the health aggregator provides a HealthSource;
-        // deliberations pending: -1 (left out) until AgentBus.deliberations() exists.
-        new OpsEndpoints(bus, new BusHealthSource(bus), () -> -1).register(server);
+        // Metrics and health probes (health: the bus's health aggregator).
+        new OpsEndpoints(bus, bus.health(), () -> bus.deliberations().pending().size()).register(server);
+        // Review surface: the deliberation endpoints (bearer tokens, reviewer role) and the console.
+        new DeliberationRoutes(bus.deliberations(), auth).register(server);
+        new ConsoleRoutes().register(server);
+        // Chaos drills (./eab chaos): admin role.
+        new dev.eab.core.resilience.ChaosRoutes(bus, auth).register(server);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -55,16 +79,26 @@ public final class ServeMain
         bus.start();
         server.start();
         System.out.println("eab serve: listening on " + server.baseUrl() + " (Ctrl-C to stop)");
+        if (!auth.hasKeys())
+        {
+            System.out.println("eab serve: no token keys configured (EAB_AUTH_HS256_SECRET, EAB_AUTH_PUBLIC_KEYS, EAB_AUTH_JWKS_FILE):"
+                + " the deliberation endpoints refuse every request");
+        }
+        if (demo != null)
+        {
+            demo.populate(bus, server.baseUrl(), System.out);
+        }
         stopped.await();
     }
 
     /** The command line of {@code ./eab serve}. */
-    record ServeOptions(String host, int port)
+    record ServeOptions(String host, int port, boolean demo)
     {
         static ServeOptions parse(final String[] args)
         {
             String host = "127.0.0.1";
             int port = OpsServer.DEFAULT_PORT;
+            boolean demo = false;
             for (int i = 0; i < args.length; i++)
             {
                 final String value = i + 1 < args.length ? args[i + 1] : null;
@@ -84,10 +118,11 @@ public final class ServeMain
                         host = value;
                         i++;
                     }
+                    case "--demo" -> demo = true;
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
-            return new ServeOptions(host, port);
+            return new ServeOptions(host, port, demo);
         }
 
         private static int parsePort(final String value)

@@ -112,6 +112,9 @@ public final class DemoMain
             final double burstRate = burst(bus, burst);
             final PacedLatencyRun.Result latency = pacedLatency(bus);
             final OpsDemoStep ops = OpsDemoStep.run(bus, failures);
+            final ChaosDemoStep chaos = ChaosDemoStep.run(bus);
+            final DeliberationDemoStep.Result deliberation = DeliberationDemoStep.run(config);
+            failures.addAll(deliberation.failures());
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -141,10 +144,12 @@ public final class DemoMain
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
+            deliberation.report(report);
             report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
             report.row("rejected", String.valueOf(metrics.get("rejected")));
             report.row("handler failures", String.valueOf(metrics.get("handler_failed")));
             report.row("cross-tenant deliveries", String.valueOf(crossTenantDeliveries.get()));
+            chaos.report(report, failures);
             report.row("elapsed", elapsedMs + " ms");
             report.row("self-checks", failures.isEmpty() ? "all passed" : "FAILED: " + failures);
 

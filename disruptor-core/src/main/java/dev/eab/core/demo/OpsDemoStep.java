@@ -1,7 +1,6 @@
 package dev.eab.core.demo;
 
 import dev.eab.core.EnhancedAgentBus;
-import dev.eab.core.ops.BusHealthSource;
 import dev.eab.core.ops.OpsEndpoints;
 import dev.eab.core.ops.OpsServer;
 import dev.eab.core.ops.metering.Metering;
@@ -90,7 +89,7 @@ final class OpsDemoStep
         metering.put("dropped", m.queue().dropped());
         try (OpsServer server = new OpsServer("127.0.0.1", 0))
         {
-            new OpsEndpoints(bus, new BusHealthSource(bus), () -> -1).register(server);
+            new OpsEndpoints(bus, bus.health(), () -> bus.deliberations().pending().size()).register(server);
             server.start();
             final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(WAIT_S)).build();
             final HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics"))

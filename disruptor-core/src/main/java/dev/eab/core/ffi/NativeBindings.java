@@ -28,6 +28,10 @@ public final class NativeBindings
      */
     public static final MethodHandle GUARD_SCAN;
     public static final MethodHandle GUARD_NORMALIZE;
+    public static final MethodHandle IMPACT_NEW;
+    public static final MethodHandle IMPACT_FREE;
+    /** {@code critical}: reads off-heap text and writes 8 doubles, never blocks, never calls back. */
+    public static final MethodHandle IMPACT_SCORE;
 
     static
     {
@@ -48,6 +52,12 @@ public final class NativeBindings
             NativeFunctions.DESCRIPTORS.get(NativeFunctions.GUARD_SCAN_FN),
             Linker.Option.critical(false));
         GUARD_NORMALIZE = bind(linker, lookup, NativeFunctions.GUARD_NORMALIZE_FN);
+        IMPACT_NEW = bind(linker, lookup, NativeFunctions.IMPACT_NEW_FN);
+        IMPACT_FREE = bind(linker, lookup, NativeFunctions.IMPACT_FREE_FN);
+        IMPACT_SCORE = linker.downcallHandle(
+            lookup.find(NativeFunctions.IMPACT_SCORE_FN).orElseThrow(() -> missing(NativeFunctions.IMPACT_SCORE_FN)),
+            NativeFunctions.DESCRIPTORS.get(NativeFunctions.IMPACT_SCORE_FN),
+            Linker.Option.critical(false));
         final int version;
         try
         {

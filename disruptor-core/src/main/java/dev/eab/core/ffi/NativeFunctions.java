@@ -24,6 +24,9 @@ public final class NativeFunctions
     public static final String GUARD_FREE_FN = "eab_guard_free";
     public static final String GUARD_SCAN_FN = "eab_guard_scan";
     public static final String GUARD_NORMALIZE_FN = "eab_guard_normalize";
+    public static final String IMPACT_NEW_FN = "eab_impact_new";
+    public static final String IMPACT_FREE_FN = "eab_impact_free";
+    public static final String IMPACT_SCORE_FN = "eab_impact_score";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -46,6 +49,14 @@ public final class NativeFunctions
         m.put(GUARD_SCAN_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
         // int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len)
         m.put(GUARD_NORMALIZE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS));
+        // EabImpact *eab_impact_new(uint32_t max_agents, uint32_t matching)
+        m.put(IMPACT_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        m.put(IMPACT_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        // int32_t eab_impact_score(EabImpact *scorer, const uint8_t *text, size_t text_len, const uint8_t *tools, size_t tools_len,
+        //     int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out)
+        m.put(IMPACT_SCORE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS,
+            SIZE_T, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }

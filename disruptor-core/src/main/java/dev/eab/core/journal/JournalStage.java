@@ -3,6 +3,9 @@ package dev.eab.core.journal;
 import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.pipeline.Stage;
 import dev.eab.core.registry.AgentRecord;
+import dev.eab.core.resilience.BreakerGuard;
+import dev.eab.core.resilience.FaultInjector;
+import dev.eab.core.resilience.FaultPoint;
 
 import java.util.List;
 
@@ -17,20 +20,60 @@ import java.util.List;
  */
 public final class JournalStage implements Stage
 {
+    private static final int APPEND_POINT = FaultPoint.JOURNAL_APPEND.bit();
     private final MessageJournal journal;
+    private final FaultInjector faults;
+    private final BreakerGuard breaker;
 
     /** @param journal the journal, or null when journaling is off. */
     public JournalStage(final MessageJournal journal)
     {
+        this(journal, new FaultInjector(), null);
+    }
+
+    /**
+     * @param faults  the bus's chaos fault points ({@link FaultPoint#JOURNAL_APPEND})
+     * @param breaker the {@code journal} breaker: failed appends are reported to it (health sees them); it never
+     *                stops an append (there is no fallback: a message that cannot be journaled is rejected), or null
+     */
+    public JournalStage(final MessageJournal journal, final FaultInjector faults, final BreakerGuard breaker)
+    {
         this.journal = journal;
+        this.faults = faults;
+        this.breaker = breaker;
     }
 
     @Override
     public void onEvent(final MessageEvent e)
     {
-        if (journal == null || e.isReplay())
+        // A held message is not accepted for delivery yet: the deliberation store keeps it until it is decided.
+        if (journal == null || e.isReplay() || e.isHeld())
         {
             return;
+        }
+        if (breaker == null)
+        {
+            append(e);
+            return;
+        }
+        try
+        {
+            append(e);
+            breaker.success();
+        }
+        catch (final RuntimeException | Error t)
+        {
+            // Reported, then rethrown: the pipeline rejects the message (fail closed: not journaled, not delivered).
+            breaker.failure(t);
+            throw t;
+        }
+    }
+
+    private void append(final MessageEvent e)
+    {
+        if (e.rejectCode() == 0 && faults.armed(APPEND_POINT))
+        {
+            faults.at(FaultPoint.JOURNAL_APPEND, e.sender(), e.recipient());
         }
         final AgentRecord sender = e.sender();
         if (e.rejectCode() != 0)

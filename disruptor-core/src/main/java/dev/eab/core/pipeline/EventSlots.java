@@ -85,4 +85,25 @@ public final class EventSlots
         e.listener = null;
         e.publishedNanos = System.nanoTime();
     }
+
+    /**
+     * Fills a claimed slot with a held message a deliberation approved: validated and governed when it was sent,
+     * so, like a replay, it only passes through routing, keeping its message id. A zero-allocation sender's
+     * listener is told the delivery.
+     *
+     * @return false when a zero-allocation payload no longer fits the slot (then it is refused, as in a replay).
+     */
+    public static boolean fillApproved(
+        final MessageEvent e, final PendingMessage p, final AgentRecord sender, final AgentRecord recipient, final dev.eab.api.OutcomeListener listener)
+    {
+        final boolean fits = fillReplay(e, p, sender, recipient);
+        e.listener = p.isFlyweight() ? listener : null;
+        return fits;
+    }
+
+    /** @return a zero-allocation message copied out of its slot (what a held one is kept as); allocates. */
+    public static AgentMessage copyFlyweight(final MessageEvent e)
+    {
+        return FlyweightMessages.materialize(e, e.recipient);
+    }
 }

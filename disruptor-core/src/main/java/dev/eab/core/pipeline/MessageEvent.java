@@ -22,6 +22,8 @@ public final class MessageEvent
     public static final byte KIND_MESSAGE = 1;
     public static final byte KIND_BROADCAST = 2;
     public static final byte KIND_FLYWEIGHT = 3;
+    /** Chaos ballast ({@link RingBallast}): holds ring capacity; the bus thread waits on it until released, never routes it. */
+    public static final byte KIND_BALLAST = 4;
 
     // ---- input: written by the publisher thread before publish
     byte kind;
@@ -66,6 +68,12 @@ public final class MessageEvent
     long[] broadcastJournalIndexes;
     /** A message redelivered from the journal after a restart: validated and journaled before, so only routed. */
     boolean replay;
+    /** Ballast only: true once the chaos scenario that published it ends. */
+    java.util.function.BooleanSupplier ballastReleased;
+
+    // ---- governance: bus thread only
+    /** The deliberation id when the governance stage held this message (not delivered now), else null. */
+    String heldId;
 
     MessageEvent(final int payloadCapacity)
     {
@@ -92,6 +100,8 @@ public final class MessageEvent
         journalIndex = -1;
         broadcastJournalIndexes = null;
         replay = false;
+        ballastReleased = null;
+        heldId = null;
     }
 
     void warn(final String warning)
@@ -133,4 +143,16 @@ public final class MessageEvent
     public AgentRecord recipient() { return recipient; }
     public int messageType() { return messageType; }
     public long correlationId() { return correlationId; }
+    public long publishedNanos() { return publishedNanos; }
+    public OutcomeListener listener() { return listener; }
+    /** Governance stage: holds this message for deliberation under {@code id} (not journaled, not delivered now). */
+    public void hold(final String id) { heldId = id; }
+    public boolean isHeld() { return heldId != null; }
+    public String heldId() { return heldId; }
+    /** Governance stage: the scorer failed; rejected, fail closed. */
+    public void failGovernance(final Throwable t)
+    {
+        failure = t;
+        rejectCode = dev.eab.api.RejectReason.VALIDATOR_ERROR.code();
+    }
 }

@@ -65,6 +65,24 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     @Override
     public void onEvent(final MessageEvent e, final long sequence, final boolean endOfBatch)
     {
+        if (e.kind == MessageEvent.KIND_BALLAST)
+        {
+            // Chaos ring exhaustion: held until its scenario ends, then passed without an outcome or a count.
+            try
+            {
+                RingBallast.hold(e);
+            }
+            finally
+            {
+                e.clear();
+                e.kind = 0;
+                if (processed != null)
+                {
+                    processed.set(sequence);
+                }
+            }
+            return;
+        }
         metrics.onProcessed();
         final PipelineMeter m = meter;
         final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();

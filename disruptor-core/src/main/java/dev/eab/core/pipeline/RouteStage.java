@@ -9,6 +9,8 @@ import dev.eab.api.ValidationResult;
 import dev.eab.api.exception.MessageValidationException;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.registry.AgentRecord;
+import dev.eab.core.resilience.FaultInjector;
+import dev.eab.core.resilience.FaultPoint;
 import dev.eab.core.route.Delivery;
 import dev.eab.core.route.Inbox;
 import dev.eab.core.journal.JournalRecordDescriptor;
@@ -47,6 +49,10 @@ public final class RouteStage implements Stage
     private int warmedHandle;
     private final java.util.function.LongFunction<List<String>> flagNames;
     private final MessageJournal journal;
+    private final FaultInjector faults;
+    private static final int ROUTING_POINT = FaultPoint.ROUTING.bit();
+    private static final int DELIVERY_POINT = FaultPoint.HANDLER_DELIVERY.bit();
+    private static final int ROUTE_POINTS = ROUTING_POINT | DELIVERY_POINT;
     /** Built once: {@link #lastResort} must not allocate or format anything. */
     private final ValidationResult failedClosed;
     private final MessageValidationException failedClosedBroadcast;
@@ -63,6 +69,16 @@ public final class RouteStage implements Stage
         final BusMetrics metrics, final RejectionTexts texts, final BackpressurePolicy inboxPolicy, final String constitutionalHash,
         final ValidationStrategy validator, final java.util.function.LongFunction<List<String>> flagNames, final MessageJournal journal)
     {
+        this(metrics, texts, inboxPolicy, constitutionalHash, validator, flagNames, journal, new FaultInjector());
+    }
+
+    /** @param faults the bus's chaos fault points ({@link FaultPoint#ROUTING}, {@link FaultPoint#HANDLER_DELIVERY}) */
+    public RouteStage(
+        final BusMetrics metrics, final RejectionTexts texts, final BackpressurePolicy inboxPolicy, final String constitutionalHash,
+        final ValidationStrategy validator, final java.util.function.LongFunction<List<String>> flagNames, final MessageJournal journal,
+        final FaultInjector faults)
+    {
+        this.faults = faults;
         this.journal = journal;
         this.flagNames = flagNames;
         this.failedClosed = ValidationResult.deny(RejectReason.VALIDATOR_ERROR, LAST_RESORT_TEXT, constitutionalHash,
@@ -81,6 +97,10 @@ public final class RouteStage implements Stage
         if (e.kind == MessageEvent.KIND_BROADCAST)
         {
             routeBroadcast(e);
+        }
+        else if (e.heldId != null && e.rejectCode == 0)
+        {
+            held(e);
         }
         else if (e.rejectCode != 0)
         {
@@ -184,7 +204,7 @@ public final class RouteStage implements Stage
      */
     public void failPending(final MessageEvent e, final RejectReason reason)
     {
-        if (e.completed)
+        if (e.completed || e.kind == MessageEvent.KIND_BALLAST)
         {
             return;
         }
@@ -205,6 +225,37 @@ public final class RouteStage implements Stage
         {
             lastResort(e);
         }
+    }
+
+    /**
+     * A message the governance stage held: not delivered now. The sender is told HOLD (status
+     * PENDING_DELIBERATION, metadata {@code deliberation_id}); a zero-allocation sender's listener gets
+     * {@code onHeld}. Approval later re-injects it; rejection or timeout fails it.
+     */
+    private void held(final MessageEvent e)
+    {
+        e.completed = true;
+        if (e.kind == MessageEvent.KIND_FLYWEIGHT)
+        {
+            if (e.listener != null)
+            {
+                try
+                {
+                    e.listener.onHeld(e.correlationId);
+                }
+                catch (final Throwable t)
+                {
+                    metrics.onListenerFailed();
+                }
+            }
+            return;
+        }
+        final Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("deliberation_id", e.heldId);
+        meta.put("recipient", e.recipient == null ? "" : e.recipient.agentId());
+        meta.put("validator", validator.name());
+        e.future.complete(new ValidationResult(true, List.of(), e.warnings == null ? List.of() : e.warnings, meta, dev.eab.api.Decision.HOLD,
+            MessageStatus.PENDING_DELIBERATION, constitutionalHash, RejectReason.NONE));
     }
 
     private void reject(final MessageEvent e, final RejectReason reason)
@@ -264,6 +315,10 @@ public final class RouteStage implements Stage
     private void deliverFlyweight(final MessageEvent e)
     {
         final AgentRecord recipient = e.recipient;
+        if (faults.armed(ROUTE_POINTS) && chaosRefusedFlyweight(e, recipient))
+        {
+            return;
+        }
         final Inbox inbox = recipient.inbox();
         final Subscription subscription = inbox.subscription();
         final MessageHandler handler = subscription.handler();
@@ -335,6 +390,14 @@ public final class RouteStage implements Stage
     private ValidationResult deliver(
         final MessageEvent e, final AgentRecord recipient, final CompletableFuture<ValidationResult> future, final long journalIndex)
     {
+        if (faults.armed(ROUTE_POINTS))
+        {
+            final ValidationResult refused = chaosRefused(e, recipient, journalIndex);
+            if (refused != null)
+            {
+                return refused;
+            }
+        }
         final Inbox inbox = recipient.inbox();
         final Subscription subscription = inbox.subscription();
         final MessageHandler handler = subscription.handler();
@@ -385,6 +448,88 @@ public final class RouteStage implements Stage
         d.claimOutcome(); // told now: the message waits in the inbox for receive()
         metrics.onDelivered();
         return ok;
+    }
+
+    /**
+     * Chaos at routing and hand-over, for a zero-allocation message. A fault at routing (an error, a timeout, a
+     * partition) rejects it, fail closed, and the journal records it refused; a fault at the hand-over fails the
+     * delivery (the handler is not called; the sender hears FAILED). Either way the sender is told: nothing is lost.
+     *
+     * @return true when the message got its outcome here
+     */
+    private boolean chaosRefusedFlyweight(final MessageEvent e, final AgentRecord recipient)
+    {
+        try
+        {
+            if (faults.armed(ROUTING_POINT))
+            {
+                faults.at(FaultPoint.ROUTING, e.sender, recipient);
+            }
+        }
+        catch (final RuntimeException t)
+        {
+            e.failure = t;
+            ack(e.journalIndex, JournalRecordDescriptor.ACK_REJECTED);
+            reject(e, RejectReason.VALIDATOR_ERROR);
+            return true;
+        }
+        try
+        {
+            if (faults.armed(DELIVERY_POINT))
+            {
+                faults.at(FaultPoint.HANDLER_DELIVERY, e.sender, recipient);
+            }
+        }
+        catch (final RuntimeException t)
+        {
+            e.completed = true;
+            ack(e.journalIndex, JournalRecordDescriptor.ACK_FAILED);
+            metrics.onHandlerFailed();
+            if (e.listener != null)
+            {
+                Outcomes.handlerFailed(e.listener, e.correlationId, t, metrics);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Chaos at routing and hand-over for a {@code send}/{@code broadcast} recipient (as {@link #chaosRefusedFlyweight}).
+     *
+     * @return the outcome when a fault decided it, else null
+     */
+    private ValidationResult chaosRefused(final MessageEvent e, final AgentRecord recipient, final long journalIndex)
+    {
+        try
+        {
+            if (faults.armed(ROUTING_POINT))
+            {
+                faults.at(FaultPoint.ROUTING, e.sender, recipient);
+            }
+        }
+        catch (final RuntimeException t)
+        {
+            e.failure = t;
+            ack(journalIndex, JournalRecordDescriptor.ACK_REJECTED);
+            final ValidationResult denied = denied(e, RejectReason.VALIDATOR_ERROR, recipient);
+            metrics.onRejected(RejectReason.VALIDATOR_ERROR);
+            return denied;
+        }
+        try
+        {
+            if (faults.armed(DELIVERY_POINT))
+            {
+                faults.at(FaultPoint.HANDLER_DELIVERY, e.sender, recipient);
+            }
+        }
+        catch (final RuntimeException t)
+        {
+            ack(journalIndex, JournalRecordDescriptor.ACK_FAILED);
+            metrics.onHandlerFailed();
+            return Outcomes.handlerFailed(accepted(e, recipient, MessageStatus.DELIVERED), t);
+        }
+        return null;
     }
 
     /** Bus thread: records in the journal what became of a journaled message handed over or refused here. */

@@ -10,6 +10,8 @@ import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.guard.RateLimiter;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
+import dev.eab.core.resilience.FaultInjector;
+import dev.eab.core.resilience.FaultPoint;
 import dev.eab.api.TenantIds;
 import dev.eab.core.validate.HashEncoding;
 import dev.eab.core.validate.ValidationStrategy;
@@ -49,6 +51,8 @@ public final class ValidateStage implements Stage
     private final long blockMask;
     private final long flagMask;
     private final MemorySegment header;
+    private final FaultInjector faults;
+    private static final int VALIDATION_POINT = FaultPoint.VALIDATION.bit();
     private int capabilityCursor;
     // The last message's sender and recipient, for the idle warm-up probe (bus thread only; -1: none yet).
     private int lastSenderHandle = -1;
@@ -65,6 +69,15 @@ public final class ValidateStage implements Stage
         final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
         final ContentScanner scanner, final BusMetrics metrics)
     {
+        this(registry, validator, rateLimiter, inspector, scanner, metrics, new FaultInjector());
+    }
+
+    /** @param faults the bus's chaos fault points: {@link FaultPoint#VALIDATION} and the {@link FaultPoint#CLOCK} */
+    public ValidateStage(
+        final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
+        final ContentScanner scanner, final BusMetrics metrics, final FaultInjector faults)
+    {
+        this.faults = faults;
         this.registry = registry;
         this.validator = validator;
         this.rateLimiter = rateLimiter;
@@ -92,6 +105,11 @@ public final class ValidateStage implements Stage
                 case MessageEvent.KIND_MESSAGE -> validateMessage(e);
                 case MessageEvent.KIND_BROADCAST -> validateBroadcast(e);
                 default -> throw new IllegalStateException("unknown event kind " + e.kind);
+            }
+            // Chaos: one volatile read when nothing is armed; a fault throws and the message is rejected below.
+            if (faults.armed(VALIDATION_POINT))
+            {
+                faults.at(FaultPoint.VALIDATION, e.sender, e.recipient);
             }
         }
         catch (final Throwable t)
@@ -240,7 +258,7 @@ public final class ValidateStage implements Stage
                 flags |= FLAG_RECIPIENT_REGISTERED;
             }
         }
-        header.set(ValueLayout.JAVA_LONG, NOW_MS_OFFSET, expiresAtMs > 0 ? System.currentTimeMillis() : 0L);
+        header.set(ValueLayout.JAVA_LONG, NOW_MS_OFFSET, expiresAtMs > 0 ? faults.nowMs() : 0L);
         header.set(ValueLayout.JAVA_LONG, EXPIRES_AT_MS_OFFSET, expiresAtMs);
         header.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, flags);
         header.set(ValueLayout.JAVA_INT, MESSAGE_TENANT_OFFSET, messageTenant);

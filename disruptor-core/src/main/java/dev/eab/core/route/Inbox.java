@@ -68,11 +68,35 @@ public final class Inbox
     public int size() { return queue.size(); }
     public int capacity() { return queue.size() + queue.remainingCapacity(); }
 
-    /** @return true when queued; false when full. */
+    /** @return true when queued; false when full (or within the slots a chaos scenario reserved). */
     public boolean offer(final Delivery d)
     {
+        final int reserved = reservedSlots;
+        if (reserved != 0 && queue.remainingCapacity() <= reserved)
+        {
+            return false;
+        }
         return queue.offer(d);
     }
+
+    /**
+     * Chaos resource exhaustion: the last {@code slots} of this inbox's capacity count as taken, so {@link #offer}
+     * finds it full that much early and the bus applies its backpressure policy (REJECT: INBOX_FULL; under BLOCK the
+     * bus thread's {@link #put} waits for real space only). 0 gives them back. Any thread.
+     */
+    public void reserve(final int slots)
+    {
+        reservedSlots = Math.max(0, Math.min(slots, capacity()));
+    }
+
+    /** @return the slots a chaos scenario holds reserved */
+    public int reservedSlots()
+    {
+        return reservedSlots;
+    }
+
+    /** Slots held by a chaos scenario ({@link #reserve}); read once per offer. */
+    private volatile int reservedSlots;
 
     /** Waits for space: the BLOCK backpressure policy. */
     public void put(final Delivery d) throws InterruptedException

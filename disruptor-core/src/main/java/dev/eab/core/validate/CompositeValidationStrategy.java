@@ -3,6 +3,9 @@ package dev.eab.core.validate;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
+import dev.eab.core.resilience.FaultInjector;
+import dev.eab.core.resilience.FaultPoint;
+
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -42,24 +45,40 @@ public final class CompositeValidationStrategy implements ValidationStrategy, Au
      */
     public CompositeValidationStrategy(final ValidationStrategy nativeStrategy, final JavaValidationStrategy javaStrategy)
     {
-        this.nativeStrategy = nativeStrategy;
-        this.javaStrategy = javaStrategy;
-        this.breaker = CircuitBreaker.of("eab-native-validator", CircuitBreakerConfig.custom()
+        this(nativeStrategy, javaStrategy, CircuitBreaker.of("eab-native-validator", CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
             .slidingWindowSize(WINDOW_CALLS)
             .minimumNumberOfCalls(MINIMUM_CALLS)
             .failureRateThreshold(50.0f)
             .waitDurationInOpenState(OPEN_WAIT)
             .permittedNumberOfCallsInHalfOpenState(MINIMUM_CALLS)
-            .build());
+            .build()), new FaultInjector());
     }
+
+    /**
+     * With the bus's breaker for the native validator (from its {@code BreakerRegistry}: the original's 5 consecutive
+     * failures / 30 s) and its chaos fault injector ({@link FaultPoint#NATIVE_CALL}: a fault there is a failed call).
+     */
+    public CompositeValidationStrategy(
+        final ValidationStrategy nativeStrategy, final JavaValidationStrategy javaStrategy, final CircuitBreaker breaker, final FaultInjector faults)
+    {
+        this.nativeStrategy = nativeStrategy;
+        this.javaStrategy = javaStrategy;
+        this.breaker = breaker;
+        this.faults = faults;
+    }
+
+    /** The code a chaos fault at the native call stands for: a failed downcall. */
+    static final int CHAOS_FAULT_CODE = -100;
+    private static final int NATIVE_CALL = FaultPoint.NATIVE_CALL.bit();
+    private final FaultInjector faults;
 
     @Override
     public int validate(final MemorySegment header)
     {
-        if (nativeStrategy != null && breaker.tryAcquirePermission())
+        if (nativeStrategy != null && nativeAllowed())
         {
-            final int code = nativeStrategy.validate(header);
+            final int code = faults.armed(NATIVE_CALL) && faults.nativeCallFails() ? CHAOS_FAULT_CODE : nativeStrategy.validate(header);
             if (code >= 0)
             {
                 nativeDecisions++;
@@ -88,6 +107,16 @@ public final class CompositeValidationStrategy implements ValidationStrategy, Au
     }
 
     /**
+     * One volatile read while closed (the state); a permission is asked for only otherwise (OPEN turns HALF_OPEN
+     * there once its wait is over); a forced-open breaker (chaos, an operator) is not asked at all.
+     */
+    private boolean nativeAllowed()
+    {
+        final CircuitBreaker.State s = breaker.getState();
+        return s == CircuitBreaker.State.CLOSED || (s != CircuitBreaker.State.FORCED_OPEN && breaker.tryAcquirePermission());
+    }
+
+    /**
      * The idle warm-up: runs the strategy that would decide now (native while the breaker is closed, else
      * Java) and counts nothing, reports nothing to the breaker. A native failure here is ignored: the next
      * real message meets it and reports it.
@@ -106,7 +135,26 @@ public final class CompositeValidationStrategy implements ValidationStrategy, Au
     @Override
     public String name()
     {
-        return nativeStrategy != null && breaker.getState() != CircuitBreaker.State.OPEN ? nativeStrategy.name() : javaStrategy.name();
+        final CircuitBreaker.State s = breaker.getState();
+        return nativeStrategy != null && s != CircuitBreaker.State.OPEN && s != CircuitBreaker.State.FORCED_OPEN ? nativeStrategy.name()
+            : javaStrategy.name();
+    }
+
+    /**
+     * The recovery orchestrator's probe, from any thread: one native decision on a private zeroed header (the engine
+     * is immutable, so this is safe beside the bus thread). True when native answers with a decision and no chaos
+     * fault is armed against the native call.
+     */
+    public boolean probeNative()
+    {
+        if (nativeStrategy == null || (faults.armed(NATIVE_CALL) && faults.nativeCallFails()))
+        {
+            return false;
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            return nativeStrategy.validate(arena.allocate(MessageHeaderDescriptor.LENGTH, MessageHeaderDescriptor.ALIGNMENT)) >= 0;
+        }
     }
 
     /** @return the breaker, for health reporting and tests. */

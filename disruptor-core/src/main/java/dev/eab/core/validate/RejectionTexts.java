@@ -83,6 +83,8 @@ public final class RejectionTexts
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
             case TENANT_BUDGET_EXCEEDED -> tenantBudgetExceeded(m, sender, detail);
+            case DELIBERATION_REJECTED -> "Message '" + m.messageId() + "' was rejected by deliberation review";
+            case DELIBERATION_TIMED_OUT -> "Message '" + m.messageId() + "' was not decided within the deliberation timeout";
         };
     }
 

@@ -1,0 +1,234 @@
+package dev.eab.core.governance;
+
+import dev.eab.api.KeywordMatching;
+import dev.eab.api.MessageType;
+
+/**
+ * The Java twin of the Rust impact scorer: the rules are on {@link ImpactScorer}. No allocation per call.
+ * Bus thread only (single writer of the per-agent state).
+ */
+public final class JavaImpactScorer implements ImpactScorer
+{
+    /** Width of one volume bucket. */
+    public static final long VOLUME_BUCKET_MS = 10_000;
+    /** Buckets in the volume window (the current one included): 6 × 10 s. */
+    public static final int VOLUME_BUCKETS = 6;
+    /** Semantic factors remembered per agent for drift. */
+    public static final int DRIFT_HISTORY = 20;
+    /** The semantic factor's values; the drift history stores an index into this table. */
+    static final double[] SEMANTIC_LEVELS = {0.0, 0.1, 0.5, 0.8, 1.0};
+    private static final double[] PRIORITY_FACTORS = {0.2, 0.5, 0.7, 1.0};
+    private static final double[] TYPE_FACTORS = typeFactors();
+
+    private final KeywordMatching matching;
+    private final int maxAgents;
+    private final long[] bucketEpoch;
+    private final int[] bucketCounts;
+    private final byte[] history;
+    private final int[] historyCount;
+    private final int[] historyNext;
+    private final double[] factors = new double[FACTOR_COUNT];
+
+    public JavaImpactScorer(final int maxAgents, final KeywordMatching matching)
+    {
+        this.matching = matching;
+        this.maxAgents = maxAgents;
+        this.bucketEpoch = new long[maxAgents];
+        java.util.Arrays.fill(bucketEpoch, Long.MIN_VALUE);
+        this.bucketCounts = new int[maxAgents * VOLUME_BUCKETS];
+        this.history = new byte[maxAgents * DRIFT_HISTORY];
+        this.historyCount = new int[maxAgents];
+        this.historyNext = new int[maxAgents];
+    }
+
+    private static double[] typeFactors()
+    {
+        final double[] t = new double[MessageType.values().length];
+        for (final MessageType m : MessageType.values())
+        {
+            final String v = m.value();
+            t[m.ordinal()] = v.contains("governance") || v.contains("constitutional") ? 0.8 : v.contains("command") ? 0.4 : 0.2;
+        }
+        return t;
+    }
+
+    @Override
+    public double score(
+        final int agent, final long nowMs, final byte[] text, final int textLength, final byte[] tools, final int toolsLength, final int flags,
+        final int priority, final int messageType)
+    {
+        final int level = semanticLevel(text, textLength);
+        final double semantic = SEMANTIC_LEVELS[level];
+        final double permission = permission(tools, toolsLength);
+        final boolean tracked = agent >= 0 && agent < maxAgents;
+        final double volume = tracked ? volume(agent, nowMs) : 0.1;
+        final double context = (flags & FLAG_AMOUNT_OVER_1000) != 0 ? 0.2 + 0.4 : 0.2;
+        final double drift = tracked ? drift(agent, semantic, level) : 0.0;
+        final double prio = priority >= 0 && priority < PRIORITY_FACTORS.length ? PRIORITY_FACTORS[priority] : 0.5;
+        final double type = messageType >= 0 && messageType < TYPE_FACTORS.length ? TYPE_FACTORS[messageType] : 0.2;
+        factors[SEMANTIC] = semantic;
+        factors[PERMISSION] = permission;
+        factors[VOLUME] = volume;
+        factors[CONTEXT] = context;
+        factors[DRIFT] = drift;
+        factors[PRIORITY] = prio;
+        factors[TYPE] = type;
+        double score = 0.3 * semantic + 0.2 * permission + 0.1 * volume + 0.1 * context + 0.1 * drift + 0.1 * prio + 0.1 * type;
+        if (prio >= 0.9)
+        {
+            score = Math.max(score, 0.9);
+        }
+        if (semantic >= 0.8)
+        {
+            score = Math.max(score, 0.8);
+        }
+        return Math.min(score, 1.0);
+    }
+
+    private int semanticLevel(final byte[] text, final int length)
+    {
+        if (length == 0)
+        {
+            return 0;
+        }
+        final int hits = Integer.bitCount(ImpactKeywords.find(text, 0, length, matching));
+        return hits >= 5 ? 4 : hits >= 3 ? 3 : hits >= 1 ? 2 : 1;
+    }
+
+    /** Calls before this one in the window, then counts this one. */
+    private double volume(final int agent, final long nowMs)
+    {
+        final long epoch = Math.floorDiv(nowMs, VOLUME_BUCKET_MS);
+        final int base = agent * VOLUME_BUCKETS;
+        final long last = bucketEpoch[agent];
+        if (last == Long.MIN_VALUE || epoch - last >= VOLUME_BUCKETS || epoch < last)
+        {
+            // Fresh, long idle, or the clock went back: nothing in the window is known to be recent.
+            java.util.Arrays.fill(bucketCounts, base, base + VOLUME_BUCKETS, 0);
+            bucketEpoch[agent] = epoch;
+        }
+        else
+        {
+            for (long e = last + 1; e <= epoch; e++)
+            {
+                bucketCounts[base + (int)Math.floorMod(e, (long)VOLUME_BUCKETS)] = 0;
+            }
+            bucketEpoch[agent] = epoch;
+        }
+        int before = 0;
+        for (int b = 0; b < VOLUME_BUCKETS; b++)
+        {
+            before += bucketCounts[base + b];
+        }
+        bucketCounts[base + (int)Math.floorMod(epoch, (long)VOLUME_BUCKETS)]++;
+        return before >= 150 ? 1.0 : before >= 50 ? 0.5 : before >= 20 ? 0.2 : 0.1;
+    }
+
+    private double drift(final int agent, final double semantic, final int level)
+    {
+        final int n = historyCount[agent];
+        final int base = agent * DRIFT_HISTORY;
+        double drift = 0.0;
+        if (n > 0)
+        {
+            double sum = 0.0;
+            for (int i = 0; i < n; i++)
+            {
+                sum += SEMANTIC_LEVELS[history[base + i]];
+            }
+            drift = Math.min(1.0, 2.0 * Math.abs(semantic - sum / n));
+        }
+        final int next = historyNext[agent];
+        history[base + next] = (byte)level;
+        historyNext[agent] = next + 1 == DRIFT_HISTORY ? 0 : next + 1;
+        if (n < DRIFT_HISTORY)
+        {
+            historyCount[agent] = n + 1;
+        }
+        return drift;
+    }
+
+    /** The max over newline-separated tool names; 0.1 when none matches or there are none. */
+    static double permission(final byte[] tools, final int length)
+    {
+        double best = 0.1;
+        int start = 0;
+        for (int i = 0; i <= length; i++)
+        {
+            if (i == length || tools[i] == '\n')
+            {
+                if (i > start)
+                {
+                    best = Math.max(best, toolFactor(tools, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return best;
+    }
+
+    private static final byte[][] HIGH = ascii("execute", "delete", "write", "submit", "transfer");
+    private static final byte[][] MEDIUM = ascii("send", "update", "modify");
+    private static final byte[][] LOW = ascii("read", "get", "list", "view");
+
+    private static double toolFactor(final byte[] s, final int from, final int to)
+    {
+        if (containsAny(s, from, to, HIGH))
+        {
+            return 0.9;
+        }
+        if (containsAny(s, from, to, MEDIUM))
+        {
+            return 0.5;
+        }
+        return containsAny(s, from, to, LOW) ? 0.2 : 0.1;
+    }
+
+    private static boolean containsAny(final byte[] s, final int from, final int to, final byte[][] needles)
+    {
+        for (final byte[] n : needles)
+        {
+            outer:
+            for (int i = from; i + n.length <= to; i++)
+            {
+                for (int j = 0; j < n.length; j++)
+                {
+                    if ((s[i + j] | 0x20) != n[j])
+                    {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[][] ascii(final String... words)
+    {
+        final byte[][] out = new byte[words.length][];
+        for (int i = 0; i < words.length; i++)
+        {
+            out[i] = words[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return out;
+    }
+
+    @Override
+    public double[] factors()
+    {
+        return factors;
+    }
+
+    @Override
+    public String name()
+    {
+        return "java";
+    }
+
+    @Override
+    public void close()
+    {
+        // Heap only.
+    }
+}
