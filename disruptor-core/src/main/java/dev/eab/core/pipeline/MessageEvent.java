@@ -143,7 +143,6 @@ public final class MessageEvent
     public AgentRecord recipient() { return recipient; }
     public int messageType() { return messageType; }
     public long correlationId() { return correlationId; }
-    public long publishedNanos() { return publishedNanos; }
     public OutcomeListener listener() { return listener; }
     /** Governance stage: holds this message for deliberation under {@code id} (not journaled, not delivered now). */
     public void hold(final String id) { heldId = id; }
