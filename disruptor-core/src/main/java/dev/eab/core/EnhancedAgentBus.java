@@ -47,6 +47,8 @@ import dev.eab.core.pipeline.PipelineHandler;
 import dev.eab.core.pipeline.RingMessagePublisher;
 import dev.eab.core.pipeline.RouteStage;
 import dev.eab.core.pipeline.ValidateStage;
+import dev.eab.core.pipeline.RegoStage;
+import dev.eab.core.validate.RegoPolicyStrategy;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
 import dev.eab.core.route.Delivery;
@@ -124,6 +126,8 @@ public final class EnhancedAgentBus implements AgentBus
     /** What the first start's journal replay did, or null before it (or without a journal). */
     private volatile JournalReplayer.Result replay;
     private boolean journalReplayDone;
+    /** The Rego step (after the compiled policy table, before routing), or null when Rego is off. */
+    private final RegoPolicyStrategy rego;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -162,6 +166,8 @@ public final class EnhancedAgentBus implements AgentBus
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
+        // Last: it may start the bundle watcher thread, and a failure above must not leave one running.
+        this.rego = RegoPolicyStrategy.create(config, metrics);
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -213,9 +219,10 @@ public final class EnhancedAgentBus implements AgentBus
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
+        final ValidateStage validate = new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
+            new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics);
         disruptor.handleEventsWith(new PipelineHandler(
-            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
-                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
+            rego == null ? validate : new RegoStage(validate, rego),
             new GovernanceStage(),
             new JournalStage(journal),
             routeStage,
@@ -448,6 +455,10 @@ public final class EnhancedAgentBus implements AgentBus
         }
         stopLocked();
         validator.close();
+        if (rego != null)
+        {
+            rego.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -708,6 +719,30 @@ public final class EnhancedAgentBus implements AgentBus
         return validator;
     }
 
+    /** @return the Rego step, or null when Rego is off (engine-internal API). */
+    public RegoPolicyStrategy rego()
+    {
+        return rego;
+    }
+
+    /**
+     * Recompiles the Rego bundle from its directory on the calling thread; the bus decides with it from its next
+     * message on (the file watcher calls the same when {@code regoWatch} is on).
+     *
+     * @return the new bundle version.
+     * @throws dev.eab.api.exception.PolicyEvaluationException naming file and line when the bundle does not compile
+     *     (the running bundle stays), or when Rego is not evaluating.
+     * @throws ConfigurationException when Rego is off.
+     */
+    public String reloadRegoPolicies()
+    {
+        if (rego == null)
+        {
+            throw new ConfigurationException("rego_dir", "Rego policies are not configured (set regoDir / EAB_REGO_DIR)");
+        }
+        return rego.reload();
+    }
+
     /** @return the compiled policy. */
     public PolicyTable policy()
     {
@@ -732,6 +767,8 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("native_breaker_state", validator.breaker().getState().name());
         m.put("policy_version", policy.version());
         m.put("guardrails", guardrailMetrics());
+        m.put("rego_policy", rego == null ? Map.of("enabled", false) : Map.of("enabled", true, "dir", rego.dir().toString(), "query", rego.query(),
+            "active_version", rego.activeVersion(), "latest_version", rego.latestVersion(), "cache_entries", rego.cacheEntries()));
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),

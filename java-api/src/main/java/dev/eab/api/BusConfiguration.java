@@ -43,6 +43,10 @@ public final class BusConfiguration
     public static final int DEFAULT_MAX_STRING_LENGTH = 100_000;
     /** The impact score at or above which a message is held for deliberation. */
     public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
+    /** The Rego rule a bundle is queried with unless configured otherwise. */
+    public static final String DEFAULT_REGO_QUERY = "data.eab.allow";
+    /** Default Rego decision-cache entries (a power of two; 0 turns the cache off). */
+    public static final int DEFAULT_REGO_CACHE_ENTRIES = 65_536;
 
     private final String constitutionalHash;
     private final NativeMode nativeMode;
@@ -68,6 +72,11 @@ public final class BusConfiguration
     private final Map<String, RateLimit> tenantRateLimits;
     private final Path guardrailsFile;
     private final boolean contentScanning;
+    private final Path regoDir;
+    private final String regoQuery;
+    private final RegoFallback regoFallback;
+    private final int regoCacheEntries;
+    private final boolean regoWatch;
 
     private BusConfiguration(final Builder b)
     {
@@ -95,6 +104,11 @@ public final class BusConfiguration
         tenantRateLimits = Map.copyOf(b.tenantRateLimits);
         guardrailsFile = b.guardrailsFile;
         contentScanning = b.contentScanning;
+        regoDir = b.regoDir;
+        regoQuery = b.regoQuery;
+        regoFallback = b.regoFallback;
+        regoCacheEntries = b.regoCacheEntries;
+        regoWatch = b.regoWatch;
         validate();
     }
 
@@ -135,7 +149,8 @@ public final class BusConfiguration
      * {@code ENABLE_METERING}, {@code CONSTITUTIONAL_HASH}, and ours {@code EAB_NATIVE},
      * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
      * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_HANDLER_TIMEOUT_MS}, {@code EAB_PAYLOAD_CAPACITY},
-     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}.
+     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD},
+     * {@code EAB_REGO_DIR}, {@code EAB_REGO_QUERY}, {@code EAB_REGO_FALLBACK}, {@code EAB_REGO_CACHE_ENTRIES}, {@code EAB_REGO_WATCH}.
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
@@ -247,6 +262,27 @@ public final class BusConfiguration
         if (env.containsKey("EAB_GUARDRAILS_FILE"))
         {
             b.guardrailsFile(Path.of(env.get("EAB_GUARDRAILS_FILE")));
+        }
+        if (env.containsKey("EAB_REGO_DIR"))
+        {
+            final String dir = env.get("EAB_REGO_DIR").strip();
+            b.regoDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
+        }
+        if (env.containsKey("EAB_REGO_QUERY"))
+        {
+            b.regoQuery(env.get("EAB_REGO_QUERY").strip());
+        }
+        if (env.containsKey("EAB_REGO_FALLBACK"))
+        {
+            b.regoFallback(parseEnum("EAB_REGO_FALLBACK", env.get("EAB_REGO_FALLBACK"), RegoFallback.class));
+        }
+        if (env.containsKey("EAB_REGO_CACHE_ENTRIES"))
+        {
+            b.regoCacheEntries(parseInt("EAB_REGO_CACHE_ENTRIES", env.get("EAB_REGO_CACHE_ENTRIES")));
+        }
+        if (env.containsKey("EAB_REGO_WATCH"))
+        {
+            b.regoWatch(parseBoolean("EAB_REGO_WATCH", env.get("EAB_REGO_WATCH")));
         }
         if (env.containsKey("EAB_IMPACT_THRESHOLD"))
         {
@@ -360,6 +396,18 @@ public final class BusConfiguration
                 throw new ConfigurationException("tenant_rate_limits", "tenant '" + e.getKey() + "' has a null limit");
             }
         }
+        if (regoQuery == null || !regoQuery.matches("data(\\.[A-Za-z_][A-Za-z0-9_]*)+"))
+        {
+            throw new ConfigurationException("rego_query", "must be a rule path under data, e.g. " + DEFAULT_REGO_QUERY + ", got '" + regoQuery + "'");
+        }
+        if (regoCacheEntries < 0 || (regoCacheEntries != 0 && Integer.bitCount(regoCacheEntries) != 1) || regoCacheEntries > 1 << 24)
+        {
+            throw new ConfigurationException("rego_cache_entries", "must be 0 (off) or a power of two up to 16777216, got " + regoCacheEntries);
+        }
+        if (regoFallback == null)
+        {
+            throw new ConfigurationException("rego_fallback", "must not be null (fail, deny-all or allow-all)");
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -405,6 +453,16 @@ public final class BusConfiguration
     public Path guardrailsFile() { return guardrailsFile; }
     /** @return whether message content is scanned for guardrail patterns (prompt injection, XSS, ...). */
     public boolean contentScanning() { return contentScanning; }
+    /** @return the Rego policy bundle directory ({@code .rego} files + optional {@code data.json}), or null when Rego is off. */
+    public Path regoDir() { return regoDir; }
+    /** @return the rule each message's decision input is evaluated against; true allows. */
+    public String regoQuery() { return regoQuery; }
+    /** @return what happens when Rego is configured but the native library is missing. */
+    public RegoFallback regoFallback() { return regoFallback; }
+    /** @return the Rego decision-cache capacity in entries (0 = no cache). */
+    public int regoCacheEntries() { return regoCacheEntries; }
+    /** @return whether the bundle directory is watched and reloaded on change. */
+    public boolean regoWatch() { return regoWatch; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -430,6 +488,11 @@ public final class BusConfiguration
     public BusConfiguration withTenantRateLimit(final String tenant, final RateLimit v) { return toBuilder().tenantRateLimit(tenant, v).build(); }
     public BusConfiguration withGuardrailsFile(final Path v) { return toBuilder().guardrailsFile(v).build(); }
     public BusConfiguration withContentScanning(final boolean v) { return toBuilder().contentScanning(v).build(); }
+    public BusConfiguration withRegoDir(final Path v) { return toBuilder().regoDir(v).build(); }
+    public BusConfiguration withRegoQuery(final String v) { return toBuilder().regoQuery(v).build(); }
+    public BusConfiguration withRegoFallback(final RegoFallback v) { return toBuilder().regoFallback(v).build(); }
+    public BusConfiguration withRegoCacheEntries(final int v) { return toBuilder().regoCacheEntries(v).build(); }
+    public BusConfiguration withRegoWatch(final boolean v) { return toBuilder().regoWatch(v).build(); }
 
     /** @return a builder holding this configuration. */
     public Builder toBuilder()
@@ -440,7 +503,8 @@ public final class BusConfiguration
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
-            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning);
+            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
+            .regoDir(regoDir).regoQuery(regoQuery).regoFallback(regoFallback).regoCacheEntries(regoCacheEntries).regoWatch(regoWatch);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -471,6 +535,11 @@ public final class BusConfiguration
         m.put("tenant_rate_limits", tenantRateLimits.size());
         m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
         m.put("content_scanning", contentScanning);
+        m.put("rego_dir", regoDir == null ? "off" : regoDir.toString());
+        m.put("rego_query", regoQuery);
+        m.put("rego_fallback", regoFallback.value());
+        m.put("rego_cache_entries", regoCacheEntries);
+        m.put("rego_watch", regoWatch);
         return m;
     }
 
@@ -507,6 +576,11 @@ public final class BusConfiguration
         private final Map<String, RateLimit> tenantRateLimits = new LinkedHashMap<>();
         private Path guardrailsFile;
         private boolean contentScanning = true;
+        private Path regoDir;
+        private String regoQuery = DEFAULT_REGO_QUERY;
+        private RegoFallback regoFallback = RegoFallback.FAIL;
+        private int regoCacheEntries = DEFAULT_REGO_CACHE_ENTRIES;
+        private boolean regoWatch = true;
 
         private Builder()
         {
@@ -559,6 +633,11 @@ public final class BusConfiguration
         }
         public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
         public Builder contentScanning(final boolean v) { contentScanning = v; return this; }
+        public Builder regoDir(final Path v) { regoDir = v; return this; }
+        public Builder regoQuery(final String v) { regoQuery = v; return this; }
+        public Builder regoFallback(final RegoFallback v) { regoFallback = v; return this; }
+        public Builder regoCacheEntries(final int v) { regoCacheEntries = v; return this; }
+        public Builder regoWatch(final boolean v) { regoWatch = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

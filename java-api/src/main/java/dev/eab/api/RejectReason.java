@@ -43,7 +43,12 @@ public enum RejectReason
      * The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...);
      * labelled {@code security_block} like the original's {@code rejection_reason}.
      */
-    SECURITY_BLOCKED("security_block");
+    SECURITY_BLOCKED("security_block"),
+    /**
+     * The Rego policy bundle's rule (e.g. {@code data.eab.allow}) did not evaluate to true for the message's
+     * decision input, or Rego is configured, unavailable, and the fallback is deny-all.
+     */
+    REGO_DENIED("rego_denied");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

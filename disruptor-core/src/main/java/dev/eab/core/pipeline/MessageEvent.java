@@ -58,6 +58,8 @@ public final class MessageEvent
     List<AgentRecord> broadcastRecipients;
     int[] broadcastCodes;
     boolean completed;
+    /** The Rego bundle version that decided this message (the bundle's own string: no allocation), or null. */
+    String regoVersion;
 
     // ---- journal: bus thread only
     /** The journal index of this message's accepted record, or -1 (not journaled, or no journal). */
@@ -92,6 +94,7 @@ public final class MessageEvent
         journalIndex = -1;
         broadcastJournalIndexes = null;
         replay = false;
+        regoVersion = null;
     }
 
     void warn(final String warning)
