@@ -468,10 +468,10 @@ int32_t eab_rego_add_data(struct EabRego *rego, const uint8_t *json, size_t json
 
 /**
  * Fixes the rule every later evaluation queries (`data.<package>.<rule>`)
- * and evaluates it once with an empty input, so what only shows when the
- * policies are compiled together (a conflict, an unknown function, a rule
- * that does not exist) fails the load rather than a message. Errors as for
- * `eab_rego_add_policy`.
+ * and evaluates it, then every rule of every module, once with an empty
+ * input, so what only shows when the policies are compiled together (a
+ * conflict, an unknown function, a rule that does not exist) fails the load
+ * rather than a message. Errors as for `eab_rego_add_policy`.
  *
  * # Safety
  * As for `eab_rego_add_policy`.

@@ -283,10 +283,10 @@ pub unsafe extern "C" fn eab_rego_add_data(
 }
 
 /// Fixes the rule every later evaluation queries (`data.<package>.<rule>`)
-/// and evaluates it once with an empty input, so what only shows when the
-/// policies are compiled together (a conflict, an unknown function, a rule
-/// that does not exist) fails the load rather than a message. Errors as for
-/// `eab_rego_add_policy`.
+/// and evaluates it, then every rule of every module, once with an empty
+/// input, so what only shows when the policies are compiled together (a
+/// conflict, an unknown function, a rule that does not exist) fails the load
+/// rather than a message. Errors as for `eab_rego_add_policy`.
 ///
 /// # Safety
 /// As for `eab_rego_add_policy`.
@@ -312,7 +312,10 @@ pub unsafe extern "C" fn eab_rego_prepare(
                 return Err(format!("rule '{r}' must be a path under data (e.g. data.eab.allow)"));
             }
             rego.rule = Some(r);
-            rego.eval(Value::new_object()).map(|_| ())
+            rego.eval(Value::new_object())?;
+            // Every rule of every module once, so an error in a rule the queried one does not
+            // reach on an empty input (an unknown function, a type error) fails the load too.
+            rego.engine.eval_modules(false).map(|_| ()).map_err(|e| e.to_string())
         });
         match result {
             Ok(()) => EAB_OK,
@@ -387,7 +390,7 @@ pub unsafe extern "C" fn eab_rego_eval_json(
             .and_then(|v| rego.eval(v))
             .and_then(|r| match r {
                 Value::Undefined => Ok("undefined".to_string()),
-                other => other.to_json_str().map_err(|e| e.to_string()),
+                other => serde_json::to_string(&other).map_err(|e| e.to_string()),
             });
         let (code, text) = match result {
             Ok(json) => (EAB_OK, json),
@@ -426,7 +429,7 @@ pub unsafe extern "C" fn eab_rego_input_json(
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
         let input = unsafe { bytes(input, input_len) };
-        let (code, text) = match decode_input(input).and_then(|v| v.to_json_str().map_err(|e| e.to_string())) {
+        let (code, text) = match decode_input(input).and_then(|v| serde_json::to_string(&v).map_err(|e| e.to_string())) {
             Ok(json) => (EAB_OK, json),
             Err(message) => (EAB_ERR_REGO_INPUT, message),
         };
@@ -540,6 +543,27 @@ allow if {
             // The failed prepare leaves no rule: evaluating now is an error, never an allow.
             let ok = encode(["alice", "", "", "command", "", "", "v1"]);
             assert_eq!(eab_rego_decide(rego, ok.as_ptr(), ok.len()), EAB_ERR_REGO_EVAL);
+            eab_rego_free(rego);
+        }
+    }
+
+    #[test]
+    fn an_unknown_function_fails_prepare_even_outside_the_queried_rule() {
+        let rego = engine();
+        let extra = "package eab\n\nx if no_such_function(input.sender)\n";
+        let name = "extra.rego";
+        let rule = "data.eab.allow";
+        let mut err = [0u8; 1024];
+        let mut len = 0usize;
+        unsafe {
+            assert_eq!(
+                eab_rego_add_policy(rego, name.as_ptr(), name.len(), extra.as_ptr(), extra.len(), err.as_mut_ptr(), err.len(), &mut len),
+                EAB_OK
+            );
+            let code = eab_rego_prepare(rego, rule.as_ptr(), rule.len(), err.as_mut_ptr(), err.len(), &mut len);
+            let text = core::str::from_utf8(&err[..len.min(err.len())]).unwrap();
+            assert_eq!(code, EAB_ERR_REGO_POLICY, "{text}");
+            assert!(text.contains("extra.rego:3:"), "{text}");
             eab_rego_free(rego);
         }
     }

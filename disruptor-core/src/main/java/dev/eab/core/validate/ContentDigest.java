@@ -157,7 +157,7 @@ public final class ContentDigest
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;
-        k *= 0xc4ceb93a3f48e1b7L;
+        k *= 0xc4ceb9fe1a85ec53L;
         k ^= k >>> 33;
         return k;
     }

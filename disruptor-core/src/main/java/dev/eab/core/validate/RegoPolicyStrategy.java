@@ -14,9 +14,6 @@ import dev.eab.core.ffi.RegoBindings;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.registry.AgentRecord;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -64,7 +61,6 @@ public final class RegoPolicyStrategy implements AutoCloseable
         .toArray(byte[][]::new);
     private static final byte[] EMPTY = new byte[0];
     private static final int INITIAL_INPUT_BYTES = 1024;
-    private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
     private final String query;
@@ -85,8 +81,7 @@ public final class RegoPolicyStrategy implements AutoCloseable
     private final DecisionCache cache;
     private final ContentDigest scratchDigest = new ContentDigest();
     private final byte[] digestHex = new byte[ContentDigest.HEX_LENGTH];
-    private MemorySegment input = Arena.ofAuto().allocate(INITIAL_INPUT_BYTES);
-    private int inputLength;
+    private final RegoInput input = new RegoInput(INITIAL_INPUT_BYTES);
     /** Per handle: the record whose UTF-8 id and tenant are cached (a re-registration is a new record). */
     private AgentRecord[] owners = new AgentRecord[64];
     private byte[][] ids = new byte[64][];
@@ -193,7 +188,7 @@ public final class RegoPolicyStrategy implements AutoCloseable
             return cached == DecisionCache.ALLOW ? 0 : RejectReason.REGO_DENIED.code();
         }
         metrics.onRegoCacheMiss();
-        final int r = encode(b, sender, recipient, messageType, digest) ? b.engine().decide(input, inputLength) : NativeRegoEngine.ERR_INPUT;
+        final int r = encode(b, sender, recipient, messageType, digest) ? b.engine().decide(input.segment(), input.length()) : NativeRegoEngine.ERR_INPUT;
         if (r == NativeRegoEngine.ALLOW || r == NativeRegoEngine.DENY)
         {
             cache.put(agents, context, digest.hi(), digest.lo(), b.generation(), r == NativeRegoEngine.ALLOW ? DecisionCache.ALLOW : DecisionCache.DENY);
@@ -408,26 +403,8 @@ public final class RegoPolicyStrategy implements AutoCloseable
         {
             return false;
         }
-        if (needed > input.byteSize())
-        {
-            input = Arena.ofAuto().allocate(Math.max(needed, input.byteSize() * 2));
-        }
-        inputLength = 0;
-        field(senderId);
-        field(roleBytes);
-        field(tenant);
-        field(type);
-        field(recipientId);
-        field(digestHex);
-        field(version);
+        input.begin(needed).field(senderId).field(roleBytes).field(tenant).field(type).field(recipientId).field(digestHex).field(version);
         return true;
-    }
-
-    private void field(final byte[] b)
-    {
-        input.set(U16_LE, inputLength, (short)b.length);
-        MemorySegment.copy(b, 0, input, ValueLayout.JAVA_BYTE, inputLength + RegoInputDescriptor.LENGTH_PREFIX_BYTES, b.length);
-        inputLength += RegoInputDescriptor.LENGTH_PREFIX_BYTES + b.length;
     }
 
     /** The record's id as UTF-8, encoded once per registration (and its tenant with it). */
