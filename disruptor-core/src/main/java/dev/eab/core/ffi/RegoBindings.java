@@ -9,7 +9,8 @@ import java.lang.invoke.MethodHandle;
  * Kept apart from {@link NativeBindings} so the validator and scanner bindings stay as they are; binding here
  * first touches {@link NativeBindings}, which checks the library's ABI version. Touching this class when the
  * library cannot load throws {@link NativeUnavailableException} (wrapped in {@link ExceptionInInitializerError}
- * the first time): check {@link #available()} first.
+ * the first time): check {@code NativeRegoEngine.available()} first, which
+ * catches that in another class (a static method of this class would throw before its own try).
  *
  * <p>None is bound {@code critical}: {@code eab_rego_decide} allocates on the Rust heap and may run up to its
  * evaluation budget (50 ms), so it must not hold the thread out of a safepoint.
@@ -52,18 +53,5 @@ public final class RegoBindings
         return linker.downcallHandle(
             lookup.find(name).orElseThrow(() -> new NativeUnavailableException("symbol " + name + " not found in " + NativeLibrary.loadedFrom(), null)),
             NativeFunctions.DESCRIPTORS.get(name));
-    }
-
-    /** @return true when the library loads and the Rego functions bind; never throws. */
-    public static boolean available()
-    {
-        try
-        {
-            return NativeBindings.available() && DECIDE != null;
-        }
-        catch (final Throwable t)
-        {
-            return false;
-        }
     }
 }

@@ -41,12 +41,26 @@ public final class NativeRegoEngine implements AutoCloseable
 
     private MemorySegment engine;
 
+    /** @return true when the library loads and the Rego functions bind; never throws. */
+    public static boolean available()
+    {
+        try
+        {
+            // Touching RegoBindings runs its static initialiser here, inside the try.
+            return RegoBindings.DECIDE != null;
+        }
+        catch (final Throwable t)
+        {
+            return false;
+        }
+    }
+
     /**
      * @throws NativeUnavailableException when the library or its Rego functions cannot be bound.
      */
     public NativeRegoEngine()
     {
-        if (!RegoBindings.available())
+        if (!available())
         {
             throw new NativeUnavailableException("the Rego functions (eab_rego_*) cannot be bound", null);
         }

@@ -10,7 +10,6 @@ import dev.eab.api.RejectReason;
 import dev.eab.api.exception.ConfigurationException;
 import dev.eab.api.exception.PolicyEvaluationException;
 import dev.eab.api.exception.ThrowableText;
-import dev.eab.core.ffi.RegoBindings;
 import dev.eab.core.ops.BusMetrics;
 import dev.eab.core.registry.AgentRecord;
 
@@ -116,7 +115,7 @@ public final class RegoPolicyStrategy implements AutoCloseable
             return null;
         }
         final String missing = config.nativeMode() == NativeMode.OFF ? "native mode is off (EAB_NATIVE / -Deab.native)"
-            : RegoBindings.available() ? null : "the native library (libeab_native with eab_rego_*) cannot be loaded";
+            : NativeRegoEngine.available() ? null : "the native library (libeab_native with eab_rego_*) cannot be loaded";
         if (missing != null)
         {
             switch (config.regoFallback())

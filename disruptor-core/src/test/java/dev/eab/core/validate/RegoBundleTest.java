@@ -1,7 +1,6 @@
 package dev.eab.core.validate;
 
 import dev.eab.api.exception.PolicyEvaluationException;
-import dev.eab.core.ffi.RegoBindings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,7 @@ class RegoBundleTest
     @BeforeAll
     static void nativeLibrary()
     {
-        assertTrue(RegoBindings.available(), "the native library with eab_rego_* is built by this module's build");
+        assertTrue(NativeRegoEngine.available(), "the native library with eab_rego_* is built by this module's build");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.eab.core.validate;
 
-import dev.eab.core.ffi.RegoBindings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class RegoInputAgreementTest
     @BeforeAll
     static void nativeLibrary()
     {
-        assertTrue(RegoBindings.available());
+        assertTrue(NativeRegoEngine.available());
     }
 
     @Test
