@@ -111,6 +111,7 @@ public final class DemoMain
             final long[] flood = flood(bus);
             final double burstRate = burst(bus, burst);
             final PacedLatencyRun.Result latency = pacedLatency(bus);
+            final RegoDemoStep.Result rego = RegoDemoStep.run(config);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -138,6 +139,7 @@ public final class DemoMain
             report.row("flood (" + INITECH + ")", String.format(Locale.ROOT, "%,d sent, %,d delivered, %,d rate-limited; %s traffic unaffected",
                 FLOOD_MESSAGES, flood[0], flood[1], GLOBEX));
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
+            report.row("rego policies", rego.line());
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
             report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
@@ -165,6 +167,11 @@ public final class DemoMain
             report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);
+            rego.toMap().forEach(report::put);
+            if (rego.failure() != null)
+            {
+                failures.add(rego.failure());
+            }
             if (!failures.isEmpty())
             {
                 report.put("failures", String.join("; ", failures));
