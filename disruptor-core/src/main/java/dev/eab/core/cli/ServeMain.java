@@ -45,6 +45,7 @@ public final class ServeMain
             bus.close();
             stopped.countDown();
         }, "eab-serve-shutdown"));
+        dev.eab.core.ops.RegoRoutes.register(server, bus, System.getenv(dev.eab.core.ops.RegoRoutes.ADMIN_TOKEN_ENV));
         bus.start();
         server.start();
         System.out.println("eab serve: listening on " + server.baseUrl() + " (Ctrl-C to stop)");
