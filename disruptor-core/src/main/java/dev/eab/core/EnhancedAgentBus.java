@@ -167,7 +167,36 @@ public final class EnhancedAgentBus implements AgentBus
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
         // Last: it may start the bundle watcher thread, and a failure above must not leave one running.
-        this.rego = RegoPolicyStrategy.create(config, metrics);
+        this.rego = createRego(config);
+    }
+
+    /** The Rego step; if it refuses to start (a bad bundle, no native library), what was opened above is released. */
+    private RegoPolicyStrategy createRego(final BusConfiguration config)
+    {
+        try
+        {
+            return RegoPolicyStrategy.create(config, metrics);
+        }
+        catch (final RuntimeException e)
+        {
+            validator.close();
+            if (journal != null)
+            {
+                journal.close();
+            }
+            if (scanner instanceof AutoCloseable c)
+            {
+                try
+                {
+                    c.close();
+                }
+                catch (final Exception suppressed)
+                {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */

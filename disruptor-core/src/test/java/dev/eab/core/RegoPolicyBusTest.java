@@ -186,6 +186,36 @@ class RegoPolicyBusTest
         assertNotEquals(v1, r.metadata().get("rego_policy_version"));
     }
 
+    /** A rule that yields a non-boolean for some inputs: those messages fail closed, are counted, and are never cached. */
+    @Test
+    void anEvaluationErrorFailsClosedAndIsNeverCached()
+    {
+        final String policy = """
+            package eab
+
+            import rego.v1
+
+            default allow := false
+
+            allow := true if input.sender == "alice"
+
+            allow := "maybe" if input.sender == "mallory"
+            """;
+        bus = started(config(NativeMode.AUTO).regoDir(RegoFixtures.bundle(dir, policy, null)).regoWatch(false).build());
+        agents();
+        for (int i = 0; i < 2; i++)
+        {
+            final ValidationResult r = send("mallory", "bob", MessageType.QUERY);
+            assertEquals(RejectReason.VALIDATOR_ERROR, r.rejectReason());
+            assertTrue(r.errors().get(0).contains("did not evaluate to a boolean"), r.errors().get(0));
+            assertEquals(bus.rego().activeVersion(), r.metadata().get("rego_policy_version"));
+        }
+        assertEquals(2, bus.metrics().regoErrors());
+        assertEquals(0, bus.metrics().regoCacheHits(), "an error is never cached");
+        assertTrue(send("alice", "bob", MessageType.QUERY).isValid());
+        assertEquals(RejectReason.REGO_DENIED, send("dave", "bob", MessageType.QUERY).rejectReason(), "undefined is the default: false");
+    }
+
     @Test
     void aBundleThatDoesNotCompileFailsStartUpNamingFileAndLine() throws Exception
     {
