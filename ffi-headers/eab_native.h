@@ -155,6 +155,28 @@
 #define EAB_EFFECT_DENY 1
 
 /**
+ * A policy file or the data document did not parse or compile, or the
+ * rule to query does not exist; the error text says where.
+ */
+#define EAB_ERR_REGO_POLICY -5
+
+/**
+ * Evaluation failed (a builtin error, the time budget exceeded, no rule
+ * prepared); the error text says why.
+ */
+#define EAB_ERR_REGO_EVAL -6
+
+/**
+ * The rule evaluated to something other than a boolean.
+ */
+#define EAB_ERR_REGO_NOT_BOOLEAN -7
+
+/**
+ * The compact input is malformed (short, trailing bytes, not UTF-8).
+ */
+#define EAB_ERR_REGO_INPUT -8
+
+/**
  * An immutable validation engine. Opaque to C: only ever handled through a
  * pointer obtained from `eab_engine_new`.
  */
@@ -171,6 +193,11 @@ typedef struct EabGuard EabGuard;
  * The impact scorer with its per-agent state (volume window, drift history); opaque to C.
  */
 typedef struct EabImpact EabImpact;
+
+/**
+ * One Rego engine with its prepared rule. Opaque to C.
+ */
+typedef struct EabRego EabRego;
 
 /**
  * One policy rule. 32 bytes, align 8. A rule matches when all four of its
@@ -435,6 +462,92 @@ void eab_impact_free(struct EabImpact *scorer);
  * for 8 writes of `double`.
  */
 int32_t eab_impact_score(struct EabImpact *scorer, const uint8_t *text, size_t text_len, const uint8_t *tools, size_t tools_len, int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out);
+
+/**
+ * Creates an empty engine (no policy, no data, no rule). Release it exactly
+ * once with `eab_rego_free`. Returns NULL on panic.
+ */
+struct EabRego *eab_rego_new(void);
+
+/**
+ * Frees an engine created by `eab_rego_new`. NULL is a no-op.
+ *
+ * # Safety
+ * `rego` must be null or a live engine from `eab_rego_new`, not used again.
+ */
+void eab_rego_free(struct EabRego *rego);
+
+/**
+ * Parses one policy file (`name`: the file name shown in errors; `text`: the
+ * Rego source, UTF-8) into the engine. On `EAB_ERR_REGO_POLICY` the error
+ * text (`--> name:LINE:COL` and the message) is written to `err`
+ * (truncated to `err_capacity`; `*err_len` = its full length).
+ *
+ * # Safety
+ * `rego` a live engine used by no other thread; `name`, `text` valid for
+ * their lengths; `err` valid for `err_capacity` writes; `err_len` valid for
+ * one write.
+ */
+int32_t eab_rego_add_policy(struct EabRego *rego, const uint8_t *name, size_t name_len, const uint8_t *text, size_t text_len, uint8_t *err, size_t err_capacity, size_t *err_len);
+
+/**
+ * Merges a JSON data document (the bundle's `data.json`) into `data`. Errors
+ * as for `eab_rego_add_policy` (the JSON parser's text names line and
+ * column).
+ *
+ * # Safety
+ * As for `eab_rego_add_policy`.
+ */
+int32_t eab_rego_add_data(struct EabRego *rego, const uint8_t *json, size_t json_len, uint8_t *err, size_t err_capacity, size_t *err_len);
+
+/**
+ * Fixes the rule every later evaluation queries (`data.<package>.<rule>`)
+ * and evaluates it, then every rule of every module, once with an empty
+ * input, so what only shows when the policies are compiled together (a
+ * conflict, an unknown function, a rule that does not exist) fails the load
+ * rather than a message. Errors as for `eab_rego_add_policy`.
+ *
+ * # Safety
+ * As for `eab_rego_add_policy`.
+ */
+int32_t eab_rego_prepare(struct EabRego *rego, const uint8_t *rule, size_t rule_len, uint8_t *err, size_t err_capacity, size_t *err_len);
+
+/**
+ * The per-message call: evaluates the prepared rule with the compact input
+ * at `input` (`input_len` bytes, format in the module docs). Returns 1
+ * (allow), 0 (deny: false or undefined), or `EAB_ERR_REGO_INPUT`,
+ * `EAB_ERR_REGO_EVAL`, `EAB_ERR_REGO_NOT_BOOLEAN`, `EAB_ERR_NULL_ARGUMENT`,
+ * `EAB_ERR_PANIC`. No locking, no I/O; it allocates on the Rust heap
+ * (regorus builds values), which is why Java caches decisions.
+ *
+ * # Safety
+ * `rego` a live engine used by no other thread; `input` valid for
+ * `input_len` reads.
+ */
+int32_t eab_rego_decide(struct EabRego *rego, const uint8_t *input, size_t input_len);
+
+/**
+ * Cold path: evaluates the prepared rule with a JSON `input` and writes the
+ * result as JSON to `out` (`undefined` when the rule is undefined), or on
+ * `EAB_ERR_REGO_EVAL` the error text. `EAB_ERR_BUFFER_TOO_SMALL` when the
+ * text does not fit (`*out_len` = the length needed; call again).
+ *
+ * # Safety
+ * As for `eab_rego_add_policy` (`out`, `out_capacity`, `out_len` as `err`).
+ */
+int32_t eab_rego_eval_json(struct EabRego *rego, const uint8_t *input_json, size_t input_len, uint8_t *out, size_t out_capacity, size_t *out_len);
+
+/**
+ * Diagnostics and the Java agreement test: decodes a compact input and
+ * writes the JSON object the policy would see to `out`.
+ * `EAB_ERR_REGO_INPUT` (with the reason in `out`) when malformed,
+ * `EAB_ERR_BUFFER_TOO_SMALL` when the text does not fit.
+ *
+ * # Safety
+ * `input` valid for `input_len` reads; `out`, `out_capacity`, `out_len` as
+ * for `eab_rego_eval_json`.
+ */
+int32_t eab_rego_input_json(const uint8_t *input, size_t input_len, uint8_t *out, size_t out_capacity, size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -61,9 +61,15 @@ mod guard;
 mod guard_lower;
 mod guard_search;
 mod impact;
+mod rego;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 pub use impact::EabImpact;
+pub use rego::{
+    eab_rego_add_data, eab_rego_add_policy, eab_rego_decide, eab_rego_eval_json, eab_rego_free, eab_rego_input_json,
+    eab_rego_new, eab_rego_prepare, EabRego, EAB_ERR_REGO_EVAL, EAB_ERR_REGO_INPUT, EAB_ERR_REGO_NOT_BOOLEAN,
+    EAB_ERR_REGO_POLICY,
+};
 
 const _: () = assert!(EAB_GUARD_MAX_FAMILIES as usize == guard::MAX_FAMILIES);
 

@@ -51,6 +51,8 @@ import dev.eab.core.pipeline.PipelineHandler;
 import dev.eab.core.pipeline.RingMessagePublisher;
 import dev.eab.core.pipeline.RouteStage;
 import dev.eab.core.pipeline.ValidateStage;
+import dev.eab.core.pipeline.RegoStage;
+import dev.eab.core.validate.RegoPolicyStrategy;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
 import dev.eab.core.route.Delivery;
@@ -143,6 +145,8 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusResilience resilience;
     /** Impact scoring and the deliberation queue ({@code dev.eab.core.governance}). */
     private final BusGovernance governance;
+    /** The Rego step (after the compiled policy table, before routing), or null when Rego is off. */
+    private final RegoPolicyStrategy rego;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -222,6 +226,38 @@ public final class EnhancedAgentBus implements AgentBus
                 }
             }
         });
+        // Last: it may start the bundle watcher thread, and a failure above must not leave one running.
+        this.rego = createRego(config);
+    }
+
+    /** The Rego step; if it refuses to start (a bad bundle, no native library), what was opened above is released. */
+    private RegoPolicyStrategy createRego(final BusConfiguration config)
+    {
+        try
+        {
+            return RegoPolicyStrategy.create(config, metrics);
+        }
+        catch (final RuntimeException e)
+        {
+            validator.close();
+            governance.close();
+            if (journal != null)
+            {
+                journal.close();
+            }
+            if (scanner instanceof AutoCloseable c)
+            {
+                try
+                {
+                    c.close();
+                }
+                catch (final Exception suppressed)
+                {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -301,8 +337,10 @@ public final class EnhancedAgentBus implements AgentBus
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal, resilience.faults());
         final ContentInspector inspector = new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength());
+        final ValidateStage validate =
+            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults());
         final PipelineHandler pipeline = new PipelineHandler(
-            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults()),
+            rego == null ? validate : new RegoStage(validate, rego),
             config.governance().enabled()
                 ? new dev.eab.core.pipeline.BreakerReportingStage(governance.stage(inspector),
                     new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER)), resilience.faults(),
@@ -550,6 +588,10 @@ public final class EnhancedAgentBus implements AgentBus
         resilience.close();
         validator.close();
         governance.close();
+        if (rego != null)
+        {
+            rego.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -889,6 +931,28 @@ public final class EnhancedAgentBus implements AgentBus
     public BusResilience resilience()
     {
         return resilience;
+    /** @return the Rego step, or null when Rego is off (engine-internal API). */
+    public RegoPolicyStrategy rego()
+    {
+        return rego;
+    }
+
+    /**
+     * Recompiles the Rego bundle from its directory on the calling thread; the bus decides with it from its next
+     * message on (the file watcher calls the same when {@code regoWatch} is on).
+     *
+     * @return the new bundle version.
+     * @throws dev.eab.api.exception.PolicyEvaluationException naming file and line when the bundle does not compile
+     *     (the running bundle stays), or when Rego is not evaluating.
+     * @throws ConfigurationException when Rego is off.
+     */
+    public String reloadRegoPolicies()
+    {
+        if (rego == null)
+        {
+            throw new ConfigurationException("rego_dir", "Rego policies are not configured (set regoDir / EAB_REGO_DIR)");
+        }
+        return rego.reload();
     }
 
     /** @return the compiled policy. */
@@ -973,6 +1037,8 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("native_breaker_state", validator.breaker().getState().name());
         m.put("policy_version", policy.version());
         m.put("guardrails", guardrailMetrics());
+        m.put("rego_policy", rego == null ? Map.of("enabled", false) : Map.of("enabled", true, "dir", rego.dir().toString(), "query", rego.query(),
+            "active_version", rego.activeVersion(), "latest_version", rego.latestVersion(), "cache_entries", rego.cacheEntries()));
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),

@@ -43,6 +43,10 @@ public final class BusConfiguration
     public static final int DEFAULT_MAX_STRING_LENGTH = 100_000;
     /** The impact score at or above which a message is held for deliberation. */
     public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
+    /** The Rego rule a bundle is queried with unless configured otherwise. */
+    public static final String DEFAULT_REGO_QUERY = "data.eab.allow";
+    /** Default Rego decision-cache entries (a power of two; 0 turns the cache off). */
+    public static final int DEFAULT_REGO_CACHE_ENTRIES = 65_536;
 
     private final String constitutionalHash;
     private final NativeMode nativeMode;
@@ -69,6 +73,11 @@ public final class BusConfiguration
     private final Path guardrailsFile;
     private final boolean contentScanning;
     private final GovernanceSettings governance;
+    private final Path regoDir;
+    private final String regoQuery;
+    private final RegoFallback regoFallback;
+    private final int regoCacheEntries;
+    private final boolean regoWatch;
 
     private BusConfiguration(final Builder b)
     {
@@ -97,6 +106,11 @@ public final class BusConfiguration
         guardrailsFile = b.guardrailsFile;
         contentScanning = b.contentScanning;
         governance = b.governance;
+        regoDir = b.regoDir;
+        regoQuery = b.regoQuery;
+        regoFallback = b.regoFallback;
+        regoCacheEntries = b.regoCacheEntries;
+        regoWatch = b.regoWatch;
         validate();
     }
 
@@ -137,7 +151,8 @@ public final class BusConfiguration
      * {@code ENABLE_METERING}, {@code CONSTITUTIONAL_HASH}, and ours {@code EAB_NATIVE},
      * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
      * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_HANDLER_TIMEOUT_MS}, {@code EAB_PAYLOAD_CAPACITY},
-     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}.
+     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD},
+     * {@code EAB_REGO_DIR}, {@code EAB_REGO_QUERY}, {@code EAB_REGO_FALLBACK}, {@code EAB_REGO_CACHE_ENTRIES}, {@code EAB_REGO_WATCH}.
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
@@ -262,6 +277,27 @@ public final class BusConfiguration
         {
             b.governance(b.governance.withTimeoutMs(parseInt("EAB_DELIBERATION_TIMEOUT_MS", env.get("EAB_DELIBERATION_TIMEOUT_MS"))));
         }
+        if (env.containsKey("EAB_REGO_DIR"))
+        {
+            final String dir = env.get("EAB_REGO_DIR").strip();
+            b.regoDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
+        }
+        if (env.containsKey("EAB_REGO_QUERY"))
+        {
+            b.regoQuery(env.get("EAB_REGO_QUERY").strip());
+        }
+        if (env.containsKey("EAB_REGO_FALLBACK"))
+        {
+            b.regoFallback(parseEnum("EAB_REGO_FALLBACK", env.get("EAB_REGO_FALLBACK"), RegoFallback.class));
+        }
+        if (env.containsKey("EAB_REGO_CACHE_ENTRIES"))
+        {
+            b.regoCacheEntries(parseInt("EAB_REGO_CACHE_ENTRIES", env.get("EAB_REGO_CACHE_ENTRIES")));
+        }
+        if (env.containsKey("EAB_REGO_WATCH"))
+        {
+            b.regoWatch(parseBoolean("EAB_REGO_WATCH", env.get("EAB_REGO_WATCH")));
+        }
         if (env.containsKey("EAB_IMPACT_THRESHOLD"))
         {
             try
@@ -378,6 +414,18 @@ public final class BusConfiguration
         {
             throw new ConfigurationException("governance", "must not be null (use GovernanceSettings.OFF)");
         }
+        if (regoQuery == null || !regoQuery.matches("data(\\.[A-Za-z_][A-Za-z0-9_]*)+"))
+        {
+            throw new ConfigurationException("rego_query", "must be a rule path under data, e.g. " + DEFAULT_REGO_QUERY + ", got '" + regoQuery + "'");
+        }
+        if (regoCacheEntries < 0 || (regoCacheEntries != 0 && Integer.bitCount(regoCacheEntries) != 1) || regoCacheEntries > 1 << 24)
+        {
+            throw new ConfigurationException("rego_cache_entries", "must be 0 (off) or a power of two up to 16777216, got " + regoCacheEntries);
+        }
+        if (regoFallback == null)
+        {
+            throw new ConfigurationException("rego_fallback", "must not be null (fail, deny-all or allow-all)");
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -425,6 +473,16 @@ public final class BusConfiguration
     public boolean contentScanning() { return contentScanning; }
     /** @return impact scoring and deliberation options ({@link GovernanceSettings#OFF} by default). */
     public GovernanceSettings governance() { return governance; }
+    /** @return the Rego policy bundle directory ({@code .rego} files + optional {@code data.json}), or null when Rego is off. */
+    public Path regoDir() { return regoDir; }
+    /** @return the rule each message's decision input is evaluated against; true allows. */
+    public String regoQuery() { return regoQuery; }
+    /** @return what happens when Rego is configured but the native library is missing. */
+    public RegoFallback regoFallback() { return regoFallback; }
+    /** @return the Rego decision-cache capacity in entries (0 = no cache). */
+    public int regoCacheEntries() { return regoCacheEntries; }
+    /** @return whether the bundle directory is watched and reloaded on change. */
+    public boolean regoWatch() { return regoWatch; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -451,6 +509,11 @@ public final class BusConfiguration
     public BusConfiguration withGuardrailsFile(final Path v) { return toBuilder().guardrailsFile(v).build(); }
     public BusConfiguration withContentScanning(final boolean v) { return toBuilder().contentScanning(v).build(); }
     public BusConfiguration withGovernance(final GovernanceSettings v) { return toBuilder().governance(v).build(); }
+    public BusConfiguration withRegoDir(final Path v) { return toBuilder().regoDir(v).build(); }
+    public BusConfiguration withRegoQuery(final String v) { return toBuilder().regoQuery(v).build(); }
+    public BusConfiguration withRegoFallback(final RegoFallback v) { return toBuilder().regoFallback(v).build(); }
+    public BusConfiguration withRegoCacheEntries(final int v) { return toBuilder().regoCacheEntries(v).build(); }
+    public BusConfiguration withRegoWatch(final boolean v) { return toBuilder().regoWatch(v).build(); }
 
     /** @return a builder holding this configuration. */
     public Builder toBuilder()
@@ -463,6 +526,7 @@ public final class BusConfiguration
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
             .governance(governance);
+            .regoDir(regoDir).regoQuery(regoQuery).regoFallback(regoFallback).regoCacheEntries(regoCacheEntries).regoWatch(regoWatch);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -494,6 +558,11 @@ public final class BusConfiguration
         m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
         m.put("content_scanning", contentScanning);
         m.put("governance", governance.toMap());
+        m.put("rego_dir", regoDir == null ? "off" : regoDir.toString());
+        m.put("rego_query", regoQuery);
+        m.put("rego_fallback", regoFallback.value());
+        m.put("rego_cache_entries", regoCacheEntries);
+        m.put("rego_watch", regoWatch);
         return m;
     }
 
@@ -531,6 +600,11 @@ public final class BusConfiguration
         private Path guardrailsFile;
         private boolean contentScanning = true;
         private GovernanceSettings governance = GovernanceSettings.OFF;
+        private Path regoDir;
+        private String regoQuery = DEFAULT_REGO_QUERY;
+        private RegoFallback regoFallback = RegoFallback.FAIL;
+        private int regoCacheEntries = DEFAULT_REGO_CACHE_ENTRIES;
+        private boolean regoWatch = true;
 
         private Builder()
         {
@@ -584,6 +658,11 @@ public final class BusConfiguration
         public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
         public Builder contentScanning(final boolean v) { contentScanning = v; return this; }
         public Builder governance(final GovernanceSettings v) { governance = v; return this; }
+        public Builder regoDir(final Path v) { regoDir = v; return this; }
+        public Builder regoQuery(final String v) { regoQuery = v; return this; }
+        public Builder regoFallback(final RegoFallback v) { regoFallback = v; return this; }
+        public Builder regoCacheEntries(final int v) { regoCacheEntries = v; return this; }
+        public Builder regoWatch(final boolean v) { regoWatch = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -52,7 +52,12 @@ public enum RejectReason
     /** A held (high-impact) message was rejected by review: by judicial votes or a human reviewer. */
     DELIBERATION_REJECTED("deliberation_rejected"),
     /** A held message was not decided within the deliberation timeout: it fails (fail closed). */
-    DELIBERATION_TIMED_OUT("deliberation_timed_out");
+    DELIBERATION_TIMED_OUT("deliberation_timed_out"),
+    /**
+     * The Rego policy bundle's rule (e.g. {@code data.eab.allow}) did not evaluate to true for the message's
+     * decision input, or Rego is configured, unavailable, and the fallback is deny-all.
+     */
+    REGO_DENIED("rego_denied");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

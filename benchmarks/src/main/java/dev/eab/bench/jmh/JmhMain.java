@@ -85,6 +85,13 @@ public final class JmhMain
                     ImpactBenchmark.TARGET_NS, r.score, r.bytesPerOp);
             });
         }
+        // Rego step (RegoBenchmark): a cached decision adds <= 100 ns at p50; an uncached simple policy <= 20 us.
+        for (final String[] t : new String[][] {{"RegoBenchmark.cached", "100"}, {"RegoBenchmark.uncached", "20000"}})
+        {
+            rows.stream().filter(r -> r.name.equals(t[0])).findFirst().ifPresent(r -> System.out.printf(Locale.ROOT,
+                "  %-4s %s p50 <= %s ns: p50 %.1f ns, mean %.1f ns, %.3f B/op%n", r.median <= Double.parseDouble(t[1]) ? "PASS" : "MISS",
+                t[0], t[1], r.median, r.score, r.bytesPerOp));
+        }
         System.out.println("wrote " + json);
     }
 

@@ -76,6 +76,7 @@ public final class ServeMain
             bus.close();
             stopped.countDown();
         }, "eab-serve-shutdown"));
+        dev.eab.core.ops.RegoRoutes.register(server, bus, auth);
         bus.start();
         server.start();
         System.out.println("eab serve: listening on " + server.baseUrl() + " (Ctrl-C to stop)");

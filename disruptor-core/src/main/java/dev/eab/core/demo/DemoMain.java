@@ -115,6 +115,7 @@ public final class DemoMain
             final ChaosDemoStep chaos = ChaosDemoStep.run(bus);
             final DeliberationDemoStep.Result deliberation = DeliberationDemoStep.run(config);
             failures.addAll(deliberation.failures());
+            final RegoDemoStep.Result rego = RegoDemoStep.run(config);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -142,6 +143,7 @@ public final class DemoMain
             report.row("flood (" + INITECH + ")", String.format(Locale.ROOT, "%,d sent, %,d delivered, %,d rate-limited; %s traffic unaffected",
                 FLOOD_MESSAGES, flood[0], flood[1], GLOBEX));
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
+            report.row("rego policies", rego.line());
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
             deliberation.report(report);
@@ -172,6 +174,11 @@ public final class DemoMain
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);
             ops.addTo(report);
+            rego.toMap().forEach(report::put);
+            if (rego.failure() != null)
+            {
+                failures.add(rego.failure());
+            }
             if (!failures.isEmpty())
             {
                 report.put("failures", String.join("; ", failures));

@@ -27,6 +27,14 @@ public final class NativeFunctions
     public static final String IMPACT_NEW_FN = "eab_impact_new";
     public static final String IMPACT_FREE_FN = "eab_impact_free";
     public static final String IMPACT_SCORE_FN = "eab_impact_score";
+    public static final String REGO_NEW_FN = "eab_rego_new";
+    public static final String REGO_FREE_FN = "eab_rego_free";
+    public static final String REGO_ADD_POLICY_FN = "eab_rego_add_policy";
+    public static final String REGO_ADD_DATA_FN = "eab_rego_add_data";
+    public static final String REGO_PREPARE_FN = "eab_rego_prepare";
+    public static final String REGO_DECIDE_FN = "eab_rego_decide";
+    public static final String REGO_EVAL_JSON_FN = "eab_rego_eval_json";
+    public static final String REGO_INPUT_JSON_FN = "eab_rego_input_json";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -57,6 +65,25 @@ public final class NativeFunctions
         //     int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out)
         m.put(IMPACT_SCORE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS,
             SIZE_T, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+        // Rego (native-rust/src/rego.rs): bound by RegoBindings.
+        m.put(REGO_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS));
+        m.put(REGO_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        // int32_t eab_rego_add_policy(EabRego*, const uint8_t *name, size_t, const uint8_t *text, size_t, uint8_t *err, size_t, size_t *err_len)
+        m.put(REGO_ADD_POLICY_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_rego_add_data(EabRego*, const uint8_t *json, size_t, uint8_t *err, size_t, size_t *err_len)
+        m.put(REGO_ADD_DATA_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_rego_prepare(EabRego*, const uint8_t *rule, size_t, uint8_t *err, size_t, size_t *err_len)
+        m.put(REGO_PREPARE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_rego_decide(EabRego*, const uint8_t *input, size_t input_len)
+        m.put(REGO_DECIDE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T));
+        // int32_t eab_rego_eval_json(EabRego*, const uint8_t *input_json, size_t, uint8_t *out, size_t, size_t *out_len)
+        m.put(REGO_EVAL_JSON_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_rego_input_json(const uint8_t *input, size_t, uint8_t *out, size_t, size_t *out_len)
+        m.put(REGO_INPUT_JSON_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }

@@ -40,6 +40,11 @@ public final class BusMetrics
     private final AtomicLongArray guardrailBlocked = new AtomicLongArray(Long.SIZE);
     private final AtomicLongArray guardrailFlagged = new AtomicLongArray(Long.SIZE);
     private final AtomicLongArray guardrailMessages = new AtomicLongArray(2);
+    /** Rego step, bus thread only: cache hits, cache misses, allowed, denied, evaluation errors. */
+    private final AtomicLongArray rego = new AtomicLongArray(5);
+    /** Rego bundle reloads (any thread): compiled and offered, failed (the previous bundle stays). */
+    private final LongAdder regoReloads = new LongAdder();
+    private final LongAdder regoReloadFailures = new LongAdder();
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[Stage.values().length];
     private final Histogram[] accumulated = new Histogram[Stage.values().length];
     /** Rejections counted so far, a plain field for the bus thread's own per-message delta (PipelineHandler). */
@@ -59,6 +64,45 @@ public final class BusMetrics
     {
         counters.lazySet(0, counters.get(0) + 1);
     }
+
+    /** Bus thread: a Rego decision came from the decision cache. */
+    public void onRegoCacheHit()
+    {
+        rego.lazySet(0, rego.get(0) + 1);
+    }
+
+    /** Bus thread: a Rego decision was not in the cache (evaluated natively, or failed). */
+    public void onRegoCacheMiss()
+    {
+        rego.lazySet(1, rego.get(1) + 1);
+    }
+
+    /** Bus thread: one Rego decision (cached or evaluated). */
+    public void onRegoDecision(final boolean allowed)
+    {
+        final int i = allowed ? 2 : 3;
+        rego.lazySet(i, rego.get(i) + 1);
+    }
+
+    /** Bus thread: a Rego evaluation failed (the message is rejected: fail closed). */
+    public void onRegoError()
+    {
+        rego.lazySet(4, rego.get(4) + 1);
+    }
+
+    /** Any thread: a Rego bundle reload finished, compiled ({@code ok}) or refused. */
+    public void onRegoReload(final boolean ok)
+    {
+        (ok ? regoReloads : regoReloadFailures).increment();
+    }
+
+    public long regoCacheHits() { return rego.get(0); }
+    public long regoCacheMisses() { return rego.get(1); }
+    public long regoAllowed() { return rego.get(2); }
+    public long regoDenied() { return rego.get(3); }
+    public long regoErrors() { return rego.get(4); }
+    public long regoReloads() { return regoReloads.sum(); }
+    public long regoReloadFailures() { return regoReloadFailures.sum(); }
 
     /** Bus thread: one message refused. */
     public void onRejected(final RejectReason reason)
@@ -212,6 +256,8 @@ public final class BusMetrics
         m.put("pipeline_failures", pipelineFailures());
         m.put("listener_failures", listenerFailures());
         m.put("inbox_threads_replaced", inboxThreadsReplaced());
+        m.put("rego", Map.of("cache_hits", regoCacheHits(), "cache_misses", regoCacheMisses(), "allowed", regoAllowed(),
+            "denied", regoDenied(), "errors", regoErrors(), "reloads", regoReloads(), "reload_failures", regoReloadFailures()));
         final Map<String, Object> stages = new LinkedHashMap<>();
         for (final Stage s : Stage.values())
         {

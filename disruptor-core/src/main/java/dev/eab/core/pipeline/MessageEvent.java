@@ -60,6 +60,8 @@ public final class MessageEvent
     List<AgentRecord> broadcastRecipients;
     int[] broadcastCodes;
     boolean completed;
+    /** The Rego bundle version that decided this message (the bundle's own string: no allocation), or null. */
+    String regoVersion;
 
     // ---- journal: bus thread only
     /** The journal index of this message's accepted record, or -1 (not journaled, or no journal). */
@@ -102,6 +104,7 @@ public final class MessageEvent
         replay = false;
         ballastReleased = null;
         heldId = null;
+        regoVersion = null;
     }
 
     void warn(final String warning)

@@ -288,6 +288,10 @@ public final class RouteStage implements Stage
             meta.put("security_families", flagNames.apply(e.rejectDetail));
         }
         meta.put("validator", validator.name());
+        if (e.regoVersion != null)
+        {
+            meta.put("rego_policy_version", e.regoVersion);
+        }
         return ValidationResult.deny(reason, texts.describe(reason, e.message, e.sender, recipient, e.failure, e.rejectDetail),
             constitutionalHash, meta);
     }
@@ -300,6 +304,10 @@ public final class RouteStage implements Stage
         if (e.flagged != 0)
         {
             meta.put("security_flags", flagNames.apply(e.flagged));
+        }
+        if (e.regoVersion != null)
+        {
+            meta.put("rego_policy_version", e.regoVersion);
         }
         ValidationResult ok = ValidationResult.allow(status, constitutionalHash, meta);
         if (e.warnings != null)

@@ -85,6 +85,7 @@ public final class RejectionTexts
             case TENANT_BUDGET_EXCEEDED -> tenantBudgetExceeded(m, sender, detail);
             case DELIBERATION_REJECTED -> "Message '" + m.messageId() + "' was rejected by deliberation review";
             case DELIBERATION_TIMED_OUT -> "Message '" + m.messageId() + "' was not decided within the deliberation timeout";
+            case REGO_DENIED -> RegoPolicyStrategy.deniedText(config, m, recipient, detail);
         };
     }
 
