@@ -931,6 +931,8 @@ public final class EnhancedAgentBus implements AgentBus
     public BusResilience resilience()
     {
         return resilience;
+    }
+
     /** @return the Rego step, or null when Rego is off (engine-internal API). */
     public RegoPolicyStrategy rego()
     {

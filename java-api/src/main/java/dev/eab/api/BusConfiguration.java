@@ -525,7 +525,7 @@ public final class BusConfiguration
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
-            .governance(governance);
+            .governance(governance)
             .regoDir(regoDir).regoQuery(regoQuery).regoFallback(regoFallback).regoCacheEntries(regoCacheEntries).regoWatch(regoWatch);
     }
 

@@ -65,6 +65,7 @@ public final class NativeFunctions
         //     int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out)
         m.put(IMPACT_SCORE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS,
             SIZE_T, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.ADDRESS));
         // Rego (native-rust/src/rego.rs): bound by RegoBindings.
         m.put(REGO_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS));
         m.put(REGO_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
