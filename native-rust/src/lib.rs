@@ -60,8 +60,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 mod guard;
 mod guard_lower;
 mod guard_search;
+mod maci;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
+pub use maci::*;
 
 const _: () = assert!(EAB_GUARD_MAX_FAMILIES as usize == guard::MAX_FAMILIES);
 
@@ -178,8 +180,14 @@ pub struct EabMessageHeader {
     pub sender_type: i32,
     /// MessageType ordinal 0..11.
     pub message_type: i32,
+    /// MACI role id (0..6) of the sender; `EAB_MACI_NO_ROLE` (-1) = none.
+    pub sender_role: i8,
+    /// MACI role id of the target agent a validation names; -1 = none.
+    pub target_agent_role: i8,
+    /// MACI role id the target output's producer had; -1 = none.
+    pub producer_role: i8,
     /// Padding for the 8-byte alignment of the next field; must be ignored.
-    pub reserved: i32,
+    pub reserved: u8,
     /// Bitmask over the policy capability vocabulary.
     pub sender_capabilities: u64,
 }
@@ -237,7 +245,10 @@ const _: () = assert!(offset_of!(EabMessageHeader, recipient_tenant) == 60);
 const _: () = assert!(offset_of!(EabMessageHeader, policy_tenant) == 64);
 const _: () = assert!(offset_of!(EabMessageHeader, sender_type) == 68);
 const _: () = assert!(offset_of!(EabMessageHeader, message_type) == 72);
-const _: () = assert!(offset_of!(EabMessageHeader, reserved) == 76);
+const _: () = assert!(offset_of!(EabMessageHeader, sender_role) == 76);
+const _: () = assert!(offset_of!(EabMessageHeader, target_agent_role) == 77);
+const _: () = assert!(offset_of!(EabMessageHeader, producer_role) == 78);
+const _: () = assert!(offset_of!(EabMessageHeader, reserved) == 79);
 const _: () = assert!(offset_of!(EabMessageHeader, sender_capabilities) == 80);
 
 const _: () = assert!(size_of::<EabPolicyRule>() == 32);
@@ -288,6 +299,8 @@ pub struct EabEngine {
     max_message_size: i32,
     default_effect: u32,
     rules: Box<[EabPolicyRule]>,
+    /// MACI tables (`eab_engine_new_maci`); None = MACI off.
+    maci: Option<MaciTables>,
 }
 
 impl EabEngine {
@@ -325,6 +338,7 @@ impl EabEngine {
             max_message_size,
             default_effect,
             rules: v.into_boxed_slice(),
+            maci: None,
         })
     }
 
@@ -362,6 +376,12 @@ impl EabEngine {
             config.default_effect,
             &rules,
         )
+    }
+
+    /// The same engine with MACI tables (see `maci.rs`).
+    pub fn with_maci(mut self, maci: MaciTables) -> Self {
+        self.maci = Some(maci);
+        self
     }
 
     /// The rules this engine evaluates, in order.
@@ -411,6 +431,13 @@ impl EabEngine {
         }
         if has_recipient && h.message_tenant != h.recipient_tenant {
             return EAB_TENANT_MISMATCH_RECIPIENT;
+        }
+        // MACI (maci.rs), when the engine has tables.
+        if let Some(m) = &self.maci {
+            let code = m.check(h);
+            if code != EAB_OK {
+                return code;
+            }
         }
         // 12: policy.
         if self.policy_effect(h) == EAB_EFFECT_DENY {
@@ -510,6 +537,35 @@ pub unsafe extern "C" fn eab_engine_new(config: *const EabEngineConfig) -> *mut 
     }));
     match result {
         Ok(Ok(engine)) => Box::into_raw(Box::new(engine)),
+        _ => ptr::null_mut(),
+    }
+}
+
+/// As `eab_engine_new`, plus the MACI tables (`maci.rs`), checked after the
+/// tenant checks and before policy. Returns NULL also when `maci` is null or
+/// out of range. Free with `eab_engine_free`.
+///
+/// # Safety
+/// As `eab_engine_new`; `maci` must be null or valid for reads of one
+/// `EabMaciConfig`.
+#[no_mangle]
+pub unsafe extern "C" fn eab_engine_new_maci(
+    config: *const EabEngineConfig,
+    maci: *const EabMaciConfig,
+) -> *mut EabEngine {
+    if config.is_null() || maci.is_null() {
+        return ptr::null_mut();
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: non-null and valid per the contract (unaligned-safe reads).
+        let config = unsafe { config.read_unaligned() };
+        let maci = unsafe { maci.read_unaligned() };
+        let tables = MaciTables::new(&maci)?;
+        // SAFETY: forwarded contract on `rules`.
+        unsafe { EabEngine::from_config(&config) }.ok().map(|e| e.with_maci(tables))
+    }));
+    match result {
+        Ok(Some(engine)) => Box::into_raw(Box::new(engine)),
         _ => ptr::null_mut(),
     }
 }

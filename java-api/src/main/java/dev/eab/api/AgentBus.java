@@ -140,4 +140,7 @@ public interface AgentBus extends AutoCloseable
 
     /** @return a snapshot of the counters and latency percentiles. */
     Map<String, Object> getMetrics();
+
+    /** @return the MACI facade: output provenance, {@code validateAction}, the validation log. */
+    MaciEnforcement maci();
 }

@@ -43,6 +43,10 @@ public final class BusConfiguration
     public static final int DEFAULT_MAX_STRING_LENGTH = 100_000;
     /** The impact score at or above which a message is held for deliberation. */
     public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
+    /** Outputs whose producer MACI remembers (message ids and recorded outputs); the oldest is forgotten first. */
+    public static final int DEFAULT_MACI_OUTPUT_CAPACITY = 262_144;
+    /** Entries the MACI validation log keeps; the oldest is dropped first. */
+    public static final int DEFAULT_MACI_LOG_CAPACITY = 1_024;
 
     private final String constitutionalHash;
     private final NativeMode nativeMode;
@@ -68,6 +72,10 @@ public final class BusConfiguration
     private final Map<String, RateLimit> tenantRateLimits;
     private final Path guardrailsFile;
     private final boolean contentScanning;
+    private final MaciRole maciDefaultRole;
+    private final Map<String, MaciRole> maciAgentRoles;
+    private final int maciOutputCapacity;
+    private final int maciLogCapacity;
 
     private BusConfiguration(final Builder b)
     {
@@ -95,6 +103,10 @@ public final class BusConfiguration
         tenantRateLimits = Map.copyOf(b.tenantRateLimits);
         guardrailsFile = b.guardrailsFile;
         contentScanning = b.contentScanning;
+        maciDefaultRole = b.maciDefaultRole;
+        maciAgentRoles = Map.copyOf(b.maciAgentRoles);
+        maciOutputCapacity = b.maciOutputCapacity;
+        maciLogCapacity = b.maciLogCapacity;
         validate();
     }
 
@@ -170,6 +182,24 @@ public final class BusConfiguration
         if (env.containsKey("MACI_STRICT_MODE"))
         {
             b.maciStrictMode(parseBoolean("MACI_STRICT_MODE", env.get("MACI_STRICT_MODE")));
+        }
+        if (env.containsKey("MACI_DEFAULT_ROLE"))
+        {
+            b.maciDefaultRole(parseEnum("MACI_DEFAULT_ROLE", env.get("MACI_DEFAULT_ROLE"), MaciRole.class));
+        }
+        for (final Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet())
+        {
+            // MACI_AGENT_<ID>=<role>, as the original's loader; <ID> is lowercased. _CAPABILITIES entries are
+            // the original's capability lists (registration carries capabilities here), not roles.
+            final String key = e.getKey();
+            if (key.startsWith("MACI_AGENT_") && key.length() > "MACI_AGENT_".length() && !key.endsWith("_CAPABILITIES"))
+            {
+                b.maciAgentRole(key.substring("MACI_AGENT_".length()).toLowerCase(Locale.ROOT), parseEnum(key, e.getValue(), MaciRole.class));
+            }
+        }
+        if (env.containsKey("EAB_MACI_OUTPUT_CAPACITY"))
+        {
+            b.maciOutputCapacity(parseInt("EAB_MACI_OUTPUT_CAPACITY", env.get("EAB_MACI_OUTPUT_CAPACITY")));
         }
         if (env.containsKey("ENABLE_METERING"))
         {
@@ -360,6 +390,21 @@ public final class BusConfiguration
                 throw new ConfigurationException("tenant_rate_limits", "tenant '" + e.getKey() + "' has a null limit");
             }
         }
+        if (maciOutputCapacity < 1 || maciOutputCapacity > 1 << 26)
+        {
+            throw new ConfigurationException("maci_output_capacity", "must be 1..67108864, got " + maciOutputCapacity);
+        }
+        if (maciLogCapacity < 1 || maciLogCapacity > 1 << 20)
+        {
+            throw new ConfigurationException("maci_log_capacity", "must be 1..1048576, got " + maciLogCapacity);
+        }
+        for (final Map.Entry<String, MaciRole> e : maciAgentRoles.entrySet())
+        {
+            if (e.getKey().isBlank() || e.getValue() == null)
+            {
+                throw new ConfigurationException("maci_agent_roles", "agent '" + e.getKey() + "' needs a non-blank id and a role");
+            }
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -405,6 +450,14 @@ public final class BusConfiguration
     public Path guardrailsFile() { return guardrailsFile; }
     /** @return whether message content is scanned for guardrail patterns (prompt injection, XSS, ...). */
     public boolean contentScanning() { return contentScanning; }
+    /** @return the MACI role of agents registered without one and not in {@link #maciAgentRoles()}, or null. */
+    public MaciRole maciDefaultRole() { return maciDefaultRole; }
+    /** @return MACI roles by agent id (the original's {@code MACI_AGENT_<ID>}), applied at registration. */
+    public Map<String, MaciRole> maciAgentRoles() { return maciAgentRoles; }
+    /** @return how many outputs MACI remembers the producer of. */
+    public int maciOutputCapacity() { return maciOutputCapacity; }
+    /** @return how many entries the MACI validation log keeps. */
+    public int maciLogCapacity() { return maciLogCapacity; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -440,7 +493,8 @@ public final class BusConfiguration
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
-            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning);
+            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
+            .maciDefaultRole(maciDefaultRole).maciAgentRoles(maciAgentRoles).maciOutputCapacity(maciOutputCapacity).maciLogCapacity(maciLogCapacity);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -471,6 +525,10 @@ public final class BusConfiguration
         m.put("tenant_rate_limits", tenantRateLimits.size());
         m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
         m.put("content_scanning", contentScanning);
+        m.put("maci_default_role", maciDefaultRole == null ? "none" : maciDefaultRole.value());
+        m.put("maci_agent_roles", maciAgentRoles.size());
+        m.put("maci_output_capacity", maciOutputCapacity);
+        m.put("maci_log_capacity", maciLogCapacity);
         return m;
     }
 
@@ -495,7 +553,9 @@ public final class BusConfiguration
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private Path journalDir;
         private Path policyFile;
-        private boolean enableMaci = true;
+        // Off unless asked (forProduction, ENABLE_MACI): enforcing needs every agent's role and a mapped type for
+        // every message (strict mode), which is deployment data; a bus of role-less agents would refuse everything.
+        private boolean enableMaci = false;
         private boolean maciStrictMode = true;
         private boolean enableMetering = true;
         private boolean stageLatencyMetrics = true;
@@ -507,6 +567,10 @@ public final class BusConfiguration
         private final Map<String, RateLimit> tenantRateLimits = new LinkedHashMap<>();
         private Path guardrailsFile;
         private boolean contentScanning = true;
+        private MaciRole maciDefaultRole;
+        private final Map<String, MaciRole> maciAgentRoles = new LinkedHashMap<>();
+        private int maciOutputCapacity = DEFAULT_MACI_OUTPUT_CAPACITY;
+        private int maciLogCapacity = DEFAULT_MACI_LOG_CAPACITY;
 
         private Builder()
         {
@@ -559,6 +623,29 @@ public final class BusConfiguration
         }
         public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
         public Builder contentScanning(final boolean v) { contentScanning = v; return this; }
+        public Builder maciDefaultRole(final MaciRole v) { maciDefaultRole = v; return this; }
+        /** Assigns {@code role} to {@code agentId} (applied when it registers; null removes the assignment). */
+        public Builder maciAgentRole(final String agentId, final MaciRole role)
+        {
+            if (role == null)
+            {
+                maciAgentRoles.remove(agentId);
+            }
+            else
+            {
+                maciAgentRoles.put(agentId, role);
+            }
+            return this;
+        }
+        /** Replaces every agent role assignment. */
+        public Builder maciAgentRoles(final Map<String, MaciRole> v)
+        {
+            maciAgentRoles.clear();
+            maciAgentRoles.putAll(v);
+            return this;
+        }
+        public Builder maciOutputCapacity(final int v) { maciOutputCapacity = v; return this; }
+        public Builder maciLogCapacity(final int v) { maciLogCapacity = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -40,7 +40,12 @@ class BusConfigurationTest
         assertNull(c.journalDir(), "journaling is off unless configured");
         assertEquals(Path.of("data", "journal"), BusConfiguration.forProduction().journalDir());
         assertNull(c.policyFile());
-        assertTrue(c.enableMaci(), "original: enable_maci=True");
+        // Ours: off unless asked (the original defaults to True but never enforced it on the bus path, §7.1); strict
+        // when on, as the original.
+        assertFalse(c.enableMaci(), "MACI is opt-in: forProduction() or ENABLE_MACI");
+        assertNull(c.maciDefaultRole());
+        assertTrue(c.maciAgentRoles().isEmpty());
+        assertEquals(BusConfiguration.DEFAULT_MACI_OUTPUT_CAPACITY, c.maciOutputCapacity());
         assertTrue(c.maciStrictMode(), "original: maci_strict_mode=True");
         assertTrue(c.enableMetering(), "original: enable_metering=True");
         assertTrue(c.stageLatencyMetrics());
@@ -102,7 +107,7 @@ class BusConfigurationTest
         for (final String key : BOOLEAN_KEYS)
         {
             final BusConfiguration c = BusConfiguration.fromEnvironment(Map.of(key, spelling));
-            assertEquals(!key.equals("ENABLE_MACI"), c.enableMaci(), key + "=" + spelling);
+            assertFalse(c.enableMaci(), key + "=" + spelling + " (ENABLE_MACI: turned off; others: the default, off)");
             assertEquals(!key.equals("MACI_STRICT_MODE"), c.maciStrictMode(), key + "=" + spelling);
             assertEquals(!key.equals("ENABLE_METERING"), c.enableMetering(), key + "=" + spelling);
         }
