@@ -103,6 +103,8 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusConfiguration config;
     private final PolicyTable policy;
     private final CompositeValidationStrategy validator;
+    /** MACI: tables, output provenance, validation log, the {@code maci()} facade. */
+    private final dev.eab.core.maci.MaciEnforcer maci;
     private final AgentRegistry registry;
     private final BusMetrics metrics = new BusMetrics();
     private final RejectionTexts texts;
@@ -134,13 +136,16 @@ public final class EnhancedAgentBus implements AgentBus
     {
         this.config = config;
         this.policy = PolicyCompiler.load(config.policyFile());
-        final JavaValidationStrategy java = new JavaValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy);
+        final dev.eab.core.maci.MaciTables maciTables = dev.eab.core.maci.MaciEnforcer.tablesFor(config);
+        // The validators get the MACI tables only when MACI is on: off, the check costs nothing.
+        final dev.eab.core.maci.MaciTables enforced = config.enableMaci() ? maciTables : null;
+        final JavaValidationStrategy java = new JavaValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy, enforced);
         NativeValidationStrategy nativeStrategy = null;
         if (config.nativeMode() != NativeMode.OFF)
         {
             try
             {
-                nativeStrategy = new NativeValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy);
+                nativeStrategy = new NativeValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy, enforced);
             }
             catch (final RuntimeException | LinkageError e)
             {
@@ -158,9 +163,10 @@ public final class EnhancedAgentBus implements AgentBus
         final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
         this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics, acks),
             config::rateLimitFor);
+        this.maci = new dev.eab.core.maci.MaciEnforcer(config, registry, maciTables);
         this.guardrails = config.contentScanning() ? GuardrailPatterns.load(config.guardrailsFile()) : null;
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
-        this.texts = new RejectionTexts(config, policy, guardrails);
+        this.texts = new RejectionTexts(config, policy, guardrails).maci(maci);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -215,7 +221,8 @@ public final class EnhancedAgentBus implements AgentBus
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
         disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
-                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
+                new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics,
+                config.enableMaci() ? maci.gate() : null),
             new GovernanceStage(),
             new JournalStage(journal),
             routeStage,
@@ -482,7 +489,9 @@ public final class EnhancedAgentBus implements AgentBus
     public AgentInfo registerAgent(
         final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole)
     {
-        return registry.register(agentId, agentType, capabilities, tenantId, maciRole).info();
+        final AgentRecord record = registry.register(agentId, agentType, capabilities, tenantId, maci.effectiveRole(agentId, maciRole));
+        maci.onRegistered(record);
+        return record.info();
     }
 
     @Override
@@ -497,6 +506,12 @@ public final class EnhancedAgentBus implements AgentBus
         // routed to it and stops; receive() can still drain what is left.
         switchSubscription(removed.inbox(), Subscription.NONE, agentId);
         return true;
+    }
+
+    @Override
+    public dev.eab.core.maci.MaciEnforcer maci()
+    {
+        return maci;
     }
 
     @Override
@@ -732,6 +747,7 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("native_breaker_state", validator.breaker().getState().name());
         m.put("policy_version", policy.version());
         m.put("guardrails", guardrailMetrics());
+        m.put("maci", maci.metrics());
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),

@@ -76,6 +76,7 @@ public final class BusConfiguration
     private final Map<String, MaciRole> maciAgentRoles;
     private final int maciOutputCapacity;
     private final int maciLogCapacity;
+    private final Map<MessageType, MaciAction> maciTypeActions;
 
     private BusConfiguration(final Builder b)
     {
@@ -107,6 +108,7 @@ public final class BusConfiguration
         maciAgentRoles = Map.copyOf(b.maciAgentRoles);
         maciOutputCapacity = b.maciOutputCapacity;
         maciLogCapacity = b.maciLogCapacity;
+        maciTypeActions = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(b.maciTypeActions));
         validate();
     }
 
@@ -458,6 +460,12 @@ public final class BusConfiguration
     public int maciOutputCapacity() { return maciOutputCapacity; }
     /** @return how many entries the MACI validation log keeps. */
     public int maciLogCapacity() { return maciLogCapacity; }
+    /**
+     * @return message type to MACI action mappings added to (or replacing) the original's five
+     * (governance_request propose, constitutional_validation validate, task_request synthesize, query query,
+     * audit_log audit); a type mapped nowhere is rejected in strict mode.
+     */
+    public Map<MessageType, MaciAction> maciTypeActions() { return maciTypeActions; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -494,7 +502,8 @@ public final class BusConfiguration
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
-            .maciDefaultRole(maciDefaultRole).maciAgentRoles(maciAgentRoles).maciOutputCapacity(maciOutputCapacity).maciLogCapacity(maciLogCapacity);
+            .maciDefaultRole(maciDefaultRole).maciAgentRoles(maciAgentRoles).maciOutputCapacity(maciOutputCapacity).maciLogCapacity(maciLogCapacity)
+            .maciTypeActions(maciTypeActions);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -529,6 +538,7 @@ public final class BusConfiguration
         m.put("maci_agent_roles", maciAgentRoles.size());
         m.put("maci_output_capacity", maciOutputCapacity);
         m.put("maci_log_capacity", maciLogCapacity);
+        m.put("maci_type_actions", maciTypeActions.size());
         return m;
     }
 
@@ -571,6 +581,7 @@ public final class BusConfiguration
         private final Map<String, MaciRole> maciAgentRoles = new LinkedHashMap<>();
         private int maciOutputCapacity = DEFAULT_MACI_OUTPUT_CAPACITY;
         private int maciLogCapacity = DEFAULT_MACI_LOG_CAPACITY;
+        private final Map<MessageType, MaciAction> maciTypeActions = new java.util.EnumMap<>(MessageType.class);
 
         private Builder()
         {
@@ -646,6 +657,15 @@ public final class BusConfiguration
         }
         public Builder maciOutputCapacity(final int v) { maciOutputCapacity = v; return this; }
         public Builder maciLogCapacity(final int v) { maciLogCapacity = v; return this; }
+        /** Maps {@code type} to {@code action} for MACI (added to the original's mapping). */
+        public Builder maciTypeAction(final MessageType type, final MaciAction action) { maciTypeActions.put(type, action); return this; }
+        /** Replaces every added type mapping. */
+        public Builder maciTypeActions(final Map<MessageType, MaciAction> v)
+        {
+            maciTypeActions.clear();
+            maciTypeActions.putAll(v);
+            return this;
+        }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

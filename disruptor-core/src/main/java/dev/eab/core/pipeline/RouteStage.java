@@ -236,6 +236,14 @@ public final class RouteStage implements Stage
         {
             meta.put("security_families", flagNames.apply(e.rejectDetail));
         }
+        if (reason.isMaci())
+        {
+            meta.put("maci_violation", dev.eab.core.maci.MaciViolation.type(reason));
+            if (reason == RejectReason.MACI_SELF_VALIDATION)
+            {
+                meta.put("prevention_type", dev.eab.api.exception.MaciSelfValidationException.PREVENTION_TYPE);
+            }
+        }
         meta.put("validator", validator.name());
         return ValidationResult.deny(reason, texts.describe(reason, e.message, e.sender, recipient, e.failure, e.rejectDetail),
             constitutionalHash, meta);

@@ -49,6 +49,10 @@ public final class ValidateStage implements Stage
     private final long blockMask;
     private final long flagMask;
     private final MemorySegment header;
+    /** MACI around the validator (header role bytes, provenance, log), or null when MACI is off. */
+    private final dev.eab.core.maci.MaciGate maci;
+    /** The current message's FLAG_MACI_* bits, OR-ed into the header flags by check(): bus thread only. */
+    private int maciFlags;
     private int capabilityCursor;
     // The last message's sender and recipient, for the idle warm-up probe (bus thread only; -1: none yet).
     private int lastSenderHandle = -1;
@@ -65,6 +69,15 @@ public final class ValidateStage implements Stage
         final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
         final ContentScanner scanner, final BusMetrics metrics)
     {
+        this(registry, validator, rateLimiter, inspector, scanner, metrics, null);
+    }
+
+    /** @param maci the MACI gate, or null when MACI is off. */
+    public ValidateStage(
+        final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
+        final ContentScanner scanner, final BusMetrics metrics, final dev.eab.core.maci.MaciGate maci)
+    {
+        this.maci = maci;
         this.registry = registry;
         this.validator = validator;
         this.rateLimiter = rateLimiter;
@@ -120,7 +133,12 @@ public final class ValidateStage implements Stage
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, e.payloadLength);
         header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, e.payloadLength + FLYWEIGHT_OVERHEAD_BYTES);
         final int messageTenant = sender == null ? NO_TENANT : sender.tenantIndex();
+        maciFlags = maci == null ? 0 : maci.fill(header, sender, e.messageType, null);
         e.rejectCode = guard(e, check(e.expiresAtMs, true, messageTenant, sender, true, recipient, e.messageType));
+        if (maci != null)
+        {
+            maci.after(e.rejectCode, sender, e.messageType, null, e.correlationId);
+        }
     }
 
     private void validateMessage(final MessageEvent e)
@@ -137,6 +155,10 @@ public final class ValidateStage implements Stage
             {
                 final int code = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType));
                 e.rejectCode = code != 0 ? code : RejectReason.NO_CAPABLE_AGENT.code();
+                if (maci != null)
+                {
+                    maci.after(e.rejectCode, sender, e.messageType, m.messageId(), 0);
+                }
                 return;
             }
         }
@@ -145,6 +167,10 @@ public final class ValidateStage implements Stage
             e.recipient = registry.byId(m.toAgent());
         }
         e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, true, e.recipient, e.messageType));
+        if (maci != null)
+        {
+            maci.after(e.rejectCode, sender, e.messageType, m.messageId(), 0);
+        }
         lastSenderHandle = sender == null ? -1 : sender.handle();
         lastRecipientHandle = e.recipient == null ? -1 : e.recipient.handle();
     }
@@ -154,6 +180,10 @@ public final class ValidateStage implements Stage
         prepare(e);
         final AgentRecord sender = e.sender;
         e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType));
+        if (maci != null)
+        {
+            maci.after(e.rejectCode, sender, e.messageType, e.message.messageId(), 0);
+        }
         if (e.rejectCode != 0)
         {
             return;
@@ -181,6 +211,7 @@ public final class ValidateStage implements Stage
     {
         final AgentMessage m = e.message;
         e.sender = registry.byId(m.sendingAgent());
+        maciFlags = maci == null ? 0 : maci.fill(header, e.sender, e.messageType, m.content());
         final String tenant = TenantIds.normalize(m.tenantId());
         tenantValid = TenantIds.isValid(tenant);
         messageTenant = registry.tenantIndex(tenant);
@@ -227,7 +258,7 @@ public final class ValidateStage implements Stage
         final long expiresAtMs, final boolean tenantValid, final int messageTenant, final AgentRecord sender, final boolean hasRecipient,
         final AgentRecord recipient, final int messageType)
     {
-        int flags = tenantValid ? FLAG_TENANT_FORMAT_VALID : 0;
+        int flags = (tenantValid ? FLAG_TENANT_FORMAT_VALID : 0) | maciFlags;
         if (sender != null)
         {
             flags |= FLAG_SENDER_REGISTERED;

@@ -30,6 +30,8 @@ public final class RejectionTexts
     private final PolicyTable policy;
     private final BusConfiguration config;
     private final GuardrailPatterns guardrails;
+    /** MACI's rejection texts, or null when MACI is off (then no MACI reason can occur). */
+    private dev.eab.core.maci.MaciEnforcer maci;
 
     /** @param guardrails the scanner's pattern set (names the families that blocked), or null. */
     public RejectionTexts(final BusConfiguration config, final PolicyTable policy, final GuardrailPatterns guardrails)
@@ -37,6 +39,13 @@ public final class RejectionTexts
         this.guardrails = guardrails;
         this.policy = policy;
         this.config = config;
+    }
+
+    /** Sets where MACI rejection texts come from (the bus's enforcer). */
+    public RejectionTexts maci(final dev.eab.core.maci.MaciEnforcer enforcer)
+    {
+        this.maci = enforcer;
+        return this;
     }
 
     /**
@@ -81,6 +90,8 @@ public final class RejectionTexts
             case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + config.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
+            case MACI_ROLE_NOT_ASSIGNED, MACI_UNMAPPED_TYPE, MACI_ROLE_VIOLATION, MACI_SELF_VALIDATION, MACI_CROSS_ROLE, MACI_TARGET_NOT_FOUND ->
+                maci == null ? "MACI: " + reason.metricName() : maci.describe(reason, m, sender).getMessage();
         };
     }
 
