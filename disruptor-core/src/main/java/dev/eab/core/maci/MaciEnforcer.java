@@ -181,17 +181,21 @@ public final class MaciEnforcer implements MaciEnforcement
         final AgentRecord r = registry.byId(agentId);
         final MaciRole role = r == null ? null : r.maciRole();
         final int roleId = role == null ? -1 : role.ordinal();
+        // The log names the target of a refused action too (the output when both are named).
+        final int namedKind = targetOutputId != null ? MaciLogBook.TARGET_OUTPUT : targetAgentId != null ? MaciLogBook.TARGET_AGENT
+            : MaciLogBook.TARGET_NONE;
+        final String named = targetOutputId != null ? targetOutputId : targetAgentId;
         if (role == null)
         {
             if (tables.strict())
             {
-                violation(RejectReason.MACI_ROLE_NOT_ASSIGNED, agentId, -1, action, MaciLogBook.TARGET_NONE, null, -1, -1);
+                violation(RejectReason.MACI_ROLE_NOT_ASSIGNED, agentId, -1, action, namedKind, named, -1, -1);
             }
             return;
         }
         if (!MaciTables.permits(role, action))
         {
-            violation(RejectReason.MACI_ROLE_VIOLATION, agentId, roleId, action, MaciLogBook.TARGET_NONE, null, -1, -1);
+            violation(RejectReason.MACI_ROLE_VIOLATION, agentId, roleId, action, namedKind, named, -1, -1);
         }
         if (action != MaciAction.VALIDATE)
         {
