@@ -111,6 +111,9 @@ public final class DemoMain
             final long[] flood = flood(bus);
             final double burstRate = burst(bus, burst);
             final PacedLatencyRun.Result latency = pacedLatency(bus);
+            final MaciDemoStep.Result maci = MaciDemoStep.run(config);
+            maci.lines().forEach(line -> log("maci: %s", line));
+            failures.addAll(maci.failures());
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -138,6 +141,8 @@ public final class DemoMain
             report.row("flood (" + INITECH + ")", String.format(Locale.ROOT, "%,d sent, %,d delivered, %,d rate-limited; %s traffic unaffected",
                 FLOOD_MESSAGES, flood[0], flood[1], GLOBEX));
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
+            report.row("MACI (governed bus)", maci.maciRejected() + " rejected (executive validating, self-validation, judge on judge), "
+                + maci.delivered() + " delivered");
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
             report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
@@ -162,6 +167,7 @@ public final class DemoMain
             guardSummary.put("rate_limited", guardrails.get("rate_limited"));
             report.put("guardrails", guardSummary);
             report.put("burst_msgs_per_s", Math.round(burstRate));
+            report.put("maci_rejected", maci.maciRejected());
             report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);
