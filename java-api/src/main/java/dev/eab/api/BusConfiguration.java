@@ -43,7 +43,7 @@ public final class BusConfiguration
     public static final int DEFAULT_MAX_STRING_LENGTH = 100_000;
     /** The impact score at or above which a message is held for deliberation. */
     public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
-    /** Outputs whose producer MACI remembers (message ids and recorded outputs); the oldest is forgotten first. */
+    /** Outputs whose producer MACI remembers (message ids and recorded outputs); beyond it older outputs are forgotten. */
     public static final int DEFAULT_MACI_OUTPUT_CAPACITY = 262_144;
     /** Entries the MACI validation log keeps; the oldest is dropped first. */
     public static final int DEFAULT_MACI_LOG_CAPACITY = 1_024;

@@ -42,21 +42,25 @@ class OutputProvenanceTest
     }
 
     @Test
-    void atTheBoundTheOldestIsForgotten()
+    void whenASetIsFullItsOldestIsForgotten()
     {
         final OutputProvenance p = new OutputProvenance(3, 7);
-        for (int i = 0; i < 5; i++)
+        assertEquals(4, p.capacity(), "rounded up: one set of four");
+        for (int i = 0; i < 6; i++)
         {
             p.record(p.keyOf("o" + i), i, 0);
         }
-        assertEquals(3, p.size());
+        assertEquals(4, p.size());
         assertEquals(2, p.evicted());
         assertEquals(OutputProvenance.NOT_FOUND, p.lookup(p.keyOf("o0")));
         assertEquals(OutputProvenance.NOT_FOUND, p.lookup(p.keyOf("o1")));
-        for (int i = 2; i < 5; i++)
+        for (int i = 2; i < 6; i++)
         {
             assertEquals(i, OutputProvenance.producer(p.lookup(p.keyOf("o" + i))));
         }
+        assertEquals(262_144, new OutputProvenance(262_144).capacity());
+        assertEquals(8, new OutputProvenance(5).capacity());
+        assertThrows(IllegalArgumentException.class, () -> p.record(1, -1, 0));
     }
 
     @Test
@@ -67,25 +71,35 @@ class OutputProvenanceTest
         {
             assertEquals(p.keyOf(Long.toString(id)), p.keyOf(id), Long.toString(id));
         }
+        for (final String notCanonical : new String[] {"007", "-0", "+1", "1a", "-", "", "9223372036854775808", "-9223372036854775809", " 1"})
+        {
+            for (final long id : new long[] {0, 1, 7, -1, 922_337_203_685_477_580L})
+            {
+                assertNotEquals(p.keyOf(id), p.keyOf(notCanonical), notCanonical + " vs " + id);
+            }
+        }
         assertNotEquals(p.keyOf("12"), p.keyOf("21"));
+        assertNotEquals(p.keyOf("ab"), p.keyOf("ba"));
         assertNotEquals(new OutputProvenance(4, 1).keyOf("x"), new OutputProvenance(4, 2).keyOf("x"), "the key is seeded");
+        assertNotEquals(new OutputProvenance(4, 1).keyOf(5), new OutputProvenance(4, 2).keyOf(5), "the key is seeded");
     }
 
-    /** Random records against a map + FIFO model, with small tables so probe runs wrap and backward shifts happen. */
+    /** Random records against a model (a map plus, per set, the insertion order), with small tables so sets fill. */
     @Test
     void agreesWithAModelUnderRandomTraffic()
     {
         final long seed = new SplittableRandom().nextLong();
         final SplittableRandom r = new SplittableRandom(seed);
-        for (final int capacity : new int[] {1, 2, 5, 16, 100})
+        for (final int capacity : new int[] {1, 4, 16, 100, 1024})
         {
-            // Keys from a tiny id space collide in the table's low bits often.
             final OutputProvenance p = new OutputProvenance(capacity, r.nextLong());
             final Map<Long, Integer> model = new HashMap<>();
-            final ArrayDeque<Long> fifo = new ArrayDeque<>();
+            final Map<Integer, ArrayDeque<Long>> sets = new HashMap<>();
+            final int ids = p.capacity() * 3;
+            long evicted = 0;
             for (int i = 0; i < 20_000; i++)
             {
-                final long key = p.keyOf("id-" + r.nextInt(capacity * 3));
+                final long key = p.keyOf("id-" + r.nextInt(ids));
                 final int producer = r.nextInt(4);
                 final Integer old = model.get(key);
                 if (old != null)
@@ -97,18 +111,20 @@ class OutputProvenanceTest
                 }
                 else
                 {
-                    if (fifo.size() == capacity)
+                    final ArrayDeque<Long> set = sets.computeIfAbsent(p.setOf(key), k -> new ArrayDeque<>());
+                    if (set.size() == 4)
                     {
-                        model.remove(fifo.removeFirst());
+                        model.remove(set.removeFirst());
+                        evicted++;
                     }
-                    fifo.addLast(key);
+                    set.addLast(key);
                     model.put(key, producer);
                 }
                 p.record(key, producer, producer);
                 assertEquals(model.size(), p.size(), "seed " + seed);
                 if (i % 97 == 0)
                 {
-                    for (int id = 0; id < capacity * 3; id++)
+                    for (int id = 0; id < ids; id++)
                     {
                         final long k = p.keyOf("id-" + id);
                         final Integer expected = model.get(k);
@@ -120,10 +136,12 @@ class OutputProvenanceTest
                         else
                         {
                             assertEquals((int)expected, OutputProvenance.producer(got), "seed " + seed + " id " + id);
+                            assertEquals(expected == OutputProvenance.AMBIGUOUS ? -1 : expected, OutputProvenance.role(got), "seed " + seed);
                         }
                     }
                 }
             }
+            assertEquals(evicted, p.evicted(), "seed " + seed);
         }
     }
 }
