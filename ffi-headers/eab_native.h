@@ -461,7 +461,8 @@ struct EabEngine *eab_engine_new_maci(const struct EabEngineConfig *config, cons
 void eab_engine_free(struct EabEngine *engine);
 
 /**
- * Validates one message header; returns a reason code (0..=12) or a
+ * Validates one message header; returns a reason code (0..=12, or 23..=28
+ * for MACI when the engine has MACI tables) or a
  * negative call error (`EAB_ERR_NULL_ARGUMENT`, `EAB_ERR_PANIC`).
  *
  * # Safety

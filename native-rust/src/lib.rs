@@ -588,7 +588,8 @@ pub unsafe extern "C" fn eab_engine_free(engine: *mut EabEngine) {
     }));
 }
 
-/// Validates one message header; returns a reason code (0..=12) or a
+/// Validates one message header; returns a reason code (0..=12, or 23..=28
+/// for MACI when the engine has MACI tables) or a
 /// negative call error (`EAB_ERR_NULL_ARGUMENT`, `EAB_ERR_PANIC`).
 ///
 /// # Safety
