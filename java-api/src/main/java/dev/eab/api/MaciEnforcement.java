@@ -26,7 +26,11 @@ public interface MaciEnforcement
      */
     void recordOutput(String agentId, String outputId);
 
-    /** @return the agent that produced {@code outputId} (a message id or a recorded output), or null when unknown. */
+    /**
+     * @return the agent that produced {@code outputId} (a message id or a recorded output), or null when unknown (never
+     * recorded, forgotten at the bound, or recorded by more than one agent: then no voter can be cleared as "not the
+     * producer", and a caller enforcing that rule should refuse).
+     */
     String producerOf(String outputId);
 
     /**

@@ -52,6 +52,10 @@ public final class MaciEnforcer implements MaciEnforcement
     public MaciEnforcer(final BusConfiguration config, final AgentRegistry registry, final MaciTables tables)
     {
         this.enabled = config.enableMaci();
+        if (config.maxAgents() > OutputProvenance.MAX_HANDLE + 1)
+        {
+            throw new ConfigurationException("max_agents", "MACI provenance packs handles in 24 bits: at most " + (OutputProvenance.MAX_HANDLE + 1));
+        }
         this.tables = tables;
         this.provenance = new OutputProvenance(config.maciOutputCapacity());
         this.registry = registry;
@@ -92,7 +96,8 @@ public final class MaciEnforcer implements MaciEnforcement
      */
     public MaciRole effectiveRole(final String agentId, final MaciRole requested)
     {
-        final MaciRole configured = agentRoles.get(agentId);
+        // A null id is the registry's to refuse (IllegalArgumentException), not a lookup's NullPointerException.
+        final MaciRole configured = agentId == null ? null : agentRoles.get(agentId);
         if (configured != null && requested != null && configured != requested)
         {
             throw new ConfigurationException("maci_agent_roles", "agent '" + agentId + "' is assigned role '" + configured.value() +
