@@ -224,6 +224,44 @@ class MaciBusTest
         assertEquals("role_violation", bus.maci().validationLog().get(0).violationType());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = NativeMode.class, names = {"REQUIRED", "OFF"})
+    void flyweightClaimsNameTheirTargetsByNumberAndHandle(final NativeMode mode)
+    {
+        start(mode, true);
+        final List<RejectReason> outcomes = new CopyOnWriteArrayList<>();
+        final OutcomeListener listener = new OutcomeListener()
+        {
+            @Override public void onDelivered(final long correlationId, final int recipientHandle) { outcomes.add(RejectReason.NONE); }
+            @Override public void onRejected(final long correlationId, final RejectReason reason) { outcomes.add(reason); }
+            @Override public void onHandlerFailed(final long correlationId, final Throwable error) { }
+        };
+        final int sink = bus.getAgentInfo("sink").handle();
+        final int judgeHandle = bus.getAgentInfo("judge").handle();
+        final MessagePublisher judge = bus.publisher("judge", listener);
+        final MessagePublisher impl = bus.publisher("impl", listener);
+        final byte[] payload = {'v'};
+        assertTrue(judge.tryPublish(sink, MessageType.QUERY, 100, payload, 0, 1));
+        assertTrue(impl.tryPublish(sink, MessageType.TASK_REQUEST, 200, payload, 0, 1));
+        await(() -> outcomes.size() == 2, "two outputs");
+        judge.tryClaim().to(sink).type(MessageType.CONSTITUTIONAL_VALIDATION).correlationId(101).targetOutput(100).payload(payload, 0, 1).publish();
+        judge.tryClaim().to(sink).type(MessageType.CONSTITUTIONAL_VALIDATION).correlationId(102).targetAgent(judgeHandle).payload(payload, 0, 1)
+            .publish();
+        judge.tryClaim().to(sink).type(MessageType.CONSTITUTIONAL_VALIDATION).correlationId(103).targetOutput(200).payload(payload, 0, 1).publish();
+        judge.tryClaim().to(sink).type(MessageType.CONSTITUTIONAL_VALIDATION).correlationId(104).targetOutput(999).payload(payload, 0, 1).publish();
+        // A later claim from the same slot names nothing: the targets do not leak from one claim to the next.
+        judge.tryClaim().to(sink).type(MessageType.CONSTITUTIONAL_VALIDATION).correlationId(105).payload(payload, 0, 1).publish();
+        await(() -> outcomes.size() == 7, "five more outcomes");
+        assertEquals(List.of(RejectReason.NONE, RejectReason.NONE, RejectReason.MACI_SELF_VALIDATION, RejectReason.MACI_SELF_VALIDATION,
+            RejectReason.NONE, RejectReason.MACI_TARGET_NOT_FOUND, RejectReason.NONE), outcomes);
+        assertEquals(RejectReason.MACI_SELF_VALIDATION, send(bus, validate("judge", "v-1", "target_output_id", "100")).rejectReason(),
+            "a send names a flyweight output by its decimal id");
+        final List<MaciLogEntry> log = bus.maci().validationLog();
+        assertEquals(List.of("100", "judge", "999", "100"), log.stream().map(MaciLogEntry::target).toList());
+        assertEquals("Agent 'judge' cannot validate its own output (Gödel bypass prevention) [output: 100]", log.get(0).message());
+        assertEquals("Target output '999' not found: its producer is unknown (strict mode)", log.get(2).message());
+    }
+
     @Test
     void validateActionThrowsTypedExceptionsAndLogsThem()
     {

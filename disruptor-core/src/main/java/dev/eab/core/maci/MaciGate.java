@@ -19,8 +19,8 @@ import static dev.eab.core.validate.MessageHeaderDescriptor.*;
  *
  * <p>How a message names its target (only messages whose type maps to VALIDATE; content keys, string values):
  * {@code target_output_id} (a message id, or an output recorded through the API) and {@code target_agent_id}.
- * A value that is not a string names a target that cannot be found. A flyweight message has no content, so it
- * names no target: its VALIDATE is checked for the role only.
+ * A value that is not a string names a target that cannot be found. A flyweight message names them on its claim
+ * ({@code targetOutput(long)}, {@code targetAgent(handle)}): see {@link #fillFlyweight}.
  *
  * <p>Bus thread only (scratch fields); allocation-free.
  */
@@ -40,6 +40,8 @@ public final class MaciGate
     private int targetAgentHandle;
     private int targetAgentRole;
     private String targetOutput;
+    /** A flyweight claim's numeric target output (with {@link #targetOutput} null). */
+    private long targetOutputNumber;
     private int producerHandle;
     private int producerRole;
 
@@ -64,17 +66,7 @@ public final class MaciGate
      */
     public int fill(final MemorySegment header, final AgentRecord sender, final int messageType, final Map<String, Object> content)
     {
-        senderRole = roleOf(sender);
-        header.set(ValueLayout.JAVA_BYTE, SENDER_ROLE_OFFSET, (byte)senderRole);
-        header.set(ValueLayout.JAVA_BYTE, TARGET_AGENT_ROLE_OFFSET, (byte)-1);
-        header.set(ValueLayout.JAVA_BYTE, PRODUCER_ROLE_OFFSET, (byte)-1);
-        flags = 0;
-        targetAgent = null;
-        targetAgentHandle = -1;
-        targetAgentRole = -1;
-        targetOutput = null;
-        producerHandle = -1;
-        producerRole = -1;
+        reset(header, sender);
         if (content == null || tables.actionId(messageType) != MaciConfigDescriptor.MACI_ACTION_VALIDATE)
         {
             return 0;
@@ -86,18 +78,7 @@ public final class MaciGate
             if (agent instanceof String id)
             {
                 targetAgent = id;
-                final AgentRecord t = registry.byId(id);
-                if (t != null)
-                {
-                    flags |= FLAG_MACI_TARGET_AGENT_FOUND;
-                    targetAgentHandle = t.handle();
-                    targetAgentRole = roleOf(t);
-                    header.set(ValueLayout.JAVA_BYTE, TARGET_AGENT_ROLE_OFFSET, (byte)targetAgentRole);
-                    if (sender != null && t.handle() == sender.handle())
-                    {
-                        flags |= FLAG_MACI_TARGET_AGENT_IS_SENDER;
-                    }
-                }
+                resolveAgent(header, sender, registry.byId(id));
             }
         }
         final Object output = content.get(TARGET_OUTPUT_KEY);
@@ -107,21 +88,93 @@ public final class MaciGate
             if (output instanceof String id)
             {
                 targetOutput = id;
-                final long packed = provenance.lookup(provenance.keyOf(id));
-                if (packed != OutputProvenance.NOT_FOUND)
-                {
-                    flags |= FLAG_MACI_PRODUCER_KNOWN;
-                    producerHandle = OutputProvenance.producer(packed);
-                    producerRole = OutputProvenance.role(packed);
-                    header.set(ValueLayout.JAVA_BYTE, PRODUCER_ROLE_OFFSET, (byte)producerRole);
-                    if (producerHandle == OutputProvenance.AMBIGUOUS || sender != null && producerHandle == sender.handle())
-                    {
-                        flags |= FLAG_MACI_PRODUCED_BY_SENDER;
-                    }
-                }
+                resolveOutput(header, sender, provenance.keyOf(id));
             }
         }
         return flags;
+    }
+
+    /**
+     * As {@link #fill} for a flyweight message, whose claim names its targets by number
+     * ({@code MessageClaim.targetAgent(handle)}, {@code targetOutput(id)}).
+     *
+     * @param targetAgentHandle the named agent's handle, -1 for none.
+     */
+    public int fillFlyweight(
+        final MemorySegment header, final AgentRecord sender, final int messageType, final int targetAgentHandle, final boolean hasOutput,
+        final long outputId)
+    {
+        reset(header, sender);
+        if (tables.actionId(messageType) != MaciConfigDescriptor.MACI_ACTION_VALIDATE)
+        {
+            return 0;
+        }
+        if (targetAgentHandle >= 0)
+        {
+            flags |= FLAG_MACI_TARGET_AGENT;
+            targetAgentHandle(targetAgentHandle);
+            resolveAgent(header, sender, registry.byHandle(targetAgentHandle));
+        }
+        if (hasOutput)
+        {
+            flags |= FLAG_MACI_TARGET_OUTPUT;
+            targetOutputNumber = outputId;
+            resolveOutput(header, sender, provenance.keyOf(outputId));
+        }
+        return flags;
+    }
+
+    private void targetAgentHandle(final int handle)
+    {
+        // Named by handle: the log names it through the handle (no string is built on the bus thread).
+        targetAgentHandle = handle;
+    }
+
+    private void reset(final MemorySegment header, final AgentRecord sender)
+    {
+        senderRole = roleOf(sender);
+        header.set(ValueLayout.JAVA_BYTE, SENDER_ROLE_OFFSET, (byte)senderRole);
+        header.set(ValueLayout.JAVA_BYTE, TARGET_AGENT_ROLE_OFFSET, (byte)-1);
+        header.set(ValueLayout.JAVA_BYTE, PRODUCER_ROLE_OFFSET, (byte)-1);
+        flags = 0;
+        targetAgent = null;
+        targetAgentHandle = -1;
+        targetAgentRole = -1;
+        targetOutput = null;
+        targetOutputNumber = 0;
+        producerHandle = -1;
+        producerRole = -1;
+    }
+
+    private void resolveAgent(final MemorySegment header, final AgentRecord sender, final AgentRecord t)
+    {
+        if (t != null)
+        {
+            flags |= FLAG_MACI_TARGET_AGENT_FOUND;
+            targetAgentHandle = t.handle();
+            targetAgentRole = roleOf(t);
+            header.set(ValueLayout.JAVA_BYTE, TARGET_AGENT_ROLE_OFFSET, (byte)targetAgentRole);
+            if (sender != null && t.handle() == sender.handle())
+            {
+                flags |= FLAG_MACI_TARGET_AGENT_IS_SENDER;
+            }
+        }
+    }
+
+    private void resolveOutput(final MemorySegment header, final AgentRecord sender, final long key)
+    {
+        final long packed = provenance.lookup(key);
+        if (packed != OutputProvenance.NOT_FOUND)
+        {
+            flags |= FLAG_MACI_PRODUCER_KNOWN;
+            producerHandle = OutputProvenance.producer(packed);
+            producerRole = OutputProvenance.role(packed);
+            header.set(ValueLayout.JAVA_BYTE, PRODUCER_ROLE_OFFSET, (byte)producerRole);
+            if (producerHandle == OutputProvenance.AMBIGUOUS || sender != null && producerHandle == sender.handle())
+            {
+                flags |= FLAG_MACI_PRODUCED_BY_SENDER;
+            }
+        }
     }
 
     /** @return true when the named target agent, not the output, decided a MACI verdict of {@code code}. */
@@ -196,7 +249,8 @@ public final class MaciGate
                 byAgent ? MaciLogBook.TARGET_AGENT : byOutput ? MaciLogBook.TARGET_OUTPUT : MaciLogBook.TARGET_NONE,
                 byAgent ? targetAgent : byOutput ? targetOutput : null,
                 byAgent ? targetAgentHandle : byOutput ? producerHandle : -1,
-                byAgent ? targetAgentRole : byOutput ? producerRole : -1);
+                byAgent ? targetAgentRole : byOutput ? producerRole : -1,
+                byOutput && targetOutput == null ? targetOutputNumber : 0);
         }
     }
 }

@@ -39,6 +39,8 @@ public final class MaciLogBook
         String target;
         int targetHandle;
         int targetRole;
+        /** A flyweight message's numeric target output, when {@code target} is null. */
+        long targetNumber;
     }
 
     private final Slot[] slots;
@@ -71,6 +73,17 @@ public final class MaciLogBook
         final long timestampMs, final String agentId, final int role, final int code, final int action, final int messageType,
         final int targetKind, final String target, final int targetHandle, final int targetRole)
     {
+        append(timestampMs, agentId, role, code, action, messageType, targetKind, target, targetHandle, targetRole, 0);
+    }
+
+    /**
+     * As the other {@code append}, for a target named by number or handle on the flyweight path: {@code target} null,
+     * the output's id in {@code targetNumber}, the agent by {@code targetHandle}; rendered when read.
+     */
+    public synchronized void append(
+        final long timestampMs, final String agentId, final int role, final int code, final int action, final int messageType,
+        final int targetKind, final String target, final int targetHandle, final int targetRole, final long targetNumber)
+    {
         final Slot s = slots[next];
         s.timestampMs = timestampMs;
         s.agentId = agentId;
@@ -82,6 +95,7 @@ public final class MaciLogBook
         s.target = target;
         s.targetHandle = targetHandle;
         s.targetRole = targetRole;
+        s.targetNumber = targetNumber;
         next = next + 1 == slots.length ? 0 : next + 1;
         size = Math.min(size + 1, slots.length);
         total++;
@@ -128,11 +142,14 @@ public final class MaciLogBook
         final MaciAction action = s.action >= 0 && s.action < ACTIONS.length ? ACTIONS[s.action] : null;
         final String typeValue = s.messageType >= 0 && s.messageType < TYPES.length ? TYPES[s.messageType].value()
             : action == null ? "unknown" : action.value();
-        final String targetAgent = s.targetKind == TARGET_AGENT ? s.target
+        final String target = s.target != null ? s.target
+            : s.targetKind == TARGET_OUTPUT ? Long.toString(s.targetNumber)
+            : s.targetKind == TARGET_AGENT && s.targetHandle >= 0 ? agentIdOfHandle.apply(s.targetHandle) : null;
+        final String targetAgent = s.targetKind == TARGET_AGENT ? target
             : s.targetHandle >= 0 ? agentIdOfHandle.apply(s.targetHandle) : null;
         final MaciRole targetRole = s.targetRole >= 0 && s.targetRole < ROLES.length ? ROLES[s.targetRole] : null;
-        final String text = MaciViolation.exception(reason, s.agentId, role, action, typeValue, s.targetKind, s.target, targetAgent, targetRole)
+        final String text = MaciViolation.exception(reason, s.agentId, role, action, typeValue, s.targetKind, target, targetAgent, targetRole)
             .getMessage();
-        return new MaciLogEntry(s.timestampMs, s.agentId, action == null ? typeValue : action.value(), s.target, MaciViolation.type(reason), text);
+        return new MaciLogEntry(s.timestampMs, s.agentId, action == null ? typeValue : action.value(), target, MaciViolation.type(reason), text);
     }
 }

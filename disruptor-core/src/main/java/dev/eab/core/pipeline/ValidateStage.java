@@ -133,7 +133,7 @@ public final class ValidateStage implements Stage
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, e.payloadLength);
         header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, e.payloadLength + FLYWEIGHT_OVERHEAD_BYTES);
         final int messageTenant = sender == null ? NO_TENANT : sender.tenantIndex();
-        maciFlags = maci == null ? 0 : maci.fill(header, sender, e.messageType, null);
+        maciFlags = maci == null ? 0 : maci.fillFlyweight(header, sender, e.messageType, e.maciTargetAgent, e.maciHasTargetOutput, e.maciTargetOutput);
         e.rejectCode = guard(e, check(e.expiresAtMs, true, messageTenant, sender, true, recipient, e.messageType));
         if (maci != null)
         {
