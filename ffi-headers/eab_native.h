@@ -177,6 +177,93 @@
 #define EAB_ERR_REGO_INPUT -8
 
 /**
+ * Sender has no MACI role (strict mode).
+ */
+#define EAB_MACI_ROLE_NOT_ASSIGNED 23
+
+/**
+ * Message type maps to no MACI action (strict mode).
+ */
+#define EAB_MACI_UNMAPPED_TYPE 24
+
+/**
+ * The sender's role does not permit the message's action.
+ */
+#define EAB_MACI_ROLE_VIOLATION 25
+
+/**
+ * A validation aimed at the sender itself or at its own output.
+ */
+#define EAB_MACI_SELF_VALIDATION 26
+
+/**
+ * The sender's role may not validate the target's role.
+ */
+#define EAB_MACI_CROSS_ROLE 27
+
+/**
+ * The target agent is not registered or the target output has no known
+ * producer (strict mode).
+ */
+#define EAB_MACI_TARGET_NOT_FOUND 28
+
+/**
+ * `EabMaciConfig.flags`: strict mode.
+ */
+#define EAB_MACI_STRICT 1
+
+/**
+ * Action id of VALIDATE (the only action whose targets are checked).
+ */
+#define EAB_MACI_ACTION_VALIDATE 1
+
+/**
+ * Role byte meaning "no role".
+ */
+#define EAB_MACI_NO_ROLE -1
+
+/**
+ * Number of roles (ids 0..6).
+ */
+#define EAB_MACI_ROLE_COUNT 7
+
+/**
+ * Number of actions (ids 0..9).
+ */
+#define EAB_MACI_ACTION_COUNT 10
+
+/**
+ * Header flag: the message names a target agent.
+ */
+#define EAB_FLAG_MACI_TARGET_AGENT 16
+
+/**
+ * Header flag: the named target agent is registered.
+ */
+#define EAB_FLAG_MACI_TARGET_AGENT_FOUND 32
+
+/**
+ * Header flag: the named target agent is the sender.
+ */
+#define EAB_FLAG_MACI_TARGET_AGENT_IS_SENDER 64
+
+/**
+ * Header flag: the message names a target output.
+ */
+#define EAB_FLAG_MACI_TARGET_OUTPUT 128
+
+/**
+ * Header flag: the target output's producer is known.
+ */
+#define EAB_FLAG_MACI_PRODUCER_KNOWN 256
+
+/**
+ * Header flag: the target output was produced by the sender (or its
+ * provenance is ambiguous: fail closed).
+ */
+#define EAB_FLAG_MACI_PRODUCED_BY_SENDER 512
+
+/**
  * An immutable validation engine. Opaque to C: only ever handled through a
  * pointer obtained from `eab_engine_new`.
  */
@@ -255,6 +342,29 @@ typedef struct EabEngineConfig {
 } EabEngineConfig;
 
 /**
+ * The compiled MACI tables handed to `eab_engine_new_maci`. 84 bytes,
+ * align 4.
+ */
+typedef struct EabMaciConfig {
+  /**
+   * `EAB_MACI_STRICT` or 0; other bits must be 0.
+   */
+  uint32_t flags;
+  /**
+   * MessageType ordinal -> action id (0..9), -1 = unmapped.
+   */
+  int8_t type_actions[16];
+  /**
+   * Role id -> bitmask of permitted action ids; slot 7 must be 0.
+   */
+  uint32_t role_actions[8];
+  /**
+   * Role id -> bitmask of the role ids it may validate; slot 7 must be 0.
+   */
+  uint32_t role_validates[8];
+} EabMaciConfig;
+
+/**
  * Per-message facts the Java side has already extracted. 88 bytes, align 8.
  *
  * Everything that needs string handling or map look-ups (tenant interning,
@@ -319,9 +429,21 @@ typedef struct EabMessageHeader {
    */
   int32_t message_type;
   /**
+   * MACI role id (0..6) of the sender; `EAB_MACI_NO_ROLE` (-1) = none.
+   */
+  int8_t sender_role;
+  /**
+   * MACI role id of the target agent a validation names; -1 = none.
+   */
+  int8_t target_agent_role;
+  /**
+   * MACI role id the target output's producer had; -1 = none.
+   */
+  int8_t producer_role;
+  /**
    * Padding for the 8-byte alignment of the next field; must be ignored.
    */
-  int32_t reserved;
+  uint8_t reserved;
   /**
    * Bitmask over the policy capability vocabulary.
    */
@@ -351,6 +473,17 @@ uint32_t eab_abi_version(void);
 struct EabEngine *eab_engine_new(const struct EabEngineConfig *config);
 
 /**
+ * As `eab_engine_new`, plus the MACI tables (`maci.rs`), checked after the
+ * tenant checks and before policy. Returns NULL also when `maci` is null or
+ * out of range. Free with `eab_engine_free`.
+ *
+ * # Safety
+ * As `eab_engine_new`; `maci` must be null or valid for reads of one
+ * `EabMaciConfig`.
+ */
+struct EabEngine *eab_engine_new_maci(const struct EabEngineConfig *config, const struct EabMaciConfig *maci);
+
+/**
  * Frees an engine created by `eab_engine_new`. NULL is a no-op.
  *
  * # Safety
@@ -360,7 +493,8 @@ struct EabEngine *eab_engine_new(const struct EabEngineConfig *config);
 void eab_engine_free(struct EabEngine *engine);
 
 /**
- * Validates one message header; returns a reason code (0..=12) or a
+ * Validates one message header; returns a reason code (0..=12, or 23..=28
+ * for MACI when the engine has MACI tables) or a
  * negative call error (`EAB_ERR_NULL_ARGUMENT`, `EAB_ERR_PANIC`).
  *
  * # Safety

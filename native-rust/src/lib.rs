@@ -62,6 +62,7 @@ mod guard_lower;
 mod guard_search;
 mod impact;
 mod rego;
+mod maci;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 pub use impact::EabImpact;
@@ -70,6 +71,7 @@ pub use rego::{
     eab_rego_new, eab_rego_prepare, EabRego, EAB_ERR_REGO_EVAL, EAB_ERR_REGO_INPUT, EAB_ERR_REGO_NOT_BOOLEAN,
     EAB_ERR_REGO_POLICY,
 };
+pub use maci::*;
 
 const _: () = assert!(EAB_GUARD_MAX_FAMILIES as usize == guard::MAX_FAMILIES);
 
@@ -186,8 +188,14 @@ pub struct EabMessageHeader {
     pub sender_type: i32,
     /// MessageType ordinal 0..11.
     pub message_type: i32,
+    /// MACI role id (0..6) of the sender; `EAB_MACI_NO_ROLE` (-1) = none.
+    pub sender_role: i8,
+    /// MACI role id of the target agent a validation names; -1 = none.
+    pub target_agent_role: i8,
+    /// MACI role id the target output's producer had; -1 = none.
+    pub producer_role: i8,
     /// Padding for the 8-byte alignment of the next field; must be ignored.
-    pub reserved: i32,
+    pub reserved: u8,
     /// Bitmask over the policy capability vocabulary.
     pub sender_capabilities: u64,
 }
@@ -245,7 +253,10 @@ const _: () = assert!(offset_of!(EabMessageHeader, recipient_tenant) == 60);
 const _: () = assert!(offset_of!(EabMessageHeader, policy_tenant) == 64);
 const _: () = assert!(offset_of!(EabMessageHeader, sender_type) == 68);
 const _: () = assert!(offset_of!(EabMessageHeader, message_type) == 72);
-const _: () = assert!(offset_of!(EabMessageHeader, reserved) == 76);
+const _: () = assert!(offset_of!(EabMessageHeader, sender_role) == 76);
+const _: () = assert!(offset_of!(EabMessageHeader, target_agent_role) == 77);
+const _: () = assert!(offset_of!(EabMessageHeader, producer_role) == 78);
+const _: () = assert!(offset_of!(EabMessageHeader, reserved) == 79);
 const _: () = assert!(offset_of!(EabMessageHeader, sender_capabilities) == 80);
 
 const _: () = assert!(size_of::<EabPolicyRule>() == 32);
@@ -296,6 +307,8 @@ pub struct EabEngine {
     max_message_size: i32,
     default_effect: u32,
     rules: Box<[EabPolicyRule]>,
+    /// MACI tables (`eab_engine_new_maci`); None = MACI off.
+    maci: Option<MaciTables>,
 }
 
 impl EabEngine {
@@ -333,6 +346,7 @@ impl EabEngine {
             max_message_size,
             default_effect,
             rules: v.into_boxed_slice(),
+            maci: None,
         })
     }
 
@@ -370,6 +384,12 @@ impl EabEngine {
             config.default_effect,
             &rules,
         )
+    }
+
+    /// The same engine with MACI tables (see `maci.rs`).
+    pub fn with_maci(mut self, maci: MaciTables) -> Self {
+        self.maci = Some(maci);
+        self
     }
 
     /// The rules this engine evaluates, in order.
@@ -419,6 +439,13 @@ impl EabEngine {
         }
         if has_recipient && h.message_tenant != h.recipient_tenant {
             return EAB_TENANT_MISMATCH_RECIPIENT;
+        }
+        // MACI (maci.rs), when the engine has tables.
+        if let Some(m) = &self.maci {
+            let code = m.check(h);
+            if code != EAB_OK {
+                return code;
+            }
         }
         // 12: policy.
         if self.policy_effect(h) == EAB_EFFECT_DENY {
@@ -522,6 +549,35 @@ pub unsafe extern "C" fn eab_engine_new(config: *const EabEngineConfig) -> *mut 
     }
 }
 
+/// As `eab_engine_new`, plus the MACI tables (`maci.rs`), checked after the
+/// tenant checks and before policy. Returns NULL also when `maci` is null or
+/// out of range. Free with `eab_engine_free`.
+///
+/// # Safety
+/// As `eab_engine_new`; `maci` must be null or valid for reads of one
+/// `EabMaciConfig`.
+#[no_mangle]
+pub unsafe extern "C" fn eab_engine_new_maci(
+    config: *const EabEngineConfig,
+    maci: *const EabMaciConfig,
+) -> *mut EabEngine {
+    if config.is_null() || maci.is_null() {
+        return ptr::null_mut();
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: non-null and valid per the contract (unaligned-safe reads).
+        let config = unsafe { config.read_unaligned() };
+        let maci = unsafe { maci.read_unaligned() };
+        let tables = MaciTables::new(&maci)?;
+        // SAFETY: forwarded contract on `rules`.
+        unsafe { EabEngine::from_config(&config) }.ok().map(|e| e.with_maci(tables))
+    }));
+    match result {
+        Ok(Some(engine)) => Box::into_raw(Box::new(engine)),
+        _ => ptr::null_mut(),
+    }
+}
+
 /// Frees an engine created by `eab_engine_new`. NULL is a no-op.
 ///
 /// # Safety
@@ -540,7 +596,8 @@ pub unsafe extern "C" fn eab_engine_free(engine: *mut EabEngine) {
     }));
 }
 
-/// Validates one message header; returns a reason code (0..=12) or a
+/// Validates one message header; returns a reason code (0..=12, or 23..=28
+/// for MACI when the engine has MACI tables) or a
 /// negative call error (`EAB_ERR_NULL_ARGUMENT`, `EAB_ERR_PANIC`).
 ///
 /// # Safety

@@ -61,6 +61,9 @@ fn good() -> EabMessageHeader {
         policy_tenant: 2,
         sender_type: 1,
         message_type: 0,
+        sender_role: -1,
+        target_agent_role: -1,
+        producer_role: -1,
         reserved: 0,
         sender_capabilities: 0,
     }
@@ -124,7 +127,8 @@ fn layouts_match_the_java_struct_layouts() {
     assert_eq!(offset_of!(EabMessageHeader, now_ms), 32);
     assert_eq!(offset_of!(EabMessageHeader, flags), 48);
     assert_eq!(offset_of!(EabMessageHeader, policy_tenant), 64);
-    assert_eq!(offset_of!(EabMessageHeader, reserved), 76);
+    assert_eq!(offset_of!(EabMessageHeader, sender_role), 76);
+    assert_eq!(offset_of!(EabMessageHeader, reserved), 79);
     assert_eq!(offset_of!(EabMessageHeader, sender_capabilities), 80);
     assert_eq!(
         (size_of::<EabPolicyRule>(), align_of::<EabPolicyRule>()),
@@ -229,6 +233,9 @@ fn checks_run_in_contract_order() {
         policy_tenant: 0,
         sender_type: 0,
         message_type: 0,
+        sender_role: -1,
+        target_agent_role: -1,
+        producer_role: -1,
         reserved: 0,
         sender_capabilities: 0,
     };
@@ -306,7 +313,12 @@ fn constant_time_compare_lengths_0_to_20() {
 fn reserved_field_is_ignored() {
     let e = Engine::new(&[], EAB_EFFECT_ALLOW);
     let mut h = good();
-    h.reserved = -123_456;
+    h.reserved = 0xA5;
+    // Without MACI tables the role bytes and MACI flags are ignored too.
+    h.sender_role = 3;
+    h.target_agent_role = 100;
+    h.producer_role = -100;
+    h.flags |= EAB_FLAG_MACI_TARGET_AGENT | EAB_FLAG_MACI_TARGET_OUTPUT;
     assert_eq!(e.validate(&h), EAB_OK);
 }
 

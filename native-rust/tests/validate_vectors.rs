@@ -95,6 +95,9 @@ fn load() -> Vectors {
             policy_tenant: num(f[12], line, "policy_tenant"),
             sender_type: num(f[13], line, "sender_type"),
             message_type: num(f[14], line, "message_type"),
+            sender_role: -1,
+            target_agent_role: -1,
+            producer_role: -1,
             reserved: 0,
             sender_capabilities: num(f[15], line, "sender_capabilities"),
         };

@@ -116,6 +116,8 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusConfiguration config;
     private final PolicyTable policy;
     private final CompositeValidationStrategy validator;
+    /** MACI: tables, output provenance, validation log, the {@code maci()} facade. */
+    private final dev.eab.core.maci.MaciEnforcer maci;
     private final AgentRegistry registry;
     private final BusMetrics metrics = new BusMetrics();
     private final RejectionTexts texts;
@@ -167,13 +169,16 @@ public final class EnhancedAgentBus implements AgentBus
     {
         this.config = config;
         this.policy = PolicyCompiler.load(config.policyFile());
-        final JavaValidationStrategy java = new JavaValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy);
+        final dev.eab.core.maci.MaciTables maciTables = dev.eab.core.maci.MaciEnforcer.tablesFor(config);
+        // The validators get the MACI tables only when MACI is on: off, the check costs nothing.
+        final dev.eab.core.maci.MaciTables enforced = config.enableMaci() ? maciTables : null;
+        final JavaValidationStrategy java = new JavaValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy, enforced);
         NativeValidationStrategy nativeStrategy = null;
         if (config.nativeMode() != NativeMode.OFF)
         {
             try
             {
-                nativeStrategy = new NativeValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy);
+                nativeStrategy = new NativeValidationStrategy(config.constitutionalHash(), config.maxMessageSizeBytes(), policy, enforced);
             }
             catch (final RuntimeException | LinkageError e)
             {
@@ -200,9 +205,10 @@ public final class EnhancedAgentBus implements AgentBus
         final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
         this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics, acks),
             config::rateLimitFor);
+        this.maci = new dev.eab.core.maci.MaciEnforcer(config, registry, maciTables);
         this.guardrails = config.contentScanning() ? GuardrailPatterns.load(config.guardrailsFile()) : null;
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
-        this.texts = new RejectionTexts(config, policy, guardrails);
+        this.texts = new RejectionTexts(config, policy, guardrails).maci(maci);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
         this.governance = new BusGovernance(config, registry, validator.name().equals("native"));
         if (config.governance().enabled())
@@ -338,7 +344,8 @@ public final class EnhancedAgentBus implements AgentBus
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal, resilience.faults());
         final ContentInspector inspector = new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength());
         final ValidateStage validate =
-            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults());
+            new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults(),
+                config.enableMaci() ? maci.gate() : null);
         final PipelineHandler pipeline = new PipelineHandler(
             rego == null ? validate : new RegoStage(validate, rego),
             config.governance().enabled()
@@ -626,7 +633,9 @@ public final class EnhancedAgentBus implements AgentBus
     public AgentInfo registerAgent(
         final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole)
     {
-        return registry.register(agentId, agentType, capabilities, tenantId, maciRole).info();
+        final AgentRecord record = registry.register(agentId, agentType, capabilities, tenantId, maci.effectiveRole(agentId, maciRole));
+        maci.onRegistered(record);
+        return record.info();
     }
 
     @Override
@@ -641,6 +650,12 @@ public final class EnhancedAgentBus implements AgentBus
         // routed to it and stops; receive() can still drain what is left.
         switchSubscription(removed.inbox(), Subscription.NONE, agentId);
         return true;
+    }
+
+    @Override
+    public dev.eab.core.maci.MaciEnforcer maci()
+    {
+        return maci;
     }
 
     @Override
@@ -1041,6 +1056,7 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("guardrails", guardrailMetrics());
         m.put("rego_policy", rego == null ? Map.of("enabled", false) : Map.of("enabled", true, "dir", rego.dir().toString(), "query", rego.query(),
             "active_version", rego.activeVersion(), "latest_version", rego.latestVersion(), "cache_entries", rego.cacheEntries()));
+        m.put("maci", maci.metrics());
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),

@@ -94,24 +94,42 @@ class AllocationTest
     @EnumSource(value = NativeMode.class, names = {"REQUIRED", "OFF"})
     void flyweightPathAllocatesNothingInSteadyState(final NativeMode mode)
     {
-        assertSteadyStateAllocatesNothing(mode, null);
+        assertSteadyStateAllocatesNothing(mode, null, false);
+    }
+
+    /**
+     * Governed: MACI on in strict mode, both agents with roles, so every message goes through the role bytes, the
+     * compiled MACI tables (Rust or the twin) and the provenance store (each accepted message recorded under its
+     * correlation id; the measured rounds run past the store's bound, so its FIFO eviction is on the path too).
+     */
+    @ParameterizedTest
+    @EnumSource(value = NativeMode.class, names = {"REQUIRED", "OFF"})
+    void governedFlyweightPathAllocatesNothingInSteadyState(final NativeMode mode)
+    {
+        assertSteadyStateAllocatesNothing(mode, null, true);
+        final java.util.Map<?, ?> maci = (java.util.Map<?, ?>)bus.getMetrics().get("maci");
+        assertEquals(true, maci.get("enabled"));
+        assertTrue((Long)maci.get("outputs_evicted") > 0, "the bound was reached: " + maci);
+        assertEquals("exec", bus.maci().producerOf(Long.toString(WARM_UP_MESSAGES + (long)ROUNDS * MEASURED_MESSAGES - 1)));
     }
 
     /** The write-ahead journal is on the same path: the append into Chronicle's mapped file must not allocate. */
     @Test
     void journaledFlyweightPathAllocatesNothingInSteadyState(@TempDir final Path journalDir)
     {
-        assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, journalDir);
+        assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, journalDir, false);
         assertTrue(bus.getMetrics().get("journal").toString().contains("enabled=true"));
     }
 
-    private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir)
+    private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir, final boolean maci)
     {
         // Stage latency recording stays on: the HdrHistogram recorders must not allocate either. The content
         // scanner is on the path in both modes (Rust, or the Java twin) and must not allocate either.
-        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir).build());
-        bus.registerAgent("s", "worker", Set.of(), "acme", null);
-        final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", null).handle();
+        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir)
+            .enableMaci(maci).maciStrictMode(true).maciTypeAction(MessageType.EVENT, dev.eab.api.MaciAction.QUERY)
+            .maciOutputCapacity(100_000).build());
+        bus.registerAgent(maci ? "exec" : "s", "worker", Set.of(), "acme", maci ? dev.eab.api.MaciRole.EXECUTIVE : null);
+        final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", maci ? dev.eab.api.MaciRole.IMPLEMENTER : null).handle();
         final long[] sink = new long[1];
         final long[] busThreadId = {-1};
         final String[] busThreadName = new String[1];
@@ -124,7 +142,7 @@ class AllocationTest
             sink[0] += v.payloadByte(0) + v.payloadLength() + v.correlationId() + v.senderHandle() + v.messageType().ordinal();
         }, DeliveryMode.INLINE);
         final CountingListener listener = new CountingListener();
-        final MessagePublisher pub = bus.publisher("s", listener);
+        final MessagePublisher pub = bus.publisher(maci ? "exec" : "s", listener);
         final byte[] payload = new byte[32];
         payload[0] = 7;
 
@@ -148,8 +166,8 @@ class AllocationTest
             report.append(String.format("round %d: bus thread %d B (%.4f B/msg), publisher thread %d B (%.4f B/msg)%n",
                 round, busBytes, busBytes / (double)MEASURED_MESSAGES, pubBytes, pubBytes / (double)MEASURED_MESSAGES));
         }
-        System.out.printf("AllocationTest[%s, validator=%s, journal=%s] %d messages per round after %d warm-up:%n%s", mode, bus.validator().name(),
-            journalDir == null ? "off" : "on",
+        System.out.printf("AllocationTest[%s, validator=%s, journal=%s, maci=%s] %d messages per round after %d warm-up:%n%s", mode,
+            bus.validator().name(), journalDir == null ? "off" : "on", maci,
             MEASURED_MESSAGES, WARM_UP_MESSAGES, report);
 
         assertEquals(0, listener.rejected.get());

@@ -149,4 +149,7 @@ public interface AgentBus extends AutoCloseable
     {
         throw new UnsupportedOperationException("this bus has no deliberation queue");
     }
+
+    /** @return the MACI facade: output provenance, {@code validateAction}, the validation log. */
+    MaciEnforcement maci();
 }

@@ -47,6 +47,10 @@ public final class BusConfiguration
     public static final String DEFAULT_REGO_QUERY = "data.eab.allow";
     /** Default Rego decision-cache entries (a power of two; 0 turns the cache off). */
     public static final int DEFAULT_REGO_CACHE_ENTRIES = 65_536;
+    /** Outputs whose producer MACI remembers (message ids and recorded outputs); beyond it older outputs are forgotten. */
+    public static final int DEFAULT_MACI_OUTPUT_CAPACITY = 262_144;
+    /** Entries the MACI validation log keeps; the oldest is dropped first. */
+    public static final int DEFAULT_MACI_LOG_CAPACITY = 1_024;
 
     private final String constitutionalHash;
     private final NativeMode nativeMode;
@@ -78,6 +82,11 @@ public final class BusConfiguration
     private final RegoFallback regoFallback;
     private final int regoCacheEntries;
     private final boolean regoWatch;
+    private final MaciRole maciDefaultRole;
+    private final Map<String, MaciRole> maciAgentRoles;
+    private final int maciOutputCapacity;
+    private final int maciLogCapacity;
+    private final Map<MessageType, MaciAction> maciTypeActions;
 
     private BusConfiguration(final Builder b)
     {
@@ -111,6 +120,11 @@ public final class BusConfiguration
         regoFallback = b.regoFallback;
         regoCacheEntries = b.regoCacheEntries;
         regoWatch = b.regoWatch;
+        maciDefaultRole = b.maciDefaultRole;
+        maciAgentRoles = Map.copyOf(b.maciAgentRoles);
+        maciOutputCapacity = b.maciOutputCapacity;
+        maciLogCapacity = b.maciLogCapacity;
+        maciTypeActions = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(b.maciTypeActions));
         validate();
     }
 
@@ -187,6 +201,24 @@ public final class BusConfiguration
         if (env.containsKey("MACI_STRICT_MODE"))
         {
             b.maciStrictMode(parseBoolean("MACI_STRICT_MODE", env.get("MACI_STRICT_MODE")));
+        }
+        if (env.containsKey("MACI_DEFAULT_ROLE"))
+        {
+            b.maciDefaultRole(parseEnum("MACI_DEFAULT_ROLE", env.get("MACI_DEFAULT_ROLE"), MaciRole.class));
+        }
+        for (final Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet())
+        {
+            // MACI_AGENT_<ID>=<role>, as the original's loader; <ID> is lowercased. _CAPABILITIES entries are
+            // the original's capability lists (registration carries capabilities here), not roles.
+            final String key = e.getKey();
+            if (key.startsWith("MACI_AGENT_") && key.length() > "MACI_AGENT_".length() && !key.endsWith("_CAPABILITIES"))
+            {
+                b.maciAgentRole(key.substring("MACI_AGENT_".length()).toLowerCase(Locale.ROOT), parseEnum(key, e.getValue(), MaciRole.class));
+            }
+        }
+        if (env.containsKey("EAB_MACI_OUTPUT_CAPACITY"))
+        {
+            b.maciOutputCapacity(parseInt("EAB_MACI_OUTPUT_CAPACITY", env.get("EAB_MACI_OUTPUT_CAPACITY")));
         }
         if (env.containsKey("ENABLE_METERING"))
         {
@@ -426,6 +458,21 @@ public final class BusConfiguration
         {
             throw new ConfigurationException("rego_fallback", "must not be null (fail, deny-all or allow-all)");
         }
+        if (maciOutputCapacity < 1 || maciOutputCapacity > 1 << 26)
+        {
+            throw new ConfigurationException("maci_output_capacity", "must be 1..67108864, got " + maciOutputCapacity);
+        }
+        if (maciLogCapacity < 1 || maciLogCapacity > 1 << 20)
+        {
+            throw new ConfigurationException("maci_log_capacity", "must be 1..1048576, got " + maciLogCapacity);
+        }
+        for (final Map.Entry<String, MaciRole> e : maciAgentRoles.entrySet())
+        {
+            if (e.getKey().isBlank() || e.getValue() == null)
+            {
+                throw new ConfigurationException("maci_agent_roles", "agent '" + e.getKey() + "' needs a non-blank id and a role");
+            }
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -483,6 +530,20 @@ public final class BusConfiguration
     public int regoCacheEntries() { return regoCacheEntries; }
     /** @return whether the bundle directory is watched and reloaded on change. */
     public boolean regoWatch() { return regoWatch; }
+    /** @return the MACI role of agents registered without one and not in {@link #maciAgentRoles()}, or null. */
+    public MaciRole maciDefaultRole() { return maciDefaultRole; }
+    /** @return MACI roles by agent id (the original's {@code MACI_AGENT_<ID>}), applied at registration. */
+    public Map<String, MaciRole> maciAgentRoles() { return maciAgentRoles; }
+    /** @return how many outputs MACI remembers the producer of. */
+    public int maciOutputCapacity() { return maciOutputCapacity; }
+    /** @return how many entries the MACI validation log keeps. */
+    public int maciLogCapacity() { return maciLogCapacity; }
+    /**
+     * @return message type to MACI action mappings added to (or replacing) the original's five
+     * (governance_request propose, constitutional_validation validate, task_request synthesize, query query,
+     * audit_log audit); a type mapped nowhere is rejected in strict mode.
+     */
+    public Map<MessageType, MaciAction> maciTypeActions() { return maciTypeActions; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -526,7 +587,10 @@ public final class BusConfiguration
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
             .governance(governance)
-            .regoDir(regoDir).regoQuery(regoQuery).regoFallback(regoFallback).regoCacheEntries(regoCacheEntries).regoWatch(regoWatch);
+            .regoDir(regoDir).regoQuery(regoQuery).regoFallback(regoFallback).regoCacheEntries(regoCacheEntries).regoWatch(regoWatch)
+
+            .maciDefaultRole(maciDefaultRole).maciAgentRoles(maciAgentRoles).maciOutputCapacity(maciOutputCapacity).maciLogCapacity(maciLogCapacity)
+            .maciTypeActions(maciTypeActions);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -563,6 +627,11 @@ public final class BusConfiguration
         m.put("rego_fallback", regoFallback.value());
         m.put("rego_cache_entries", regoCacheEntries);
         m.put("rego_watch", regoWatch);
+        m.put("maci_default_role", maciDefaultRole == null ? "none" : maciDefaultRole.value());
+        m.put("maci_agent_roles", maciAgentRoles.size());
+        m.put("maci_output_capacity", maciOutputCapacity);
+        m.put("maci_log_capacity", maciLogCapacity);
+        m.put("maci_type_actions", maciTypeActions.size());
         return m;
     }
 
@@ -587,7 +656,9 @@ public final class BusConfiguration
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private Path journalDir;
         private Path policyFile;
-        private boolean enableMaci = true;
+        // Off unless asked (forProduction, ENABLE_MACI): enforcing needs every agent's role and a mapped type for
+        // every message (strict mode), which is deployment data; a bus of role-less agents would refuse everything.
+        private boolean enableMaci = false;
         private boolean maciStrictMode = true;
         private boolean enableMetering = true;
         private boolean stageLatencyMetrics = true;
@@ -605,6 +676,11 @@ public final class BusConfiguration
         private RegoFallback regoFallback = RegoFallback.FAIL;
         private int regoCacheEntries = DEFAULT_REGO_CACHE_ENTRIES;
         private boolean regoWatch = true;
+        private MaciRole maciDefaultRole;
+        private final Map<String, MaciRole> maciAgentRoles = new LinkedHashMap<>();
+        private int maciOutputCapacity = DEFAULT_MACI_OUTPUT_CAPACITY;
+        private int maciLogCapacity = DEFAULT_MACI_LOG_CAPACITY;
+        private final Map<MessageType, MaciAction> maciTypeActions = new java.util.EnumMap<>(MessageType.class);
 
         private Builder()
         {
@@ -663,6 +739,38 @@ public final class BusConfiguration
         public Builder regoFallback(final RegoFallback v) { regoFallback = v; return this; }
         public Builder regoCacheEntries(final int v) { regoCacheEntries = v; return this; }
         public Builder regoWatch(final boolean v) { regoWatch = v; return this; }
+        public Builder maciDefaultRole(final MaciRole v) { maciDefaultRole = v; return this; }
+        /** Assigns {@code role} to {@code agentId} (applied when it registers; null removes the assignment). */
+        public Builder maciAgentRole(final String agentId, final MaciRole role)
+        {
+            if (role == null)
+            {
+                maciAgentRoles.remove(agentId);
+            }
+            else
+            {
+                maciAgentRoles.put(agentId, role);
+            }
+            return this;
+        }
+        /** Replaces every agent role assignment. */
+        public Builder maciAgentRoles(final Map<String, MaciRole> v)
+        {
+            maciAgentRoles.clear();
+            maciAgentRoles.putAll(v);
+            return this;
+        }
+        public Builder maciOutputCapacity(final int v) { maciOutputCapacity = v; return this; }
+        public Builder maciLogCapacity(final int v) { maciLogCapacity = v; return this; }
+        /** Maps {@code type} to {@code action} for MACI (added to the original's mapping). */
+        public Builder maciTypeAction(final MessageType type, final MaciAction action) { maciTypeActions.put(type, action); return this; }
+        /** Replaces every added type mapping. */
+        public Builder maciTypeActions(final Map<MessageType, MaciAction> v)
+        {
+            maciTypeActions.clear();
+            maciTypeActions.putAll(v);
+            return this;
+        }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -29,6 +29,15 @@ public interface MessageClaim
      */
     MessageClaim payload(byte[] src, int offset, int length);
 
+    /**
+     * MACI: names the output a VALIDATE-type message judges, by numeric id (another flyweight message's correlation
+     * id, or a message whose id is that number in decimal). Checked when MACI is on; ignored otherwise.
+     */
+    MessageClaim targetOutput(long outputId);
+
+    /** MACI: names the agent a VALIDATE-type message judges, by handle (-1: none). Checked when MACI is on. */
+    MessageClaim targetAgent(int agentHandle);
+
     /** Makes the message visible to the bus. The claim must not be touched afterwards. */
     void publish();
 }

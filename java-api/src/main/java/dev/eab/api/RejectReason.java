@@ -45,6 +45,22 @@ public enum RejectReason
      */
     SECURITY_BLOCKED("security_block"),
     /**
+     * MACI (codes 23..28 are returned by the native validator too: {@code EAB_MACI_*}; never reorder): the sender
+     * has no MACI role, strict mode ({@code MaciRoleNotAssignedException}).
+     */
+    MACI_ROLE_NOT_ASSIGNED("maci_role_not_assigned"),
+    /** MACI, strict mode: the message type maps to no MACI action ("Unknown type"). */
+    MACI_UNMAPPED_TYPE("maci_unmapped_type"),
+    /** MACI: the sender's role does not permit the message's action ({@code MaciRoleViolationException}). */
+    MACI_ROLE_VIOLATION("maci_role_violation"),
+    /** MACI: a validation aimed at the sender or its own output ({@code MaciSelfValidationException}, godel_bypass). */
+    MACI_SELF_VALIDATION("maci_self_validation"),
+    /** MACI: the sender's role may not validate the target's role ({@code MaciCrossRoleValidationException}). */
+    MACI_CROSS_ROLE("maci_cross_role"),
+    /** MACI, strict mode: the target agent is not registered or the target output's producer is unknown. */
+    MACI_TARGET_NOT_FOUND("maci_target_not_found"),
+
+    /**
      * The sender's tenant used up its message budget for the current window (metering's per-tenant budgets);
      * the text is the original's {@code RateLimitExceeded} with the tenant's budget.
      */
@@ -62,6 +78,10 @@ public enum RejectReason
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */
     public static final int MAX_NATIVE_CODE = POLICY_DENIED.ordinal();
+    /** First MACI code: the native validator also returns {@code MACI_FIRST_CODE..MACI_LAST_CODE}. */
+    public static final int MACI_FIRST_CODE = 23;
+    /** Last MACI code. */
+    public static final int MACI_LAST_CODE = 28;
 
     private final String metricName;
 
@@ -86,6 +106,18 @@ public enum RejectReason
     public static RejectReason fromCode(final int code)
     {
         return code >= 0 && code < VALUES.length ? VALUES[code] : VALIDATOR_ERROR;
+    }
+
+    /** @return true for the MACI reasons ({@link #MACI_FIRST_CODE}..{@link #MACI_LAST_CODE}). */
+    public boolean isMaci()
+    {
+        return ordinal() >= MACI_FIRST_CODE && ordinal() <= MACI_LAST_CODE;
+    }
+
+    /** @return true for a code the native validator (and its Java twin) may return: 0..12 and the MACI codes. */
+    public static boolean isValidatorCode(final int code)
+    {
+        return code >= 0 && code <= MAX_NATIVE_CODE || code >= MACI_FIRST_CODE && code <= MACI_LAST_CODE;
     }
 
     /** @return how many reasons exist, for arrays indexed by code. */

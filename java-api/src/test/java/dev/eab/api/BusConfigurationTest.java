@@ -40,7 +40,12 @@ class BusConfigurationTest
         assertNull(c.journalDir(), "journaling is off unless configured");
         assertEquals(Path.of("data", "journal"), BusConfiguration.forProduction().journalDir());
         assertNull(c.policyFile());
-        assertTrue(c.enableMaci(), "original: enable_maci=True");
+        // Ours: off unless asked (the original defaults to True but never enforced it on the bus path, §7.1); strict
+        // when on, as the original.
+        assertFalse(c.enableMaci(), "MACI is opt-in: forProduction() or ENABLE_MACI");
+        assertNull(c.maciDefaultRole());
+        assertTrue(c.maciAgentRoles().isEmpty());
+        assertEquals(BusConfiguration.DEFAULT_MACI_OUTPUT_CAPACITY, c.maciOutputCapacity());
         assertTrue(c.maciStrictMode(), "original: maci_strict_mode=True");
         assertTrue(c.enableMetering(), "original: enable_metering=True");
         assertTrue(c.stageLatencyMetrics());
@@ -102,7 +107,7 @@ class BusConfigurationTest
         for (final String key : BOOLEAN_KEYS)
         {
             final BusConfiguration c = BusConfiguration.fromEnvironment(Map.of(key, spelling));
-            assertEquals(!key.equals("ENABLE_MACI"), c.enableMaci(), key + "=" + spelling);
+            assertFalse(c.enableMaci(), key + "=" + spelling + " (ENABLE_MACI: turned off; others: the default, off)");
             assertEquals(!key.equals("MACI_STRICT_MODE"), c.maciStrictMode(), key + "=" + spelling);
             assertEquals(!key.equals("ENABLE_METERING"), c.enableMetering(), key + "=" + spelling);
         }
@@ -290,7 +295,8 @@ class BusConfigurationTest
             "max_message_size_bytes", "inbox_capacity", "handler_timeout_ms", "payload_capacity_bytes", "max_agents", "journal_dir", "policy_file",
             "enable_maci", "maci_strict_mode", "enable_metering", "stage_latency_metrics", "impact_threshold",
             "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning",
-            "rego_dir", "rego_query", "rego_fallback", "rego_cache_entries", "rego_watch"),
+            "governance", "rego_dir", "rego_query", "rego_fallback", "rego_cache_entries", "rego_watch",
+            "maci_default_role", "maci_agent_roles", "maci_output_capacity", "maci_log_capacity", "maci_type_actions"),
             List.copyOf(BusConfiguration.defaults().toMap().keySet()));
     }
 

@@ -116,6 +116,9 @@ public final class DemoMain
             final DeliberationDemoStep.Result deliberation = DeliberationDemoStep.run(config);
             failures.addAll(deliberation.failures());
             final RegoDemoStep.Result rego = RegoDemoStep.run(config);
+            final MaciDemoStep.Result maci = MaciDemoStep.run(config);
+            maci.lines().forEach(line -> log("maci: %s", line));
+            failures.addAll(maci.failures());
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -144,6 +147,8 @@ public final class DemoMain
                 FLOOD_MESSAGES, flood[0], flood[1], GLOBEX));
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
             report.row("rego policies", rego.line());
+            report.row("MACI (governed bus)", maci.maciRejected() + " rejected (executive validating, self-validation, judge on judge), "
+                + maci.delivered() + " delivered");
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
             deliberation.report(report);
@@ -170,6 +175,7 @@ public final class DemoMain
             guardSummary.put("rate_limited", guardrails.get("rate_limited"));
             report.put("guardrails", guardSummary);
             report.put("burst_msgs_per_s", Math.round(burstRate));
+            report.put("maci_rejected", maci.maciRejected());
             report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);

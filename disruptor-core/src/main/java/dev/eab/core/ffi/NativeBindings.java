@@ -15,6 +15,8 @@ public final class NativeBindings
 {
     public static final MethodHandle ABI_VERSION;
     public static final MethodHandle ENGINE_NEW;
+    /** {@code eab_engine_new_maci}: an engine with the MACI tables (cold path). */
+    public static final MethodHandle ENGINE_NEW_MACI;
     public static final MethodHandle ENGINE_FREE;
     /** {@code critical}: short, never blocks, never calls back; skips the thread-state transition. */
     public static final MethodHandle VALIDATE;
@@ -39,6 +41,7 @@ public final class NativeBindings
         final Linker linker = Linker.nativeLinker();
         ABI_VERSION = bind(linker, lookup, NativeFunctions.ABI_VERSION_FN);
         ENGINE_NEW = bind(linker, lookup, NativeFunctions.ENGINE_NEW_FN);
+        ENGINE_NEW_MACI = bind(linker, lookup, NativeFunctions.ENGINE_NEW_MACI_FN);
         ENGINE_FREE = bind(linker, lookup, NativeFunctions.ENGINE_FREE_FN);
         VALIDATE = linker.downcallHandle(
             lookup.find(NativeFunctions.VALIDATE_FN).orElseThrow(() -> missing(NativeFunctions.VALIDATE_FN)),

@@ -17,6 +17,7 @@ public final class NativeFunctions
 
     public static final String ABI_VERSION_FN = "eab_abi_version";
     public static final String ENGINE_NEW_FN = "eab_engine_new";
+    public static final String ENGINE_NEW_MACI_FN = "eab_engine_new_maci";
     public static final String ENGINE_FREE_FN = "eab_engine_free";
     public static final String VALIDATE_FN = "eab_validate";
     public static final String PANIC_PROBE_FN = "eab_panic_probe";
@@ -47,6 +48,7 @@ public final class NativeFunctions
         final Map<String, FunctionDescriptor> m = new LinkedHashMap<>();
         m.put(ABI_VERSION_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT));
         m.put(ENGINE_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        m.put(ENGINE_NEW_MACI_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         m.put(ENGINE_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         m.put(VALIDATE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         m.put(PANIC_PROBE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));

@@ -42,6 +42,10 @@ public final class MessageEvent
     int payloadLength;
     OutcomeListener listener;
     long publishedNanos;
+    /** MACI targets named by a flyweight claim: the agent's handle (-1 none) and the output id (when named). */
+    int maciTargetAgent = -1;
+    boolean maciHasTargetOutput;
+    long maciTargetOutput;
     /** Set by the publisher when the claim itself was bad (payload too long): rejected with this code. */
     int presetReject;
 
@@ -157,4 +161,10 @@ public final class MessageEvent
         failure = t;
         rejectCode = dev.eab.api.RejectReason.VALIDATOR_ERROR.code();
     }
+    /** @return the MACI target agent a flyweight claim named, -1 for none. */
+    public int maciTargetAgent() { return maciTargetAgent; }
+    /** @return true when a flyweight claim named a MACI target output. */
+    public boolean maciHasTargetOutput() { return maciHasTargetOutput; }
+    /** @return the MACI target output a flyweight claim named. */
+    public long maciTargetOutput() { return maciTargetOutput; }
 }

@@ -97,6 +97,9 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
         ev.hashLength = defaultHash.length;
         ev.payloadLength = 0;
         ev.presetReject = 0;
+        ev.maciTargetAgent = -1;
+        ev.maciHasTargetOutput = false;
+        ev.maciTargetOutput = 0;
         ev.listener = listener;
         return this;
     }
@@ -114,6 +117,21 @@ public final class RingMessagePublisher implements MessagePublisher, MessageClai
         }
         c.to(recipientHandle).type(type).correlationId(correlationId).payload(payload, offset, length).publish();
         return true;
+    }
+
+    @Override
+    public MessageClaim targetOutput(final long outputId)
+    {
+        event.maciHasTargetOutput = true;
+        event.maciTargetOutput = outputId;
+        return this;
+    }
+
+    @Override
+    public MessageClaim targetAgent(final int agentHandle)
+    {
+        event.maciTargetAgent = agentHandle;
+        return this;
     }
 
     @Override

@@ -287,6 +287,14 @@ public final class RouteStage implements Stage
         {
             meta.put("security_families", flagNames.apply(e.rejectDetail));
         }
+        if (reason.isMaci())
+        {
+            meta.put("maci_violation", dev.eab.core.maci.MaciViolation.type(reason));
+            if (reason == RejectReason.MACI_SELF_VALIDATION)
+            {
+                meta.put("prevention_type", dev.eab.api.exception.MaciSelfValidationException.PREVENTION_TYPE);
+            }
+        }
         meta.put("validator", validator.name());
         if (e.regoVersion != null)
         {

@@ -53,6 +53,10 @@ public final class ValidateStage implements Stage
     private final MemorySegment header;
     private final FaultInjector faults;
     private static final int VALIDATION_POINT = FaultPoint.VALIDATION.bit();
+    /** MACI around the validator (header role bytes, provenance, log), or null when MACI is off. */
+    private final dev.eab.core.maci.MaciGate maci;
+    /** The current message's FLAG_MACI_* bits, OR-ed into the header flags by check(): bus thread only. */
+    private int maciFlags;
     private int capabilityCursor;
     // The last message's sender and recipient, for the idle warm-up probe (bus thread only; -1: none yet).
     private int lastSenderHandle = -1;
@@ -69,15 +73,19 @@ public final class ValidateStage implements Stage
         final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
         final ContentScanner scanner, final BusMetrics metrics)
     {
-        this(registry, validator, rateLimiter, inspector, scanner, metrics, new FaultInjector());
+        this(registry, validator, rateLimiter, inspector, scanner, metrics, new FaultInjector(), null);
     }
 
-    /** @param faults the bus's chaos fault points: {@link FaultPoint#VALIDATION} and the {@link FaultPoint#CLOCK} */
+    /**
+     * @param faults the bus's chaos fault points: {@link FaultPoint#VALIDATION} and the {@link FaultPoint#CLOCK}
+     * @param maci   the MACI gate, or null when MACI is off
+     */
     public ValidateStage(
         final AgentRegistry registry, final ValidationStrategy validator, final RateLimiter rateLimiter, final ContentInspector inspector,
-        final ContentScanner scanner, final BusMetrics metrics, final FaultInjector faults)
+        final ContentScanner scanner, final BusMetrics metrics, final FaultInjector faults, final dev.eab.core.maci.MaciGate maci)
     {
         this.faults = faults;
+        this.maci = maci;
         this.registry = registry;
         this.validator = validator;
         this.rateLimiter = rateLimiter;
@@ -138,7 +146,12 @@ public final class ValidateStage implements Stage
         header.set(ValueLayout.JAVA_INT, CONTENT_LENGTH_OFFSET, e.payloadLength);
         header.set(ValueLayout.JAVA_INT, MESSAGE_SIZE_OFFSET, e.payloadLength + FLYWEIGHT_OVERHEAD_BYTES);
         final int messageTenant = sender == null ? NO_TENANT : sender.tenantIndex();
+        maciFlags = maci == null ? 0 : maci.fillFlyweight(header, sender, e.messageType, e.maciTargetAgent, e.maciHasTargetOutput, e.maciTargetOutput);
         e.rejectCode = guard(e, check(e.expiresAtMs, true, messageTenant, sender, true, recipient, e.messageType));
+        if (maci != null)
+        {
+            maci.after(e.rejectCode, sender, e.messageType, null, e.correlationId);
+        }
     }
 
     private void validateMessage(final MessageEvent e)
@@ -155,6 +168,10 @@ public final class ValidateStage implements Stage
             {
                 final int code = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType));
                 e.rejectCode = code != 0 ? code : RejectReason.NO_CAPABLE_AGENT.code();
+                if (maci != null)
+                {
+                    maci.after(e.rejectCode, sender, e.messageType, m.messageId(), 0);
+                }
                 return;
             }
         }
@@ -163,6 +180,10 @@ public final class ValidateStage implements Stage
             e.recipient = registry.byId(m.toAgent());
         }
         e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, true, e.recipient, e.messageType));
+        if (maci != null)
+        {
+            maci.after(e.rejectCode, sender, e.messageType, m.messageId(), 0);
+        }
         lastSenderHandle = sender == null ? -1 : sender.handle();
         lastRecipientHandle = e.recipient == null ? -1 : e.recipient.handle();
     }
@@ -172,6 +193,10 @@ public final class ValidateStage implements Stage
         prepare(e);
         final AgentRecord sender = e.sender;
         e.rejectCode = guard(e, check(expiresAtMs, tenantValid, messageTenant, sender, false, null, e.messageType));
+        if (maci != null)
+        {
+            maci.after(e.rejectCode, sender, e.messageType, e.message.messageId(), 0);
+        }
         if (e.rejectCode != 0)
         {
             return;
@@ -199,6 +224,7 @@ public final class ValidateStage implements Stage
     {
         final AgentMessage m = e.message;
         e.sender = registry.byId(m.sendingAgent());
+        maciFlags = maci == null ? 0 : maci.fill(header, e.sender, e.messageType, m.content());
         final String tenant = TenantIds.normalize(m.tenantId());
         tenantValid = TenantIds.isValid(tenant);
         messageTenant = registry.tenantIndex(tenant);
@@ -245,7 +271,7 @@ public final class ValidateStage implements Stage
         final long expiresAtMs, final boolean tenantValid, final int messageTenant, final AgentRecord sender, final boolean hasRecipient,
         final AgentRecord recipient, final int messageType)
     {
-        int flags = tenantValid ? FLAG_TENANT_FORMAT_VALID : 0;
+        int flags = (tenantValid ? FLAG_TENANT_FORMAT_VALID : 0) | maciFlags;
         if (sender != null)
         {
             flags |= FLAG_SENDER_REGISTERED;

@@ -22,15 +22,25 @@ public final class JavaValidationStrategy implements ValidationStrategy
     private final ConstitutionalHashMatcher hash;
     private final int maxMessageSizeBytes;
     private final PolicyTable policy;
+    /** MACI tables, checked after the tenant checks and before policy; null when MACI is off. */
+    private final dev.eab.core.maci.MaciTables maci;
 
     /**
      * @param constitutionalHash the bus's hash, exactly 16 ASCII characters.
      */
     public JavaValidationStrategy(final String constitutionalHash, final int maxMessageSizeBytes, final PolicyTable policy)
     {
+        this(constitutionalHash, maxMessageSizeBytes, policy, null);
+    }
+
+    /** @param maci the MACI tables (as {@code eab_engine_new_maci}), or null for none. */
+    public JavaValidationStrategy(
+        final String constitutionalHash, final int maxMessageSizeBytes, final PolicyTable policy, final dev.eab.core.maci.MaciTables maci)
+    {
         this.hash = new ConstitutionalHashMatcher(constitutionalHash);
         this.maxMessageSizeBytes = maxMessageSizeBytes;
         this.policy = policy;
+        this.maci = maci;
     }
 
     static byte[] hashBytes(final String constitutionalHash)
@@ -92,6 +102,14 @@ public final class JavaValidationStrategy implements ValidationStrategy
         if (hasRecipient && messageTenant != h.get(ValueLayout.JAVA_INT, RECIPIENT_TENANT_OFFSET))
         {
             return RejectReason.TENANT_MISMATCH_RECIPIENT.code();
+        }
+        if (maci != null)
+        {
+            final int maciCode = maci.check(h);
+            if (maciCode != 0)
+            {
+                return maciCode;
+            }
         }
         final int effect = policy.evaluate(
             h.get(ValueLayout.JAVA_INT, POLICY_TENANT_OFFSET),

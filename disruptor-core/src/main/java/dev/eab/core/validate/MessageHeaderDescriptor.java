@@ -25,7 +25,10 @@ import java.lang.foreign.ValueLayout;
  *  64  policy_tenant i32   policy vocabulary id, -1 unnamed
  *  68  sender_type  i32    policy vocabulary id, -1 unnamed
  *  72  message_type i32    MessageType ordinal
- *  76  reserved     i32
+ *  76  sender_role  i8     MACI role ordinal of the sender, -1 none
+ *  77  target_agent_role i8  MACI role of the target agent a validation names, -1 none
+ *  78  producer_role i8    MACI role the target output's producer had, -1 none
+ *  79  reserved     u8
  *  80  sender_capabilities u64  policy capability bitmask
  * </pre>
  */
@@ -46,7 +49,10 @@ public final class MessageHeaderDescriptor
     public static final int POLICY_TENANT_OFFSET = 64;
     public static final int SENDER_TYPE_OFFSET = 68;
     public static final int MESSAGE_TYPE_OFFSET = 72;
-    public static final int RESERVED_OFFSET = 76;
+    public static final int SENDER_ROLE_OFFSET = 76;
+    public static final int TARGET_AGENT_ROLE_OFFSET = 77;
+    public static final int PRODUCER_ROLE_OFFSET = 78;
+    public static final int RESERVED_OFFSET = 79;
     public static final int SENDER_CAPABILITIES_OFFSET = 80;
     /** Total header length in bytes. */
     public static final int LENGTH = 88;
@@ -61,6 +67,18 @@ public final class MessageHeaderDescriptor
     public static final int FLAG_RECIPIENT_REGISTERED = 4;
     /** The message has a recipient to check (direct or resolved); broadcast sender checks do not. */
     public static final int FLAG_HAS_RECIPIENT = 8;
+    /** MACI: the message names a target agent ({@code content.target_agent_id}). */
+    public static final int FLAG_MACI_TARGET_AGENT = 16;
+    /** MACI: the named target agent is registered. */
+    public static final int FLAG_MACI_TARGET_AGENT_FOUND = 32;
+    /** MACI: the named target agent is the sender. */
+    public static final int FLAG_MACI_TARGET_AGENT_IS_SENDER = 64;
+    /** MACI: the message names a target output ({@code content.target_output_id}). */
+    public static final int FLAG_MACI_TARGET_OUTPUT = 128;
+    /** MACI: the target output's producer is known to the provenance store. */
+    public static final int FLAG_MACI_PRODUCER_KNOWN = 256;
+    /** MACI: the target output was produced by the sender (or has more than one producer: fail closed). */
+    public static final int FLAG_MACI_PRODUCED_BY_SENDER = 512;
 
     /** Bus tenant id meaning "no tenant". */
     public static final int NO_TENANT = -1;
@@ -83,7 +101,10 @@ public final class MessageHeaderDescriptor
         ValueLayout.JAVA_INT.withName("policy_tenant"),
         ValueLayout.JAVA_INT.withName("sender_type"),
         ValueLayout.JAVA_INT.withName("message_type"),
-        ValueLayout.JAVA_INT.withName("reserved"),
+        ValueLayout.JAVA_BYTE.withName("sender_role"),
+        ValueLayout.JAVA_BYTE.withName("target_agent_role"),
+        ValueLayout.JAVA_BYTE.withName("producer_role"),
+        ValueLayout.JAVA_BYTE.withName("reserved"),
         ValueLayout.JAVA_LONG.withName("sender_capabilities")).withName("EabMessageHeader");
 
     private MessageHeaderDescriptor()

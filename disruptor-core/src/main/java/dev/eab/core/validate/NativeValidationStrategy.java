@@ -24,6 +24,16 @@ public final class NativeValidationStrategy implements ValidationStrategy, AutoC
     /** @throws NativeUnavailableException when the library is absent or rejects the configuration. */
     public NativeValidationStrategy(final String constitutionalHash, final int maxMessageSizeBytes, final PolicyTable policy)
     {
+        this(constitutionalHash, maxMessageSizeBytes, policy, null);
+    }
+
+    /**
+     * @param maci the MACI tables for {@code eab_engine_new_maci}, or null for an engine without MACI.
+     * @throws NativeUnavailableException when the library is absent or rejects the configuration.
+     */
+    public NativeValidationStrategy(
+        final String constitutionalHash, final int maxMessageSizeBytes, final PolicyTable policy, final dev.eab.core.maci.MaciTables maci)
+    {
         if (!NativeBindings.available())
         {
             throw new NativeUnavailableException("library not loadable", null);
@@ -48,7 +58,16 @@ public final class NativeValidationStrategy implements ValidationStrategy, AutoC
             config.set(ValueLayout.ADDRESS, CONFIG_RULES_OFFSET, rules);
             config.set(ValueLayout.JAVA_INT, CONFIG_RULE_COUNT_OFFSET, n);
             // The engine copies the rules, so the confined arena may be closed afterwards.
-            engine = (MemorySegment)NativeBindings.ENGINE_NEW.invokeExact(config);
+            if (maci == null)
+            {
+                engine = (MemorySegment)NativeBindings.ENGINE_NEW.invokeExact(config);
+            }
+            else
+            {
+                final MemorySegment maciConfig = arena.allocate(dev.eab.core.maci.MaciConfigDescriptor.LENGTH, 8);
+                maci.writeNative(maciConfig);
+                engine = (MemorySegment)NativeBindings.ENGINE_NEW_MACI.invokeExact(config, maciConfig);
+            }
         }
         catch (final NativeUnavailableException e)
         {

@@ -31,6 +31,8 @@ public final class RejectionTexts
     private final BusConfiguration config;
     private final GuardrailPatterns guardrails;
     private dev.eab.core.ops.metering.TenantBudgets budgets;
+    /** MACI's rejection texts, or null when MACI is off (then no MACI reason can occur). */
+    private dev.eab.core.maci.MaciEnforcer maci;
 
     /** @param guardrails the scanner's pattern set (names the families that blocked), or null. */
     public RejectionTexts(final BusConfiguration config, final PolicyTable policy, final GuardrailPatterns guardrails)
@@ -38,6 +40,13 @@ public final class RejectionTexts
         this.guardrails = guardrails;
         this.policy = policy;
         this.config = config;
+    }
+
+    /** Sets where MACI rejection texts come from (the bus's enforcer). */
+    public RejectionTexts maci(final dev.eab.core.maci.MaciEnforcer enforcer)
+    {
+        this.maci = enforcer;
+        return this;
     }
 
     /**
@@ -86,6 +95,8 @@ public final class RejectionTexts
             case DELIBERATION_REJECTED -> "Message '" + m.messageId() + "' was rejected by deliberation review";
             case DELIBERATION_TIMED_OUT -> "Message '" + m.messageId() + "' was not decided within the deliberation timeout";
             case REGO_DENIED -> RegoPolicyStrategy.deniedText(config, m, recipient, detail);
+            case MACI_ROLE_NOT_ASSIGNED, MACI_UNMAPPED_TYPE, MACI_ROLE_VIOLATION, MACI_SELF_VALIDATION, MACI_CROSS_ROLE, MACI_TARGET_NOT_FOUND ->
+                maci == null ? "MACI: " + reason.metricName() : maci.describe(reason, m, sender).getMessage();
         };
     }
 

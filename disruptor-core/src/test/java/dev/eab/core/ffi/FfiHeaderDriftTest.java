@@ -59,7 +59,9 @@ class FfiHeaderDriftTest
         new Binding("EabMessageHeader", MessageHeaderDescriptor.LAYOUT, MessageHeaderDescriptor.class, "", Map.of(), "LENGTH", "ALIGNMENT"),
         new Binding("EabPolicyRule", EngineConfigDescriptor.RULE_LAYOUT, EngineConfigDescriptor.class, "RULE_", Map.of(), "RULE_LENGTH", null),
         new Binding("EabEngineConfig", EngineConfigDescriptor.CONFIG_LAYOUT, EngineConfigDescriptor.class, "CONFIG_",
-            Map.of("constitutional_hash", "hash"), "CONFIG_LENGTH", null));
+            Map.of("constitutional_hash", "hash"), "CONFIG_LENGTH", null),
+        new Binding("EabMaciConfig", dev.eab.core.maci.MaciConfigDescriptor.LAYOUT, dev.eab.core.maci.MaciConfigDescriptor.class, "", Map.of(),
+            "LENGTH", "ALIGNMENT"));
 
     static String headerText;
     static Header header;
@@ -474,11 +476,23 @@ class FfiHeaderDriftTest
             {
                 final RejectReason r = reason(rest);
                 expect(problems, name, value, r.code(), "RejectReason." + r);
-                if (r.code() > RejectReason.MAX_NATIVE_CODE)
+                if (!RejectReason.isValidatorCode(r.code()))
                 {
-                    problems.add(name + ": RejectReason." + r + " is above MAX_NATIVE_CODE " + RejectReason.MAX_NATIVE_CODE);
+                    problems.add(name + ": RejectReason." + r + " is neither 0..MAX_NATIVE_CODE nor a MACI code");
                 }
                 seenReasons.add(rest);
+            }
+            else if (name.startsWith("EAB_MACI_"))
+            {
+                final Long j = intConstant(dev.eab.core.maci.MaciConfigDescriptor.class, rest);
+                if (j == null)
+                {
+                    problems.add(name + ": no MaciConfigDescriptor." + rest);
+                }
+                else
+                {
+                    expect(problems, name, value, j, "MaciConfigDescriptor." + rest);
+                }
             }
             else
             {
@@ -487,7 +501,7 @@ class FfiHeaderDriftTest
         }
         for (final RejectReason r : RejectReason.values())
         {
-            if (r.code() <= RejectReason.MAX_NATIVE_CODE && !seenReasons.contains(r.name()))
+            if (RejectReason.isValidatorCode(r.code()) && !seenReasons.contains(r.name()))
             {
                 problems.add("RejectReason." + r + " (code " + r.code() + ") has no #define in the header");
             }
@@ -581,9 +595,11 @@ class FfiHeaderDriftTest
     @Test
     void parserFoundTheWholeHeader()
     {
-        assertEquals(20, header.functions().size(), "prototypes: " + header.functions().keySet());
-        assertEquals(Set.of("EabPolicyRule", "EabEngineConfig", "EabMessageHeader"), header.structs().keySet());
-        assertEquals(16, header.structs().get("EabMessageHeader").fields().size());
+        assertEquals(21, header.functions().size(), "prototypes: " + header.functions().keySet());
+        assertEquals(Set.of("EabPolicyRule", "EabEngineConfig", "EabMessageHeader", "EabMaciConfig"), header.structs().keySet());
+        assertEquals(19, header.structs().get("EabMessageHeader").fields().size());
+        assertEquals(4, header.structs().get("EabMaciConfig").fields().size());
+        assertEquals(84L, cLayout(header.structs().get("EabMaciConfig")).size());
         assertEquals(5, header.structs().get("EabPolicyRule").fields().size());
         assertEquals(5, header.structs().get("EabEngineConfig").fields().size());
         assertTrue(header.defines().size() >= 25, "defines: " + header.defines().keySet());
@@ -637,7 +653,10 @@ class FfiHeaderDriftTest
         mutations.put("header field renamed", new String[] {"int32_t sender_type;", "int32_t sender_kind;"});
         mutations.put("header fields swapped", new String[] {"int32_t sender_tenant;\n  /**\n   * Bus-interned tenant id of the recipient; -1 = none.\n   */\n  int32_t recipient_tenant;",
             "int32_t recipient_tenant;\n  int32_t sender_tenant;"});
-        mutations.put("reserved removed", new String[] {"int32_t reserved;", ""});
+        mutations.put("reserved removed", new String[] {"uint8_t reserved;", ""});
+        mutations.put("role byte widened", new String[] {"int8_t producer_role;", "int16_t producer_role;"});
+        mutations.put("MACI code renumbered", new String[] {"#define EAB_MACI_CROSS_ROLE 27", "#define EAB_MACI_CROSS_ROLE 29"});
+        mutations.put("MACI table resized", new String[] {"int8_t type_actions[16];", "int8_t type_actions[12];"});
         mutations.put("hash array grown", new String[] {"uint8_t hash[16];", "uint8_t hash[32];"});
         mutations.put("rule effect widened", new String[] {"uint32_t effect;", "uint64_t effect;"});
         mutations.put("config rule_count widened (same size)", new String[] {"uint32_t rule_count;", "uint64_t rule_count;"});

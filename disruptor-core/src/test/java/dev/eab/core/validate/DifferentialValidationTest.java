@@ -294,7 +294,7 @@ class DifferentialValidationTest
                 default -> r.nextInt();
             };
         h.set(ValueLayout.JAVA_INT, MESSAGE_TYPE_OFFSET, messageType);
-        h.set(ValueLayout.JAVA_INT, RESERVED_OFFSET, r.nextInt(100) < 30 ? r.nextInt() : 0);
+        h.set(ValueLayout.JAVA_INT, SENDER_ROLE_OFFSET, r.nextInt(100) < 30 ? r.nextInt() : 0);
         h.set(ValueLayout.JAVA_LONG, SENDER_CAPABILITIES_OFFSET, capabilities(r, v.capBits()));
     }
 

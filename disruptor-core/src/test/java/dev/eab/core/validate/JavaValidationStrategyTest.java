@@ -193,7 +193,7 @@ class JavaValidationStrategyTest
     {
         final MemorySegment h = valid();
         TestHeaders.setInt(h, FLAGS_OFFSET, TestHeaders.ALL_FLAGS | 0xFFFF_FFF0);
-        TestHeaders.setInt(h, RESERVED_OFFSET, 0xDEADBEEF);
+        TestHeaders.setInt(h, SENDER_ROLE_OFFSET, 0xDEADBEEF);
         assertEquals(NONE.code(), JAVA.validate(h));
     }
 

@@ -60,7 +60,7 @@ final class TestHeaders
         h.set(ValueLayout.JAVA_INT, POLICY_TENANT_OFFSET, policyTenant);
         h.set(ValueLayout.JAVA_INT, SENDER_TYPE_OFFSET, senderType);
         h.set(ValueLayout.JAVA_INT, MESSAGE_TYPE_OFFSET, messageType);
-        h.set(ValueLayout.JAVA_INT, RESERVED_OFFSET, 0);
+        h.set(ValueLayout.JAVA_INT, SENDER_ROLE_OFFSET, 0);
         h.set(ValueLayout.JAVA_LONG, SENDER_CAPABILITIES_OFFSET, caps);
     }
 
@@ -93,7 +93,7 @@ final class TestHeaders
             " policy_tenant=" + h.get(ValueLayout.JAVA_INT, POLICY_TENANT_OFFSET) +
             " sender_type=" + h.get(ValueLayout.JAVA_INT, SENDER_TYPE_OFFSET) +
             " message_type=" + h.get(ValueLayout.JAVA_INT, MESSAGE_TYPE_OFFSET) +
-            " reserved=" + h.get(ValueLayout.JAVA_INT, RESERVED_OFFSET) +
+            " reserved=" + h.get(ValueLayout.JAVA_INT, SENDER_ROLE_OFFSET) +
             " sender_capabilities=0x" + Long.toHexString(h.get(ValueLayout.JAVA_LONG, SENDER_CAPABILITIES_OFFSET)) + '}';
     }
 
