@@ -155,6 +155,11 @@
 #define EAB_EFFECT_DENY 1
 
 /**
+ * Length in bytes of a BLAKE3 hash (the default output) and of a chain link.
+ */
+#define EAB_BLAKE3_LEN 32
+
+/**
  * An immutable validation engine. Opaque to C: only ever handled through a
  * pointer obtained from `eab_engine_new`.
  */
@@ -401,6 +406,29 @@ int32_t eab_guard_scan(const struct EabGuard *guard, const uint8_t *utf8, size_t
  * for writes of `out_capacity` bytes, `out_len` null or valid for one write.
  */
 int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len);
+
+/**
+ * Writes BLAKE3(`data[0..len]`) (32 bytes) to `out`. Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` (`out` null, or `data` null with `len > 0`) or
+ * `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * `data` must be null or valid for reads of `len` bytes; `out` must be null
+ * or valid for writes of 32 bytes.
+ */
+int32_t eab_blake3(const uint8_t *data, size_t len, uint8_t *out);
+
+/**
+ * One link of the audit chain: writes BLAKE3(`prev[0..32]` ||
+ * `record[0..len]`) to `out` (32 bytes; may alias `prev`). Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * `prev` must be null or valid for reads of 32 bytes; `record` null or
+ * valid for reads of `len` bytes; `out` null or valid for writes of 32
+ * bytes.
+ */
+int32_t eab_audit_chain_step(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out);
 
 #ifdef __cplusplus
 }  // extern "C"

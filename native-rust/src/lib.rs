@@ -60,6 +60,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 mod guard;
 mod guard_lower;
 mod guard_search;
+pub mod audit;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 
