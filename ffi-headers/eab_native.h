@@ -155,11 +155,6 @@
 #define EAB_EFFECT_DENY 1
 
 /**
- * Length in bytes of a BLAKE3 hash (the default output) and of a chain link.
- */
-#define EAB_BLAKE3_LEN 32
-
-/**
  * An immutable validation engine. Opaque to C: only ever handled through a
  * pointer obtained from `eab_engine_new`.
  */

@@ -13,10 +13,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::{EAB_ERR_NULL_ARGUMENT, EAB_ERR_PANIC, EAB_OK};
 
 /// Length in bytes of a BLAKE3 hash (the default output) and of a chain link.
-pub const EAB_BLAKE3_LEN: usize = 32;
+/// (Not exported to the C header: the ABI documents it as "32 bytes".)
+pub(crate) const EAB_BLAKE3_LEN: usize = 32;
 
 /// The chain step, shared by the export and the Rust tests.
-pub fn chain_step(prev: &[u8; EAB_BLAKE3_LEN], record: &[u8]) -> [u8; EAB_BLAKE3_LEN] {
+pub fn chain_step(prev: &[u8; 32], record: &[u8]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(prev);
     hasher.update(record);

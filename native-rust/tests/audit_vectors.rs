@@ -4,7 +4,9 @@
 //! `eab_audit_chain_step`. `EAB_BLESS=1` (re)writes the chain rows from this
 //! implementation; Java's Bouncy Castle twin must then agree with them.
 
-use eab_native::audit::{chain_step, eab_audit_chain_step, eab_blake3, EAB_BLAKE3_LEN};
+use eab_native::audit::{chain_step, eab_audit_chain_step, eab_blake3};
+
+const EAB_BLAKE3_LEN: usize = 32;
 use std::path::PathBuf;
 
 fn vectors_path() -> PathBuf {

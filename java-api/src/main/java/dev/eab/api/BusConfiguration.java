@@ -43,6 +43,10 @@ public final class BusConfiguration
     public static final int DEFAULT_MAX_STRING_LENGTH = 100_000;
     /** The impact score at or above which a message is held for deliberation. */
     public static final double DEFAULT_IMPACT_THRESHOLD = 0.8;
+    /** Audit records that may wait for the audit writer before {@link AuditBackpressure} applies. */
+    public static final int DEFAULT_AUDIT_QUEUE_CAPACITY = 65_536;
+    /** Extra records {@link AuditBackpressure#OVERFLOW} keeps in memory while the writer is behind. */
+    public static final int DEFAULT_AUDIT_OVERFLOW_CAPACITY = 1_048_576;
 
     private final String constitutionalHash;
     private final NativeMode nativeMode;
@@ -68,6 +72,15 @@ public final class BusConfiguration
     private final Map<String, RateLimit> tenantRateLimits;
     private final Path guardrailsFile;
     private final boolean contentScanning;
+    private final Path auditDir;
+    private final AuditBackpressure auditBackpressure;
+    private final int auditQueueCapacity;
+    private final int auditOverflowCapacity;
+    private final boolean requireIdentity;
+    private final Path identityJwksFile;
+    private final String identityIssuer;
+    private final String identityAudience;
+    private final Path revocationFile;
 
     private BusConfiguration(final Builder b)
     {
@@ -95,6 +108,15 @@ public final class BusConfiguration
         tenantRateLimits = Map.copyOf(b.tenantRateLimits);
         guardrailsFile = b.guardrailsFile;
         contentScanning = b.contentScanning;
+        auditDir = b.auditDir;
+        auditBackpressure = b.auditBackpressure;
+        auditQueueCapacity = b.auditQueueCapacity;
+        auditOverflowCapacity = b.auditOverflowCapacity;
+        requireIdentity = b.requireIdentity;
+        identityJwksFile = b.identityJwksFile;
+        identityIssuer = b.identityIssuer;
+        identityAudience = b.identityAudience;
+        revocationFile = b.revocationFile;
         validate();
     }
 
@@ -117,11 +139,14 @@ public final class BusConfiguration
             .ringSize(1024).build();
     }
 
-    /** As the original's {@code for_production()}: everything on; the native library is required. */
+    /**
+     * As the original's {@code for_production()}: everything on; the native library is required, and every
+     * registration must carry a verified identity token ({@link #requireIdentity()}).
+     */
     public static BusConfiguration forProduction()
     {
         return builder().nativeMode(NativeMode.REQUIRED).enableMaci(true).maciStrictMode(true).enableMetering(true)
-            .journalDir(DEFAULT_PRODUCTION_JOURNAL_DIR).build();
+            .journalDir(DEFAULT_PRODUCTION_JOURNAL_DIR).requireIdentity(true).build();
     }
 
     /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
@@ -135,7 +160,9 @@ public final class BusConfiguration
      * {@code ENABLE_METERING}, {@code CONSTITUTIONAL_HASH}, and ours {@code EAB_NATIVE},
      * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
      * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_HANDLER_TIMEOUT_MS}, {@code EAB_PAYLOAD_CAPACITY},
-     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}.
+     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}, {@code EAB_AUDIT_DIR}, {@code EAB_AUDIT_BACKPRESSURE}, {@code EAB_AUDIT_QUEUE},
+     * {@code EAB_AUDIT_OVERFLOW}, {@code EAB_REQUIRE_IDENTITY}, {@code EAB_IDENTITY_JWKS}, {@code EAB_IDENTITY_ISSUER},
+     * {@code EAB_IDENTITY_AUDIENCE}, {@code EAB_REVOCATION_FILE}.
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
@@ -247,6 +274,43 @@ public final class BusConfiguration
         if (env.containsKey("EAB_GUARDRAILS_FILE"))
         {
             b.guardrailsFile(Path.of(env.get("EAB_GUARDRAILS_FILE")));
+        }
+        if (env.containsKey("EAB_AUDIT_DIR"))
+        {
+            final String dir = env.get("EAB_AUDIT_DIR").strip();
+            b.auditDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
+        }
+        if (env.containsKey("EAB_AUDIT_BACKPRESSURE"))
+        {
+            b.auditBackpressure(parseEnum("EAB_AUDIT_BACKPRESSURE", env.get("EAB_AUDIT_BACKPRESSURE"), AuditBackpressure.class));
+        }
+        if (env.containsKey("EAB_AUDIT_QUEUE"))
+        {
+            b.auditQueueCapacity(parseInt("EAB_AUDIT_QUEUE", env.get("EAB_AUDIT_QUEUE")));
+        }
+        if (env.containsKey("EAB_AUDIT_OVERFLOW"))
+        {
+            b.auditOverflowCapacity(parseInt("EAB_AUDIT_OVERFLOW", env.get("EAB_AUDIT_OVERFLOW")));
+        }
+        if (env.containsKey("EAB_REQUIRE_IDENTITY"))
+        {
+            b.requireIdentity(parseBoolean("EAB_REQUIRE_IDENTITY", env.get("EAB_REQUIRE_IDENTITY")));
+        }
+        if (env.containsKey("EAB_IDENTITY_JWKS"))
+        {
+            b.identityJwksFile(Path.of(env.get("EAB_IDENTITY_JWKS").strip()));
+        }
+        if (env.containsKey("EAB_IDENTITY_ISSUER"))
+        {
+            b.identityIssuer(env.get("EAB_IDENTITY_ISSUER").strip());
+        }
+        if (env.containsKey("EAB_IDENTITY_AUDIENCE"))
+        {
+            b.identityAudience(env.get("EAB_IDENTITY_AUDIENCE").strip());
+        }
+        if (env.containsKey("EAB_REVOCATION_FILE"))
+        {
+            b.revocationFile(Path.of(env.get("EAB_REVOCATION_FILE").strip()));
         }
         if (env.containsKey("EAB_IMPACT_THRESHOLD"))
         {
@@ -360,6 +424,14 @@ public final class BusConfiguration
                 throw new ConfigurationException("tenant_rate_limits", "tenant '" + e.getKey() + "' has a null limit");
             }
         }
+        if (auditQueueCapacity < 1 || auditOverflowCapacity < 0)
+        {
+            throw new ConfigurationException("audit_queue_capacity", "must be >= 1 (overflow >= 0), got " + auditQueueCapacity + "/" + auditOverflowCapacity);
+        }
+        if (auditBackpressure == null)
+        {
+            throw new ConfigurationException("audit_backpressure", "must not be null");
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -405,6 +477,22 @@ public final class BusConfiguration
     public Path guardrailsFile() { return guardrailsFile; }
     /** @return whether message content is scanned for guardrail patterns (prompt injection, XSS, ...). */
     public boolean contentScanning() { return contentScanning; }
+    /** @return where the BLAKE3-chained audit log lives, or null when auditing is off (the default). */
+    public Path auditDir() { return auditDir; }
+    /** @return what happens when the audit writer falls behind. */
+    public AuditBackpressure auditBackpressure() { return auditBackpressure; }
+    public int auditQueueCapacity() { return auditQueueCapacity; }
+    public int auditOverflowCapacity() { return auditOverflowCapacity; }
+    /** @return true when every registration must carry a verified identity token ({@link #forProduction()}). */
+    public boolean requireIdentity() { return requireIdentity; }
+    /** @return the JWKS file holding the keys identity tokens are checked against, or null. */
+    public Path identityJwksFile() { return identityJwksFile; }
+    /** @return the issuer identity tokens must name, or null (then tokens are refused: no issuer is trusted). */
+    public String identityIssuer() { return identityIssuer; }
+    /** @return the audience identity tokens must name, or null (then tokens are refused). */
+    public String identityAudience() { return identityAudience; }
+    /** @return the revocation list file (one agent id a line, # comments), or null. */
+    public Path revocationFile() { return revocationFile; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -440,7 +528,10 @@ public final class BusConfiguration
             .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
-            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning);
+            .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
+            .auditDir(auditDir).auditBackpressure(auditBackpressure).auditQueueCapacity(auditQueueCapacity)
+            .auditOverflowCapacity(auditOverflowCapacity).requireIdentity(requireIdentity).identityJwksFile(identityJwksFile)
+            .identityIssuer(identityIssuer).identityAudience(identityAudience).revocationFile(revocationFile);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -471,6 +562,15 @@ public final class BusConfiguration
         m.put("tenant_rate_limits", tenantRateLimits.size());
         m.put("guardrails_file", guardrailsFile == null ? "(embedded default)" : guardrailsFile.toString());
         m.put("content_scanning", contentScanning);
+        m.put("audit_dir", auditDir == null ? "off" : auditDir.toString());
+        m.put("audit_backpressure", auditBackpressure.name().toLowerCase(Locale.ROOT));
+        m.put("audit_queue_capacity", auditQueueCapacity);
+        m.put("audit_overflow_capacity", auditOverflowCapacity);
+        m.put("require_identity", requireIdentity);
+        m.put("identity_jwks_file", identityJwksFile == null ? "none" : identityJwksFile.toString());
+        m.put("identity_issuer", identityIssuer == null ? "none" : identityIssuer);
+        m.put("identity_audience", identityAudience == null ? "none" : identityAudience);
+        m.put("revocation_file", revocationFile == null ? "none" : revocationFile.toString());
         return m;
     }
 
@@ -507,6 +607,15 @@ public final class BusConfiguration
         private final Map<String, RateLimit> tenantRateLimits = new LinkedHashMap<>();
         private Path guardrailsFile;
         private boolean contentScanning = true;
+        private Path auditDir;
+        private AuditBackpressure auditBackpressure = AuditBackpressure.BLOCK;
+        private int auditQueueCapacity = DEFAULT_AUDIT_QUEUE_CAPACITY;
+        private int auditOverflowCapacity = DEFAULT_AUDIT_OVERFLOW_CAPACITY;
+        private boolean requireIdentity;
+        private Path identityJwksFile;
+        private String identityIssuer;
+        private String identityAudience;
+        private Path revocationFile;
 
         private Builder()
         {
@@ -559,6 +668,15 @@ public final class BusConfiguration
         }
         public Builder guardrailsFile(final Path v) { guardrailsFile = v; return this; }
         public Builder contentScanning(final boolean v) { contentScanning = v; return this; }
+        public Builder auditDir(final Path v) { auditDir = v; return this; }
+        public Builder auditBackpressure(final AuditBackpressure v) { auditBackpressure = v; return this; }
+        public Builder auditQueueCapacity(final int v) { auditQueueCapacity = v; return this; }
+        public Builder auditOverflowCapacity(final int v) { auditOverflowCapacity = v; return this; }
+        public Builder requireIdentity(final boolean v) { requireIdentity = v; return this; }
+        public Builder identityJwksFile(final Path v) { identityJwksFile = v; return this; }
+        public Builder identityIssuer(final String v) { identityIssuer = v; return this; }
+        public Builder identityAudience(final String v) { identityAudience = v; return this; }
+        public Builder revocationFile(final Path v) { revocationFile = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -43,7 +43,9 @@ public enum RejectReason
      * The content scanner matched a guardrail family whose action is BLOCK (prompt injection, XSS, ...);
      * labelled {@code security_block} like the original's {@code rejection_reason}.
      */
-    SECURITY_BLOCKED("security_block");
+    SECURITY_BLOCKED("security_block"),
+    /** The sender's identity was revoked (API call or revocation list): it can no longer send. */
+    AGENT_REVOKED("agent_revoked");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

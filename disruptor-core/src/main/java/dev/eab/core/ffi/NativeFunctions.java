@@ -24,6 +24,8 @@ public final class NativeFunctions
     public static final String GUARD_FREE_FN = "eab_guard_free";
     public static final String GUARD_SCAN_FN = "eab_guard_scan";
     public static final String GUARD_NORMALIZE_FN = "eab_guard_normalize";
+    public static final String BLAKE3_FN = "eab_blake3";
+    public static final String AUDIT_CHAIN_STEP_FN = "eab_audit_chain_step";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -46,6 +48,11 @@ public final class NativeFunctions
         m.put(GUARD_SCAN_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
         // int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len)
         m.put(GUARD_NORMALIZE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS));
+        // int32_t eab_blake3(const uint8_t *data, size_t len, uint8_t *out)
+        m.put(BLAKE3_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_audit_chain_step(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out)
+        m.put(AUDIT_CHAIN_STEP_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }

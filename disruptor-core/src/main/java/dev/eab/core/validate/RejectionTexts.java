@@ -81,6 +81,7 @@ public final class RejectionTexts
             case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + config.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
+            case AGENT_REVOKED -> "Agent '" + (sender == null ? m.sendingAgent() : sender.agentId()) + "' is revoked: its identity can no longer send";
         };
     }
 
