@@ -26,6 +26,15 @@ import dev.eab.api.exception.ConfigurationException;
 import dev.eab.api.exception.BusOperationException;
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.api.RejectReason;
+import dev.eab.api.TenantIds;
+import dev.eab.api.exception.AgentIdentityException;
+import dev.eab.core.audit.AuditCapture;
+import dev.eab.core.audit.AuditEntry;
+import dev.eab.core.audit.AuditKind;
+import dev.eab.core.audit.AuditLog;
+import dev.eab.core.audit.ChainHashers;
+import dev.eab.core.registry.IdentityVerifier;
+import dev.eab.core.registry.RevocationList;
 import dev.eab.core.governance.GovernanceStage;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.guard.ContentScanner;
@@ -72,6 +81,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +134,11 @@ public final class EnhancedAgentBus implements AgentBus
     /** What the first start's journal replay did, or null before it (or without a journal). */
     private volatile JournalReplayer.Result replay;
     private boolean journalReplayDone;
+    /** Verifies registration tokens, or null when no identity keys are configured. */
+    private final IdentityVerifier identity;
+    private final RevocationList revocations;
+    /** The BLAKE3-chained decision log, or null when auditing is off. */
+    private final AuditLog audit;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -162,6 +177,33 @@ public final class EnhancedAgentBus implements AgentBus
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
+        this.identity = config.identityJwksFile() == null ? null
+            : IdentityVerifier.fromJwksFile(config.identityJwksFile(), config.identityIssuer(), config.identityAudience());
+        if (config.requireIdentity() && identity == null)
+        {
+            throw new ConfigurationException("identity_jwks_file", "require_identity is on (forProduction) but no identity keys are configured " +
+                "(EAB_IDENTITY_JWKS, EAB_IDENTITY_ISSUER, EAB_IDENTITY_AUDIENCE): no registration could succeed");
+        }
+        this.revocations = new RevocationList(config.revocationFile());
+        // Last: it starts the audit writer thread, which nothing after it could fail to stop.
+        this.audit = config.auditDir() == null ? null : new AuditLog(config.auditDir(),
+            ChainHashers.forMode(config.nativeMode() == NativeMode.REQUIRED ? NativeMode.REQUIRED : config.nativeMode()),
+            config.auditBackpressure(), config.auditQueueCapacity(), config.auditOverflowCapacity());
+        LOG.info(audit == null ? "audit: off (set auditDir or EAB_AUDIT_DIR for the BLAKE3-chained decision log)"
+            : "audit: " + config.auditDir().toAbsolutePath() + " (" + config.auditBackpressure() + ")");
+        if (audit != null)
+        {
+            audit.record(operation(AuditKind.LOG_OPENED, "", "", "log_opened", Map.of("pid", Long.toString(ProcessHandle.current().pid()),
+                "validator", validator.name())));
+        }
+    }
+
+    /** A record about an operation (registration, identity, revocation): not a message decision. */
+    private AuditEntry operation(
+        final AuditKind kind, final String agentId, final String tenant, final String decision, final Map<String, String> metadata)
+    {
+        return new AuditEntry(kind, 0, AuditEntry.nowNanos(), UUID.randomUUID().toString(), "", agentId, tenant, policy.version(),
+            Double.NaN, decision, config.constitutionalHash(), List.of(kind == AuditKind.LOG_OPENED ? "audit" : "identity"), metadata);
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -204,23 +246,32 @@ public final class EnhancedAgentBus implements AgentBus
             throw new BusNotStartedException("start (bus is closed)");
         }
         final int payloadCapacity = config.payloadCapacityBytes();
+        // The Disruptor asks for one thread per handler, in the order added: the pipeline first (the bus
+        // thread), then the audit capture when the audit log is on.
+        final int[] threadsMade = {0};
         disruptor = new Disruptor<>(EventSlots.factory(payloadCapacity), config.ringSize(),
             r -> {
-                final Thread t = new Thread(() -> runBusThread(r), "eab-bus");
+                final Thread t = threadsMade[0]++ == 0 ? new Thread(() -> runBusThread(r), "eab-bus") : new Thread(r, "eab-audit-capture");
                 t.setDaemon(true);
                 return t;
             },
             ProducerType.MULTI, waitStrategy());
         routeStage = new RouteStage(metrics, texts, config.backpressurePolicy(), config.constitutionalHash(), validator,
             mask -> guardrails == null ? List.of() : guardrails.namesOf(mask), journal);
-        disruptor.handleEventsWith(new PipelineHandler(
+        final com.lmax.disruptor.dsl.EventHandlerGroup<MessageEvent> pipeline = disruptor.handleEventsWith(new PipelineHandler(
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()),
                 new ContentInspector(config.maxNestingDepth(), config.maxKeys(), config.maxStringLength()), scanner, metrics),
             new GovernanceStage(),
             new JournalStage(journal),
             routeStage,
             metrics,
-            config.stageLatencyMetrics()));
+            config.stageLatencyMetrics(),
+            audit != null));
+        if (audit != null)
+        {
+            // Behind the pipeline on the same ring: gates it, so a lagging audit log back-pressures publishers.
+            pipeline.then(new AuditCapture(audit, config.constitutionalHash(), policy::version));
+        }
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
@@ -448,6 +499,10 @@ public final class EnhancedAgentBus implements AgentBus
         }
         stopLocked();
         validator.close();
+        if (audit != null)
+        {
+            audit.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -482,7 +537,123 @@ public final class EnhancedAgentBus implements AgentBus
     public AgentInfo registerAgent(
         final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole)
     {
-        return registry.register(agentId, agentType, capabilities, tenantId, maciRole).info();
+        return registerAgent(agentId, agentType, capabilities, tenantId, maciRole, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Order: a revoked id is refused; a token (required by {@code requireIdentity}) is verified
+     * ({@link IdentityVerifier}); then the agent registers. A refusal is counted ({@code identity_rejected}) and
+     * audited (IDENTITY_FAILURE); a registration is audited (REGISTER, with the key and algorithm that verified it).
+     */
+    @Override
+    public AgentInfo registerAgent(
+        final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole,
+        final String identityToken)
+    {
+        final IdentityVerifier.VerifiedIdentity verified;
+        try
+        {
+            if (revocations.isRevoked(agentId))
+            {
+                throw new AgentIdentityException(agentId, "revoked", "the agent's identity is revoked");
+            }
+            if (identityToken == null && !config.requireIdentity())
+            {
+                verified = null;
+            }
+            else if (identity == null)
+            {
+                // A token nobody can check proves nothing: refused rather than ignored.
+                throw new AgentIdentityException(agentId, "unknown_key", "a token was given but no identity keys are configured (EAB_IDENTITY_JWKS)");
+            }
+            else
+            {
+                verified = identity.verify(identityToken, agentId, agentType, capabilities, tenantId, maciRole);
+            }
+        }
+        catch (final AgentIdentityException e)
+        {
+            metrics.onIdentityRejected();
+            if (audit != null)
+            {
+                audit.record(operation(AuditKind.IDENTITY_FAILURE, agentId, TenantIds.normalize(tenantId), "identity_rejected:" + e.reason(),
+                    Map.of("reason", e.reason(), "detail", ThrowableText.message(e))));
+            }
+            throw e;
+        }
+        final AgentRecord record = registry.register(agentId, agentType, capabilities, tenantId, maciRole);
+        // A revocation racing this registration: whichever came second sees the other.
+        if (revocations.isRevoked(agentId))
+        {
+            record.revoke();
+        }
+        if (audit != null)
+        {
+            audit.record(operation(AuditKind.REGISTER, agentId, record.tenantId(), "register", verified == null
+                ? Map.of("identity", "unverified", "agent_type", record.agentType())
+                : Map.of("identity", "verified", "algorithm", verified.algorithm(), "kid", verified.keyId(), "jti", verified.tokenId(),
+                    "agent_type", record.agentType())));
+        }
+        return record.info();
+    }
+
+    /**
+     * Revokes an agent's identity: from now on it cannot send (rejected with {@code AGENT_REVOKED} on the bus
+     * thread) nor register again while this bus runs. Audited (REVOKE).
+     *
+     * @return true when the id was not revoked before.
+     */
+    public boolean revokeAgent(final String agentId, final String why)
+    {
+        final boolean added = revocations.revoke(agentId);
+        final AgentRecord r = registry.byId(agentId);
+        if (r != null)
+        {
+            r.revoke();
+        }
+        if (added && audit != null)
+        {
+            audit.record(operation(AuditKind.REVOKE, agentId, r == null ? "" : r.tenantId(), "revoke", Map.of("why", why == null ? "" : why)));
+        }
+        return added;
+    }
+
+    /**
+     * Re-reads the revocation list file ({@code revocationFile}) and revokes every id newly listed.
+     *
+     * @return the ids newly revoked.
+     */
+    public List<String> reloadRevocations()
+    {
+        final List<String> added = revocations.reload();
+        for (final String id : added)
+        {
+            final AgentRecord r = registry.byId(id);
+            if (r != null)
+            {
+                r.revoke();
+            }
+            if (audit != null)
+            {
+                audit.record(operation(AuditKind.REVOKE, id, r == null ? "" : r.tenantId(), "revoke",
+                    Map.of("why", "revocation list " + revocations.file())));
+            }
+        }
+        return added;
+    }
+
+    /** @return the audit log, or null when auditing is off (engine-internal API: the hook other layers record through). */
+    public AuditLog auditLog()
+    {
+        return audit;
+    }
+
+    /** @return the revocation list (engine-internal API). */
+    public RevocationList revocations()
+    {
+        return revocations;
     }
 
     @Override
@@ -492,6 +663,10 @@ public final class EnhancedAgentBus implements AgentBus
         if (removed == null)
         {
             return false;
+        }
+        if (audit != null)
+        {
+            audit.record(operation(AuditKind.UNREGISTER, agentId, removed.tenantId(), "unregister", Map.of()));
         }
         // Later messages are rejected (RECIPIENT_NOT_REGISTERED); a dispatched handler finishes what was
         // routed to it and stops; receive() can still drain what is left.
@@ -736,6 +911,10 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
+        m.put("identity", Map.of("verifier", identity == null ? "off" : "jwt", "required", config.requireIdentity(),
+            "rejected", metrics.identityRejected(), "revoked", revocations.size(),
+            "revoked_sends", metrics.rejected(RejectReason.AGENT_REVOKED)));
+        m.put("audit", audit == null ? Map.of("enabled", false) : audit.metrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -28,10 +28,23 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     /** The processor's sequence, advanced after every event (not only per batch); see {@link #setSequenceCallback}. */
     private Sequence processed;
     private final PathWarmer warmer;
+    /** True when an audit capture runs behind this handler on the ring: each outcome is kept for it. */
+    private final boolean audited;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
     {
+        this(validate, govern, journal, route, metrics, timed, false);
+    }
+
+    /**
+     * @param audited true when an audit capture handler follows this one on the ring ({@code MessageEvent.captureAudit}).
+     */
+    public PipelineHandler(
+        final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed,
+        final boolean audited)
+    {
+        this.audited = audited;
         this.validate = validate;
         this.govern = govern;
         this.journal = journal;
@@ -97,6 +110,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         }
         finally
         {
+            if (audited)
+            {
+                e.captureAudit();
+            }
             e.clear();
             // Per event, not per batch: a subscription switch waits on this sequence, and if the bus thread
             // ends mid-batch, failing what is left must start after the last event that got its outcome.
