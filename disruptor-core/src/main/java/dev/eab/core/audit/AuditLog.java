@@ -60,6 +60,7 @@ public final class AuditLog implements AutoCloseable, HealthSource
     private volatile boolean lagging;
     private volatile boolean closed;
     private volatile String failure;
+    private volatile boolean suspended;
 
     /**
      * Opens the chain in {@code dir} (continuing it when it exists) and starts the writer thread.
@@ -144,6 +145,10 @@ public final class AuditLog implements AutoCloseable, HealthSource
         {
             while (true)
             {
+                while (suspended && !closed)
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
                 batch.clear();
                 if (queue.drainTo(batch, BATCH) == 0)
                 {
@@ -242,6 +247,21 @@ public final class AuditLog implements AutoCloseable, HealthSource
             Thread.currentThread().interrupt();
         }
         writer.close();
+    }
+
+    /**
+     * Stalls the writer, as a hung disk would, until {@link #resumeWriter()}: for back-pressure drills and tests.
+     * Records keep queuing and the configured {@link AuditBackpressure} applies; none is lost.
+     */
+    public void suspendWriter()
+    {
+        suspended = true;
+    }
+
+    /** Lets a writer stalled by {@link #suspendWriter()} go on. */
+    public void resumeWriter()
+    {
+        suspended = false;
     }
 
     /** @return records in the chain (including those there before this log opened). */
