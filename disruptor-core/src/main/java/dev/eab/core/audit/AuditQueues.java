@@ -81,6 +81,18 @@ public final class AuditQueues
         }
     }
 
+    /**
+     * Decodes every record of an audit directory, in order (no chain check: see {@link AuditChainVerifier}).
+     *
+     * @throws AuditFormatException at the first record that cannot be decoded.
+     */
+    public static java.util.List<AuditRecord> records(final Path auditDir)
+    {
+        final java.util.List<AuditRecord> out = new java.util.ArrayList<>();
+        read(auditDir, (position, record, length) -> out.add(AuditRecordDescriptor.decode(record, length)));
+        return out;
+    }
+
     /** Reads the records of an audit directory (read-only), in order. */
     public static long read(final Path auditDir, final RawVisitor visitor)
     {
