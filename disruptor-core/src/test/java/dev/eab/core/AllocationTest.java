@@ -105,11 +105,28 @@ class AllocationTest
         assertTrue(bus.getMetrics().get("journal").toString().contains("enabled=true"));
     }
 
+    /**
+     * The audit chain on: the bus thread only keeps each outcome in its slot for the capture thread (which
+     * allocates the records, off the bus thread): the bus thread still allocates nothing.
+     */
+    @Test
+    void auditedFlyweightPathAllocatesNothingOnTheBusThread(@TempDir final Path auditDir)
+    {
+        assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, null, auditDir);
+        assertTrue(bus.getMetrics().get("audit").toString().contains("enabled=true"));
+    }
+
     private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir)
+    {
+        assertSteadyStateAllocatesNothing(mode, journalDir, null);
+    }
+
+    private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir, final Path auditDir)
     {
         // Stage latency recording stays on: the HdrHistogram recorders must not allocate either. The content
         // scanner is on the path in both modes (Rust, or the Java twin) and must not allocate either.
-        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir).build());
+        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir)
+            .auditDir(auditDir).build());
         bus.registerAgent("s", "worker", Set.of(), "acme", null);
         final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", null).handle();
         final long[] sink = new long[1];
