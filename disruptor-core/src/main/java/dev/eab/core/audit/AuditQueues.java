@@ -93,6 +93,74 @@ public final class AuditQueues
         return out;
     }
 
+    /**
+     * Prints-as-you-go reading for {@code ./eab audit tail}: the last {@code last} records, then (when
+     * {@code follow}) every record appended later, polling every {@code pollMs} until {@code stop} says so.
+     */
+    public static void tail(
+        final Path auditDir, final int last, final boolean follow, final long pollMs, final java.util.function.Consumer<AuditRecord> out,
+        final java.util.function.BooleanSupplier stop) throws InterruptedException
+    {
+        try (ChronicleQueue q = openReadOnly(auditDir); ExcerptTailer t = q.createTailer())
+        {
+            final java.util.ArrayDeque<AuditRecord> recent = new java.util.ArrayDeque<>();
+            boolean caughtUp = false;
+            while (!stop.getAsBoolean())
+            {
+                final AuditRecord r = next(t);
+                if (r == null)
+                {
+                    if (!caughtUp)
+                    {
+                        caughtUp = true;
+                        recent.forEach(out);
+                        recent.clear();
+                    }
+                    if (!follow)
+                    {
+                        return;
+                    }
+                    Thread.sleep(pollMs);
+                    continue;
+                }
+                if (caughtUp)
+                {
+                    out.accept(r);
+                }
+                else
+                {
+                    recent.addLast(r);
+                    if (recent.size() > last)
+                    {
+                        recent.removeFirst();
+                    }
+                }
+            }
+        }
+    }
+
+    private static AuditRecord next(final ExcerptTailer t)
+    {
+        while (true)
+        {
+            try (DocumentContext dc = t.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    return null;
+                }
+                if (!dc.isData())
+                {
+                    continue;
+                }
+                final Bytes<?> b = dc.wire().bytes();
+                final byte[] raw = new byte[(int)b.readRemaining()];
+                b.read(raw);
+                return AuditRecordDescriptor.decode(raw, raw.length);
+            }
+        }
+    }
+
     /** Reads the records of an audit directory (read-only), in order. */
     public static long read(final Path auditDir, final RawVisitor visitor)
     {
