@@ -111,6 +111,7 @@ public final class DemoMain
             final long[] flood = flood(bus);
             final double burstRate = burst(bus, burst);
             final PacedLatencyRun.Result latency = pacedLatency(bus);
+            final AuditDemoStep.Result identityAudit = AuditDemoStep.run(config, failures::add);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -140,6 +141,7 @@ public final class DemoMain
             report.row("burst (zero-alloc publisher)", String.format(Locale.ROOT, "%,d messages, %.2f M msg/s", burst, burstRate / 1e6));
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
+            identityAudit.report(report);
             report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
             report.row("rejected", String.valueOf(metrics.get("rejected")));
             report.row("handler failures", String.valueOf(metrics.get("handler_failed")));
@@ -165,6 +167,7 @@ public final class DemoMain
             report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);
+            identityAudit.summary(report);
             if (!failures.isEmpty())
             {
                 report.put("failures", String.join("; ", failures));
