@@ -59,6 +59,9 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private MessagePublisher publisher;
     private int recipientHandle;
     private long retries;
+    /** The audit chain's directory when {@code audited} (a fresh temporary one per run), or null. */
+    private final boolean audited;
+    private java.nio.file.Path auditDir;
 
     /**
      * @param idleStrategy    how the bus thread waits when the ring is empty.
@@ -72,6 +75,15 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     public EabSeries(
         final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final LatencySink sink)
     {
+        this(nativeMode, idleStrategy, contentScanning, flood, sink, false);
+    }
+
+    /** @param audited when true, the BLAKE3 audit chain records every decision (series {@code eab-audited}). */
+    public EabSeries(
+        final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final LatencySink sink,
+        final boolean audited)
+    {
+        this.audited = audited;
         this.flood = flood;
         this.contentScanning = contentScanning;
         this.nativeMode = nativeMode;
@@ -113,7 +125,18 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void start()
     {
-        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning));
+        if (audited)
+        {
+            try
+            {
+                auditDir = java.nio.file.Files.createTempDirectory("eab-bench-audit");
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning).toBuilder().auditDir(auditDir).build());
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
         recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
@@ -227,6 +250,14 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         {
             d.put("reject_reasons", rejectReasons.toString());
         }
+        if (audited)
+        {
+            final Map<?, ?> a = (Map<?, ?>)m.get("audit");
+            d.put("audit_records", String.valueOf(a.get("records")));
+            d.put("audit_hasher", String.valueOf(a.get("hasher")));
+            d.put("audit_peak_backlog", String.valueOf(a.get("peak_backlog")));
+            d.put("audit_producer_waits", String.valueOf(a.get("producer_waits")));
+        }
         return d;
     }
 
@@ -248,6 +279,21 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         if (bus != null)
         {
             bus.close();
+        }
+        if (auditDir != null)
+        {
+            // Each run writes millions of records: nothing to keep once the run's figures are taken.
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(auditDir))
+            {
+                for (final java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList())
+                {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+            catch (final java.io.IOException e)
+            {
+                System.err.println("could not delete " + auditDir + ": " + e);
+            }
         }
     }
 }

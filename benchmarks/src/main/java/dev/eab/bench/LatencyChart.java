@@ -75,6 +75,7 @@ public final class LatencyChart
         new Color(0xbcbd22), // baseline-abq-noscan: olive
         new Color(0x000000), // baseline-disruptor: black
         new Color(0x7f7f7f), // baseline-disruptor-phased: grey
+        new Color(0xaec7e8), // eab-audited: light blue
     };
 
     /** @return the colour of a series (one per series, so the floor is never confused with a baseline). */

@@ -34,7 +34,12 @@ public enum Series
     /** The floor for the YIELDING series: a bare Disruptor, same wait strategy, no checks. */
     BASELINE_DISRUPTOR("baseline-disruptor", Rates.ALL),
     /** The floor for eab-native-phased: a bare Disruptor with the PHASED wait strategy, no checks. */
-    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED);
+    BASELINE_DISRUPTOR_PHASED("baseline-disruptor-phased", Rates.ALL_RATED),
+    /**
+     * eab-native with the BLAKE3 audit chain on: every decision recorded off the bus thread by the audit capture
+     * behind the pipeline (BLOCK back-pressure), so saturation here is also the audit log's throughput.
+     */
+    EAB_AUDITED("eab-audited", Rates.RATED_AND_SATURATION);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
@@ -44,6 +49,7 @@ public enum Series
         static final List<Long> RATED_SATURATION = List.of(100_000L, Schedule.SATURATION);
         static final List<Long> ALL_RATED = List.of(100L, 1_000L, 10_000L, 100_000L);
         static final List<Long> ALL = List.of(100L, 1_000L, 10_000L, 100_000L, Schedule.SATURATION);
+        static final List<Long> RATED_AND_SATURATION = List.of(10_000L, 100_000L, Schedule.SATURATION);
 
         private Rates()
         {
@@ -92,6 +98,7 @@ public enum Series
             case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), false, false, sink);
             case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
+            case EAB_AUDITED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink, true);
             case BASELINE_ABQ -> new AbqBaseline(true, sink);
             case BASELINE_ABQ_NOSCAN -> new AbqBaseline(false, sink);
             case BASELINE_DISRUPTOR, BASELINE_DISRUPTOR_PHASED -> new DisruptorBaseline(idleStrategy(), sink);
