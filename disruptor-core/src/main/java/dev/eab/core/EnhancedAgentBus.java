@@ -187,7 +187,7 @@ public final class EnhancedAgentBus implements AgentBus
         this.revocations = new RevocationList(config.revocationFile());
         // Last: it starts the audit writer thread, which nothing after it could fail to stop.
         this.audit = config.auditDir() == null ? null : new AuditLog(config.auditDir(),
-            ChainHashers.forMode(config.nativeMode() == NativeMode.REQUIRED ? NativeMode.REQUIRED : config.nativeMode()),
+            ChainHashers.forMode(config.nativeMode()),
             config.auditBackpressure(), config.auditQueueCapacity(), config.auditOverflowCapacity());
         LOG.info(audit == null ? "audit: off (set auditDir or EAB_AUDIT_DIR for the BLAKE3-chained decision log)"
             : "audit: " + config.auditDir().toAbsolutePath() + " (" + config.auditBackpressure() + ")");
