@@ -111,11 +111,29 @@ public final class AuditRecordDescriptor
 
         private void string(final String s)
         {
-            final byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            int32(b.length);
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, pos, b.length);
-            pos += b.length;
+            // ASCII (ids, tenants, hashes, decisions: nearly every string) is copied char by char with no
+            // allocation; anything else goes through the JDK's UTF-8 encoder.
+            final int n = s.length();
+            ensure(4 + n);
+            final int lengthAt = pos;
+            int p = pos + 4;
+            for (int i = 0; i < n; i++)
+            {
+                final char c = s.charAt(i);
+                if (c >= 0x80)
+                {
+                    final byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    pos = lengthAt;
+                    int32(b.length);
+                    ensure(b.length);
+                    System.arraycopy(b, 0, buf, pos, b.length);
+                    pos += b.length;
+                    return;
+                }
+                buf[p++] = (byte)c;
+            }
+            INT.set(buf, lengthAt, n);
+            pos = p;
         }
 
         private void int32(final int v)
