@@ -24,6 +24,10 @@ import java.util.function.Supplier;
  */
 public final class AuditCapture implements EventHandler<MessageEvent>
 {
+    /** Lower-case message type names and tags, built once: the capture thread makes millions of records a second. */
+    private static final String[] TYPE_NAMES = typeNames();
+    private static final List<String>[] TAGS = tags();
+
     private final AuditLog log;
     private final String constitutionalHash;
     private final Supplier<String> policyVersion;
@@ -85,7 +89,7 @@ public final class AuditCapture implements EventHandler<MessageEvent>
             tenant = TenantIds.normalize(m.tenantId());
             risk = m.impactScore() == null ? Double.NaN : m.impactScore();
             meta.put("recipient", recipient != null ? recipient.agentId() : m.toAgent());
-            meta.put("message_type", m.messageType().name().toLowerCase(java.util.Locale.ROOT));
+            meta.put("message_type", TYPE_NAMES[m.messageType().ordinal()]);
         }
         else
         {
@@ -105,7 +109,30 @@ public final class AuditCapture implements EventHandler<MessageEvent>
         final RejectReason reason = RejectReason.fromCode(code);
         final boolean accepted = code == 0;
         return new AuditEntry(accepted ? AuditKind.ACCEPT : AuditKind.REJECT, code, at, traceId, spanId, agentId, tenant, policyVersion.get(),
-            risk, accepted ? "accept" : "reject:" + reason.metricName(), constitutionalHash, List.of(tagOf(reason)), meta);
+            risk, accepted ? "accept" : "reject:" + reason.metricName(), constitutionalHash, TAGS[reason.ordinal()], meta);
+    }
+
+    private static String[] typeNames()
+    {
+        final dev.eab.api.MessageType[] types = dev.eab.api.MessageType.values();
+        final String[] names = new String[types.length];
+        for (int i = 0; i < types.length; i++)
+        {
+            names[i] = types[i].name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String>[] tags()
+    {
+        final RejectReason[] reasons = RejectReason.values();
+        final List<String>[] tags = new List[reasons.length];
+        for (int i = 0; i < reasons.length; i++)
+        {
+            tags[i] = List.of(tagOf(reasons[i]));
+        }
+        return tags;
     }
 
     /** @return the compliance area a decision belongs to, for a SIEM's filters. */

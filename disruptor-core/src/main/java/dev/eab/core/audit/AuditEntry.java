@@ -42,6 +42,7 @@ public record AuditEntry(
         policyVersion = orEmpty(policyVersion);
         decision = orEmpty(decision);
         constitutionalHash = orEmpty(constitutionalHash);
+        // List.copyOf returns an already-immutable list as it is: shared tag lists cost nothing per record.
         complianceTags = complianceTags == null ? List.of() : List.copyOf(complianceTags);
         metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
     }
