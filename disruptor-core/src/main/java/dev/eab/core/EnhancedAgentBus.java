@@ -26,14 +26,11 @@ import dev.eab.api.exception.ConfigurationException;
 import dev.eab.api.exception.BusOperationException;
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.api.RejectReason;
-import dev.eab.api.TenantIds;
-import dev.eab.api.exception.AgentIdentityException;
 import dev.eab.core.audit.AuditCapture;
-import dev.eab.core.audit.AuditEntry;
 import dev.eab.core.audit.AuditKind;
 import dev.eab.core.audit.AuditLog;
 import dev.eab.core.audit.ChainHashers;
-import dev.eab.core.registry.IdentityVerifier;
+import dev.eab.core.registry.AgentAdmission;
 import dev.eab.core.registry.RevocationList;
 import dev.eab.core.governance.GovernanceStage;
 import dev.eab.core.guard.ContentInspector;
@@ -81,7 +78,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -134,9 +130,8 @@ public final class EnhancedAgentBus implements AgentBus
     /** What the first start's journal replay did, or null before it (or without a journal). */
     private volatile JournalReplayer.Result replay;
     private boolean journalReplayDone;
-    /** Verifies registration tokens, or null when no identity keys are configured. */
-    private final IdentityVerifier identity;
-    private final RevocationList revocations;
+    /** Registration through identity and revocation (see {@link AgentAdmission}). */
+    private final AgentAdmission admission;
     /** The BLAKE3-chained decision log, or null when auditing is off. */
     private final AuditLog audit;
 
@@ -177,33 +172,16 @@ public final class EnhancedAgentBus implements AgentBus
         this.scanner = guardrails == null ? null : contentScanner(config, guardrails);
         this.texts = new RejectionTexts(config, policy, guardrails);
         this.hashBytes = config.constitutionalHash().getBytes(StandardCharsets.US_ASCII);
-        this.identity = config.identityJwksFile() == null ? null
-            : IdentityVerifier.fromJwksFile(config.identityJwksFile(), config.identityIssuer(), config.identityAudience());
-        if (config.requireIdentity() && identity == null)
-        {
-            throw new ConfigurationException("identity_jwks_file", "require_identity is on (forProduction) but no identity keys are configured " +
-                "(EAB_IDENTITY_JWKS, EAB_IDENTITY_ISSUER, EAB_IDENTITY_AUDIENCE): no registration could succeed");
-        }
-        this.revocations = new RevocationList(config.revocationFile());
+        this.admission = new AgentAdmission(config, registry, metrics, policy::version);
         // Last: it starts the audit writer thread, which nothing after it could fail to stop.
         this.audit = config.auditDir() == null ? null : new AuditLog(config.auditDir(),
             ChainHashers.forMode(config.nativeMode()),
             config.auditBackpressure(), config.auditQueueCapacity(), config.auditOverflowCapacity());
         LOG.info(audit == null ? "audit: off (set auditDir or EAB_AUDIT_DIR for the BLAKE3-chained decision log)"
             : "audit: " + config.auditDir().toAbsolutePath() + " (" + config.auditBackpressure() + ")");
-        if (audit != null)
-        {
-            audit.record(operation(AuditKind.LOG_OPENED, "", "", "log_opened", Map.of("pid", Long.toString(ProcessHandle.current().pid()),
-                "validator", validator.name())));
-        }
-    }
-
-    /** A record about an operation (registration, identity, revocation): not a message decision. */
-    private AuditEntry operation(
-        final AuditKind kind, final String agentId, final String tenant, final String decision, final Map<String, String> metadata)
-    {
-        return new AuditEntry(kind, 0, AuditEntry.nowNanos(), UUID.randomUUID().toString(), "", agentId, tenant, policy.version(),
-            Double.NaN, decision, config.constitutionalHash(), List.of(kind == AuditKind.LOG_OPENED ? "audit" : "identity"), metadata);
+        admission.auditTo(audit);
+        admission.record(AuditKind.LOG_OPENED, "", "", "log_opened", Map.of("pid", Long.toString(ProcessHandle.current().pid()),
+            "validator", validator.name()));
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -543,60 +521,14 @@ public final class EnhancedAgentBus implements AgentBus
     /**
      * {@inheritDoc}
      *
-     * <p>Order: a revoked id is refused; a token (required by {@code requireIdentity}) is verified
-     * ({@link IdentityVerifier}); then the agent registers. A refusal is counted ({@code identity_rejected}) and
-     * audited (IDENTITY_FAILURE); a registration is audited (REGISTER, with the key and algorithm that verified it).
+     * <p>Through {@link AgentAdmission}: revocation, then the token, then the registry; refusals counted and audited.
      */
     @Override
     public AgentInfo registerAgent(
         final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole,
         final String identityToken)
     {
-        final IdentityVerifier.VerifiedIdentity verified;
-        try
-        {
-            if (revocations.isRevoked(agentId))
-            {
-                throw new AgentIdentityException(agentId, "revoked", "the agent's identity is revoked");
-            }
-            if (identityToken == null && !config.requireIdentity())
-            {
-                verified = null;
-            }
-            else if (identity == null)
-            {
-                // A token nobody can check proves nothing: refused rather than ignored.
-                throw new AgentIdentityException(agentId, "unknown_key", "a token was given but no identity keys are configured (EAB_IDENTITY_JWKS)");
-            }
-            else
-            {
-                verified = identity.verify(identityToken, agentId, agentType, capabilities, tenantId, maciRole);
-            }
-        }
-        catch (final AgentIdentityException e)
-        {
-            metrics.onIdentityRejected();
-            if (audit != null)
-            {
-                audit.record(operation(AuditKind.IDENTITY_FAILURE, agentId, TenantIds.normalize(tenantId), "identity_rejected:" + e.reason(),
-                    Map.of("reason", e.reason(), "detail", ThrowableText.message(e))));
-            }
-            throw e;
-        }
-        final AgentRecord record = registry.register(agentId, agentType, capabilities, tenantId, maciRole);
-        // A revocation racing this registration: whichever came second sees the other.
-        if (revocations.isRevoked(agentId))
-        {
-            record.revoke();
-        }
-        if (audit != null)
-        {
-            audit.record(operation(AuditKind.REGISTER, agentId, record.tenantId(), "register", verified == null
-                ? Map.of("identity", "unverified", "agent_type", record.agentType())
-                : Map.of("identity", "verified", "algorithm", verified.algorithm(), "kid", verified.keyId(), "jti", verified.tokenId(),
-                    "agent_type", record.agentType())));
-        }
-        return record.info();
+        return admission.register(agentId, agentType, capabilities, tenantId, maciRole, identityToken).info();
     }
 
     /**
@@ -607,17 +539,7 @@ public final class EnhancedAgentBus implements AgentBus
      */
     public boolean revokeAgent(final String agentId, final String why)
     {
-        final boolean added = revocations.revoke(agentId);
-        final AgentRecord r = registry.byId(agentId);
-        if (r != null)
-        {
-            r.revoke();
-        }
-        if (added && audit != null)
-        {
-            audit.record(operation(AuditKind.REVOKE, agentId, r == null ? "" : r.tenantId(), "revoke", Map.of("why", why == null ? "" : why)));
-        }
-        return added;
+        return admission.revoke(agentId, why);
     }
 
     /**
@@ -627,21 +549,7 @@ public final class EnhancedAgentBus implements AgentBus
      */
     public List<String> reloadRevocations()
     {
-        final List<String> added = revocations.reload();
-        for (final String id : added)
-        {
-            final AgentRecord r = registry.byId(id);
-            if (r != null)
-            {
-                r.revoke();
-            }
-            if (audit != null)
-            {
-                audit.record(operation(AuditKind.REVOKE, id, r == null ? "" : r.tenantId(), "revoke",
-                    Map.of("why", "revocation list " + revocations.file())));
-            }
-        }
-        return added;
+        return admission.reloadRevocations();
     }
 
     /** @return the audit log, or null when auditing is off (engine-internal API: the hook other layers record through). */
@@ -653,7 +561,7 @@ public final class EnhancedAgentBus implements AgentBus
     /** @return the revocation list (engine-internal API). */
     public RevocationList revocations()
     {
-        return revocations;
+        return admission.revocations();
     }
 
     @Override
@@ -664,10 +572,7 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return false;
         }
-        if (audit != null)
-        {
-            audit.record(operation(AuditKind.UNREGISTER, agentId, removed.tenantId(), "unregister", Map.of()));
-        }
+        admission.unregistered(removed);
         // Later messages are rejected (RECIPIENT_NOT_REGISTERED); a dispatched handler finishes what was
         // routed to it and stops; receive() can still drain what is left.
         switchSubscription(removed.inbox(), Subscription.NONE, agentId);
@@ -911,9 +816,7 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
-        m.put("identity", Map.of("verifier", identity == null ? "off" : "jwt", "required", config.requireIdentity(),
-            "rejected", metrics.identityRejected(), "revoked", revocations.size(),
-            "revoked_sends", metrics.rejected(RejectReason.AGENT_REVOKED)));
+        m.put("identity", admission.metrics());
         m.put("audit", audit == null ? Map.of("enabled", false) : audit.metrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
