@@ -552,6 +552,26 @@ public final class EnhancedAgentBus implements AgentBus
         return admission.reloadRevocations();
     }
 
+    /**
+     * The audit hook for the layers around the bus (governance: HOLD, APPROVAL, REVIEW_REJECTION; policy: POLICY_RELOAD):
+     * appends a decision record stamped with the current policy version, the constitutional hash and the time. A no-op
+     * when auditing is off. Call it from the layer's own thread, never from the bus thread (it may wait when the audit
+     * writer is behind, see {@code AuditBackpressure}).
+     *
+     * @param traceId   the message id the decision is about (or an operation id).
+     * @param riskScore the impact score behind the decision, or {@code Double.NaN}.
+     */
+    public void recordAudit(
+        final AuditKind kind, final String traceId, final String agentId, final String tenantId, final double riskScore, final String decision,
+        final Map<String, String> metadata)
+    {
+        if (audit != null)
+        {
+            audit.record(new dev.eab.core.audit.AuditEntry(kind, 0, dev.eab.core.audit.AuditEntry.nowNanos(), traceId, "", agentId, tenantId,
+                policy.version(), riskScore, decision, config.constitutionalHash(), List.of(kind.name().toLowerCase(java.util.Locale.ROOT)), metadata));
+        }
+    }
+
     /** @return the audit log, or null when auditing is off (engine-internal API: the hook other layers record through). */
     public AuditLog auditLog()
     {

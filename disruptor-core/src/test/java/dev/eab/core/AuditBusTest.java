@@ -59,6 +59,8 @@ class AuditBusTest
             final byte[] payload = {1, 2, 3};
             assertTrue(bus.publisher("s", listener).tryPublish(bus.getAgentInfo("r2").handle(), MessageType.EVENT, 4242, payload, 0, 3));
             listener.awaitOutcome(4242);
+            // The hook the governance and policy layers call.
+            bus.recordAudit(AuditKind.HOLD, sent.get(0).messageId(), "s", "acme", 0.91, "hold:deliberation", Map.of("queue", "deliberation"));
             assertTrue(bus.auditLog().awaitFlushed(HANG_GUARD_S * 1000));
             assertEquals(true, ((Map<?, ?>)bus.getMetrics().get("audit")).get("enabled"));
         }
@@ -70,7 +72,11 @@ class AuditBusTest
         // ok + 2 broadcast recipients + flyweight accepted; cross tenant and bad hash rejected.
         assertEquals(4, count(records, AuditKind.ACCEPT), records.toString());
         assertEquals(2, count(records, AuditKind.REJECT));
-        final AuditRecord accepted = find(records, sent.get(0).messageId());
+        final AuditRecord hold = records.stream().filter(r -> r.entry().kind() == AuditKind.HOLD).findFirst().orElseThrow();
+        assertEquals(0.91, hold.entry().riskScore());
+        assertEquals("hold:deliberation", hold.entry().decision());
+        assertEquals(sent.get(0).messageId(), hold.entry().traceId());
+        final AuditRecord accepted = find(records.stream().filter(r -> r.entry().kind() != AuditKind.HOLD).toList(), sent.get(0).messageId());
         assertEquals("accept", accepted.entry().decision());
         assertEquals("s", accepted.entry().agentId());
         assertEquals("acme", accepted.entry().tenantId());
