@@ -245,14 +245,19 @@ public final class EnhancedAgentBus implements AgentBus
             metrics,
             config.stageLatencyMetrics(),
             audit != null));
-        if (audit != null)
+        final AuditCapture capture = audit == null ? null : new AuditCapture(audit, config.constitutionalHash(), policy::version);
+        if (capture != null)
         {
             // Behind the pipeline on the same ring: gates it, so a lagging audit log back-pressures publishers.
-            pipeline.then(new AuditCapture(audit, config.constitutionalHash(), policy::version));
+            pipeline.then(capture);
         }
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
+        if (capture != null && !capture.awaitStarted(STOP_TIMEOUT_MS))
+        {
+            LOG.warning("audit: the capture thread did not start within " + STOP_TIMEOUT_MS + " ms; a stop before it runs would lose decisions");
+        }
         // After a stop, dispatched subscriptions need their drainer threads back.
         for (final Inbox inbox : registry.allInboxes())
         {

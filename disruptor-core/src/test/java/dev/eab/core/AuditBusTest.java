@@ -148,6 +148,33 @@ class AuditBusTest
         assertEquals(futures.stream().filter(f -> !f.join().isValid()).count(), count(records, AuditKind.REJECT));
     }
 
+    /**
+     * A stop right after start must not lose decisions: the Disruptor's shutdown ignores a processor that has not
+     * started running, and its halt then ends it unread, so {@code start()} waits for the capture to run.
+     */
+    @org.junit.jupiter.api.Test
+    void stoppingRightAfterStartingLosesNoDecision(@TempDir final Path dir)
+    {
+        for (int run = 0; run < 10; run++)
+        {
+            final List<CompletableFuture<ValidationResult>> futures = new ArrayList<>();
+            try (EnhancedAgentBus bus = new EnhancedAgentBus(config(NativeMode.OFF).auditDir(dir).build()))
+            {
+                bus.registerAgent("s", "worker", Set.of(), "acme", null);
+                bus.registerAgent("r", "worker", Set.of(), "acme", null);
+                bus.start();
+                for (int i = 0; i < 5; i++)
+                {
+                    futures.add(bus.send(msg("s", "r", "acme").build()));
+                }
+            }
+            futures.forEach(BusFixtures::get);
+        }
+        final AuditChainVerifier.Result verified = AuditChainVerifier.verify(dir);
+        assertTrue(verified.ok(), verified.describe());
+        assertEquals(50, count(AuditQueues.records(dir), AuditKind.ACCEPT), "10 runs x 5 decisions, one chain continued by each bus");
+    }
+
     private static long count(final List<AuditRecord> records, final AuditKind kind)
     {
         return records.stream().filter(r -> r.entry().kind() == kind).count();

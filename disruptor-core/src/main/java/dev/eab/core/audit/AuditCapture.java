@@ -45,6 +45,33 @@ public final class AuditCapture implements EventHandler<MessageEvent>
         this.epochNanosAtStart = AuditEntry.nowNanos();
     }
 
+    /**
+     * Counted down when the capture's processor runs. A stop must not race its start: the Disruptor's shutdown
+     * ignores a processor that has not started yet and its halt then ends it before it reads anything, which
+     * would lose every decision still behind it. The bus waits for this before it accepts messages.
+     */
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void onStart()
+    {
+        started.countDown();
+    }
+
+    /** @return true once the capture runs (waits up to {@code timeoutMs}). */
+    public boolean awaitStarted(final long timeoutMs)
+    {
+        try
+        {
+            return started.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void onEvent(final MessageEvent e, final long sequence, final boolean endOfBatch)
     {
