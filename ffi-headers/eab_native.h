@@ -683,6 +683,29 @@ int32_t eab_rego_eval_json(struct EabRego *rego, const uint8_t *input_json, size
  */
 int32_t eab_rego_input_json(const uint8_t *input, size_t input_len, uint8_t *out, size_t out_capacity, size_t *out_len);
 
+/**
+ * Writes BLAKE3(`data[0..len]`) (32 bytes) to `out`. Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` (`out` null, or `data` null with `len > 0`) or
+ * `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * `data` must be null or valid for reads of `len` bytes; `out` must be null
+ * or valid for writes of 32 bytes.
+ */
+int32_t eab_blake3(const uint8_t *data, size_t len, uint8_t *out);
+
+/**
+ * One link of the audit chain: writes BLAKE3(`prev[0..32]` ||
+ * `record[0..len]`) to `out` (32 bytes; may alias `prev`). Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * `prev` must be null or valid for reads of 32 bytes; `record` null or
+ * valid for reads of `len` bytes; `out` null or valid for writes of 32
+ * bytes.
+ */
+int32_t eab_audit_chain_step(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

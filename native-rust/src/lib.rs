@@ -63,6 +63,7 @@ mod guard_search;
 mod impact;
 mod rego;
 mod maci;
+pub mod audit;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 pub use impact::EabImpact;

@@ -215,8 +215,10 @@ public final class BenchOptions
                                   queued / dropped / flushed; results in benchmarks/results/metering.json; ~30 s
               --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
-                                  baseline-disruptor, baseline-disruptor-phased, eab-governed; eab-native-nometering (metering off: opt-in); and eab-native-flood (another tenant
-                                  floods; not in the default set: --series eab-native,eab-native-flood --rates 10000,100000)
+                                  baseline-disruptor, baseline-disruptor-phased, eab-governed; and, not in the default set,
+                                  eab-native-nometering (metering off), eab-native-flood (another tenant floods:
+                                  --series eab-native,eab-native-flood --rates 10000,100000) and eab-audited (BLAKE3 audit
+                                  chain on: --series eab-native,eab-audited --rates 10000,100000,0)
               --rates r1,r2       every series at these offered rates in msg/s (default: each series at its own);
                                   0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds

@@ -62,6 +62,9 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private MessagePublisher publisher;
     private int recipientHandle;
     private long retries;
+    /** The audit chain's directory when {@code audited} (a fresh temporary one per run), or null. */
+    private final boolean audited;
+    private java.nio.file.Path auditDir;
 
     /**
      * @param idleStrategy    how the bus thread waits when the ring is empty.
@@ -75,15 +78,19 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     public EabSeries(
         final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final LatencySink sink)
     {
-        this(nativeMode, idleStrategy, contentScanning, flood, false, sink);
+        this(nativeMode, idleStrategy, contentScanning, flood, false, false, sink);
     }
 
-    /** @param governed when true, impact scoring is on (default threshold 0.8, above the bench traffic's score). */
+    /**
+     * @param governed when true, impact scoring is on (default threshold 0.8, above the bench traffic's score).
+     * @param audited  when true, the BLAKE3 audit chain records every decision (series {@code eab-audited}).
+     */
     public EabSeries(
         final NativeMode nativeMode, final IdleStrategy idleStrategy, final boolean contentScanning, final boolean flood, final boolean governed,
-        final LatencySink sink)
+        final boolean audited, final LatencySink sink)
     {
         this.governed = governed;
+        this.audited = audited;
         this.flood = flood;
         this.contentScanning = contentScanning;
         this.nativeMode = nativeMode;
@@ -132,7 +139,19 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void start()
     {
-        final BusConfiguration config = configuration(nativeMode, idleStrategy, contentScanning).withEnableMetering(metering);
+        if (audited)
+        {
+            try
+            {
+                auditDir = java.nio.file.Files.createTempDirectory("eab-bench-audit");
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        final BusConfiguration config = configuration(nativeMode, idleStrategy, contentScanning).toBuilder().enableMetering(metering)
+            .auditDir(auditDir).build();
         bus = new EnhancedAgentBus(governed ? config.withGovernance(dev.eab.api.GovernanceSettings.ON) : config);
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
@@ -254,6 +273,14 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         {
             d.put("reject_reasons", rejectReasons.toString());
         }
+        if (audited)
+        {
+            final Map<?, ?> a = (Map<?, ?>)m.get("audit");
+            d.put("audit_records", String.valueOf(a.get("records")));
+            d.put("audit_hasher", String.valueOf(a.get("hasher")));
+            d.put("audit_peak_backlog", String.valueOf(a.get("peak_backlog")));
+            d.put("audit_producer_waits", String.valueOf(a.get("producer_waits")));
+        }
         return d;
     }
 
@@ -275,6 +302,21 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         if (bus != null)
         {
             bus.close();
+        }
+        if (auditDir != null)
+        {
+            // Each run writes millions of records: nothing to keep once the run's figures are taken.
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(auditDir))
+            {
+                for (final java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList())
+                {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+            catch (final java.io.IOException e)
+            {
+                System.err.println("could not delete " + auditDir + ": " + e);
+            }
         }
     }
 }

@@ -77,6 +77,7 @@ public final class LatencyChart
         new Color(0x7f7f7f), // baseline-disruptor-phased: grey
         new Color(0xff9896), // eab-native-nometering: light red (beside eab-native's red)
         new Color(0x8b0000), // eab-governed: dark red
+        new Color(0xaec7e8), // eab-audited: light blue
     };
 
     /** @return the colour of a series (one per series, so the floor is never confused with a baseline). */

@@ -45,7 +45,14 @@ public enum Series
      * eab-native with governance on: every message impact-scored (Rust scorer) on the bus thread; the threshold (0.8)
      * is above the bench traffic's score (about 0.24), so nothing is held: what scoring costs, beside eab-native.
      */
-    EAB_GOVERNED("eab-governed", Rates.RATED_AND_SATURATION);
+    EAB_GOVERNED("eab-governed", Rates.RATED_AND_SATURATION),
+
+    /**
+     * eab-native with the BLAKE3 audit chain on: every decision recorded off the bus thread by the audit capture
+     * behind the pipeline (BLOCK back-pressure), so saturation here is also the audit log's throughput. Opt-in (the
+     * quick suite stays under 3 minutes): {@code --series eab-native,eab-audited --rates 10000,100000,0}.
+     */
+    EAB_AUDITED("eab-audited", Rates.NONE);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
@@ -105,7 +112,8 @@ public enum Series
             case EAB_NATIVE_NOMETERING -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink).withoutMetering();
             case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
-            case EAB_GOVERNED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, true, sink);
+            case EAB_GOVERNED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, true, false, sink);
+            case EAB_AUDITED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, false, true, sink);
             case BASELINE_ABQ -> new AbqBaseline(true, sink);
             case BASELINE_ABQ_NOSCAN -> new AbqBaseline(false, sink);
             case BASELINE_DISRUPTOR, BASELINE_DISRUPTOR_PHASED -> new DisruptorBaseline(idleStrategy(), sink);

@@ -29,6 +29,12 @@ import dev.eab.api.RejectReason;
 import dev.eab.core.governance.BusGovernance;
 import dev.eab.core.governance.DeliberationQueue;
 import dev.eab.core.governance.HeldMessage;
+import dev.eab.core.audit.AuditCapture;
+import dev.eab.core.audit.AuditKind;
+import dev.eab.core.audit.AuditLog;
+import dev.eab.core.audit.ChainHashers;
+import dev.eab.core.registry.AgentAdmission;
+import dev.eab.core.registry.RevocationList;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.guard.ContentScanner;
 import dev.eab.core.guard.GuardrailFamily;
@@ -149,6 +155,10 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusGovernance governance;
     /** The Rego step (after the compiled policy table, before routing), or null when Rego is off. */
     private final RegoPolicyStrategy rego;
+    /** Registration through identity and revocation (see {@link AgentAdmission}). */
+    private final AgentAdmission admission;
+    /** The BLAKE3-chained decision log, or null when auditing is off. */
+    private final AuditLog audit;
 
     /**
      * Builds the bus: compiles the policy and loads the validator (native per {@code nativeMode}).
@@ -232,11 +242,19 @@ public final class EnhancedAgentBus implements AgentBus
                 }
             }
         });
-        // Last: it may start the bundle watcher thread, and a failure above must not leave one running.
+        this.admission = new AgentAdmission(config, registry, metrics, policy::version);
+        // Last, in this order: the Rego step may start its bundle watcher, the audit log starts its writer thread;
+        // a failure in either releases everything opened before it (releaseAfterFailedConstruction).
         this.rego = createRego(config);
+        this.audit = createAudit(config);
+        LOG.info(audit == null ? "audit: off (set auditDir or EAB_AUDIT_DIR for the BLAKE3-chained decision log)"
+            : "audit: " + config.auditDir().toAbsolutePath() + " (" + config.auditBackpressure() + ")");
+        admission.auditTo(audit);
+        admission.record(AuditKind.LOG_OPENED, "", "", "log_opened", Map.of("pid", Long.toString(ProcessHandle.current().pid()),
+            "validator", validator.name()));
     }
 
-    /** The Rego step; if it refuses to start (a bad bundle, no native library), what was opened above is released. */
+    /** The Rego step, or null when Rego is off; if it refuses to start (a bad bundle, no native library), what was opened is released. */
     private RegoPolicyStrategy createRego(final BusConfiguration config)
     {
         try
@@ -245,25 +263,50 @@ public final class EnhancedAgentBus implements AgentBus
         }
         catch (final RuntimeException e)
         {
-            validator.close();
-            governance.close();
-            if (journal != null)
-            {
-                journal.close();
-            }
-            if (scanner instanceof AutoCloseable c)
-            {
-                try
-                {
-                    c.close();
-                }
-                catch (final Exception suppressed)
-                {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
+            throw releaseAfterFailedConstruction(e, null);
         }
+    }
+
+    /** The audit log, or null when auditing is off; if it cannot open, what was opened before is released. */
+    private AuditLog createAudit(final BusConfiguration config)
+    {
+        try
+        {
+            return config.auditDir() == null ? null
+                : new AuditLog(config.auditDir(), ChainHashers.forMode(config.nativeMode()), config.auditBackpressure(),
+                    config.auditQueueCapacity(), config.auditOverflowCapacity());
+        }
+        catch (final RuntimeException e)
+        {
+            throw releaseAfterFailedConstruction(e, rego);
+        }
+    }
+
+    /** Closes what the constructor opened before a step that failed with {@code e}; @return {@code e} to rethrow. */
+    private RuntimeException releaseAfterFailedConstruction(final RuntimeException e, final RegoPolicyStrategy openedRego)
+    {
+        validator.close();
+        governance.close();
+        if (openedRego != null)
+        {
+            openedRego.close();
+        }
+        if (journal != null)
+        {
+            journal.close();
+        }
+        if (scanner instanceof AutoCloseable c)
+        {
+            try
+            {
+                c.close();
+            }
+            catch (final Exception suppressed)
+            {
+                e.addSuppressed(suppressed);
+            }
+        }
+        return e;
     }
 
     /** Rust when the validator runs native (same library, same mode), the Java twin otherwise. */
@@ -333,9 +376,12 @@ public final class EnhancedAgentBus implements AgentBus
             throw new BusNotStartedException("start (bus is closed)");
         }
         final int payloadCapacity = config.payloadCapacityBytes();
+        // The Disruptor asks for one thread per handler, in the order added: the pipeline first (the bus
+        // thread), then the audit capture when the audit log is on.
+        final int[] threadsMade = {0};
         disruptor = new Disruptor<>(EventSlots.factory(payloadCapacity), config.ringSize(),
             r -> {
-                final Thread t = new Thread(() -> runBusThread(r), "eab-bus");
+                final Thread t = threadsMade[0]++ == 0 ? new Thread(() -> runBusThread(r), "eab-bus") : new Thread(r, "eab-audit-capture");
                 t.setDaemon(true);
                 return t;
             },
@@ -356,13 +402,24 @@ public final class EnhancedAgentBus implements AgentBus
             new JournalStage(journal, resilience.faults(), journal == null ? null : new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.JOURNAL))),
             routeStage,
             metrics,
-            config.stageLatencyMetrics());
+            config.stageLatencyMetrics(),
+            audit != null);
         pipeline.meter(ops().meter());
         ops().start();
-        disruptor.handleEventsWith(pipeline);
+        final com.lmax.disruptor.dsl.EventHandlerGroup<MessageEvent> handlers = disruptor.handleEventsWith(pipeline);
+        final AuditCapture capture = audit == null ? null : new AuditCapture(audit, config.constitutionalHash(), policy::version);
+        if (capture != null)
+        {
+            // Behind the pipeline on the same ring: gates it, so a lagging audit log back-pressures publishers.
+            handlers.then(capture);
+        }
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
+        if (capture != null && !capture.awaitStarted(STOP_TIMEOUT_MS))
+        {
+            LOG.warning("audit: the capture thread did not start within " + STOP_TIMEOUT_MS + " ms; a stop before it runs would lose decisions");
+        }
         // After a stop, dispatched subscriptions need their drainer threads back.
         for (final Inbox inbox : registry.allInboxes())
         {
@@ -599,6 +656,10 @@ public final class EnhancedAgentBus implements AgentBus
         {
             rego.close();
         }
+        if (audit != null)
+        {
+            audit.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -633,9 +694,76 @@ public final class EnhancedAgentBus implements AgentBus
     public AgentInfo registerAgent(
         final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole)
     {
-        final AgentRecord record = registry.register(agentId, agentType, capabilities, tenantId, maci.effectiveRole(agentId, maciRole));
+        return registerAgent(agentId, agentType, capabilities, tenantId, maciRole, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Through {@link AgentAdmission}: revocation, then the token, then the registry; refusals counted and audited.
+     */
+    @Override
+    public AgentInfo registerAgent(
+        final String agentId, final String agentType, final Set<String> capabilities, final String tenantId, final MaciRole maciRole,
+        final String identityToken)
+    {
+        final AgentRecord record =
+            admission.register(agentId, agentType, capabilities, tenantId, maci.effectiveRole(agentId, maciRole), identityToken);
         maci.onRegistered(record);
         return record.info();
+    }
+
+    /**
+     * Revokes an agent's identity: from now on it cannot send (rejected with {@code AGENT_REVOKED} on the bus
+     * thread) nor register again while this bus runs. Audited (REVOKE).
+     *
+     * @return true when the id was not revoked before.
+     */
+    public boolean revokeAgent(final String agentId, final String why)
+    {
+        return admission.revoke(agentId, why);
+    }
+
+    /**
+     * Re-reads the revocation list file ({@code revocationFile}) and revokes every id newly listed.
+     *
+     * @return the ids newly revoked.
+     */
+    public List<String> reloadRevocations()
+    {
+        return admission.reloadRevocations();
+    }
+
+    /**
+     * The audit hook for the layers around the bus (governance: HOLD, APPROVAL, REVIEW_REJECTION; policy: POLICY_RELOAD):
+     * appends a decision record stamped with the current policy version, the constitutional hash and the time. A no-op
+     * when auditing is off. Call it from the layer's own thread, never from the bus thread (it may wait when the audit
+     * writer is behind, see {@code AuditBackpressure}).
+     *
+     * @param traceId   the message id the decision is about (or an operation id).
+     * @param riskScore the impact score behind the decision, or {@code Double.NaN}.
+     */
+    public void recordAudit(
+        final AuditKind kind, final String traceId, final String agentId, final String tenantId, final double riskScore, final String decision,
+        final Map<String, String> metadata)
+    {
+        if (audit != null)
+        {
+            audit.record(new dev.eab.core.audit.AuditEntry(kind, 0, dev.eab.core.audit.AuditEntry.nowNanos(), traceId, "", agentId, tenantId,
+                policy.version(), riskScore, decision, config.constitutionalHash(), List.of(kind.name().toLowerCase(java.util.Locale.ROOT)), metadata));
+        }
+    }
+
+    /** @return the audit log, or null when auditing is off (engine-internal API: the hook other layers record through). */
+    public AuditLog auditLog()
+    {
+        return audit;
+    }
+
+    /** @return the revocation list (engine-internal API). */
+    public RevocationList revocations()
+    {
+        return admission.revocations();
     }
 
     @Override
@@ -646,6 +774,7 @@ public final class EnhancedAgentBus implements AgentBus
         {
             return false;
         }
+        admission.unregistered(removed);
         // Later messages are rejected (RECIPIENT_NOT_REGISTERED); a dispatched handler finishes what was
         // routed to it and stops; receive() can still drain what is left.
         switchSubscription(removed.inbox(), Subscription.NONE, agentId);
@@ -1065,6 +1194,8 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("metering", o == null || o.metering() == null ? Map.of("enabled", false) : o.metering().metrics());
         m.put("resilience", resilience.snapshot());
         m.put("deliberation", governance.metrics());
+        m.put("identity", admission.metrics());
+        m.put("audit", audit == null ? Map.of("enabled", false) : audit.metrics());
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

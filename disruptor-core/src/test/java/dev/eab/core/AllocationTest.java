@@ -121,13 +121,29 @@ class AllocationTest
         assertTrue(bus.getMetrics().get("journal").toString().contains("enabled=true"));
     }
 
+    /**
+     * The audit chain on: the bus thread only keeps each outcome in its slot for the capture thread (which
+     * allocates the records, off the bus thread): the bus thread still allocates nothing.
+     */
+    @Test
+    void auditedFlyweightPathAllocatesNothingOnTheBusThread(@TempDir final Path auditDir)
+    {
+        assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, null, false, auditDir);
+        assertTrue(bus.getMetrics().get("audit").toString().contains("enabled=true"));
+    }
+
     private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir, final boolean maci)
+    {
+        assertSteadyStateAllocatesNothing(mode, journalDir, maci, null);
+    }
+
+    private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir, final boolean maci, final Path auditDir)
     {
         // Stage latency recording stays on: the HdrHistogram recorders must not allocate either. The content
         // scanner is on the path in both modes (Rust, or the Java twin) and must not allocate either.
         bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir)
             .enableMaci(maci).maciStrictMode(true).maciTypeAction(MessageType.EVENT, dev.eab.api.MaciAction.QUERY)
-            .maciOutputCapacity(100_000).build());
+            .maciOutputCapacity(100_000).auditDir(auditDir).build());
         bus.registerAgent(maci ? "exec" : "s", "worker", Set.of(), "acme", maci ? dev.eab.api.MaciRole.EXECUTIVE : null);
         final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", maci ? dev.eab.api.MaciRole.IMPLEMENTER : null).handle();
         final long[] sink = new long[1];

@@ -64,6 +64,18 @@ public interface AgentBus extends AutoCloseable
     AgentInfo registerAgent(String agentId, String agentType, Set<String> capabilities, String tenantId, MaciRole maciRole);
 
     /**
+     * Registers an agent whose identity a signed JWT proves (HS256, RS256 or EdDSA, against the configured keys):
+     * signature, expiry, not-before, issuer and audience are checked, and the token's claims ({@code sub},
+     * {@code tenant_id}, {@code agent_type}, {@code capabilities}, {@code maci_role}) must match the registration.
+     * With {@code BusConfiguration.requireIdentity()} (as in {@code forProduction()}) every registration needs one.
+     *
+     * @param identityToken the compact JWT, or null (refused when identity is required).
+     * @throws dev.eab.api.exception.AgentIdentityException when the token is missing where required, does not
+     *                                                      verify, disagrees with the registration, or the agent is revoked.
+     */
+    AgentInfo registerAgent(String agentId, String agentType, Set<String> capabilities, String tenantId, MaciRole maciRole, String identityToken);
+
+    /**
      * @return true when the agent was registered. Later messages to it are rejected; a dispatched handler
      * finishes the messages already queued, then stops; {@link #receive} can still drain its inbox.
      */

@@ -51,6 +51,10 @@ public final class BusConfiguration
     public static final int DEFAULT_MACI_OUTPUT_CAPACITY = 262_144;
     /** Entries the MACI validation log keeps; the oldest is dropped first. */
     public static final int DEFAULT_MACI_LOG_CAPACITY = 1_024;
+    /** Audit records that may wait for the audit writer before {@link AuditBackpressure} applies. */
+    public static final int DEFAULT_AUDIT_QUEUE_CAPACITY = 65_536;
+    /** Extra records {@link AuditBackpressure#OVERFLOW} keeps in memory while the writer is behind. */
+    public static final int DEFAULT_AUDIT_OVERFLOW_CAPACITY = 1_048_576;
 
     private final String constitutionalHash;
     private final NativeMode nativeMode;
@@ -87,6 +91,15 @@ public final class BusConfiguration
     private final int maciOutputCapacity;
     private final int maciLogCapacity;
     private final Map<MessageType, MaciAction> maciTypeActions;
+    private final Path auditDir;
+    private final AuditBackpressure auditBackpressure;
+    private final int auditQueueCapacity;
+    private final int auditOverflowCapacity;
+    private final boolean requireIdentity;
+    private final Path identityJwksFile;
+    private final String identityIssuer;
+    private final String identityAudience;
+    private final Path revocationFile;
 
     private BusConfiguration(final Builder b)
     {
@@ -125,6 +138,15 @@ public final class BusConfiguration
         maciOutputCapacity = b.maciOutputCapacity;
         maciLogCapacity = b.maciLogCapacity;
         maciTypeActions = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(b.maciTypeActions));
+        auditDir = b.auditDir;
+        auditBackpressure = b.auditBackpressure;
+        auditQueueCapacity = b.auditQueueCapacity;
+        auditOverflowCapacity = b.auditOverflowCapacity;
+        requireIdentity = b.requireIdentity;
+        identityJwksFile = b.identityJwksFile;
+        identityIssuer = b.identityIssuer;
+        identityAudience = b.identityAudience;
+        revocationFile = b.revocationFile;
         validate();
     }
 
@@ -147,11 +169,14 @@ public final class BusConfiguration
             .ringSize(1024).build();
     }
 
-    /** As the original's {@code for_production()}: everything on; the native library is required. */
+    /**
+     * As the original's {@code for_production()}: everything on; the native library is required, and every
+     * registration must carry a verified identity token ({@link #requireIdentity()}).
+     */
     public static BusConfiguration forProduction()
     {
         return builder().nativeMode(NativeMode.REQUIRED).enableMaci(true).maciStrictMode(true).enableMetering(true)
-            .journalDir(DEFAULT_PRODUCTION_JOURNAL_DIR).build();
+            .journalDir(DEFAULT_PRODUCTION_JOURNAL_DIR).requireIdentity(true).build();
     }
 
     /** Reads the process environment; see {@link #fromEnvironment(Map)}. */
@@ -166,7 +191,10 @@ public final class BusConfiguration
      * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
      * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_HANDLER_TIMEOUT_MS}, {@code EAB_PAYLOAD_CAPACITY},
      * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD},
-     * {@code EAB_REGO_DIR}, {@code EAB_REGO_QUERY}, {@code EAB_REGO_FALLBACK}, {@code EAB_REGO_CACHE_ENTRIES}, {@code EAB_REGO_WATCH}.
+     * {@code EAB_REGO_DIR}, {@code EAB_REGO_QUERY}, {@code EAB_REGO_FALLBACK}, {@code EAB_REGO_CACHE_ENTRIES}, {@code EAB_REGO_WATCH},
+     * {@code EAB_AUDIT_DIR}, {@code EAB_AUDIT_BACKPRESSURE}, {@code EAB_AUDIT_QUEUE},
+     * {@code EAB_AUDIT_OVERFLOW}, {@code EAB_REQUIRE_IDENTITY}, {@code EAB_IDENTITY_JWKS}, {@code EAB_IDENTITY_ISSUER},
+     * {@code EAB_IDENTITY_AUDIENCE}, {@code EAB_REVOCATION_FILE}.
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
@@ -330,6 +358,43 @@ public final class BusConfiguration
         {
             b.regoWatch(parseBoolean("EAB_REGO_WATCH", env.get("EAB_REGO_WATCH")));
         }
+        if (env.containsKey("EAB_AUDIT_DIR"))
+        {
+            final String dir = env.get("EAB_AUDIT_DIR").strip();
+            b.auditDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
+        }
+        if (env.containsKey("EAB_AUDIT_BACKPRESSURE"))
+        {
+            b.auditBackpressure(parseEnum("EAB_AUDIT_BACKPRESSURE", env.get("EAB_AUDIT_BACKPRESSURE"), AuditBackpressure.class));
+        }
+        if (env.containsKey("EAB_AUDIT_QUEUE"))
+        {
+            b.auditQueueCapacity(parseInt("EAB_AUDIT_QUEUE", env.get("EAB_AUDIT_QUEUE")));
+        }
+        if (env.containsKey("EAB_AUDIT_OVERFLOW"))
+        {
+            b.auditOverflowCapacity(parseInt("EAB_AUDIT_OVERFLOW", env.get("EAB_AUDIT_OVERFLOW")));
+        }
+        if (env.containsKey("EAB_REQUIRE_IDENTITY"))
+        {
+            b.requireIdentity(parseBoolean("EAB_REQUIRE_IDENTITY", env.get("EAB_REQUIRE_IDENTITY")));
+        }
+        if (env.containsKey("EAB_IDENTITY_JWKS"))
+        {
+            b.identityJwksFile(Path.of(env.get("EAB_IDENTITY_JWKS").strip()));
+        }
+        if (env.containsKey("EAB_IDENTITY_ISSUER"))
+        {
+            b.identityIssuer(env.get("EAB_IDENTITY_ISSUER").strip());
+        }
+        if (env.containsKey("EAB_IDENTITY_AUDIENCE"))
+        {
+            b.identityAudience(env.get("EAB_IDENTITY_AUDIENCE").strip());
+        }
+        if (env.containsKey("EAB_REVOCATION_FILE"))
+        {
+            b.revocationFile(Path.of(env.get("EAB_REVOCATION_FILE").strip()));
+        }
         if (env.containsKey("EAB_IMPACT_THRESHOLD"))
         {
             try
@@ -473,6 +538,14 @@ public final class BusConfiguration
                 throw new ConfigurationException("maci_agent_roles", "agent '" + e.getKey() + "' needs a non-blank id and a role");
             }
         }
+        if (auditQueueCapacity < 1 || auditOverflowCapacity < 0)
+        {
+            throw new ConfigurationException("audit_queue_capacity", "must be >= 1 (overflow >= 0), got " + auditQueueCapacity + "/" + auditOverflowCapacity);
+        }
+        if (auditBackpressure == null)
+        {
+            throw new ConfigurationException("audit_backpressure", "must not be null");
+        }
         if (nativeMode == null || idleStrategy == null || backpressurePolicy == null)
         {
             throw new ConfigurationException("configuration", "native_mode, idle_strategy and backpressure_policy must not be null");
@@ -544,6 +617,22 @@ public final class BusConfiguration
      * audit_log audit); a type mapped nowhere is rejected in strict mode.
      */
     public Map<MessageType, MaciAction> maciTypeActions() { return maciTypeActions; }
+    /** @return where the BLAKE3-chained audit log lives, or null when auditing is off (the default). */
+    public Path auditDir() { return auditDir; }
+    /** @return what happens when the audit writer falls behind. */
+    public AuditBackpressure auditBackpressure() { return auditBackpressure; }
+    public int auditQueueCapacity() { return auditQueueCapacity; }
+    public int auditOverflowCapacity() { return auditOverflowCapacity; }
+    /** @return true when every registration must carry a verified identity token ({@link #forProduction()}). */
+    public boolean requireIdentity() { return requireIdentity; }
+    /** @return the JWKS file holding the keys identity tokens are checked against, or null. */
+    public Path identityJwksFile() { return identityJwksFile; }
+    /** @return the issuer identity tokens must name, or null (then tokens are refused: no issuer is trusted). */
+    public String identityIssuer() { return identityIssuer; }
+    /** @return the audience identity tokens must name, or null (then tokens are refused). */
+    public String identityAudience() { return identityAudience; }
+    /** @return the revocation list file (one agent id a line, # comments), or null. */
+    public Path revocationFile() { return revocationFile; }
 
     public BusConfiguration withConstitutionalHash(final String v) { return toBuilder().constitutionalHash(v).build(); }
     public BusConfiguration withNativeMode(final NativeMode v) { return toBuilder().nativeMode(v).build(); }
@@ -588,9 +677,12 @@ public final class BusConfiguration
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
             .governance(governance)
             .regoDir(regoDir).regoQuery(regoQuery).regoFallback(regoFallback).regoCacheEntries(regoCacheEntries).regoWatch(regoWatch)
-
             .maciDefaultRole(maciDefaultRole).maciAgentRoles(maciAgentRoles).maciOutputCapacity(maciOutputCapacity).maciLogCapacity(maciLogCapacity)
-            .maciTypeActions(maciTypeActions);
+            .maciTypeActions(maciTypeActions)
+
+            .auditDir(auditDir).auditBackpressure(auditBackpressure).auditQueueCapacity(auditQueueCapacity)
+            .auditOverflowCapacity(auditOverflowCapacity).requireIdentity(requireIdentity).identityJwksFile(identityJwksFile)
+            .identityIssuer(identityIssuer).identityAudience(identityAudience).revocationFile(revocationFile);
     }
 
     /** @return every option under its snake_case name, for logs and the demo summary. */
@@ -632,6 +724,15 @@ public final class BusConfiguration
         m.put("maci_output_capacity", maciOutputCapacity);
         m.put("maci_log_capacity", maciLogCapacity);
         m.put("maci_type_actions", maciTypeActions.size());
+        m.put("audit_dir", auditDir == null ? "off" : auditDir.toString());
+        m.put("audit_backpressure", auditBackpressure.name().toLowerCase(Locale.ROOT));
+        m.put("audit_queue_capacity", auditQueueCapacity);
+        m.put("audit_overflow_capacity", auditOverflowCapacity);
+        m.put("require_identity", requireIdentity);
+        m.put("identity_jwks_file", identityJwksFile == null ? "none" : identityJwksFile.toString());
+        m.put("identity_issuer", identityIssuer == null ? "none" : identityIssuer);
+        m.put("identity_audience", identityAudience == null ? "none" : identityAudience);
+        m.put("revocation_file", revocationFile == null ? "none" : revocationFile.toString());
         return m;
     }
 
@@ -681,6 +782,15 @@ public final class BusConfiguration
         private int maciOutputCapacity = DEFAULT_MACI_OUTPUT_CAPACITY;
         private int maciLogCapacity = DEFAULT_MACI_LOG_CAPACITY;
         private final Map<MessageType, MaciAction> maciTypeActions = new java.util.EnumMap<>(MessageType.class);
+        private Path auditDir;
+        private AuditBackpressure auditBackpressure = AuditBackpressure.BLOCK;
+        private int auditQueueCapacity = DEFAULT_AUDIT_QUEUE_CAPACITY;
+        private int auditOverflowCapacity = DEFAULT_AUDIT_OVERFLOW_CAPACITY;
+        private boolean requireIdentity;
+        private Path identityJwksFile;
+        private String identityIssuer;
+        private String identityAudience;
+        private Path revocationFile;
 
         private Builder()
         {
@@ -771,6 +881,15 @@ public final class BusConfiguration
             maciTypeActions.putAll(v);
             return this;
         }
+        public Builder auditDir(final Path v) { auditDir = v; return this; }
+        public Builder auditBackpressure(final AuditBackpressure v) { auditBackpressure = v; return this; }
+        public Builder auditQueueCapacity(final int v) { auditQueueCapacity = v; return this; }
+        public Builder auditOverflowCapacity(final int v) { auditOverflowCapacity = v; return this; }
+        public Builder requireIdentity(final boolean v) { requireIdentity = v; return this; }
+        public Builder identityJwksFile(final Path v) { identityJwksFile = v; return this; }
+        public Builder identityIssuer(final String v) { identityIssuer = v; return this; }
+        public Builder identityAudience(final String v) { identityAudience = v; return this; }
+        public Builder revocationFile(final Path v) { revocationFile = v; return this; }
 
         /** @throws ConfigurationException naming the first invalid option. */
         public BusConfiguration build()

@@ -73,7 +73,9 @@ public enum RejectReason
      * The Rego policy bundle's rule (e.g. {@code data.eab.allow}) did not evaluate to true for the message's
      * decision input, or Rego is configured, unavailable, and the fallback is deny-all.
      */
-    REGO_DENIED("rego_denied");
+    REGO_DENIED("rego_denied"),
+    /** The sender's identity was revoked (API call or revocation list): it can no longer send. */
+    AGENT_REVOKED("agent_revoked");
 
     private static final RejectReason[] VALUES = values();
     /** Highest code the native validator may return. */

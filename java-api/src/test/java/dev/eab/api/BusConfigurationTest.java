@@ -296,7 +296,9 @@ class BusConfigurationTest
             "enable_maci", "maci_strict_mode", "enable_metering", "stage_latency_metrics", "impact_threshold",
             "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning",
             "governance", "rego_dir", "rego_query", "rego_fallback", "rego_cache_entries", "rego_watch",
-            "maci_default_role", "maci_agent_roles", "maci_output_capacity", "maci_log_capacity", "maci_type_actions"),
+            "maci_default_role", "maci_agent_roles", "maci_output_capacity", "maci_log_capacity", "maci_type_actions",
+            "audit_dir", "audit_backpressure", "audit_queue_capacity", "audit_overflow_capacity", "require_identity", "identity_jwks_file",
+            "identity_issuer", "identity_audience", "revocation_file"),
             List.copyOf(BusConfiguration.defaults().toMap().keySet()));
     }
 

@@ -119,6 +119,7 @@ public final class DemoMain
             final MaciDemoStep.Result maci = MaciDemoStep.run(config);
             maci.lines().forEach(line -> log("maci: %s", line));
             failures.addAll(maci.failures());
+            final AuditDemoStep.Result identityAudit = AuditDemoStep.run(config, failures::add);
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -152,6 +153,7 @@ public final class DemoMain
             report.row("paced latency", latency.latencyLine());
             report.row("machine meanwhile", latency.machineLine());
             deliberation.report(report);
+            identityAudit.report(report);
             report.row("processed / delivered", metrics.get("processed") + " / " + metrics.get("delivered"));
             report.row("rejected", String.valueOf(metrics.get("rejected")));
             report.row("handler failures", String.valueOf(metrics.get("handler_failed")));
@@ -185,6 +187,7 @@ public final class DemoMain
             {
                 failures.add(rego.failure());
             }
+            identityAudit.summary(report);
             if (!failures.isEmpty())
             {
                 report.put("failures", String.join("; ", failures));

@@ -36,6 +36,8 @@ public final class NativeFunctions
     public static final String REGO_DECIDE_FN = "eab_rego_decide";
     public static final String REGO_EVAL_JSON_FN = "eab_rego_eval_json";
     public static final String REGO_INPUT_JSON_FN = "eab_rego_input_json";
+    public static final String BLAKE3_FN = "eab_blake3";
+    public static final String AUDIT_CHAIN_STEP_FN = "eab_audit_chain_step";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -87,6 +89,11 @@ public final class NativeFunctions
             ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
         // int32_t eab_rego_input_json(const uint8_t *input, size_t, uint8_t *out, size_t, size_t *out_len)
         m.put(REGO_INPUT_JSON_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS));
+        // int32_t eab_blake3(const uint8_t *data, size_t len, uint8_t *out)
+        m.put(BLAKE3_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS));
+        // int32_t eab_audit_chain_step(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out)
+        m.put(AUDIT_CHAIN_STEP_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }

@@ -37,6 +37,7 @@ public final class BusMetrics
     private final LongAdder pipelineFailures = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();
     private final LongAdder inboxThreadsReplaced = new LongAdder();
+    private final LongAdder identityRejected = new LongAdder();
     private final AtomicLongArray guardrailBlocked = new AtomicLongArray(Long.SIZE);
     private final AtomicLongArray guardrailFlagged = new AtomicLongArray(Long.SIZE);
     private final AtomicLongArray guardrailMessages = new AtomicLongArray(2);
@@ -207,6 +208,14 @@ public final class BusMetrics
     public long pipelineFailures() { return pipelineFailures.sum(); }
     public long listenerFailures() { return listenerFailures.sum(); }
     public long inboxThreadsReplaced() { return inboxThreadsReplaced.sum(); }
+    /** @return registrations refused by identity verification (any thread registers). */
+    public long identityRejected() { return identityRejected.sum(); }
+
+    /** Any thread: a registration refused by identity verification (bad, missing or mismatched token, revoked). */
+    public void onIdentityRejected()
+    {
+        identityRejected.increment();
+    }
     public long rejected(final RejectReason reason) { return rejected.get(reason.ordinal()); }
 
     /** @return rejections summed over reasons. */

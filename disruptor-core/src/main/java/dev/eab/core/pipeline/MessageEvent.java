@@ -81,10 +81,56 @@ public final class MessageEvent
     /** The deliberation id when the governance stage held this message (not delivered now), else null. */
     String heldId;
 
+    // ---- audit capture: copied by the bus thread just before clear() (only when the audit log is on), then
+    // read and released by the audit capture thread, which runs behind the bus thread on the same ring.
+    int auditCode;
+    boolean auditReplay;
+    AgentMessage auditMessage;
+    AgentRecord auditSender;
+    AgentRecord auditRecipient;
+    List<AgentRecord> auditBroadcastRecipients;
+    int[] auditBroadcastCodes;
+
     MessageEvent(final int payloadCapacity)
     {
         this.payload = new byte[payloadCapacity];
     }
+
+    /**
+     * Bus thread, after the last stage and before {@link #clear()}: keeps the outcome for the audit capture
+     * (primitives and references the slot already holds: no allocation).
+     */
+    void captureAudit()
+    {
+        auditCode = rejectCode;
+        auditReplay = replay;
+        auditMessage = message;
+        auditSender = sender;
+        auditRecipient = recipient;
+        auditBroadcastRecipients = broadcastRecipients;
+        auditBroadcastCodes = broadcastCodes;
+    }
+
+    /** Audit capture thread, once it has read the outcome: drops the references so the slot keeps nothing alive. */
+    public void releaseAudit()
+    {
+        auditMessage = null;
+        auditSender = null;
+        auditRecipient = null;
+        auditBroadcastRecipients = null;
+        auditBroadcastCodes = null;
+    }
+
+    /** Audit capture: the final reject code (0 = accepted). */
+    public int auditCode() { return auditCode; }
+    public boolean auditReplay() { return auditReplay; }
+    public AgentMessage auditMessage() { return auditMessage; }
+    public AgentRecord auditSender() { return auditSender; }
+    public AgentRecord auditRecipient() { return auditRecipient; }
+    public List<AgentRecord> auditBroadcastRecipients() { return auditBroadcastRecipients; }
+    public int[] auditBroadcastCodes() { return auditBroadcastCodes; }
+    /** When the message was published ({@link System#nanoTime()}). */
+    public long publishedNanos() { return publishedNanos; }
 
     /** Drops references so a processed slot keeps nothing alive; bus thread, after the last stage. */
     void clear()

@@ -30,10 +30,23 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final PathWarmer warmer;
     /** The ops meter (counters, metering, tenant budgets), or null; set before the bus thread starts. */
     private PipelineMeter meter;
+    /** True when an audit capture runs behind this handler on the ring: each outcome is kept for it. */
+    private final boolean audited;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
     {
+        this(validate, govern, journal, route, metrics, timed, false);
+    }
+
+    /**
+     * @param audited true when an audit capture handler follows this one on the ring ({@code MessageEvent.captureAudit}).
+     */
+    public PipelineHandler(
+        final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed,
+        final boolean audited)
+    {
+        this.audited = audited;
         this.validate = validate;
         this.govern = govern;
         this.journal = journal;
@@ -130,6 +143,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             if (m != null)
             {
                 meter(m, e, metrics.busThreadRejections() != rejectionsBefore);
+            }
+            if (audited)
+            {
+                e.captureAudit();
             }
             e.clear();
             // Per event, not per batch: a subscription switch waits on this sequence, and if the bus thread

@@ -315,6 +315,11 @@ public final class ValidateStage implements Stage
             return code;
         }
         final AgentRecord sender = e.sender;
+        // A revoked identity is refused before anything else is spent on it: one volatile read, no allocation.
+        if (sender.isRevoked())
+        {
+            return RejectReason.AGENT_REVOKED.code();
+        }
         final long retryAfterMs = rateLimiter.tryAcquire(sender.handle(), sender.rateLimit(), e.publishedNanos);
         if (retryAfterMs > 0)
         {

@@ -21,6 +21,8 @@ public final class AgentRecord
     private final long policyCapabilities;
     private final Inbox inbox;
     private final RateLimit rateLimit;
+    /** Set once by a revocation (any thread), read by the bus thread per message: a plain volatile flag. */
+    private volatile boolean revoked;
 
     AgentRecord(
         final AgentInfo info, final int tenantIndex, final int policyTenant, final int policySenderType, final long policyCapabilities,
@@ -52,6 +54,12 @@ public final class AgentRecord
     public Inbox inbox() { return inbox; }
     /** @return this agent's sending rate limit (its tenant's, or the bus default). */
     public RateLimit rateLimit() { return rateLimit; }
+
+    /** @return true when this agent's identity was revoked: it can no longer send. */
+    public boolean isRevoked() { return revoked; }
+
+    /** Revokes this agent's identity; later messages it sends are rejected with {@code AGENT_REVOKED}. */
+    public void revoke() { revoked = true; }
 
     /** @return true when this agent holds every capability in {@code required}. */
     public boolean holdsAll(final java.util.List<String> required)

@@ -97,6 +97,7 @@ public final class RejectionTexts
             case REGO_DENIED -> RegoPolicyStrategy.deniedText(config, m, recipient, detail);
             case MACI_ROLE_NOT_ASSIGNED, MACI_UNMAPPED_TYPE, MACI_ROLE_VIOLATION, MACI_SELF_VALIDATION, MACI_CROSS_ROLE, MACI_TARGET_NOT_FOUND ->
                 maci == null ? "MACI: " + reason.metricName() : maci.describe(reason, m, sender).getMessage();
+            case AGENT_REVOKED -> "Agent '" + (sender == null ? m.sendingAgent() : sender.agentId()) + "' is revoked: its identity can no longer send";
         };
     }
 

@@ -1,0 +1,177 @@
+package dev.eab.core.audit;
+
+import dev.eab.api.exception.ConfigurationException;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Appends decision records to the chain: encodes ({@link AuditRecordDescriptor}), links
+ * ({@code hash = BLAKE3(previous hash || record)}), appends to the Chronicle queue, and on {@link #flush()}
+ * writes the anchor. Continues an existing chain: on open it reads the last stored record and checks it
+ * against the anchor, refusing to append to a log whose tail was cut (the cut would be hidden otherwise).
+ *
+ * <p>Single writer: one thread calls {@link #append} and {@link #flush} (the {@code eab-audit} thread of
+ * {@link AuditLog}, or a test). A Chronicle appender belongs to one thread; it is created on first append.
+ */
+public final class AuditChainWriter implements AutoCloseable
+{
+    private final Path dir;
+    private final ChronicleQueue queue;
+    private final ChainHasher hasher;
+    private final AuditRecordDescriptor.Encoder encoder = new AuditRecordDescriptor.Encoder();
+    private final byte[] link = new byte[ChainHasher.HASH_LENGTH];
+    private ExcerptAppender appender;
+    private long nextSequence;
+    private long anchoredSequence;
+
+    /**
+     * Opens (creating) the audit directory and positions after its last record.
+     *
+     * @throws ConfigurationException when the log is shorter than its anchor or its last record disagrees
+     *                                with the anchor (tampered while the bus was down: run {@code ./eab audit verify}).
+     */
+    public AuditChainWriter(final Path dir, final ChainHasher hasher)
+    {
+        this.dir = dir;
+        this.hasher = hasher;
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot create the audit directory " + dir, e);
+        }
+        this.queue = AuditQueues.open(dir);
+        final AuditRecord last = lastRecord(queue);
+        if (last == null)
+        {
+            nextSequence = 0;
+            System.arraycopy(AuditRecordDescriptor.GENESIS, 0, link, 0, link.length);
+        }
+        else
+        {
+            nextSequence = last.sequence() + 1;
+            System.arraycopy(last.hash(), 0, link, 0, link.length);
+        }
+        final AuditAnchor anchor = AuditAnchor.read(dir);
+        if (anchor != null)
+        {
+            if (anchor.sequence() > nextSequence - 1)
+            {
+                queue.close();
+                throw new ConfigurationException("audit_dir", "the audit log " + dir + " ends at record " + (nextSequence - 1) +
+                    " but its anchor names record " + anchor.sequence() + ": its tail was cut; run ./eab audit verify " + dir);
+            }
+            if (anchor.sequence() == nextSequence - 1 && !Arrays.equals(anchor.hash(), link))
+            {
+                queue.close();
+                throw new ConfigurationException("audit_dir", "the last record (" + anchor.sequence() + ") of the audit log " + dir +
+                    " does not match its anchor's hash: run ./eab audit verify " + dir);
+            }
+        }
+        anchoredSequence = anchor == null ? -1 : anchor.sequence();
+    }
+
+    private static AuditRecord lastRecord(final ChronicleQueue q)
+    {
+        try (ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = t.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return null;
+                    }
+                    if (!dc.isData())
+                    {
+                        continue;
+                    }
+                    final Bytes<?> b = dc.wire().bytes();
+                    final byte[] raw = new byte[(int)b.readRemaining()];
+                    b.read(raw);
+                    return AuditRecordDescriptor.decode(raw, raw.length);
+                }
+            }
+        }
+    }
+
+    /** Appends one record. @return its sequence number. */
+    public long append(final AuditEntry entry)
+    {
+        if (appender == null)
+        {
+            appender = queue.createAppender();
+        }
+        final long sequence = nextSequence;
+        final int length = encoder.encode(sequence, entry);
+        final byte[] buf = encoder.bytes();
+        hasher.step(link, buf, 0, length, link);
+        System.arraycopy(link, 0, buf, length, link.length);
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(buf, 0, length + link.length);
+        }
+        nextSequence = sequence + 1;
+        return sequence;
+    }
+
+    /** Writes the anchor when records were appended since the last one. */
+    public void flush()
+    {
+        final long last = nextSequence - 1;
+        if (last != anchoredSequence)
+        {
+            new AuditAnchor(last, link.clone()).write(dir);
+            anchoredSequence = last;
+        }
+    }
+
+    /** @return how many records the chain holds (the next sequence number). */
+    public long records()
+    {
+        return nextSequence;
+    }
+
+    /** @return the current chain head (a copy). */
+    public byte[] head()
+    {
+        return link.clone();
+    }
+
+    /** @return which BLAKE3 implementation links the records. */
+    public String hasherName()
+    {
+        return hasher.name();
+    }
+
+    /** Flushes (anchor) and closes the queue. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            flush();
+        }
+        finally
+        {
+            if (appender != null)
+            {
+                appender.close();
+            }
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.eab.core.audit;
+
+import dev.eab.core.ffi.NativeFunctions;
+import dev.eab.core.ffi.NativeLibrary;
+import dev.eab.core.ffi.NativeUnavailableException;
+
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * BLAKE3 in Rust ({@code native-rust/src/audit.rs}) through FFM. Both functions are bound
+ * {@code critical(true)}: they are short, never block and never call back, so heap arrays are passed as they
+ * are (no copy to native memory) and the thread-state transition is skipped.
+ *
+ * <p>Construct through {@link ChainHashers}; the handles are bound once per process.
+ */
+public final class Blake3Native implements ChainHasher
+{
+    private static final MethodHandle BLAKE3;
+    private static final MethodHandle CHAIN_STEP;
+    private static final Throwable UNAVAILABLE;
+
+    static
+    {
+        MethodHandle blake3 = null;
+        MethodHandle chainStep = null;
+        Throwable unavailable = null;
+        try
+        {
+            final SymbolLookup lookup = NativeLibrary.load();
+            final Linker linker = Linker.nativeLinker();
+            blake3 = linker.downcallHandle(find(lookup, NativeFunctions.BLAKE3_FN),
+                NativeFunctions.DESCRIPTORS.get(NativeFunctions.BLAKE3_FN), Linker.Option.critical(true));
+            chainStep = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_STEP_FN),
+                NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_STEP_FN), Linker.Option.critical(true));
+        }
+        catch (final Throwable t)
+        {
+            unavailable = t;
+        }
+        BLAKE3 = blake3;
+        CHAIN_STEP = chainStep;
+        UNAVAILABLE = unavailable;
+    }
+
+    private static MemorySegment find(final SymbolLookup lookup, final String name)
+    {
+        return lookup.find(name).orElseThrow(() -> new NativeUnavailableException("symbol " + name + " not found", null));
+    }
+
+    /** @return null when the native functions are bound, else why not. */
+    static Throwable unavailable()
+    {
+        return UNAVAILABLE;
+    }
+
+    /** @throws NativeUnavailableException when the library or its BLAKE3 functions cannot be bound. */
+    public Blake3Native()
+    {
+        if (UNAVAILABLE != null)
+        {
+            throw new NativeUnavailableException("native BLAKE3 unavailable: " + UNAVAILABLE, UNAVAILABLE);
+        }
+    }
+
+    @Override
+    public void step(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+    {
+        if (offset < 0 || length < 0 || offset + length > record.length || prev.length < HASH_LENGTH || out.length < HASH_LENGTH)
+        {
+            throw new IndexOutOfBoundsException("record [" + offset + ", " + (offset + length) + ") of " + record.length);
+        }
+        final int rc;
+        try
+        {
+            rc = (int)CHAIN_STEP.invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(record).asSlice(offset),
+                (long)length, MemorySegment.ofArray(out));
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("eab_audit_chain_step failed: " + t, t);
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("eab_audit_chain_step returned " + rc);
+        }
+    }
+
+    @Override
+    public void hash(final byte[] data, final int offset, final int length, final byte[] out)
+    {
+        if (offset < 0 || length < 0 || offset + length > data.length || out.length < HASH_LENGTH)
+        {
+            throw new IndexOutOfBoundsException("data [" + offset + ", " + (offset + length) + ") of " + data.length);
+        }
+        final int rc;
+        try
+        {
+            rc = (int)BLAKE3.invokeExact(MemorySegment.ofArray(data).asSlice(offset), (long)length, MemorySegment.ofArray(out));
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("eab_blake3 failed: " + t, t);
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("eab_blake3 returned " + rc);
+        }
+    }
+
+    @Override
+    public String name()
+    {
+        return "native";
+    }
+}
