@@ -138,6 +138,7 @@ public final class MessageJournal implements AutoCloseable
             b.writeInt(TYPE_FLYWEIGHT).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeInt(messageType).writeInt(priority);
             b.writeLong(correlationId).writeLong(expiresAtMs).writeLong(System.currentTimeMillis()).writeInt(payloadLength);
             b.write(payload, 0, payloadLength);
+            b.writeInt(RECORD_END);
         }
         appended++;
         return appender.lastIndexAppended();
@@ -152,6 +153,7 @@ public final class MessageJournal implements AutoCloseable
             final Bytes<?> b = dc.wire().bytes();
             b.writeInt(TYPE_MESSAGE).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(System.currentTimeMillis());
             MessageCodec.encode(message, b);
+            b.writeInt(RECORD_END);
         }
         appended++;
         return appender.lastIndexAppended();
@@ -256,8 +258,9 @@ public final class MessageJournal implements AutoCloseable
                 acked.add(b.readLong());
             }
         });
-        // Acks written by the bus thread sit in messages/ after their message: collect them in a first pass.
-        readQueue(messages, "messages", warnings, (index, b) -> {
+        // Acks written by the bus thread sit in messages/ after their message: collect them in a first pass
+        // (its read problems are the second pass's too: reported once, there).
+        readQueue(messages, "messages", null, (index, b) -> {
             if (b.readInt() == TYPE_ACK)
             {
                 acked.add(b.readLong());
@@ -266,7 +269,7 @@ public final class MessageJournal implements AutoCloseable
         final List<PendingMessage> pending = new ArrayList<>();
         final Map<Integer, String> agents = new HashMap<>();
         final long[] records = new long[1];
-        readQueue(messages, "messages", null, (index, b) -> {
+        readQueue(messages, "messages", warnings, (index, b) -> {
             records[0]++;
             final int type = b.readInt();
             switch (type)
@@ -300,7 +303,9 @@ public final class MessageJournal implements AutoCloseable
         if (type == TYPE_MESSAGE)
         {
             b.readLong(); // journaled at
-            return PendingMessage.message(index, sender, recipient, MessageCodec.decode(b));
+            final AgentMessage message = MessageCodec.decode(b);
+            checkEnd(b, index);
+            return PendingMessage.message(index, sender, recipient, message);
         }
         final int messageType = b.readInt();
         final int priority = b.readInt();
@@ -309,7 +314,16 @@ public final class MessageJournal implements AutoCloseable
         b.readLong(); // journaled at
         final byte[] payload = new byte[b.readInt()];
         b.read(payload);
+        checkEnd(b, index);
         return PendingMessage.flyweight(index, sender, recipient, messageType, priority, correlationId, expiresAtMs, payload);
+    }
+
+    private static void checkEnd(final Bytes<?> b, final long index)
+    {
+        if (b.readRemaining() < Integer.BYTES || b.readInt() != RECORD_END)
+        {
+            throw new JournalFormatException("record at index " + Long.toHexString(index) + " is not whole (no end marker): a torn or corrupt tail");
+        }
     }
 
     /** What a restart finds: accepted messages without an ack, in journal order. */
@@ -324,18 +338,32 @@ public final class MessageJournal implements AutoCloseable
 
     static void readQueue(final ChronicleQueue q, final String name, final List<String> warnings, final RecordReader reader)
     {
+        java.io.File lastFile = null;
+        long lastEnd = -1;
         try (ExcerptTailer t = q.createTailer())
         {
             while (true)
             {
-                try (DocumentContext dc = t.readingDocument())
+                try (DocumentContext dc = t.readingDocument(true))
                 {
                     if (!dc.isPresent())
                     {
                         // Also where a torn or scribbled record header stands: Chronicle's tailer reads it as
-                        // "not written yet", so such a tail is cut here without a word (JournalTornTailTest).
+                        // "not written yet". Bytes after the last whole document tell the two apart.
+                        if (warnings != null && lastFile != null)
+                        {
+                            final long garbageAt = TornTail.firstNonZeroByte(lastFile.toPath(), lastEnd);
+                            if (garbageAt >= 0)
+                            {
+                                warn(warnings, "journal " + name + ": unreadable bytes at offset " + garbageAt + " of " + lastFile +
+                                    " after the last whole record (ends at " + lastEnd + "): a torn or corrupt record header (a crash " +
+                                    "mid-write, or damage); the queue is cut there and nothing after it is replayed");
+                            }
+                        }
                         return;
                     }
+                    lastFile = t.currentFile();
+                    lastEnd = dc.wire().bytes().readLimit();
                     if (!dc.isData())
                     {
                         continue;
