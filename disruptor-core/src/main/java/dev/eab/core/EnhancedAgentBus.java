@@ -152,9 +152,9 @@ public final class EnhancedAgentBus implements AgentBus
             }
         }
         this.validator = new CompositeValidationStrategy(nativeStrategy, java);
-        this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents());
+        this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents(), config.journalOptions());
         LOG.info(journal == null ? "journal: off (set journalDir or EAB_JOURNAL_DIR to journal accepted messages)"
-            : "journal: " + config.journalDir().toAbsolutePath());
+            : "journal: " + config.journalDir().toAbsolutePath() + " " + config.journalOptions().toMap());
         final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
         this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics, acks),
             config::rateLimitFor);

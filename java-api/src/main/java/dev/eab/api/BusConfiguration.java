@@ -55,6 +55,7 @@ public final class BusConfiguration
     private final int payloadCapacityBytes;
     private final int maxAgents;
     private final Path journalDir;
+    private final JournalOptions journalOptions;
     private final Path policyFile;
     private final boolean enableMaci;
     private final boolean maciStrictMode;
@@ -82,6 +83,7 @@ public final class BusConfiguration
         payloadCapacityBytes = b.payloadCapacityBytes;
         maxAgents = b.maxAgents;
         journalDir = b.journalDir;
+        journalOptions = b.journalOptions;
         policyFile = b.policyFile;
         enableMaci = b.enableMaci;
         maciStrictMode = b.maciStrictMode;
@@ -135,7 +137,8 @@ public final class BusConfiguration
      * {@code ENABLE_METERING}, {@code CONSTITUTIONAL_HASH}, and ours {@code EAB_NATIVE},
      * {@code EAB_RING_SIZE}, {@code EAB_IDLE_STRATEGY}, {@code EAB_BACKPRESSURE},
      * {@code EAB_MAX_MESSAGE_SIZE}, {@code EAB_INBOX_CAPACITY}, {@code EAB_HANDLER_TIMEOUT_MS}, {@code EAB_PAYLOAD_CAPACITY},
-     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}.
+     * {@code EAB_MAX_AGENTS}, {@code EAB_JOURNAL_DIR}, {@code EAB_POLICY_FILE}, {@code EAB_IMPACT_THRESHOLD}; the journal's
+     * {@code EAB_JOURNAL_FLUSH}, {@code EAB_JOURNAL_ROLL_CYCLE}, {@code EAB_JOURNAL_RETENTION}, {@code EAB_JOURNAL_PRETOUCH} ({@link JournalOptions}).
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
@@ -212,6 +215,7 @@ public final class BusConfiguration
             final String dir = env.get("EAB_JOURNAL_DIR").strip();
             b.journalDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
         }
+        b.journalOptions(JournalOptions.fromEnvironment(env, b.journalOptions));
         if (env.containsKey("EAB_POLICY_FILE"))
         {
             b.policyFile(Path.of(env.get("EAB_POLICY_FILE")));
@@ -304,6 +308,10 @@ public final class BusConfiguration
 
     private void validate()
     {
+        if (journalOptions == null)
+        {
+            throw new ConfigurationException("journal_options", "must not be null");
+        }
         if (!Constitution.isWellFormed(constitutionalHash))
         {
             throw new ConfigurationException("constitutional_hash", "must be exactly 16 hex characters");
@@ -379,6 +387,8 @@ public final class BusConfiguration
     public int maxAgents() { return maxAgents; }
     /** @return where the write-ahead journal lives, or null when journaling is off (the default but in {@link #forProduction()}). */
     public Path journalDir() { return journalDir; }
+    /** @return how the journal flushes, rolls and keeps its files ({@link JournalOptions#DEFAULTS} unless set). */
+    public JournalOptions journalOptions() { return journalOptions; }
     /** @return the YAML policy file, or null for the policy embedded in the engine jar. */
     public Path policyFile() { return policyFile; }
     public boolean enableMaci() { return enableMaci; }
@@ -417,6 +427,7 @@ public final class BusConfiguration
     public BusConfiguration withPayloadCapacityBytes(final int v) { return toBuilder().payloadCapacityBytes(v).build(); }
     public BusConfiguration withMaxAgents(final int v) { return toBuilder().maxAgents(v).build(); }
     public BusConfiguration withJournalDir(final Path v) { return toBuilder().journalDir(v).build(); }
+    public BusConfiguration withJournalOptions(final JournalOptions v) { return toBuilder().journalOptions(v).build(); }
     public BusConfiguration withPolicyFile(final Path v) { return toBuilder().policyFile(v).build(); }
     public BusConfiguration withEnableMaci(final boolean v) { return toBuilder().enableMaci(v).build(); }
     public BusConfiguration withMaciStrictMode(final boolean v) { return toBuilder().maciStrictMode(v).build(); }
@@ -437,7 +448,7 @@ public final class BusConfiguration
         return builder().constitutionalHash(constitutionalHash).nativeMode(nativeMode).ringSize(ringSize)
             .idleStrategy(idleStrategy).backpressurePolicy(backpressurePolicy).maxMessageSizeBytes(maxMessageSizeBytes)
             .inboxCapacity(inboxCapacity).handlerTimeoutMs(handlerTimeoutMs).payloadCapacityBytes(payloadCapacityBytes).maxAgents(maxAgents)
-            .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
+            .journalDir(journalDir).journalOptions(journalOptions).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning);
@@ -458,6 +469,7 @@ public final class BusConfiguration
         m.put("payload_capacity_bytes", payloadCapacityBytes);
         m.put("max_agents", maxAgents);
         m.put("journal_dir", journalDir == null ? "off" : journalDir.toString());
+        m.put("journal", journalOptions.toMap());
         m.put("policy_file", policyFile == null ? "(embedded default)" : policyFile.toString());
         m.put("enable_maci", enableMaci);
         m.put("maci_strict_mode", maciStrictMode);
@@ -494,6 +506,7 @@ public final class BusConfiguration
         private int payloadCapacityBytes = DEFAULT_PAYLOAD_CAPACITY_BYTES;
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private Path journalDir;
+        private JournalOptions journalOptions = JournalOptions.DEFAULTS;
         private Path policyFile;
         private boolean enableMaci = true;
         private boolean maciStrictMode = true;
@@ -524,6 +537,7 @@ public final class BusConfiguration
         public Builder payloadCapacityBytes(final int v) { payloadCapacityBytes = v; return this; }
         public Builder maxAgents(final int v) { maxAgents = v; return this; }
         public Builder journalDir(final Path v) { journalDir = v; return this; }
+        public Builder journalOptions(final JournalOptions v) { journalOptions = v; return this; }
         public Builder policyFile(final Path v) { policyFile = v; return this; }
         public Builder enableMaci(final boolean v) { enableMaci = v; return this; }
         public Builder maciStrictMode(final boolean v) { maciStrictMode = v; return this; }

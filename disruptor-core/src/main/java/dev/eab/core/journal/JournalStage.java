@@ -26,6 +26,15 @@ public final class JournalStage implements Stage
     }
 
     @Override
+    public void endOfBatch()
+    {
+        if (journal != null)
+        {
+            journal.endOfBatch();
+        }
+    }
+
+    @Override
     public void onEvent(final MessageEvent e)
     {
         if (journal == null || e.isReplay())
