@@ -62,6 +62,11 @@ public final class BenchMain
             JmhMain.run(jvmOptions(root), results, o.jmhInclude);
             return;
         }
+        if (o.replayMessages > 0)
+        {
+            ReplayRate.main(new String[] {Integer.toString(o.replayMessages), "3"});
+            return;
+        }
         runSuite(o, root, results);
     }
 

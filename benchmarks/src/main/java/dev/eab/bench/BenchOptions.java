@@ -19,6 +19,8 @@ public final class BenchOptions
     public boolean help;
     public boolean quick;
     public boolean jmh;
+    /** {@code --replay N}: the journal's replay rate with N unacked messages (3 runs), instead of the open loop. */
+    public int replayMessages;
     public boolean child;
     public List<Series> series = Series.defaultSuite();
     /** The rates named by {@code --rates}; null: each series at its own {@link Series#defaultRates()}. */
@@ -50,6 +52,7 @@ public final class BenchOptions
                 case "-h", "--help" -> o.help = true;
                 case "--quick" -> o.quick = true;
                 case "--jmh" -> o.jmh = true;
+                case "--replay" -> o.replayMessages = (int)positive(value(args, ++i, a).replace("_", ""), a);
                 case "--no-hiccup" -> o.hiccup = HiccupMeter.Mode.OFF;
                 case "--hiccup" -> o.hiccup = HiccupMeter.Mode.parse(value(args, ++i, a));
                 case "--series" -> o.series = parseSeries(value(args, ++i, a));
@@ -208,6 +211,7 @@ public final class BenchOptions
               --jmh               JMH per-operation costs (validate downcall, Java validate, publish) with -prof gc;
                                   results in benchmarks/results/jmh.json; ~5 min
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
+              --replay N          the journal's replay rate: N unacked messages re-delivered after a restart, 3 runs
               --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
                                   baseline-disruptor, baseline-disruptor-phased; and eab-native-flood (another tenant

@@ -56,6 +56,9 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private final AtomicLong rejected = new AtomicLong();
     private final Map<RejectReason, Long> rejectReasons = new java.util.concurrent.ConcurrentHashMap<>();
     private EnhancedAgentBus bus;
+    /** The journal's flush policy, or null for a series without a journal. */
+    private dev.eab.api.JournalFlush journalFlush;
+    private java.nio.file.Path journalDir;
     private MessagePublisher publisher;
     private int recipientHandle;
     private long retries;
@@ -98,6 +101,16 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             .build();
     }
 
+    /**
+     * Journals every message (a fresh temporary directory, deleted at {@link #close}) with {@code flush}: the
+     * {@code eab-journal} series (native validation + scan + journal).
+     */
+    public EabSeries journaled(final dev.eab.api.JournalFlush flush)
+    {
+        this.journalFlush = flush;
+        return this;
+    }
+
     @Override
     public String waitStrategy()
     {
@@ -113,7 +126,20 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     @Override
     public void start()
     {
-        bus = new EnhancedAgentBus(configuration(nativeMode, idleStrategy, contentScanning));
+        BusConfiguration config = configuration(nativeMode, idleStrategy, contentScanning);
+        if (journalFlush != null)
+        {
+            try
+            {
+                journalDir = java.nio.file.Files.createTempDirectory("eab-bench-journal-");
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException(e);
+            }
+            config = config.toBuilder().journalDir(journalDir).journalOptions(dev.eab.api.JournalOptions.DEFAULTS.withFlush(journalFlush)).build();
+        }
+        bus = new EnhancedAgentBus(config);
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
         recipientHandle = bus.registerAgent(RECIPIENT, "worker", Set.of(), TENANT, null).handle();
@@ -223,6 +249,13 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             d.put("flood_rate_limited", String.valueOf(floodLimited.get()));
         }
         d.put("native_mode", nativeMode.name());
+        if (journalFlush != null)
+        {
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> j = (Map<String, Object>)m.get("journal");
+            d.put("journal_flush", journalFlush.name());
+            d.put("journal_appended", String.valueOf(j.get("appended")));
+        }
         if (!rejectReasons.isEmpty())
         {
             d.put("reject_reasons", rejectReasons.toString());
@@ -248,6 +281,10 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         if (bus != null)
         {
             bus.close();
+        }
+        if (journalDir != null)
+        {
+            ReplayRate.deleteTree(journalDir);
         }
     }
 }

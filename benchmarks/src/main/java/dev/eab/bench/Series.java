@@ -19,6 +19,10 @@ public enum Series
     EAB_NATIVE_NOSCAN("eab-native-noscan", Rates.RATED_SATURATION),
     /** eab-native while an agent of another tenant floods at 200k msg/s against its 1,000 msg/s limit (opt-in). */
     EAB_NATIVE_FLOOD("eab-native-flood", Rates.NONE),
+    /** eab-native with the write-ahead journal (page-cache flush, pretoucher on): what journaling costs. */
+    EAB_JOURNAL("eab-journal", List.of(10_000L, 100_000L, Schedule.SATURATION)),
+    /** eab-journal with SYNC_PER_BATCH (an msync per ring batch): machine-crash durability's cost (opt-in). */
+    EAB_JOURNAL_SYNC("eab-journal-sync", Rates.NONE),
     /** The Java fallback: Java validator and Java content scanner, YIELDING. */
     EAB_JAVA("eab-java", Rates.RATED_SATURATION),
     /** eab-native with the PHASED idle strategy: the default configuration (spin, then park; warm while idle). */
@@ -92,6 +96,9 @@ public enum Series
             case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), false, false, sink);
             case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
+            case EAB_JOURNAL -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink).journaled(dev.eab.api.JournalFlush.PAGE_CACHE);
+            case EAB_JOURNAL_SYNC -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink)
+                .journaled(dev.eab.api.JournalFlush.SYNC_PER_BATCH);
             case BASELINE_ABQ -> new AbqBaseline(true, sink);
             case BASELINE_ABQ_NOSCAN -> new AbqBaseline(false, sink);
             case BASELINE_DISRUPTOR, BASELINE_DISRUPTOR_PHASED -> new DisruptorBaseline(idleStrategy(), sink);
