@@ -216,8 +216,9 @@ public final class BenchOptions
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
                                   baseline-disruptor, baseline-disruptor-phased; and eab-native-flood (another tenant
                                   floods; not in the default set: --series eab-native,eab-native-flood --rates 10000,100000),
-                                  eab-journal (eab-native + the write-ahead journal, page cache), eab-journal-sync
-                                  (msync per batch; not in the default set)
+                                  eab-journal (eab-native + the write-ahead journal, page cache; 10k, 100k, saturation)
+                                  and eab-journal-sync (msync per batch): not in the default set, e.g.
+                                  --series eab-native,eab-journal  or  --series eab-journal-sync --rates 10000,100000
               --rates r1,r2       every series at these offered rates in msg/s (default: each series at its own);
                                   0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds
