@@ -735,7 +735,8 @@ public final class EnhancedAgentBus implements AgentBus
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
-                "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
+                "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable(),
+                "pretouched_pages", journal.pagesPretouched(), "reclaimed_files", journal.reclaimedFiles()));
         m.put("constitutional_hash", config.constitutionalHash());
         return m;
     }

@@ -21,16 +21,18 @@ import java.time.format.DateTimeFormatter;
  * so the bus thread does not take the first-touch page faults (block allocation and zeroing of a page
  * the file has never had) on its appends. Chronicle's own {@code ExcerptAppender.pretouch()} is an
  * Enterprise feature (the open-source 2026.2 build recurses until the stack overflows), so this maps
- * the window ahead of the tail with plain {@link FileChannel#map} and does a compare-and-set of 0 to 0
+ * a window ahead of the tail with plain {@link FileChannel#map} (kept mapped until the tail leaves it) and does a compare-and-set of 0 to 0
  * on the first word of each page: a write fault that dirties the page without changing a byte, and that
  * leaves alone any word the appender has already written (the CAS fails on non-zero).
  *
- * <p>Threading: {@link #tail(long)} on the bus thread (an ordered store); {@link #touch()} on the housekeeper.
+ * <p>Threading: {@link #tail(long)} on the bus thread (an ordered store); {@link #touch()} and {@link #unmap()} on the housekeeper.
  */
 final class JournalPretoucher
 {
     /** How far ahead of the tail pages are kept touched. */
     static final long AHEAD_BYTES = 16L << 20;
+    /** How much of the file one mapping covers. */
+    static final long WINDOW_BYTES = 64L << 20;
     private static final long PAGE_BYTES = 4096;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle TAIL;
@@ -54,6 +56,9 @@ final class JournalPretoucher
     private int cycle = Integer.MIN_VALUE;
     private long touchedTo;
     private long pagesTouched;
+    private Arena arena;
+    private MemorySegment window;
+    private long windowStart;
 
     JournalPretoucher(final SingleChronicleQueue queue)
     {
@@ -85,6 +90,7 @@ final class JournalPretoucher
         {
             cycle = last;
             touchedTo = 0;
+            unmap();
         }
         final long tail = (long)TAIL.getAcquire(this);
         // Whole pages only: the page holding the tail is the appender's already.
@@ -94,29 +100,60 @@ final class JournalPretoucher
         {
             return;
         }
-        final RollCycle rc = queue.rollCycle();
-        final Path file = queue.file().toPath().resolve(names.format(Instant.ofEpochMilli((long)last * rc.lengthInMillis() + queue.epoch())) + ".cq4");
-        if (!Files.exists(file))
+        if (window == null || from < windowStart || to > windowStart + window.byteSize())
         {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             Arena arena = Arena.ofConfined())
-        {
-            // Never grow the file: Chronicle sizes it (a mapping past the end would extend it).
-            final long end = Math.min(to, ch.size() & ~(PAGE_BYTES - 1));
-            if (end - from < PAGE_BYTES)
+            if (!map(last, from))
             {
-                touchedTo = Math.max(touchedTo, end);
                 return;
             }
-            final MemorySegment window = ch.map(FileChannel.MapMode.READ_WRITE, from, end - from, arena);
-            for (long off = 0; off + Integer.BYTES <= window.byteSize(); off += PAGE_BYTES)
-            {
-                INT.compareAndSet(window, off, 0, 0);
-                pagesTouched++;
-            }
-            touchedTo = end;
         }
+        final long end = Math.min(to, windowStart + window.byteSize());
+        for (long pos = from; pos + Integer.BYTES <= end; pos += PAGE_BYTES)
+        {
+            INT.compareAndSet(window, pos - windowStart, 0, 0);
+            pagesTouched++;
+        }
+        touchedTo = Math.max(touchedTo, end);
+    }
+
+    /**
+     * Maps {@code [from, from + WINDOW_BYTES)} of the cycle's file (never past its end: Chronicle sizes it), replacing
+     * the previous window. One long-lived window, remapped once per {@value #WINDOW_BYTES} bytes of journal, because
+     * every munmap makes the kernel shoot down TLB entries on the cores running this process, the bus thread's too.
+     */
+    private boolean map(final int cycleNumber, final long from) throws IOException
+    {
+        unmap();
+        final RollCycle rc = queue.rollCycle();
+        final Path file = queue.file().toPath().resolve(names.format(Instant.ofEpochMilli((long)cycleNumber * rc.lengthInMillis() + queue.epoch())) +
+            ".cq4");
+        if (!Files.exists(file))
+        {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final long end = Math.min(from + WINDOW_BYTES, ch.size() & ~(PAGE_BYTES - 1));
+            if (end - from < PAGE_BYTES)
+            {
+                return false;
+            }
+            final Arena a = Arena.ofShared();
+            window = ch.map(FileChannel.MapMode.READ_WRITE, from, end - from, a);
+            arena = a;
+            windowStart = from;
+            return true;
+        }
+    }
+
+    /** Housekeeper, and when the journal closes: drops the mapped window. */
+    void unmap()
+    {
+        if (arena != null)
+        {
+            arena.close();
+        }
+        arena = null;
+        window = null;
     }
 }

@@ -264,6 +264,10 @@ public final class MessageJournal implements AutoCloseable
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PRETOUCH_INTERVAL_MS));
         }
+        if (pretoucher != null)
+        {
+            pretoucher.unmap();
+        }
     }
 
     /** Called once the first start's replay has read the journal: retention may run from now on. */
