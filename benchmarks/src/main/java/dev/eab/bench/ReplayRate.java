@@ -58,6 +58,9 @@ public final class ReplayRate
         final int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         java.util.logging.Logger.getLogger("net.openhft").setLevel(java.util.logging.Level.WARNING);
         final List<Map<String, Object>> out = new ArrayList<>();
+        // Warm-up through the same path (JIT): not reported, as the open loop's warm-up.
+        final Result warm = measure(Math.max(1, messages / 2));
+        System.out.printf(Locale.ROOT, "replay warm-up: %,d messages in %.3f s (not reported)%n", warm.replayed(), warm.seconds());
         for (int i = 0; i < runs; i++)
         {
             final Result r = measure(messages);
