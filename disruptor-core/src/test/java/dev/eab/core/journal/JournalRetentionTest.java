@@ -70,14 +70,13 @@ class JournalRetentionTest
             bus.start();
         }
         assertEquals(List.of("held"), replayed, "only the unacked message is redelivered");
+        // The restarted bus's own housekeeper may already have reclaimed some (it runs once the replay has read the
+        // journal); a pass after the retention has passed takes the rest.
         Thread.sleep(RETENTION_MS + 1_100);
-        final int deleted;
         try (MessageJournal journal = MessageJournal.open(dir, 16, OPTIONS))
         {
-            deleted = journal.reclaim(System.currentTimeMillis());
-            assertTrue(journal.reclaimedBytes() > 0);
+            journal.reclaim(System.currentTimeMillis());
         }
-        assertTrue(deleted >= before.size(), "every ended cycle of both queues went: " + deleted);
         final List<String> after = cycleFiles(dir.resolve(JournalRecordDescriptor.MESSAGES_QUEUE));
         for (final String f : before)
         {
