@@ -389,7 +389,7 @@ public final class BusConfiguration
     public int handlerTimeoutMs() { return handlerTimeoutMs; }
     public int payloadCapacityBytes() { return payloadCapacityBytes; }
     public int maxAgents() { return maxAgents; }
-    /** @return where the write-ahead journal lives, or null when journaling is off (the default but in {@link #forProduction()}). */
+    /** @return where the write-ahead journal lives, or null when journaling is off (the default; {@link #forProduction()} uses ./data/journal, {@link #forTesting()} a fresh temporary directory). */
     public Path journalDir() { return journalDir; }
     /** @return how the journal flushes, rolls and keeps its files ({@link JournalOptions#DEFAULTS} unless set). */
     public JournalOptions journalOptions() { return journalOptions; }
