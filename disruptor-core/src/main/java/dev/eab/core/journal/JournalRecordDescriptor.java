@@ -20,6 +20,9 @@ package dev.eab.core.journal;
  * REJECTED        (5):  int reasonCode, int senderHandle, int recipientHandle, long correlationId, long journaledAtMs,
  *                       utf8 messageId ("" on the zero-allocation path: its correlation id is the id)
  * ACK             (6):  long index (of the FLYWEIGHT or MESSAGE record), int status, long ackedAtMs
+ * ACK_BATCH       (7):  int count, long ackedAtMs, count x (long index, int status)
+ *                       (the bus thread's acks, INLINE handlers and route-time refusals, one record per ring
+ *                       batch or per {@link #MAX_ACK_BATCH} acks: half the appends of one ACK per message)
  * </pre>
  *
  * The two records that replay redelivers end with {@link #RECORD_END}: a record whose tail was lost (a truncated
@@ -37,6 +40,9 @@ public final class JournalRecordDescriptor
     public static final int TYPE_MESSAGE = 4;
     public static final int TYPE_REJECTED = 5;
     public static final int TYPE_ACK = 6;
+    public static final int TYPE_ACK_BATCH = 7;
+    /** Most acks one ACK_BATCH record holds. */
+    public static final int MAX_ACK_BATCH = 1024;
 
     /** The last int of a FLYWEIGHT or MESSAGE record: proves the record is whole. */
     public static final int RECORD_END = 0x5EA1_ED0D;
@@ -66,6 +72,7 @@ public final class JournalRecordDescriptor
             case TYPE_MESSAGE -> "message";
             case TYPE_REJECTED -> "rejected";
             case TYPE_ACK -> "ack";
+            case TYPE_ACK_BATCH -> "ack_batch";
             default -> "unknown(" + type + ")";
         };
     }

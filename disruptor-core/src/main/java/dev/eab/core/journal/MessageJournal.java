@@ -72,6 +72,9 @@ public final class MessageJournal implements AutoCloseable
     /** Set by the bus thread before it replays; the housekeeper reclaims only after that (never racing the replay's read). */
     private volatile long oldestNeededIndex = Long.MIN_VALUE;
     // Bus thread only.
+    private final long[] busAckIndexes = new long[MAX_ACK_BATCH];
+    private final int[] busAckStatuses = new int[MAX_ACK_BATCH];
+    private int busAcks;
     private boolean unsynced;
     private ExcerptAppender appender;
     private boolean runStarted;
@@ -184,6 +187,7 @@ public final class MessageJournal implements AutoCloseable
      */
     public void endOfBatch()
     {
+        flushBusAcks();
         if (unsynced)
         {
             unsynced = false;
@@ -298,6 +302,10 @@ public final class MessageJournal implements AutoCloseable
     /** Bus thread, as it ends: closes this run's appender. */
     public void endRun()
     {
+        if (appender != null)
+        {
+            flushBusAcks();
+        }
         final ExcerptAppender a = appender;
         appender = null;
         if (a != null)
@@ -375,17 +383,42 @@ public final class MessageJournal implements AutoCloseable
         unsynced = syncPerBatch;
     }
 
-    /** Bus thread: an acknowledgement made on the bus thread (INLINE handler, a route-time refusal). */
+    /**
+     * Bus thread: an acknowledgement made on the bus thread (INLINE handler, a route-time refusal), buffered and
+     * written as one ACK_BATCH record at the end of the ring batch (or when {@code MAX_ACK_BATCH} are buffered).
+     * A crash before that record is written loses the acks, not the messages: they are redelivered (at-least-once).
+     */
     public void ackOnBusThread(final long index, final int status)
     {
         if (index < 0)
         {
             return;
         }
+        busAckIndexes[busAcks] = index;
+        busAckStatuses[busAcks] = status;
+        if (++busAcks == MAX_ACK_BATCH)
+        {
+            flushBusAcks();
+        }
+    }
+
+    private void flushBusAcks()
+    {
+        final int n = busAcks;
+        if (n == 0)
+        {
+            return;
+        }
+        busAcks = 0;
         startRunIfNeeded();
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().writeInt(TYPE_ACK).writeLong(index).writeInt(status).writeLong(System.currentTimeMillis());
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(System.currentTimeMillis());
+            for (int i = 0; i < n; i++)
+            {
+                b.writeLong(busAckIndexes[i]).writeInt(busAckStatuses[i]);
+            }
             appended++;
         }
         unsynced = syncPerBatch;
@@ -469,9 +502,20 @@ public final class MessageJournal implements AutoCloseable
         // Acks written by the bus thread sit in messages/ after their message: collect them in a first pass
         // (its read problems are the second pass's too: reported once, there).
         readQueue(messages, "messages", null, (index, b) -> {
-            if (b.readInt() == TYPE_ACK)
+            final int type = b.readInt();
+            if (type == TYPE_ACK)
             {
                 acked.add(b.readLong());
+            }
+            else if (type == TYPE_ACK_BATCH)
+            {
+                final int n = b.readInt();
+                b.readLong(); // acked at
+                for (int i = 0; i < n; i++)
+                {
+                    acked.add(b.readLong());
+                    b.readInt(); // status
+                }
             }
         });
         final List<PendingMessage> pending = new ArrayList<>();
