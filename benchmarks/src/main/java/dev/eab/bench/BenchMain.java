@@ -67,6 +67,11 @@ public final class BenchMain
             MeteringBench.main(new String[] {"--results", results.toString()});
             return;
         }
+        if (o.replayMessages > 0)
+        {
+            ReplayRate.main(new String[] {Integer.toString(o.replayMessages), "3"});
+            return;
+        }
         runSuite(o, root, results);
     }
 

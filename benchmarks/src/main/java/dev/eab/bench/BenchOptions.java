@@ -21,6 +21,8 @@ public final class BenchOptions
     public boolean jmh;
     /** {@code --metering}: the paced metering-queue load ({@link MeteringBench}) instead of the suite. */
     public boolean metering;
+    /** {@code --replay N}: the journal's replay rate with N unacked messages (3 runs), instead of the open loop. */
+    public int replayMessages;
     public boolean child;
     public List<Series> series = Series.defaultSuite();
     /** The rates named by {@code --rates}; null: each series at its own {@link Series#defaultRates()}. */
@@ -53,6 +55,7 @@ public final class BenchOptions
                 case "--quick" -> o.quick = true;
                 case "--jmh" -> o.jmh = true;
                 case "--metering" -> o.metering = true;
+                case "--replay" -> o.replayMessages = (int)positive(value(args, ++i, a).replace("_", ""), a);
                 case "--no-hiccup" -> o.hiccup = HiccupMeter.Mode.OFF;
                 case "--hiccup" -> o.hiccup = HiccupMeter.Mode.parse(value(args, ++i, a));
                 case "--series" -> o.series = parseSeries(value(args, ++i, a));
@@ -213,12 +216,16 @@ public final class BenchOptions
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
               --metering          the metering queue at default settings under a paced 1M, 2M, 4M events/s (5 s each):
                                   queued / dropped / flushed; results in benchmarks/results/metering.json; ~30 s
+              --replay N          the journal's replay rate: N unacked messages re-delivered after a restart, 3 runs
               --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
                                   baseline-disruptor, baseline-disruptor-phased, eab-governed; and, not in the default set,
                                   eab-native-nometering (metering off), eab-native-flood (another tenant floods:
                                   --series eab-native,eab-native-flood --rates 10000,100000) and eab-audited (BLAKE3 audit
-                                  chain on: --series eab-native,eab-audited --rates 10000,100000,0)
+                                  chain on: --series eab-native,eab-audited --rates 10000,100000,0),
+                                  eab-journal (eab-native + the write-ahead journal, page cache; 10k, 100k, saturation)
+                                  and eab-journal-sync (msync per batch), e.g.
+                                  --series eab-native,eab-journal  or  --series eab-journal-sync --rates 10000,100000
               --rates r1,r2       every series at these offered rates in msg/s (default: each series at its own);
                                   0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds

@@ -59,6 +59,9 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
     private final AtomicLong rejected = new AtomicLong();
     private final Map<RejectReason, Long> rejectReasons = new java.util.concurrent.ConcurrentHashMap<>();
     private EnhancedAgentBus bus;
+    /** The journal's flush policy, or null for a series without a journal. */
+    private dev.eab.api.JournalFlush journalFlush;
+    private java.nio.file.Path journalDir;
     private MessagePublisher publisher;
     private int recipientHandle;
     private long retries;
@@ -124,6 +127,16 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
             .build();
     }
 
+    /**
+     * Journals every message (a fresh temporary directory, deleted at {@link #close}) with {@code flush}: the
+     * {@code eab-journal} series (native validation + scan + journal).
+     */
+    public EabSeries journaled(final dev.eab.api.JournalFlush flush)
+    {
+        this.journalFlush = flush;
+        return this;
+    }
+
     @Override
     public String waitStrategy()
     {
@@ -150,8 +163,20 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        final BusConfiguration config = configuration(nativeMode, idleStrategy, contentScanning).toBuilder().enableMetering(metering)
+        BusConfiguration config = configuration(nativeMode, idleStrategy, contentScanning).toBuilder().enableMetering(metering)
             .auditDir(auditDir).build();
+        if (journalFlush != null)
+        {
+            try
+            {
+                journalDir = java.nio.file.Files.createTempDirectory("eab-bench-journal-");
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException(e);
+            }
+            config = config.toBuilder().journalDir(journalDir).journalOptions(dev.eab.api.JournalOptions.DEFAULTS.withFlush(journalFlush)).build();
+        }
         bus = new EnhancedAgentBus(governed ? config.withGovernance(dev.eab.api.GovernanceSettings.ON) : config);
         bus.start();
         bus.registerAgent(SENDER, "worker", Set.of(), TENANT, null);
@@ -269,6 +294,13 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         }
         d.put("native_mode", nativeMode.name());
         d.put("metering", metering ? String.valueOf(m.get("metering")) : "off");
+        if (journalFlush != null)
+        {
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> j = (Map<String, Object>)m.get("journal");
+            d.put("journal_flush", journalFlush.name());
+            d.put("journal_appended", String.valueOf(j.get("appended")));
+        }
         if (!rejectReasons.isEmpty())
         {
             d.put("reject_reasons", rejectReasons.toString());
@@ -306,17 +338,11 @@ public final class EabSeries implements SystemUnderTest, OutcomeListener
         if (auditDir != null)
         {
             // Each run writes millions of records: nothing to keep once the run's figures are taken.
-            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(auditDir))
-            {
-                for (final java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList())
-                {
-                    java.nio.file.Files.deleteIfExists(p);
-                }
-            }
-            catch (final java.io.IOException e)
-            {
-                System.err.println("could not delete " + auditDir + ": " + e);
-            }
+            ReplayRate.deleteTree(auditDir);
+        }
+        if (journalDir != null)
+        {
+            ReplayRate.deleteTree(journalDir);
         }
     }
 }

@@ -67,6 +67,8 @@ public final class LatencyChart
         new Color(0xd62728), // eab-native: red
         new Color(0xff7f0e), // eab-native-noscan: orange
         new Color(0xe377c2), // eab-native-flood: pink
+        new Color(0x8b0000), // eab-journal: dark red
+        new Color(0xdaa520), // eab-journal-sync: gold
         new Color(0x9467bd), // eab-java: purple
         new Color(0x1f77b4), // eab-native-phased: blue
         new Color(0x17becf), // eab-native-backoff: cyan

@@ -357,6 +357,15 @@ public final class Report
         final RunResult sat = find(BUS, Schedule.SATURATION);
         t.add(check(sat != null, sat != null && sat.achievedPerSec >= 3_000_000, "eab-native saturation >= 3,000,000 msg/s (aim 5M)",
             sat == null ? "" : String.format(Locale.ROOT, "%,.0f msg/s%s", sat.achievedPerSec, sat.achievedPerSec >= 5_000_000 ? " (aim met)" : "")));
+        // Issue 9: what the write-ahead journal costs, beside eab-native in the same run.
+        final RunResult journal100k = find(Series.EAB_JOURNAL.label(), 100_000);
+        final boolean journalKnown = journal100k != null && bus100k != null;
+        final double journalDelta = journalKnown ? pct(journal100k.latency, 50) - pct(bus100k.latency, 50) : Double.NaN;
+        t.add(check(journalKnown, journalDelta <= 1.0, "eab-journal @100k/s p50 <= eab-native p50 + 1 µs (aim 0.3)",
+            journalKnown ? String.format(Locale.ROOT, "%s vs %s µs (Δ %+.2f)", f(pct(journal100k.latency, 50)), f(pct(bus100k.latency, 50)), journalDelta) : ""));
+        final RunResult journalSat = find(Series.EAB_JOURNAL.label(), Schedule.SATURATION);
+        t.add(check(journalSat != null, journalSat != null && journalSat.achievedPerSec >= 1_000_000, "eab-journal saturation >= 1,000,000 msg/s (aim 3M)",
+            journalSat == null ? "" : String.format(Locale.ROOT, "%,.0f msg/s", journalSat.achievedPerSec)));
         for (final long rate : new long[] {10_000, 100_000})
         {
             final RunResult bus = find(BUS, rate);

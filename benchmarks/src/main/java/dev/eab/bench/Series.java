@@ -19,6 +19,14 @@ public enum Series
     EAB_NATIVE_NOSCAN("eab-native-noscan", Rates.RATED_SATURATION),
     /** eab-native while an agent of another tenant floods at 200k msg/s against its 1,000 msg/s limit (opt-in). */
     EAB_NATIVE_FLOOD("eab-native-flood", Rates.NONE),
+    /**
+     * eab-native with the write-ahead journal (page-cache flush, pretoucher on): what journaling costs. Named to run
+     * (at 10k, 100k and saturation): {@code --series eab-native,eab-journal}; kept out of the default suite so that
+     * {@code --quick} stays under 3 minutes.
+     */
+    EAB_JOURNAL("eab-journal", List.of(10_000L, 100_000L, Schedule.SATURATION), false),
+    /** eab-journal with SYNC_PER_BATCH (an msync per ring batch): machine-crash durability's cost (opt-in). */
+    EAB_JOURNAL_SYNC("eab-journal-sync", Rates.NONE),
     /** The Java fallback: Java validator and Java content scanner, YIELDING. */
     EAB_JAVA("eab-java", Rates.RATED_SATURATION),
     /** eab-native with the PHASED idle strategy: the default configuration (spin, then park; warm while idle). */
@@ -71,11 +79,18 @@ public enum Series
 
     private final String label;
     private final List<Long> defaultRates;
+    private final boolean inDefaultSuite;
 
     Series(final String label, final List<Long> defaultRates)
     {
+        this(label, defaultRates, !defaultRates.isEmpty());
+    }
+
+    Series(final String label, final List<Long> defaultRates, final boolean inDefaultSuite)
+    {
         this.label = label;
         this.defaultRates = defaultRates;
+        this.inDefaultSuite = inDefaultSuite;
     }
 
     public String label()
@@ -114,6 +129,9 @@ public enum Series
             case EAB_JAVA -> new EabSeries(NativeMode.OFF, idleStrategy(), true, false, sink);
             case EAB_GOVERNED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, true, false, sink);
             case EAB_AUDITED -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, false, true, sink);
+            case EAB_JOURNAL -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink).journaled(dev.eab.api.JournalFlush.PAGE_CACHE);
+            case EAB_JOURNAL_SYNC -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink)
+                .journaled(dev.eab.api.JournalFlush.SYNC_PER_BATCH);
             case BASELINE_ABQ -> new AbqBaseline(true, sink);
             case BASELINE_ABQ_NOSCAN -> new AbqBaseline(false, sink);
             case BASELINE_DISRUPTOR, BASELINE_DISRUPTOR_PHASED -> new DisruptorBaseline(idleStrategy(), sink);
@@ -136,6 +154,6 @@ public enum Series
     /** @return the series run when none is named. */
     public static List<Series> defaultSuite()
     {
-        return Arrays.stream(values()).filter(s -> !s.defaultRates.isEmpty()).toList();
+        return Arrays.stream(values()).filter(s -> s.inDefaultSuite).toList();
     }
 }

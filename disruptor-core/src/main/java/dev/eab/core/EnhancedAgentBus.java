@@ -199,7 +199,7 @@ public final class EnhancedAgentBus implements AgentBus
                 LOG.log(Level.WARNING, "native validator unavailable, using the Java twin: " + ThrowableText.message(e));
             }
         }
-        this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents());
+        this.journal = config.journalDir() == null ? null : MessageJournal.open(config.journalDir(), config.maxAgents(), config.journalOptions());
         this.resilience = new BusResilience(config.constitutionalHash(), health, () -> ring, this::agentById, journal != null);
         this.validator = nativeStrategy == null
             ? new CompositeValidationStrategy(null, java, io.github.resilience4j.circuitbreaker.CircuitBreaker.of("eab-native-validator-absent",
@@ -211,7 +211,7 @@ public final class EnhancedAgentBus implements AgentBus
             resilience.breakers().breaker(BreakerRegistry.JOURNAL);
         }
         LOG.info(journal == null ? "journal: off (set journalDir or EAB_JOURNAL_DIR to journal accepted messages)"
-            : "journal: " + config.journalDir().toAbsolutePath());
+            : "journal: " + config.journalDir().toAbsolutePath() + " " + config.journalOptions().toMap());
         final Acknowledger acks = journal == null ? Acknowledger.NONE : journal::ack;
         this.registry = new AgentRegistry(config.maxAgents(), policy, handle -> new Inbox(handle, config.inboxCapacity(), metrics, acks),
             config::rateLimitFor);
@@ -1189,8 +1189,8 @@ public final class EnhancedAgentBus implements AgentBus
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
-                "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable()));
-        final BusOps o = ops;
+                "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable(),
+                "pretouched_pages", journal.pagesPretouched(), "reclaimed_files", journal.reclaimedFiles()));
         m.put("metering", o == null || o.metering() == null ? Map.of("enabled", false) : o.metering().metrics());
         m.put("resilience", resilience.snapshot());
         m.put("deliberation", governance.metrics());

@@ -1,17 +1,18 @@
 package dev.eab.core;
 
+import dev.eab.core.journal.JvmLauncher;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Test fixture for crash tests: starts a child JVM with the repository's JVM flags (the {@code jvm.options}
- * argfile Surefire passes to every test JVM, as {@code eab.jvmOptions}) and the test classpath, and waits
+ * Test fixture for crash tests: starts a child JVM through {@link JvmLauncher} (the repository's JVM flags, the
+ * {@code jvm.options} argfile Surefire passes as {@code eab.jvmOptions}, and the test classpath), and waits
  * for the file it writes when ready, so the test can then {@code kill -9} it ({@link Process#destroyForcibly()}).
  */
 public final class ChildJvm
@@ -23,15 +24,7 @@ public final class ChildJvm
     /** Starts {@code main} with {@code args}; stdout and stderr go to {@code output}. */
     public static Process start(final Class<?> main, final Path output, final String... args) throws IOException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("@" + System.getProperty("eab.jvmOptions"));
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return JvmLauncher.start(main.getName(), output, List.of(args));
     }
 
     /** Waits until {@code ready} exists; fails with the child's output if it dies or the guard runs out. */

@@ -67,6 +67,7 @@ public final class BusConfiguration
     private final int payloadCapacityBytes;
     private final int maxAgents;
     private final Path journalDir;
+    private final JournalOptions journalOptions;
     private final Path policyFile;
     private final boolean enableMaci;
     private final boolean maciStrictMode;
@@ -114,6 +115,7 @@ public final class BusConfiguration
         payloadCapacityBytes = b.payloadCapacityBytes;
         maxAgents = b.maxAgents;
         journalDir = b.journalDir;
+        journalOptions = b.journalOptions;
         policyFile = b.policyFile;
         enableMaci = b.enableMaci;
         maciStrictMode = b.maciStrictMode;
@@ -162,11 +164,15 @@ public final class BusConfiguration
         return builder().build();
     }
 
-    /** As the original's {@code for_testing()}: MACI, strict mode, metering and Rust off; a small ring. */
+    /**
+     * As the original's {@code for_testing()}: MACI, strict mode, metering and Rust off; a small ring; and a
+     * journal in a fresh temporary directory (deleted when the JVM exits), so tests exercise the write-ahead path
+     * (without the pretoucher: tests do not measure latency, and 16 MiB of touched pages per bus slowed the suite).
+     */
     public static BusConfiguration forTesting()
     {
         return builder().nativeMode(NativeMode.OFF).enableMaci(false).maciStrictMode(false).enableMetering(false)
-            .ringSize(1024).build();
+            .ringSize(1024).journalDir(TestJournalDirectory.create()).journalOptions(JournalOptions.DEFAULTS.withPretouch(false)).build();
     }
 
     /**
@@ -194,7 +200,8 @@ public final class BusConfiguration
      * {@code EAB_REGO_DIR}, {@code EAB_REGO_QUERY}, {@code EAB_REGO_FALLBACK}, {@code EAB_REGO_CACHE_ENTRIES}, {@code EAB_REGO_WATCH},
      * {@code EAB_AUDIT_DIR}, {@code EAB_AUDIT_BACKPRESSURE}, {@code EAB_AUDIT_QUEUE},
      * {@code EAB_AUDIT_OVERFLOW}, {@code EAB_REQUIRE_IDENTITY}, {@code EAB_IDENTITY_JWKS}, {@code EAB_IDENTITY_ISSUER},
-     * {@code EAB_IDENTITY_AUDIENCE}, {@code EAB_REVOCATION_FILE}.
+     * {@code EAB_IDENTITY_AUDIENCE}, {@code EAB_REVOCATION_FILE}; the journal's
+     * {@code EAB_JOURNAL_FLUSH}, {@code EAB_JOURNAL_ROLL_CYCLE}, {@code EAB_JOURNAL_RETENTION}, {@code EAB_JOURNAL_PRETOUCH} ({@link JournalOptions}).
      * Booleans are true for true/1/yes/on/y/t and false for false/0/no/off/n/f (any case); anything
      * else is a {@link ConfigurationException}, not a silent false.
      */
@@ -289,6 +296,7 @@ public final class BusConfiguration
             final String dir = env.get("EAB_JOURNAL_DIR").strip();
             b.journalDir(dir.isEmpty() || dir.equalsIgnoreCase("off") ? null : Path.of(dir));
         }
+        b.journalOptions(JournalOptions.fromEnvironment(env, b.journalOptions));
         if (env.containsKey("EAB_POLICY_FILE"))
         {
             b.policyFile(Path.of(env.get("EAB_POLICY_FILE")));
@@ -451,6 +459,10 @@ public final class BusConfiguration
 
     private void validate()
     {
+        if (journalOptions == null)
+        {
+            throw new ConfigurationException("journal_options", "must not be null");
+        }
         if (!Constitution.isWellFormed(constitutionalHash))
         {
             throw new ConfigurationException("constitutional_hash", "must be exactly 16 hex characters");
@@ -563,8 +575,10 @@ public final class BusConfiguration
     public int handlerTimeoutMs() { return handlerTimeoutMs; }
     public int payloadCapacityBytes() { return payloadCapacityBytes; }
     public int maxAgents() { return maxAgents; }
-    /** @return where the write-ahead journal lives, or null when journaling is off (the default but in {@link #forProduction()}). */
+    /** @return where the write-ahead journal lives, or null when journaling is off (the default; {@link #forProduction()} uses ./data/journal, {@link #forTesting()} a fresh temporary directory). */
     public Path journalDir() { return journalDir; }
+    /** @return how the journal flushes, rolls and keeps its files ({@link JournalOptions#DEFAULTS} unless set). */
+    public JournalOptions journalOptions() { return journalOptions; }
     /** @return the YAML policy file, or null for the policy embedded in the engine jar. */
     public Path policyFile() { return policyFile; }
     public boolean enableMaci() { return enableMaci; }
@@ -645,6 +659,7 @@ public final class BusConfiguration
     public BusConfiguration withPayloadCapacityBytes(final int v) { return toBuilder().payloadCapacityBytes(v).build(); }
     public BusConfiguration withMaxAgents(final int v) { return toBuilder().maxAgents(v).build(); }
     public BusConfiguration withJournalDir(final Path v) { return toBuilder().journalDir(v).build(); }
+    public BusConfiguration withJournalOptions(final JournalOptions v) { return toBuilder().journalOptions(v).build(); }
     public BusConfiguration withPolicyFile(final Path v) { return toBuilder().policyFile(v).build(); }
     public BusConfiguration withEnableMaci(final boolean v) { return toBuilder().enableMaci(v).build(); }
     public BusConfiguration withMaciStrictMode(final boolean v) { return toBuilder().maciStrictMode(v).build(); }
@@ -671,7 +686,7 @@ public final class BusConfiguration
         return builder().constitutionalHash(constitutionalHash).nativeMode(nativeMode).ringSize(ringSize)
             .idleStrategy(idleStrategy).backpressurePolicy(backpressurePolicy).maxMessageSizeBytes(maxMessageSizeBytes)
             .inboxCapacity(inboxCapacity).handlerTimeoutMs(handlerTimeoutMs).payloadCapacityBytes(payloadCapacityBytes).maxAgents(maxAgents)
-            .journalDir(journalDir).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
+            .journalDir(journalDir).journalOptions(journalOptions).policyFile(policyFile).enableMaci(enableMaci).maciStrictMode(maciStrictMode)
             .enableMetering(enableMetering).stageLatencyMetrics(stageLatencyMetrics).impactThreshold(impactThreshold)
             .maxNestingDepth(maxNestingDepth).maxKeys(maxKeys).maxStringLength(maxStringLength).rateLimit(rateLimit)
             .tenantRateLimits(tenantRateLimits).guardrailsFile(guardrailsFile).contentScanning(contentScanning)
@@ -700,6 +715,7 @@ public final class BusConfiguration
         m.put("payload_capacity_bytes", payloadCapacityBytes);
         m.put("max_agents", maxAgents);
         m.put("journal_dir", journalDir == null ? "off" : journalDir.toString());
+        m.put("journal", journalOptions.toMap());
         m.put("policy_file", policyFile == null ? "(embedded default)" : policyFile.toString());
         m.put("enable_maci", enableMaci);
         m.put("maci_strict_mode", maciStrictMode);
@@ -756,6 +772,7 @@ public final class BusConfiguration
         private int payloadCapacityBytes = DEFAULT_PAYLOAD_CAPACITY_BYTES;
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private Path journalDir;
+        private JournalOptions journalOptions = JournalOptions.DEFAULTS;
         private Path policyFile;
         // Off unless asked (forProduction, ENABLE_MACI): enforcing needs every agent's role and a mapped type for
         // every message (strict mode), which is deployment data; a bus of role-less agents would refuse everything.
@@ -808,6 +825,7 @@ public final class BusConfiguration
         public Builder payloadCapacityBytes(final int v) { payloadCapacityBytes = v; return this; }
         public Builder maxAgents(final int v) { maxAgents = v; return this; }
         public Builder journalDir(final Path v) { journalDir = v; return this; }
+        public Builder journalOptions(final JournalOptions v) { journalOptions = v; return this; }
         public Builder policyFile(final Path v) { policyFile = v; return this; }
         public Builder enableMaci(final boolean v) { enableMaci = v; return this; }
         public Builder maciStrictMode(final boolean v) { maciStrictMode = v; return this; }

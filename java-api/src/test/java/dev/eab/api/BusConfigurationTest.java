@@ -292,7 +292,7 @@ class BusConfigurationTest
     void toMapNamesEveryOption()
     {
         assertEquals(List.of("constitutional_hash", "native_mode", "ring_size", "idle_strategy", "backpressure_policy",
-            "max_message_size_bytes", "inbox_capacity", "handler_timeout_ms", "payload_capacity_bytes", "max_agents", "journal_dir", "policy_file",
+            "max_message_size_bytes", "inbox_capacity", "handler_timeout_ms", "payload_capacity_bytes", "max_agents", "journal_dir", "journal", "policy_file",
             "enable_maci", "maci_strict_mode", "enable_metering", "stage_latency_metrics", "impact_threshold",
             "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning",
             "governance", "rego_dir", "rego_query", "rego_fallback", "rego_cache_entries", "rego_watch",

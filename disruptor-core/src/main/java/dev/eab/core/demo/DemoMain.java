@@ -87,6 +87,8 @@ public final class DemoMain
         final DemoConfiguration demoConfig = DemoConfiguration.fromProcess();
         final BusConfiguration config = demoConfig.bus();
         final DemoReport report = new DemoReport();
+        DurabilityDemoStep.cleanDefaultJournal(config.journalDir());
+        final DurabilityDemoStep durability = new DurabilityDemoStep();
         final long started = System.nanoTime();
         try (EnhancedAgentBus bus = new EnhancedAgentBus(config))
         {
@@ -120,6 +122,8 @@ public final class DemoMain
             maci.lines().forEach(line -> log("maci: %s", line));
             failures.addAll(maci.failures());
             final AuditDemoStep.Result identityAudit = AuditDemoStep.run(config, failures::add);
+            durability.run(bus, config.journalDir(), "acme-planner", "acme-exec-1", ACME);
+            failures.addAll(durability.failures());
 
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (crossTenantDeliveries.get() != 0)
@@ -136,6 +140,8 @@ public final class DemoMain
             final long journalBytes = config.journalDir() == null ? 0 : directoryBytes(config.journalDir());
             report.row("journal", demoConfig.journalReason() + (config.journalDir() == null ? ""
                 : String.format(Locale.ROOT, "; %,d records, %,d bytes (apparent)", (Long)journal.get("appended"), journalBytes)));
+            report.row("sagas", durability.sagaRow());
+            report.row("dag", durability.dagRow());
             report.row("policy", bus.policy().version() + ", " + bus.policy().ruleCount() + " rules");
             report.row("agents", bus.getRegisteredAgents().size() + " in 2 tenants");
             report.row("direct (send)", direct + " delivered");
@@ -178,6 +184,8 @@ public final class DemoMain
             report.put("guardrails", guardSummary);
             report.put("burst_msgs_per_s", Math.round(burstRate));
             report.put("maci_rejected", maci.maciRejected());
+            report.put("sagas", durability.sagasJson());
+            report.put("dag", durability.dagJson());
             report.put("journal", config.journalDir() == null ? Map.of("enabled", false)
                 : Map.of("records", journal.get("appended"), "bytes", journalBytes));
             latency.toMap().forEach(report::put);

@@ -138,6 +138,21 @@ public final class JournalInspector
                     : null;
             }
             case TYPE_ACK -> f.equals(Filter.ALL) ? "ack index=" + Long.toHexString(b.readLong()) + " status=" + ackStatusName(b.readInt()) : null;
+            case TYPE_ACK_BATCH ->
+            {
+                if (!f.equals(Filter.ALL))
+                {
+                    yield null;
+                }
+                final int n = b.readInt();
+                b.readLong();
+                final StringBuilder sb = new StringBuilder("ack_batch count=").append(n);
+                for (int i = 0; i < n; i++)
+                {
+                    sb.append(i == 0 ? " " : ",").append(Long.toHexString(b.readLong())).append('=').append(ackStatusName(b.readInt()));
+                }
+                yield sb.toString();
+            }
             default -> "unknown record type " + type;
         };
     }

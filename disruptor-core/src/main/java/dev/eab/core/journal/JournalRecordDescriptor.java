@@ -14,13 +14,19 @@ package dev.eab.core.journal;
  * RUN_START       (1):  long runId (epoch ms of the start), long startedAtMs
  * AGENT           (2):  int handle, utf8 agentId, utf8 tenant           (first time a run's records name the handle)
  * FLYWEIGHT       (3):  int senderHandle, int recipientHandle, int messageType, int priority, long correlationId,
- *                       long expiresAtMs, long journaledAtMs, int payloadLength, payloadLength bytes
- * MESSAGE         (4):  int senderHandle, int recipientHandle, long journaledAtMs, {@link MessageCodec} message
+ *                       long expiresAtMs, long journaledAtMs, int payloadLength, payloadLength bytes, int RECORD_END
+ * MESSAGE         (4):  int senderHandle, int recipientHandle, long journaledAtMs, {@link MessageCodec} message, int RECORD_END
  *                       (send: one record; broadcast: one record per accepted recipient)
  * REJECTED        (5):  int reasonCode, int senderHandle, int recipientHandle, long correlationId, long journaledAtMs,
  *                       utf8 messageId ("" on the zero-allocation path: its correlation id is the id)
  * ACK             (6):  long index (of the FLYWEIGHT or MESSAGE record), int status, long ackedAtMs
+ * ACK_BATCH       (7):  int count, long ackedAtMs, count x (long index, int status)
+ *                       (the bus thread's acks, INLINE handlers and route-time refusals, one record per ring
+ *                       batch or per {@link #MAX_ACK_BATCH} acks: half the appends of one ACK per message)
  * </pre>
+ *
+ * The two records that replay redelivers end with {@link #RECORD_END}: a record whose tail was lost (a truncated
+ * file re-extended with zeros, a scribbled tail) fails that check and is reported, never replayed as garbage.
  *
  * A FLYWEIGHT or MESSAGE record is an accepted message; it is pending until an ACK names its index (in
  * either queue). Handles are only meaningful within the run that wrote them: replay maps them to agent ids
@@ -34,6 +40,12 @@ public final class JournalRecordDescriptor
     public static final int TYPE_MESSAGE = 4;
     public static final int TYPE_REJECTED = 5;
     public static final int TYPE_ACK = 6;
+    public static final int TYPE_ACK_BATCH = 7;
+    /** Most acks one ACK_BATCH record holds. */
+    public static final int MAX_ACK_BATCH = 1024;
+
+    /** The last int of a FLYWEIGHT or MESSAGE record: proves the record is whole. */
+    public static final int RECORD_END = 0x5EA1_ED0D;
 
     /** ACK status: the handler ran, or the message was received. */
     public static final int ACK_DELIVERED = 0;
@@ -60,6 +72,7 @@ public final class JournalRecordDescriptor
             case TYPE_MESSAGE -> "message";
             case TYPE_REJECTED -> "rejected";
             case TYPE_ACK -> "ack";
+            case TYPE_ACK_BATCH -> "ack_batch";
             default -> "unknown(" + type + ")";
         };
     }

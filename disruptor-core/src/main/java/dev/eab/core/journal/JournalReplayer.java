@@ -41,6 +41,7 @@ public final class JournalReplayer
     public static Result replay(final MessageJournal journal, final RingBuffer<MessageEvent> ring, final AgentRegistry registry, final long timeoutMs)
     {
         final MessageJournal.Pending pending = journal.readPending();
+        journal.replayRead();
         long replayed = 0;
         long unroutable = 0;
         for (final PendingMessage p : pending.messages())

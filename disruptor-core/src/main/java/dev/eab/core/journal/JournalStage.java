@@ -44,6 +44,15 @@ public final class JournalStage implements Stage
     }
 
     @Override
+    public void endOfBatch()
+    {
+        if (journal != null)
+        {
+            journal.endOfBatch();
+        }
+    }
+
+    @Override
     public void onEvent(final MessageEvent e)
     {
         // A held message is not accepted for delivery yet: the deliberation store keeps it until it is decided.

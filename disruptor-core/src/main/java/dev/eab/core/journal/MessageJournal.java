@@ -1,13 +1,18 @@
 package dev.eab.core.journal;
 
 import dev.eab.api.AgentMessage;
+import dev.eab.api.JournalFlush;
+import dev.eab.api.JournalOptions;
+import dev.eab.api.JournalRollCycle;
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.core.registry.AgentRecord;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -32,8 +37,11 @@ import static dev.eab.core.journal.JournalRecordDescriptor.*;
  * of {@code messages/}: no lock contention, no allocation in steady state); acknowledgements made on other
  * threads go through one ack writer thread into {@code acks/}, batched.
  *
- * <p>Durability: records are in the OS page cache when the append returns, so they survive the death of
- * the process (even {@code kill -9}), not of the machine.
+ * <p>Durability ({@link JournalOptions}): records are in the OS page cache when the append returns, so they
+ * survive the death of the process (even {@code kill -9}), not of the machine; with
+ * {@link JournalFlush#SYNC_PER_BATCH} the bus thread also {@code msync}s at the end of each ring batch and
+ * the ack writer after each ack batch. A pretoucher thread keeps the pages ahead of the tail touched, and a
+ * reclaimer deletes cycle files past the retention ({@link JournalRetention}).
  *
  * <p>Threading: {@link #beginRun()}, the {@code append*} methods, {@link #ackOnBusThread} and
  * {@link #endRun()} on the bus thread only (a Chronicle appender belongs to one thread; each run of the bus
@@ -45,24 +53,45 @@ public final class MessageJournal implements AutoCloseable
     private static final Logger LOG = Logger.getLogger(MessageJournal.class.getName());
     private static final int ACK_QUEUE_CAPACITY = 1 << 16;
     private static final int ACK_BATCH = 1024;
+    private static final long PRETOUCH_INTERVAL_MS = 10;
+    private static final long MAX_RECLAIM_INTERVAL_MS = 60_000;
 
     private final Path dir;
     private final ChronicleQueue messages;
     private final ChronicleQueue acks;
     private final boolean[] agentJournaled;
     private final AckWriter ackWriter;
+    private final JournalOptions options;
+    private final boolean syncPerBatch;
+    private final Thread housekeeper;
+    private final JournalPretoucher pretoucher;
+    private volatile boolean open = true;
+    /** Cycle files reclaimed and their bytes, by the housekeeper (or a direct {@link #reclaim} call). */
+    private volatile long reclaimedFiles;
+    private volatile long reclaimedBytes;
+    /** Set by the bus thread before it replays; the housekeeper reclaims only after that (never racing the replay's read). */
+    private volatile long oldestNeededIndex = Long.MIN_VALUE;
     // Bus thread only.
+    private final long[] busAckIndexes = new long[MAX_ACK_BATCH];
+    private final int[] busAckStatuses = new int[MAX_ACK_BATCH];
+    private int busAcks;
+    private boolean unsynced;
     private ExcerptAppender appender;
     private boolean runStarted;
     private long appended;
 
-    private MessageJournal(final Path dir, final int maxAgents)
+    private MessageJournal(final Path dir, final int maxAgents, final JournalOptions options)
     {
         this.dir = dir;
-        this.messages = queue(dir.resolve(MESSAGES_QUEUE));
-        this.acks = queue(dir.resolve(ACKS_QUEUE));
+        this.options = options;
+        this.syncPerBatch = options.flush() == JournalFlush.SYNC_PER_BATCH;
+        this.messages = queue(dir.resolve(MESSAGES_QUEUE), options.rollCycle());
+        this.acks = queue(dir.resolve(ACKS_QUEUE), options.rollCycle());
         this.agentJournaled = new boolean[maxAgents];
-        this.ackWriter = new AckWriter(acks);
+        this.ackWriter = new AckWriter(acks, syncPerBatch);
+        this.pretoucher = options.pretouch() ? new JournalPretoucher((net.openhft.chronicle.queue.impl.single.SingleChronicleQueue)messages) : null;
+        this.housekeeper = options.pretouch() || options.retentionMs() > 0
+            ? Thread.ofPlatform().daemon().name("eab-journal-housekeeper").unstarted(this::houseKeep) : null;
     }
 
     /**
@@ -72,6 +101,16 @@ public final class MessageJournal implements AutoCloseable
      */
     public static MessageJournal open(final Path dir, final int maxAgents)
     {
+        return open(dir, maxAgents, JournalOptions.DEFAULTS);
+    }
+
+    /**
+     * Opens (creating if needed) the journal in {@code dir}, flushing, rolling and keeping files as {@code options} say.
+     *
+     * @throws UncheckedIOException when the directory cannot be created.
+     */
+    public static MessageJournal open(final Path dir, final int maxAgents, final JournalOptions options)
+    {
         try
         {
             Files.createDirectories(dir);
@@ -80,14 +119,165 @@ public final class MessageJournal implements AutoCloseable
         {
             throw new UncheckedIOException("cannot create the journal directory " + dir, e);
         }
-        final MessageJournal journal = new MessageJournal(dir, maxAgents);
+        final MessageJournal journal = new MessageJournal(dir, maxAgents, options);
         journal.ackWriter.start();
+        if (journal.housekeeper != null)
+        {
+            journal.housekeeper.start();
+        }
         return journal;
     }
 
     static ChronicleQueue queue(final Path path)
     {
-        return SingleChronicleQueueBuilder.binary(path).rollCycle(RollCycles.FAST_DAILY).build();
+        return queue(path, JournalRollCycle.DAILY);
+    }
+
+    static ChronicleQueue queue(final Path path, final JournalRollCycle rollCycle)
+    {
+        return SingleChronicleQueueBuilder.binary(path).rollCycle(rollCycle(rollCycle)).build();
+    }
+
+    /** The Chronicle roll cycle for a configured one (an existing queue keeps the cycle its metadata names). */
+    static RollCycle rollCycle(final JournalRollCycle c)
+    {
+        return switch (c)
+        {
+            case SECONDLY -> TestRollCycles.TEST_SECONDLY;
+            case FIVE_MINUTELY -> RollCycles.FIVE_MINUTELY;
+            case TEN_MINUTELY -> RollCycles.TEN_MINUTELY;
+            case TWENTY_MINUTELY -> RollCycles.TWENTY_MINUTELY;
+            case HALF_HOURLY -> RollCycles.HALF_HOURLY;
+            case HOURLY -> RollCycles.FAST_HOURLY;
+            case TWO_HOURLY -> RollCycles.TWO_HOURLY;
+            case FOUR_HOURLY -> RollCycles.FOUR_HOURLY;
+            case SIX_HOURLY -> RollCycles.SIX_HOURLY;
+            case DAILY -> RollCycles.FAST_DAILY;
+            case WEEKLY -> RollCycles.WEEKLY;
+        };
+    }
+
+    /** @return the options this journal was opened with. */
+    public JournalOptions options()
+    {
+        return options;
+    }
+
+    /** @return cycle files deleted by retention since open. */
+    public long reclaimedFiles()
+    {
+        return reclaimedFiles;
+    }
+
+    /** @return pages the pretoucher touched ahead of the tail since open (0 with pretouching off). */
+    public long pagesPretouched()
+    {
+        return pretoucher == null ? 0 : pretoucher.pagesTouched();
+    }
+
+    /** @return bytes (apparent file sizes) deleted by retention since open. */
+    public long reclaimedBytes()
+    {
+        return reclaimedBytes;
+    }
+
+    /**
+     * Bus thread, at the end of each ring batch: with {@link JournalFlush#SYNC_PER_BATCH}, {@code msync}s what
+     * the batch appended (one synchronous disk write per batch, not per message); otherwise nothing.
+     */
+    public void endOfBatch()
+    {
+        flushBusAcks();
+        if (unsynced)
+        {
+            unsynced = false;
+            try
+            {
+                appender.sync();
+            }
+            catch (final RuntimeException e)
+            {
+                // The records are in the page cache all the same; the bus thread must live on.
+                LOG.severe("journal: msync failed (" + ThrowableText.describe(e) + "): the last batch is in the page cache only");
+            }
+        }
+    }
+
+    /**
+     * Deletes cycle files past the retention that replay does not need (see {@link JournalRetention}); a
+     * fresh scan of both queues says which are needed. Safe beside a running bus. Nothing when retention is 0.
+     *
+     * @return how many files were deleted.
+     */
+    public int reclaim(final long nowMs)
+    {
+        if (options.retentionMs() <= 0)
+        {
+            return 0;
+        }
+        // Read without reporting: beside a live bus, the record being written looks like a torn tail.
+        final long needed = readPending(messages, acks, null).oldestNeededIndex();
+        final JournalRetention.Result r = JournalRetention.reclaim(messages, acks, options.retentionMs(), nowMs, needed);
+        if (!r.deleted().isEmpty())
+        {
+            reclaimedFiles += r.deleted().size();
+            reclaimedBytes += r.bytes();
+            LOG.info("journal: retention deleted " + r.deleted().size() + " cycle file(s), " + r.bytes() + " bytes: " + r.deleted());
+        }
+        return r.deleted().size();
+    }
+
+    /**
+     * The housekeeper thread: touches the pages ahead of the messages queue's tail every
+     * {@value #PRETOUCH_INTERVAL_MS} ms ({@link JournalPretoucher}), so the bus thread does not take
+     * first-touch page faults, and runs retention
+     * once per roll cycle (at least every {@value #MAX_RECLAIM_INTERVAL_MS} ms).
+     */
+    private void houseKeep()
+    {
+        final long reclaimEveryMs = Math.max(PRETOUCH_INTERVAL_MS, Math.min(MAX_RECLAIM_INTERVAL_MS, options.rollCycle().lengthMs()));
+        long nextReclaim = 0;
+        boolean pretouch = pretoucher != null;
+        while (open)
+        {
+            if (pretouch)
+            {
+                try
+                {
+                    pretoucher.touch();
+                }
+                catch (final IOException | RuntimeException e)
+                {
+                    pretouch = false;
+                    LOG.warning("journal: pretouching stopped (" + ThrowableText.describe(e) + "); appends take their own page faults");
+                }
+            }
+            final long now = System.currentTimeMillis();
+            if (options.retentionMs() > 0 && now >= nextReclaim && oldestNeededIndex != Long.MIN_VALUE)
+            {
+                nextReclaim = now + reclaimEveryMs;
+                try
+                {
+                    reclaim(now);
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.warning("journal: retention pass failed (" + ThrowableText.describe(e) + "); files are kept, next pass in " +
+                        reclaimEveryMs + " ms");
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PRETOUCH_INTERVAL_MS));
+        }
+        if (pretoucher != null)
+        {
+            pretoucher.unmap();
+        }
+    }
+
+    /** Called once the first start's replay has read the journal: retention may run from now on. */
+    public void replayRead()
+    {
+        oldestNeededIndex = 0;
     }
 
     /** A queue opened for reading only (offline tools: never writes, never creates files). */
@@ -112,10 +302,19 @@ public final class MessageJournal implements AutoCloseable
     /** Bus thread, as it ends: closes this run's appender. */
     public void endRun()
     {
+        if (appender != null)
+        {
+            flushBusAcks();
+        }
         final ExcerptAppender a = appender;
         appender = null;
         if (a != null)
         {
+            if (unsynced)
+            {
+                unsynced = false;
+                a.sync();
+            }
             a.close();
         }
     }
@@ -138,8 +337,14 @@ public final class MessageJournal implements AutoCloseable
             b.writeInt(TYPE_FLYWEIGHT).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeInt(messageType).writeInt(priority);
             b.writeLong(correlationId).writeLong(expiresAtMs).writeLong(System.currentTimeMillis()).writeInt(payloadLength);
             b.write(payload, 0, payloadLength);
+            b.writeInt(RECORD_END);
+            if (pretoucher != null)
+            {
+                pretoucher.tail(b.writePosition());
+            }
         }
         appended++;
+        unsynced = syncPerBatch;
         return appender.lastIndexAppended();
     }
 
@@ -152,8 +357,14 @@ public final class MessageJournal implements AutoCloseable
             final Bytes<?> b = dc.wire().bytes();
             b.writeInt(TYPE_MESSAGE).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(System.currentTimeMillis());
             MessageCodec.encode(message, b);
+            b.writeInt(RECORD_END);
+            if (pretoucher != null)
+            {
+                pretoucher.tail(b.writePosition());
+            }
         }
         appended++;
+        unsynced = syncPerBatch;
         return appender.lastIndexAppended();
     }
 
@@ -169,21 +380,48 @@ public final class MessageJournal implements AutoCloseable
             b.writeLong(System.currentTimeMillis()).writeUtf8(messageId == null ? "" : messageId);
             appended++;
         }
+        unsynced = syncPerBatch;
     }
 
-    /** Bus thread: an acknowledgement made on the bus thread (INLINE handler, a route-time refusal). */
+    /**
+     * Bus thread: an acknowledgement made on the bus thread (INLINE handler, a route-time refusal), buffered and
+     * written as one ACK_BATCH record at the end of the ring batch (or when {@code MAX_ACK_BATCH} are buffered).
+     * A crash before that record is written loses the acks, not the messages: they are redelivered (at-least-once).
+     */
     public void ackOnBusThread(final long index, final int status)
     {
         if (index < 0)
         {
             return;
         }
+        busAckIndexes[busAcks] = index;
+        busAckStatuses[busAcks] = status;
+        if (++busAcks == MAX_ACK_BATCH)
+        {
+            flushBusAcks();
+        }
+    }
+
+    private void flushBusAcks()
+    {
+        final int n = busAcks;
+        if (n == 0)
+        {
+            return;
+        }
+        busAcks = 0;
         startRunIfNeeded();
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().writeInt(TYPE_ACK).writeLong(index).writeInt(status).writeLong(System.currentTimeMillis());
+            final Bytes<?> b = dc.wire().bytes();
+            b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(System.currentTimeMillis());
+            for (int i = 0; i < n; i++)
+            {
+                b.writeLong(busAckIndexes[i]).writeInt(busAckStatuses[i]);
+            }
             appended++;
         }
+        unsynced = syncPerBatch;
     }
 
     /** Any thread: an acknowledgement, written by the ack writer thread (waits when 64 Ki acks are queued). */
@@ -248,36 +486,63 @@ public final class MessageJournal implements AutoCloseable
     /** {@link #readPending()} over queues opened elsewhere (the offline tools open them read-only). */
     static Pending readPending(final ChronicleQueue messages, final ChronicleQueue acks)
     {
+        return readPending(messages, acks, new ArrayList<>());
+    }
+
+    /** @param warnings where read problems go (and are logged), or null to read without reporting. */
+    private static Pending readPending(final ChronicleQueue messages, final ChronicleQueue acks, final List<String> warnings)
+    {
         final LongHashSet acked = new LongHashSet(1024);
-        final List<String> warnings = new ArrayList<>();
         readQueue(acks, "acks", warnings, (index, b) -> {
             if (b.readInt() == TYPE_ACK)
             {
                 acked.add(b.readLong());
             }
         });
-        // Acks written by the bus thread sit in messages/ after their message: collect them in a first pass.
-        readQueue(messages, "messages", warnings, (index, b) -> {
-            if (b.readInt() == TYPE_ACK)
+        // Acks written by the bus thread sit in messages/ after their message: collect them in a first pass
+        // (its read problems are the second pass's too: reported once, there).
+        readQueue(messages, "messages", null, (index, b) -> {
+            final int type = b.readInt();
+            if (type == TYPE_ACK)
             {
                 acked.add(b.readLong());
+            }
+            else if (type == TYPE_ACK_BATCH)
+            {
+                final int n = b.readInt();
+                b.readLong(); // acked at
+                for (int i = 0; i < n; i++)
+                {
+                    acked.add(b.readLong());
+                    b.readInt(); // status
+                }
             }
         });
         final List<PendingMessage> pending = new ArrayList<>();
         final Map<Integer, String> agents = new HashMap<>();
         final long[] records = new long[1];
-        readQueue(messages, "messages", null, (index, b) -> {
+        // [0]: the index of the current run's RUN_START; [1]: the oldest record replay needs.
+        final long[] needed = {-1, -1};
+        readQueue(messages, "messages", warnings, (index, b) -> {
             records[0]++;
             final int type = b.readInt();
             switch (type)
             {
-                case TYPE_RUN_START -> agents.clear();
+                case TYPE_RUN_START ->
+                {
+                    agents.clear();
+                    needed[0] = index;
+                }
                 case TYPE_AGENT -> agents.put(b.readInt(), b.readUtf8());
                 case TYPE_FLYWEIGHT, TYPE_MESSAGE ->
                 {
                     if (!acked.contains(index))
                     {
                         pending.add(decodeAccepted(type, index, b, agents));
+                        if (needed[1] < 0)
+                        {
+                            needed[1] = needed[0] < 0 ? index : needed[0];
+                        }
                     }
                 }
                 default ->
@@ -286,7 +551,7 @@ public final class MessageJournal implements AutoCloseable
                 }
             }
         });
-        return new Pending(pending, records[0], acked.size(), warnings);
+        return new Pending(pending, records[0], acked.size(), warnings == null ? List.of() : warnings, needed[1]);
     }
 
     /**
@@ -300,7 +565,9 @@ public final class MessageJournal implements AutoCloseable
         if (type == TYPE_MESSAGE)
         {
             b.readLong(); // journaled at
-            return PendingMessage.message(index, sender, recipient, MessageCodec.decode(b));
+            final AgentMessage message = MessageCodec.decode(b);
+            checkEnd(b, index);
+            return PendingMessage.message(index, sender, recipient, message);
         }
         final int messageType = b.readInt();
         final int priority = b.readInt();
@@ -309,11 +576,23 @@ public final class MessageJournal implements AutoCloseable
         b.readLong(); // journaled at
         final byte[] payload = new byte[b.readInt()];
         b.read(payload);
+        checkEnd(b, index);
         return PendingMessage.flyweight(index, sender, recipient, messageType, priority, correlationId, expiresAtMs, payload);
     }
 
-    /** What a restart finds: accepted messages without an ack, in journal order. */
-    public record Pending(List<PendingMessage> messages, long records, int acks, List<String> warnings)
+    private static void checkEnd(final Bytes<?> b, final long index)
+    {
+        if (b.readRemaining() < Integer.BYTES || b.readInt() != RECORD_END)
+        {
+            throw new JournalFormatException("record at index " + Long.toHexString(index) + " is not whole (no end marker): a torn or corrupt tail");
+        }
+    }
+
+    /**
+     * What a restart finds: accepted messages without an ack, in journal order; {@code oldestNeededIndex} is
+     * the first record replay needs (the RUN_START of the oldest pending message's run), -1 when none is pending.
+     */
+    public record Pending(List<PendingMessage> messages, long records, int acks, List<String> warnings, long oldestNeededIndex)
     {
     }
 
@@ -324,18 +603,32 @@ public final class MessageJournal implements AutoCloseable
 
     static void readQueue(final ChronicleQueue q, final String name, final List<String> warnings, final RecordReader reader)
     {
+        java.io.File lastFile = null;
+        long lastEnd = -1;
         try (ExcerptTailer t = q.createTailer())
         {
             while (true)
             {
-                try (DocumentContext dc = t.readingDocument())
+                try (DocumentContext dc = t.readingDocument(true))
                 {
                     if (!dc.isPresent())
                     {
                         // Also where a torn or scribbled record header stands: Chronicle's tailer reads it as
-                        // "not written yet", so such a tail is cut here without a word (JournalTornTailTest).
+                        // "not written yet". Bytes after the last whole document tell the two apart.
+                        if (warnings != null && lastFile != null)
+                        {
+                            final long garbageAt = TornTail.firstNonZeroByte(lastFile.toPath(), lastEnd);
+                            if (garbageAt >= 0)
+                            {
+                                warn(warnings, "journal " + name + ": unreadable bytes at offset " + garbageAt + " of " + lastFile +
+                                    " after the last whole record (ends at " + lastEnd + "): a torn or corrupt record header (a crash " +
+                                    "mid-write, or damage); the queue is cut there and nothing after it is replayed");
+                            }
+                        }
                         return;
                     }
+                    lastFile = t.currentFile();
+                    lastEnd = dc.wire().bytes().readLimit();
                     if (!dc.isData())
                     {
                         continue;
@@ -373,6 +666,19 @@ public final class MessageJournal implements AutoCloseable
     @Override
     public void close()
     {
+        open = false;
+        if (housekeeper != null)
+        {
+            housekeeper.interrupt();
+            try
+            {
+                housekeeper.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
         ackWriter.close();
         messages.close();
         acks.close();
@@ -382,13 +688,15 @@ public final class MessageJournal implements AutoCloseable
     private static final class AckWriter implements Runnable
     {
         private final ChronicleQueue queue;
+        private final boolean syncPerBatch;
         private final BlockingQueue<long[]> pending = new ArrayBlockingQueue<>(ACK_QUEUE_CAPACITY);
         private final Thread thread = Thread.ofPlatform().daemon().name("eab-journal-acks").unstarted(this);
         private volatile boolean running = true;
 
-        AckWriter(final ChronicleQueue queue)
+        AckWriter(final ChronicleQueue queue, final boolean syncPerBatch)
         {
             this.queue = queue;
+            this.syncPerBatch = syncPerBatch;
         }
 
         void start()
@@ -433,6 +741,10 @@ public final class MessageJournal implements AutoCloseable
                         }
                     }
                     batch.clear();
+                    if (syncPerBatch)
+                    {
+                        appender.sync();
+                    }
                 }
             }
             catch (final InterruptedException e)

@@ -156,6 +156,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             {
                 processed.set(sequence);
             }
+            if (endOfBatch)
+            {
+                journal.endOfBatch();
+            }
         }
     }
 

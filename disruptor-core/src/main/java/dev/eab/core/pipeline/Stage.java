@@ -9,6 +9,11 @@ public interface Stage
 {
     void onEvent(MessageEvent event);
 
+    /** Bus thread, after the last event of a ring batch (the journal syncs there under SYNC_PER_BATCH). Default: nothing. */
+    default void endOfBatch()
+    {
+    }
+
     /**
      * Runs the warm-up probe through this stage while the ring is empty ({@link PathWarmer}): touch what a
      * message would touch, and leave no trace: nothing delivered, counted, rate-limited, journalled or

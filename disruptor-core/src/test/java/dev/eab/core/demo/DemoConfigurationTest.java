@@ -20,7 +20,8 @@ class DemoConfigurationTest
         assertEquals(NativeMode.AUTO, c.bus().nativeMode());
         assertEquals(DemoConfiguration.IDLE_STRATEGY, c.bus().idleStrategy());
         assertTrue(c.idleReason().contains("the demo's choice"), c.idleReason());
-        assertNull(c.bus().journalDir(), "the demo's latency line is measured without the journal by default");
+        assertEquals(DurabilityDemoStep.DEFAULT_JOURNAL_DIR, c.bus().journalDir(), "the demo journals by default");
+        assertNull(DemoConfiguration.from(Map.of("EAB_JOURNAL_DIR", "off"), null).bus().journalDir(), "off turns it off");
         final DemoConfiguration journaled = DemoConfiguration.from(java.util.Map.of("EAB_JOURNAL_DIR", "/tmp/mine"), null);
         assertEquals(java.nio.file.Path.of("/tmp/mine"), journaled.bus().journalDir());
         assertTrue(journaled.journalReason().startsWith("/tmp/mine: EAB_JOURNAL_DIR=/tmp/mine"), journaled.journalReason());

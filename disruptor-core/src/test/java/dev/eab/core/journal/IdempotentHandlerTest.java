@@ -17,7 +17,16 @@ class IdempotentHandlerTest
 {
     private static MessageView view(final String id)
     {
-        final AgentMessage m = AgentMessage.builder().messageId(id).build();
+        return view(AgentMessage.builder().messageId(id).build());
+    }
+
+    static MessageView view(final String id, final String tenant, final String toAgent)
+    {
+        return view(AgentMessage.builder().messageId(id).tenantId(tenant).toAgent(toAgent).build());
+    }
+
+    private static MessageView view(final AgentMessage m)
+    {
         return new MessageView()
         {
             @Override public int senderHandle() { return 0; }
@@ -53,6 +62,26 @@ class IdempotentHandlerTest
             assertEquals(2, h.skipped());
         }
         assertEquals(List.of("a", "b", "c"), ran);
+    }
+
+    @Test
+    void aRecordingHandlerKeepsItsEffectWithTheIdAndRunsOnceAcrossReopening(@TempDir final Path dir) throws Exception
+    {
+        final IdempotentHandler.RecordingHandler r = m -> "saw " + m.toMessage().messageId();
+        try (IdempotentHandler h = IdempotentHandler.recording(dir, "a", r))
+        {
+            h.onMessage(view("x"));
+            h.onMessage(view("x"));
+        }
+        try (IdempotentHandler h = IdempotentHandler.recording(dir, "a", r))
+        {
+            h.onMessage(view("x"));
+            h.onMessage(view("y"));
+            assertEquals(1, h.skipped());
+        }
+        assertEquals(List.of(new IdempotentHandler.Processed("x", "saw x"), new IdempotentHandler.Processed("y", "saw y")),
+            IdempotentHandler.readProcessed(dir, "a"));
+        assertEquals(List.of(), IdempotentHandler.readProcessed(dir, "nobody"));
     }
 
     @Test
