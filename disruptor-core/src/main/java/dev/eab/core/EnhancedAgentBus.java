@@ -1191,6 +1191,7 @@ public final class EnhancedAgentBus implements AgentBus
             : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable(),
                 "pretouched_pages", journal.pagesPretouched(), "reclaimed_files", journal.reclaimedFiles()));
+        final BusOps o = ops;
         m.put("metering", o == null || o.metering() == null ? Map.of("enabled", false) : o.metering().metrics());
         m.put("resilience", resilience.snapshot());
         m.put("deliberation", governance.metrics());

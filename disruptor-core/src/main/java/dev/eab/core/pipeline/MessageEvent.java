@@ -175,8 +175,6 @@ public final class MessageEvent
 
     /** @return the value behind the rejection (retry-after ms for the rate and budget refusals). */
     public long rejectDetail() { return rejectDetail; }
-    /** @return {@code System.nanoTime()} when the message was published. */
-    public long publishedNanos() { return publishedNanos; }
 
     public byte kind() { return kind; }
     public boolean isReplay() { return replay; }
