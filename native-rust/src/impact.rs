@@ -20,6 +20,7 @@ pub(crate) const VOLUME_BUCKET_MS: i64 = 10_000;
 pub(crate) const VOLUME_BUCKETS: usize = 6;
 pub(crate) const DRIFT_HISTORY: usize = 20;
 const SEMANTIC_LEVELS: [f64; 5] = [0.0, 0.1, 0.5, 0.8, 1.0];
+const SEMANTIC_TENTHS: [i32; 5] = [0, 1, 5, 8, 10];
 const PRIORITY_FACTORS: [f64; 4] = [0.2, 0.5, 0.7, 1.0];
 /// By `MessageType` ordinal: command, query, response, event, notification, heartbeat, governance_request,
 /// governance_response, constitutional_validation, task_request, task_response, audit_log.
@@ -163,6 +164,7 @@ pub struct EabImpact {
     history: Vec<u8>,
     history_count: Vec<u32>,
     history_next: Vec<u32>,
+    history_tenths: Vec<i32>,
 }
 
 impl EabImpact {
@@ -177,6 +179,7 @@ impl EabImpact {
             history: vec![0; max_agents * DRIFT_HISTORY],
             history_count: vec![0; max_agents],
             history_next: vec![0; max_agents],
+            history_tenths: vec![0; max_agents],
         }
     }
 
@@ -252,15 +255,16 @@ impl EabImpact {
     fn drift(&mut self, agent: usize, semantic: f64, level: usize) -> f64 {
         let n = self.history_count[agent] as usize;
         let base = agent * DRIFT_HISTORY;
-        let mut drift = 0.0;
-        if n > 0 {
-            let mut sum = 0.0f64;
-            for i in 0..n {
-                sum += SEMANTIC_LEVELS[self.history[base + i] as usize];
-            }
-            drift = (2.0 * (semantic - sum / n as f64).abs()).min(1.0);
-        }
+        let drift = if n > 0 {
+            (2.0 * (semantic - self.history_tenths[agent] as f64 / (10.0 * n as f64)).abs()).min(1.0)
+        } else {
+            0.0
+        };
         let next = self.history_next[agent] as usize;
+        if n == DRIFT_HISTORY {
+            self.history_tenths[agent] -= SEMANTIC_TENTHS[self.history[base + next] as usize];
+        }
+        self.history_tenths[agent] += SEMANTIC_TENTHS[level];
         self.history[base + next] = level as u8;
         self.history_next[agent] = if next + 1 == DRIFT_HISTORY { 0 } else { (next + 1) as u32 };
         if n < DRIFT_HISTORY {
