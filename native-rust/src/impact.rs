@@ -38,69 +38,96 @@ fn prefix(k: &[u8]) -> u32 {
     u32::from_le_bytes([k[0], k[1], k[2], k[3]])
 }
 
-/// The keyword tables, built once.
+/// The keyword tables, built once: each keyword's 4-byte windows at offsets 0 and 1 (one for "risk").
 pub(crate) struct Keywords {
-    prefix: [u32; 28],
+    window: Vec<u32>,
+    window_keyword: Vec<u8>,
+    window_offset: Vec<u8>,
     filter: [u64; BUCKETS / 64],
-    bucket_start: [u16; BUCKETS + 1],
-    bucket_keywords: [u8; 28],
+    bucket_start: Vec<u16>,
+    bucket_windows: Vec<u8>,
 }
+
+/// "ris" lowercased as the top three bytes of a window; "risk" is keyword 6.
+const RIS: u32 = (b'r' as u32) | (b'i' as u32) << 8 | (b's' as u32) << 16;
+const RISK: usize = 6;
 
 impl Keywords {
     pub fn new() -> Self {
-        let mut prefixes = [0u32; 28];
-        let mut bucket_of = [0u32; 28];
+        debug_assert_eq!(KEYWORDS[RISK], "risk");
+        let mut window = Vec::new();
+        let mut window_keyword = Vec::new();
+        let mut window_offset = Vec::new();
         let mut filter = [0u64; BUCKETS / 64];
         for (k, kw) in KEYWORDS.iter().enumerate() {
-            prefixes[k] = prefix(kw.as_bytes());
-            bucket_of[k] = bucket(prefixes[k]);
-            filter[(bucket_of[k] >> 6) as usize] |= 1u64 << (bucket_of[k] & 63);
+            let b = kw.as_bytes();
+            let offsets = if b.len() > MIN_KEYWORD_BYTES { 2 } else { 1 };
+            for o in 0..offsets {
+                let w = prefix(&b[o..]);
+                window.push(w);
+                window_keyword.push(k as u8);
+                window_offset.push(o as u8);
+                let h = bucket(w);
+                filter[(h >> 6) as usize] |= 1u64 << (h & 63);
+            }
         }
-        let mut bucket_start = [0u16; BUCKETS + 1];
-        let mut bucket_keywords = [0u8; 28];
-        let mut n = 0usize;
+        let mut bucket_start = vec![0u16; BUCKETS + 1];
+        let mut bucket_windows = Vec::with_capacity(window.len());
         for h in 0..BUCKETS as u32 {
-            bucket_start[h as usize] = n as u16;
-            for k in 0..28 {
-                if bucket_of[k] == h {
-                    bucket_keywords[n] = k as u8;
-                    n += 1;
+            bucket_start[h as usize] = bucket_windows.len() as u16;
+            for (x, w) in window.iter().enumerate() {
+                if bucket(*w) == h {
+                    bucket_windows.push(x as u8);
                 }
             }
         }
-        bucket_start[BUCKETS] = n as u16;
-        Keywords { prefix: prefixes, filter, bucket_start, bucket_keywords }
+        bucket_start[BUCKETS] = bucket_windows.len() as u16;
+        Keywords { window, window_keyword, window_offset, filter, bucket_start, bucket_windows }
     }
 
-    /// The keywords found in `text` as a bit mask; stops after five distinct keywords.
+    /// The keywords found in `text` as a bit mask; stops after five distinct keywords. Every other position
+    /// is checked (see the Java twin `ImpactKeywords` for why that finds every occurrence).
     pub fn find(&self, text: &[u8], word: bool) -> u32 {
         let len = text.len();
         if len < MIN_KEYWORD_BYTES {
             return 0;
         }
         let mut found = 0u32;
-        let mut count = 0u32;
-        for i in 0..=len - MIN_KEYWORD_BYTES {
+        let mut i = 0usize;
+        while i <= len - MIN_KEYWORD_BYTES {
             let w = u32::from_le_bytes([text[i], text[i + 1], text[i + 2], text[i + 3]]) | ASCII_LOWER_MASK;
-            let h = bucket(w);
-            if (self.filter[(h >> 6) as usize] >> (h & 63)) & 1 == 0 {
-                continue;
-            }
-            if word && i > 0 && is_ascii_alnum(text[i - 1]) {
-                continue;
-            }
-            let (from, to) = (self.bucket_start[h as usize] as usize, self.bucket_start[h as usize + 1] as usize);
-            for b in from..to {
-                let k = self.bucket_keywords[b] as usize;
-                if self.prefix[k] != w || (found >> k) & 1 != 0 || !rest(text, i, KEYWORDS[k].as_bytes()) {
-                    continue;
-                }
-                found |= 1 << k;
-                count += 1;
-                if count >= SATURATION_COUNT {
+            if w >> 8 == RIS
+                && i + MIN_KEYWORD_BYTES < len
+                && (text[i + MIN_KEYWORD_BYTES] | 0x20) == b'k'
+                && (found >> RISK) & 1 == 0
+                && (!word || !is_ascii_alnum(text[i]))
+            {
+                found |= 1 << RISK;
+                if found.count_ones() >= SATURATION_COUNT {
                     return found;
                 }
             }
+            let h = bucket(w);
+            if (self.filter[(h >> 6) as usize] >> (h & 63)) & 1 != 0 {
+                let (from, to) = (self.bucket_start[h as usize] as usize, self.bucket_start[h as usize + 1] as usize);
+                for b in from..to {
+                    let x = self.bucket_windows[b] as usize;
+                    let k = self.window_keyword[x] as usize;
+                    let o = self.window_offset[x] as usize;
+                    if self.window[x] != w || i < o {
+                        continue;
+                    }
+                    let p = i - o;
+                    if (found >> k) & 1 != 0 || (word && p > 0 && is_ascii_alnum(text[p - 1])) || !matches(text, p, KEYWORDS[k].as_bytes()) {
+                        continue;
+                    }
+                    found |= 1 << k;
+                    if found.count_ones() >= SATURATION_COUNT {
+                        return found;
+                    }
+                }
+            }
+            i += 2;
         }
         found
     }
@@ -112,11 +139,11 @@ impl Default for Keywords {
     }
 }
 
-fn rest(text: &[u8], at: usize, keyword: &[u8]) -> bool {
+fn matches(text: &[u8], at: usize, keyword: &[u8]) -> bool {
     if at + keyword.len() > text.len() {
         return false;
     }
-    (MIN_KEYWORD_BYTES..keyword.len()).all(|j| (text[at + j] | 0x20) == keyword[j])
+    (0..keyword.len()).all(|j| (text[at + j] | 0x20) == keyword[j])
 }
 
 fn is_ascii_alnum(b: u8) -> bool {
