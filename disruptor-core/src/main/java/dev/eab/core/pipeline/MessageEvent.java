@@ -132,6 +132,12 @@ public final class MessageEvent
     public void hold(final String id) { heldId = id; }
     public boolean isHeld() { return heldId != null; }
     public String heldId() { return heldId; }
+    /** Governance stage: refuses the message with {@code code} (and the value behind it, for its text). */
+    public void rejectForGovernance(final int code, final long detail)
+    {
+        rejectCode = code;
+        rejectDetail = detail;
+    }
     /** Governance stage: the scorer failed; rejected, fail closed. */
     public void failGovernance(final Throwable t)
     {

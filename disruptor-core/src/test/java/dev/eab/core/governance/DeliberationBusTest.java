@@ -162,6 +162,28 @@ class DeliberationBusTest
     }
 
     @Test
+    void aHighImpactBroadcastIsRefusedNotDeliveredUnreviewed() throws Exception
+    {
+        try (EnhancedAgentBus bus = bus(config(GovernanceSettings.ON).build()))
+        {
+            final List<String> got = collect(bus, "rcpt");
+            bus.start();
+            final AgentMessage low = AgentMessage.builder().fromAgent("sender").tenantId("acme").messageType(MessageType.EVENT)
+                .content(Map.of("content", "status ok")).build();
+            final Map<String, ValidationResult> delivered = bus.broadcast(low).get(HANG_GUARD_S, TimeUnit.SECONDS);
+            assertEquals(Decision.ALLOW, delivered.get("rcpt").decision());
+            final AgentMessage high = low.toBuilder().messageId("b-high").content(Map.of("content", ALARM)).build();
+            final java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> bus.broadcast(high).get(HANG_GUARD_S, TimeUnit.SECONDS));
+            assertInstanceOf(dev.eab.api.exception.MessageValidationException.class, refused.getCause());
+            assertTrue(refused.getCause().getMessage().contains("cannot be held for deliberation"), refused.getCause().getMessage());
+            assertEquals(List.of(low.messageId()), got);
+            assertTrue(bus.deliberations().pending().isEmpty());
+            assertEquals(1L, ((Map<?, ?>)bus.getMetrics().get("rejected")).get("deliberation_rejected"));
+        }
+    }
+
+    @Test
     void governanceOffHoldsNothing() throws Exception
     {
         try (EnhancedAgentBus bus = bus(config(GovernanceSettings.OFF).build()))
