@@ -482,6 +482,30 @@ class DeliberationBusTest
     }
 
     @Test
+    void anApprovedMessageIsJournaledAndRedeliveredIfItsDeliveryWasNotAcknowledged(@TempDir final Path dir) throws Exception
+    {
+        final BusConfiguration c = config(GovernanceSettings.ON).journalDir(dir).build();
+        final AgentMessage alarm = msg("sender", "rcpt", "acme", ALARM);
+        try (EnhancedAgentBus bus = bus(c))
+        {
+            bus.start();
+            final String id = (String)send(bus, alarm).metadata().get("deliberation_id");
+            final long before = (Long)((Map<?, ?>)bus.getMetrics().get("journal")).get("appended");
+            bus.deliberations().approve(id, "alice", "ok");
+            // No handler: the approved message waits in rcpt's inbox, journaled and not acknowledged, when the bus closes.
+            send(bus, msg("sender", "exec", "acme", "hello"));
+            assertTrue((Long)((Map<?, ?>)bus.getMetrics().get("journal")).get("appended") >= before + 2, "the approved message was journaled");
+        }
+        try (EnhancedAgentBus bus = bus(c))
+        {
+            final List<String> got = collect(bus, "rcpt");
+            bus.start();
+            await(() -> got.contains(alarm.messageId()), "the approved message redelivered from the journal");
+            assertTrue(bus.deliberations().pending().isEmpty(), "decided: not restored as pending");
+        }
+    }
+
+    @Test
     void pendingItemsAndTheirVotesSurviveARestart(@TempDir final Path dir) throws Exception
     {
         final BusConfiguration c = config(GovernanceSettings.ON).journalDir(dir).build();
