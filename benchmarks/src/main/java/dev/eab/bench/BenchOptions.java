@@ -219,7 +219,7 @@ public final class BenchOptions
               --replay N          the journal's replay rate: N unacked messages re-delivered after a restart, 3 runs
               --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
-                                  baseline-disruptor, baseline-disruptor-phased, eab-governed; and, not in the default set,
+                                  baseline-disruptor, baseline-disruptor-phased; and, not in the default set, eab-governed (impact scoring on),
                                   eab-native-nometering (metering off), eab-native-flood (another tenant floods:
                                   --series eab-native,eab-native-flood --rates 10000,100000) and eab-audited (BLAKE3 audit
                                   chain on: --series eab-native,eab-audited --rates 10000,100000,0),

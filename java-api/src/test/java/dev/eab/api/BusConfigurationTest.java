@@ -303,6 +303,30 @@ class BusConfigurationTest
     }
 
     @Test
+    void governanceIsOffByDefaultAndItsOptionsAreChecked()
+    {
+        assertEquals(GovernanceSettings.OFF, BusConfiguration.defaults().governance());
+        final BusConfiguration on = BusConfiguration.fromEnvironment(Map.of("EAB_GOVERNANCE", "yes", "EAB_KEYWORD_MATCHING", "word",
+            "EAB_DELIBERATION_TIMEOUT_MS", "1_500"));
+        assertTrue(on.governance().enabled());
+        assertEquals(KeywordMatching.WORD, on.governance().keywordMatching());
+        assertEquals(1_500, on.governance().timeoutMs());
+        final GovernanceSettings g = GovernanceSettings.ON.withTenantThreshold(" Tenant-A ", 0.9).withTenantRule("tenant-b", new DeliberationRule(1, 1.0));
+        assertEquals(0.9, g.thresholdFor("tenant-a", 0.8));
+        assertEquals(0.8, g.thresholdFor("tenant-b", 0.8));
+        assertEquals(new DeliberationRule(1, 1.0), g.ruleFor("tenant-b"));
+        assertEquals(DeliberationRule.DEFAULT, g.ruleFor("tenant-a"));
+        assertKey("tenant_impact_thresholds", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withTenantThreshold("a-b", 0.0)).build());
+        assertKey("tenant_impact_thresholds", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withTenantThreshold("bad tenant", 0.5)).build());
+        assertKey("deliberation_timeout_ms", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withTimeoutMs(0)).build());
+        assertKey("required_votes", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withDefaultRule(new DeliberationRule(0, 0.5))).build());
+        assertKey("consensus_threshold", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withDefaultRule(new DeliberationRule(3, 1.5))).build());
+        assertKey("governance", () -> BusConfiguration.builder().governance(null).build());
+        assertKey("EAB_KEYWORD_MATCHING", () -> BusConfiguration.fromEnvironment(Map.of("EAB_KEYWORD_MATCHING", "fuzzy")));
+        assertEquals(GovernanceSettings.ON, BusConfiguration.defaults().withGovernance(GovernanceSettings.ON).toBuilder().build().governance());
+    }
+
+    @Test
     void tenantRateLimitsAreKeyedByTheNormalisedTenant()
     {
         final RateLimit limit = new RateLimit(10, 20);

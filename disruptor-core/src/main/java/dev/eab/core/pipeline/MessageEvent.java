@@ -80,6 +80,8 @@ public final class MessageEvent
     // ---- governance: bus thread only
     /** The deliberation id when the governance stage held this message (not delivered now), else null. */
     String heldId;
+    /** An approved held message put back through routing: replay-like, but journaled now (it never was). */
+    boolean reinjected;
 
     // ---- audit capture: copied by the bus thread just before clear() (only when the audit log is on), then
     // read and released by the audit capture thread, which runs behind the bus thread on the same ring.
@@ -155,6 +157,7 @@ public final class MessageEvent
         ballastReleased = null;
         heldId = null;
         regoVersion = null;
+        reinjected = false;
     }
 
     void warn(final String warning)
@@ -198,7 +201,14 @@ public final class MessageEvent
     /** Governance stage: holds this message for deliberation under {@code id} (not journaled, not delivered now). */
     public void hold(final String id) { heldId = id; }
     public boolean isHeld() { return heldId != null; }
+    public boolean isReinjected() { return reinjected; }
     public String heldId() { return heldId; }
+    /** Governance stage: refuses the message with {@code code} (and the value behind it, for its text). */
+    public void rejectForGovernance(final int code, final long detail)
+    {
+        rejectCode = code;
+        rejectDetail = detail;
+    }
     /** Governance stage: the scorer failed; rejected, fail closed. */
     public void failGovernance(final Throwable t)
     {

@@ -92,7 +92,9 @@ public final class RejectionTexts
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
             case TENANT_BUDGET_EXCEEDED -> tenantBudgetExceeded(m, sender, detail);
-            case DELIBERATION_REJECTED -> "Message '" + m.messageId() + "' was rejected by deliberation review";
+            case DELIBERATION_REJECTED -> detail == DELIBERATION_BROADCAST_DETAIL
+                ? "High-impact broadcast '" + m.messageId() + "' refused: a broadcast cannot be held for deliberation; send it to each recipient"
+                : "Message '" + m.messageId() + "' was rejected by deliberation review";
             case DELIBERATION_TIMED_OUT -> "Message '" + m.messageId() + "' was not decided within the deliberation timeout";
             case REGO_DENIED -> RegoPolicyStrategy.deniedText(config, m, recipient, detail);
             case MACI_ROLE_NOT_ASSIGNED, MACI_UNMAPPED_TYPE, MACI_ROLE_VIOLATION, MACI_SELF_VALIDATION, MACI_CROSS_ROLE, MACI_TARGET_NOT_FOUND ->
@@ -113,6 +115,9 @@ public final class RejectionTexts
         return budget == null ? "Tenant message budget exceeded (retry after " + retryAfterMs + "ms)"
             : dev.eab.core.ops.metering.TenantBudgets.text(m.sendingAgent(), budget, retryAfterMs);
     }
+
+    /** {@code rejectDetail} of a DELIBERATION_REJECTED broadcast: refused by the governance stage, not by review. */
+    public static final long DELIBERATION_BROADCAST_DETAIL = 1;
 
     private static String rateLimited(final AgentMessage m, final AgentRecord sender, final long retryAfterMs)
     {
