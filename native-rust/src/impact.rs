@@ -20,6 +20,7 @@ pub(crate) const VOLUME_BUCKET_MS: i64 = 10_000;
 pub(crate) const VOLUME_BUCKETS: usize = 6;
 pub(crate) const DRIFT_HISTORY: usize = 20;
 const SEMANTIC_LEVELS: [f64; 5] = [0.0, 0.1, 0.5, 0.8, 1.0];
+const SEMANTIC_TENTHS: [i32; 5] = [0, 1, 5, 8, 10];
 const PRIORITY_FACTORS: [f64; 4] = [0.2, 0.5, 0.7, 1.0];
 /// By `MessageType` ordinal: command, query, response, event, notification, heartbeat, governance_request,
 /// governance_response, constitutional_validation, task_request, task_response, audit_log.
@@ -37,69 +38,96 @@ fn prefix(k: &[u8]) -> u32 {
     u32::from_le_bytes([k[0], k[1], k[2], k[3]])
 }
 
-/// The keyword tables, built once.
+/// The keyword tables, built once: each keyword's 4-byte windows at offsets 0 and 1 (one for "risk").
 pub(crate) struct Keywords {
-    prefix: [u32; 28],
+    window: Vec<u32>,
+    window_keyword: Vec<u8>,
+    window_offset: Vec<u8>,
     filter: [u64; BUCKETS / 64],
-    bucket_start: [u16; BUCKETS + 1],
-    bucket_keywords: [u8; 28],
+    bucket_start: Vec<u16>,
+    bucket_windows: Vec<u8>,
 }
+
+/// "ris" lowercased as the top three bytes of a window; "risk" is keyword 6.
+const RIS: u32 = (b'r' as u32) | (b'i' as u32) << 8 | (b's' as u32) << 16;
+const RISK: usize = 6;
 
 impl Keywords {
     pub fn new() -> Self {
-        let mut prefixes = [0u32; 28];
-        let mut bucket_of = [0u32; 28];
+        debug_assert_eq!(KEYWORDS[RISK], "risk");
+        let mut window = Vec::new();
+        let mut window_keyword = Vec::new();
+        let mut window_offset = Vec::new();
         let mut filter = [0u64; BUCKETS / 64];
         for (k, kw) in KEYWORDS.iter().enumerate() {
-            prefixes[k] = prefix(kw.as_bytes());
-            bucket_of[k] = bucket(prefixes[k]);
-            filter[(bucket_of[k] >> 6) as usize] |= 1u64 << (bucket_of[k] & 63);
+            let b = kw.as_bytes();
+            let offsets = if b.len() > MIN_KEYWORD_BYTES { 2 } else { 1 };
+            for o in 0..offsets {
+                let w = prefix(&b[o..]);
+                window.push(w);
+                window_keyword.push(k as u8);
+                window_offset.push(o as u8);
+                let h = bucket(w);
+                filter[(h >> 6) as usize] |= 1u64 << (h & 63);
+            }
         }
-        let mut bucket_start = [0u16; BUCKETS + 1];
-        let mut bucket_keywords = [0u8; 28];
-        let mut n = 0usize;
+        let mut bucket_start = vec![0u16; BUCKETS + 1];
+        let mut bucket_windows = Vec::with_capacity(window.len());
         for h in 0..BUCKETS as u32 {
-            bucket_start[h as usize] = n as u16;
-            for k in 0..28 {
-                if bucket_of[k] == h {
-                    bucket_keywords[n] = k as u8;
-                    n += 1;
+            bucket_start[h as usize] = bucket_windows.len() as u16;
+            for (x, w) in window.iter().enumerate() {
+                if bucket(*w) == h {
+                    bucket_windows.push(x as u8);
                 }
             }
         }
-        bucket_start[BUCKETS] = n as u16;
-        Keywords { prefix: prefixes, filter, bucket_start, bucket_keywords }
+        bucket_start[BUCKETS] = bucket_windows.len() as u16;
+        Keywords { window, window_keyword, window_offset, filter, bucket_start, bucket_windows }
     }
 
-    /// The keywords found in `text` as a bit mask; stops after five distinct keywords.
+    /// The keywords found in `text` as a bit mask; stops after five distinct keywords. Every other position
+    /// is checked (see the Java twin `ImpactKeywords` for why that finds every occurrence).
     pub fn find(&self, text: &[u8], word: bool) -> u32 {
         let len = text.len();
         if len < MIN_KEYWORD_BYTES {
             return 0;
         }
         let mut found = 0u32;
-        let mut count = 0u32;
-        for i in 0..=len - MIN_KEYWORD_BYTES {
+        let mut i = 0usize;
+        while i <= len - MIN_KEYWORD_BYTES {
             let w = u32::from_le_bytes([text[i], text[i + 1], text[i + 2], text[i + 3]]) | ASCII_LOWER_MASK;
-            let h = bucket(w);
-            if (self.filter[(h >> 6) as usize] >> (h & 63)) & 1 == 0 {
-                continue;
-            }
-            if word && i > 0 && is_ascii_alnum(text[i - 1]) {
-                continue;
-            }
-            let (from, to) = (self.bucket_start[h as usize] as usize, self.bucket_start[h as usize + 1] as usize);
-            for b in from..to {
-                let k = self.bucket_keywords[b] as usize;
-                if self.prefix[k] != w || (found >> k) & 1 != 0 || !rest(text, i, KEYWORDS[k].as_bytes()) {
-                    continue;
-                }
-                found |= 1 << k;
-                count += 1;
-                if count >= SATURATION_COUNT {
+            if w >> 8 == RIS
+                && i + MIN_KEYWORD_BYTES < len
+                && (text[i + MIN_KEYWORD_BYTES] | 0x20) == b'k'
+                && (found >> RISK) & 1 == 0
+                && (!word || !is_ascii_alnum(text[i]))
+            {
+                found |= 1 << RISK;
+                if found.count_ones() >= SATURATION_COUNT {
                     return found;
                 }
             }
+            let h = bucket(w);
+            if (self.filter[(h >> 6) as usize] >> (h & 63)) & 1 != 0 {
+                let (from, to) = (self.bucket_start[h as usize] as usize, self.bucket_start[h as usize + 1] as usize);
+                for b in from..to {
+                    let x = self.bucket_windows[b] as usize;
+                    let k = self.window_keyword[x] as usize;
+                    let o = self.window_offset[x] as usize;
+                    if self.window[x] != w || i < o {
+                        continue;
+                    }
+                    let p = i - o;
+                    if (found >> k) & 1 != 0 || (word && p > 0 && is_ascii_alnum(text[p - 1])) || !matches(text, p, KEYWORDS[k].as_bytes()) {
+                        continue;
+                    }
+                    found |= 1 << k;
+                    if found.count_ones() >= SATURATION_COUNT {
+                        return found;
+                    }
+                }
+            }
+            i += 2;
         }
         found
     }
@@ -111,11 +139,11 @@ impl Default for Keywords {
     }
 }
 
-fn rest(text: &[u8], at: usize, keyword: &[u8]) -> bool {
+fn matches(text: &[u8], at: usize, keyword: &[u8]) -> bool {
     if at + keyword.len() > text.len() {
         return false;
     }
-    (MIN_KEYWORD_BYTES..keyword.len()).all(|j| (text[at + j] | 0x20) == keyword[j])
+    (0..keyword.len()).all(|j| (text[at + j] | 0x20) == keyword[j])
 }
 
 fn is_ascii_alnum(b: u8) -> bool {
@@ -163,6 +191,7 @@ pub struct EabImpact {
     history: Vec<u8>,
     history_count: Vec<u32>,
     history_next: Vec<u32>,
+    history_tenths: Vec<i32>,
 }
 
 impl EabImpact {
@@ -177,6 +206,7 @@ impl EabImpact {
             history: vec![0; max_agents * DRIFT_HISTORY],
             history_count: vec![0; max_agents],
             history_next: vec![0; max_agents],
+            history_tenths: vec![0; max_agents],
         }
     }
 
@@ -252,15 +282,16 @@ impl EabImpact {
     fn drift(&mut self, agent: usize, semantic: f64, level: usize) -> f64 {
         let n = self.history_count[agent] as usize;
         let base = agent * DRIFT_HISTORY;
-        let mut drift = 0.0;
-        if n > 0 {
-            let mut sum = 0.0f64;
-            for i in 0..n {
-                sum += SEMANTIC_LEVELS[self.history[base + i] as usize];
-            }
-            drift = (2.0 * (semantic - sum / n as f64).abs()).min(1.0);
-        }
+        let drift = if n > 0 {
+            (2.0 * (semantic - self.history_tenths[agent] as f64 / (10.0 * n as f64)).abs()).min(1.0)
+        } else {
+            0.0
+        };
         let next = self.history_next[agent] as usize;
+        if n == DRIFT_HISTORY {
+            self.history_tenths[agent] -= SEMANTIC_TENTHS[self.history[base + next] as usize];
+        }
+        self.history_tenths[agent] += SEMANTIC_TENTHS[level];
         self.history[base + next] = level as u8;
         self.history_next[agent] = if next + 1 == DRIFT_HISTORY { 0 } else { (next + 1) as u32 };
         if n < DRIFT_HISTORY {

@@ -391,7 +391,15 @@ public final class Report
         final boolean known = sat != null && abqSat != null;
         t.add(check(known, known && sat.achievedPerSec > abqSat.achievedPerSec, "eab-native ahead of baseline-abq in saturation throughput",
             known ? String.format(Locale.ROOT, "%,.0f vs %,.0f msg/s", sat.achievedPerSec, abqSat.achievedPerSec) : ""));
+        // Issue 10: impact scoring on every message costs at most 1 µs at p50 over eab-native (same run).
+        final RunResult governed = find("eab-governed", 100_000);
+        final RunResult plain = find(BUS, 100_000);
+        final boolean bothKnown = governed != null && plain != null;
+        final double dg = bothKnown ? pct(governed.latency, 50) - pct(plain.latency, 50) : Double.NaN;
+        t.add(check(bothKnown, dg <= 1.0, "eab-governed @100k/s p50 <= eab-native p50 + 1 µs (aim 0.3)",
+            bothKnown ? String.format(Locale.ROOT, "%s vs %s µs (Δ %+.2f)", f(pct(governed.latency, 50)), f(pct(plain.latency, 50)), dg) : ""));
         t.add(new Target("see", "native and Java validate each <= 150 ns and 0 B/op", "./eab bench --jmh"));
+        t.add(new Target("see", "native and Java impact scorer each <= 150 ns per 256 B and 0 B/op", "./eab bench --jmh"));
         return t;
     }
 }

@@ -18,7 +18,8 @@ package dev.eab.core.governance;
  *     50–60 s): the original's counter never decayed, so an agent became "high volume" for ever;</li>
  * <li>context: 0.2, plus 0.4 when the content's {@code amount} is a number &gt; 1000;</li>
  * <li>drift: the agent's first message → 0; after that min(1, 2 × |semantic − mean of the agent's last ≤ 20
- *     semantic factors|) (mean summed in slot order, so both twins round alike);</li>
+ *     semantic factors|), the mean computed as (sum of the factors in tenths, an exact integer) / (10 n), so both
+ *     twins round alike and a call costs the same whatever the history;</li>
  * <li>priority: LOW 0.2, NORMAL 0.5, HIGH 0.7, CRITICAL 1.0 (any other value 0.5);</li>
  * <li>type: governance_request, governance_response, constitutional_validation → 0.8; command → 0.4; else 0.2.</li>
  * </ul>

@@ -17,6 +17,8 @@ public final class JavaImpactScorer implements ImpactScorer
     public static final int DRIFT_HISTORY = 20;
     /** The semantic factor's values; the drift history stores an index into this table. */
     static final double[] SEMANTIC_LEVELS = {0.0, 0.1, 0.5, 0.8, 1.0};
+    /** The same levels in tenths: the drift history's running sum is exact integer arithmetic. */
+    static final int[] SEMANTIC_TENTHS = {0, 1, 5, 8, 10};
     private static final double[] PRIORITY_FACTORS = {0.2, 0.5, 0.7, 1.0};
     private static final double[] TYPE_FACTORS = typeFactors();
 
@@ -27,6 +29,7 @@ public final class JavaImpactScorer implements ImpactScorer
     private final byte[] history;
     private final int[] historyCount;
     private final int[] historyNext;
+    private final int[] historyTenths;
     private final double[] factors = new double[FACTOR_COUNT];
 
     public JavaImpactScorer(final int maxAgents, final KeywordMatching matching)
@@ -39,6 +42,7 @@ public final class JavaImpactScorer implements ImpactScorer
         this.history = new byte[maxAgents * DRIFT_HISTORY];
         this.historyCount = new int[maxAgents];
         this.historyNext = new int[maxAgents];
+        this.historyTenths = new int[maxAgents];
     }
 
     private static double[] typeFactors()
@@ -128,17 +132,14 @@ public final class JavaImpactScorer implements ImpactScorer
     {
         final int n = historyCount[agent];
         final int base = agent * DRIFT_HISTORY;
-        double drift = 0.0;
-        if (n > 0)
-        {
-            double sum = 0.0;
-            for (int i = 0; i < n; i++)
-            {
-                sum += SEMANTIC_LEVELS[history[base + i]];
-            }
-            drift = Math.min(1.0, 2.0 * Math.abs(semantic - sum / n));
-        }
+        // The mean from a running sum of tenths (exact), so a call costs the same whatever the history holds.
+        final double drift = n > 0 ? Math.min(1.0, 2.0 * Math.abs(semantic - historyTenths[agent] / (10.0 * n))) : 0.0;
         final int next = historyNext[agent];
+        if (n == DRIFT_HISTORY)
+        {
+            historyTenths[agent] -= SEMANTIC_TENTHS[history[base + next]];
+        }
+        historyTenths[agent] += SEMANTIC_TENTHS[level];
         history[base + next] = (byte)level;
         historyNext[agent] = next + 1 == DRIFT_HISTORY ? 0 : next + 1;
         if (n < DRIFT_HISTORY)

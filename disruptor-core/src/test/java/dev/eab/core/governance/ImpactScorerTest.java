@@ -127,6 +127,63 @@ class ImpactScorerTest
         }
     }
 
+    /** The one-pass search against the obvious one (lowercase, indexOf per keyword) at every offset and in both modes. */
+    @Test
+    void keywordSearchAgreesWithANaiveReferenceAtEveryOffset()
+    {
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        final String[] parts = {"risk", "RISK", "asterisk", "breach", "breaches", "alert", "audit", "legal", "x", "yz", " ", ".", "1", "é", "cyberattack",
+            "transfer", "policy", "governance", "ris", "risky", "k", "unauthorized", "abc", "consensus", "_"};
+        for (int n = 0; n < 50_000; n++)
+        {
+            final StringBuilder sb = new StringBuilder();
+            final int count = rnd.nextInt(0, 8);
+            for (int i = 0; i < count; i++)
+            {
+                sb.append(parts[rnd.nextInt(parts.length)]);
+            }
+            final String text = sb.toString();
+            final byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            final int pad = rnd.nextInt(0, 3);
+            final byte[] shifted = new byte[b.length + pad];
+            System.arraycopy(b, 0, shifted, pad, b.length);
+            for (final KeywordMatching mode : KeywordMatching.values())
+            {
+                final int expected = naive(text, mode);
+                final int got = ImpactKeywords.find(shifted, pad, b.length, mode);
+                if (Integer.bitCount(expected) < ImpactKeywords.SATURATION_COUNT)
+                {
+                    assertEquals(expected, got, mode + " '" + text + "'");
+                }
+                else
+                {
+                    assertEquals(ImpactKeywords.SATURATION_COUNT, Integer.bitCount(got), mode + " '" + text + "'");
+                    assertEquals(got, got & expected, mode + " '" + text + "'");
+                }
+            }
+        }
+    }
+
+    private static int naive(final String text, final KeywordMatching mode)
+    {
+        final String lower = text.toLowerCase(java.util.Locale.ROOT);
+        int mask = 0;
+        for (int k = 0; k < ImpactKeywords.KEYWORDS.length; k++)
+        {
+            final String kw = ImpactKeywords.KEYWORDS[k];
+            for (int at = lower.indexOf(kw); at >= 0; at = lower.indexOf(kw, at + 1))
+            {
+                final char before = at == 0 ? ' ' : lower.charAt(at - 1);
+                if (mode == KeywordMatching.SUBSTRING || !(before < 0x80 && Character.isLetterOrDigit(before)))
+                {
+                    mask |= 1 << k;
+                    break;
+                }
+            }
+        }
+        return mask;
+    }
+
     @Test
     void volumeCountsTheLastMinuteAndDecays()
     {
