@@ -289,7 +289,7 @@ class BusConfigurationTest
         assertEquals(List.of("constitutional_hash", "native_mode", "ring_size", "idle_strategy", "backpressure_policy",
             "max_message_size_bytes", "inbox_capacity", "handler_timeout_ms", "payload_capacity_bytes", "max_agents", "journal_dir", "policy_file",
             "enable_maci", "maci_strict_mode", "enable_metering", "stage_latency_metrics", "impact_threshold",
-            "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning"),
+            "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning", "governance"),
             List.copyOf(BusConfiguration.defaults().toMap().keySet()));
     }
 
