@@ -150,32 +150,26 @@ fn is_ascii_alnum(b: u8) -> bool {
     b.is_ascii_digit() || ((b | 0x20) >= b'a' && (b | 0x20) <= b'z')
 }
 
-const HIGH: [&[u8]; 5] = [b"execute", b"delete", b"write", b"submit", b"transfer"];
-const MEDIUM: [&[u8]; 3] = [b"send", b"update", b"modify"];
-const LOW: [&[u8]; 4] = [b"read", b"get", b"list", b"view"];
+/// The tool words with their tiers, in the Java twin's order.
+const TOOL_WORDS: [&[u8]; 12] = [b"execute", b"delete", b"write", b"submit", b"transfer", b"send", b"update", b"modify", b"read", b"get", b"list", b"view"];
+const TOOL_TIERS: [f64; 12] = [0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5, 0.2, 0.2, 0.2, 0.2];
 
-fn contains_any(s: &[u8], needles: &[&[u8]]) -> bool {
-    needles.iter().any(|n| s.len() >= n.len() && (0..=s.len() - n.len()).any(|i| (0..n.len()).all(|j| (s[i + j] | 0x20) == n[j])))
-}
-
-fn tool_factor(s: &[u8]) -> f64 {
-    if contains_any(s, &HIGH) {
-        0.9
-    } else if contains_any(s, &MEDIUM) {
-        0.5
-    } else if contains_any(s, &LOW) {
-        0.2
-    } else {
-        0.1
-    }
-}
-
-/// The max over newline-separated tool names; 0.1 when none matches or there are none.
+/// The max over newline-separated tool names; 0.1 when none matches or there are none. One pass (no tool word
+/// can match across a newline); stops at 0.9.
 pub fn permission(tools: &[u8]) -> f64 {
     let mut best = 0.1f64;
-    for name in tools.split(|&b| b == b'\n') {
-        if !name.is_empty() {
-            best = best.max(tool_factor(name));
+    for i in 0..tools.len() {
+        let c = tools[i] | 0x20;
+        if !c.is_ascii_lowercase() {
+            continue;
+        }
+        for (n, w) in TOOL_WORDS.iter().enumerate() {
+            if w[0] == c && TOOL_TIERS[n] > best && i + w.len() <= tools.len() && (1..w.len()).all(|j| (tools[i + j] | 0x20) == w[j]) {
+                best = TOOL_TIERS[n];
+                if best == 0.9 {
+                    return best;
+                }
+            }
         }
     }
     best

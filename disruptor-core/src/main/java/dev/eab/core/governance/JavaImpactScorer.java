@@ -149,60 +149,65 @@ public final class JavaImpactScorer implements ImpactScorer
         return drift;
     }
 
-    /** The max over newline-separated tool names; 0.1 when none matches or there are none. */
+    /**
+     * The max over newline-separated tool names; 0.1 when none matches or there are none. One pass over the whole
+     * buffer: the tool words are letters only, so none can match across a newline, and the max over tools of each
+     * tool's best tier is the best tier found anywhere. Stops at 0.9.
+     */
     static double permission(final byte[] tools, final int length)
     {
         double best = 0.1;
-        int start = 0;
-        for (int i = 0; i <= length; i++)
+        for (int i = 0; i < length; i++)
         {
-            if (i == length || tools[i] == '\n')
+            final int c = (tools[i] | 0x20) - 'a';
+            if (c < 0 || c >= 26)
             {
-                if (i > start)
+                continue;
+            }
+            for (int m = TOOL_WORDS_BY_LETTER[c]; m != 0; m &= m - 1)
+            {
+                final int n = Integer.numberOfTrailingZeros(m);
+                if (TOOL_TIERS[n] > best && matchesAt(tools, i, length, TOOL_WORDS[n]))
                 {
-                    best = Math.max(best, toolFactor(tools, start, i));
+                    best = TOOL_TIERS[n];
+                    if (best == 0.9)
+                    {
+                        return best;
+                    }
                 }
-                start = i + 1;
             }
         }
         return best;
     }
 
-    private static final byte[][] HIGH = ascii("execute", "delete", "write", "submit", "transfer");
-    private static final byte[][] MEDIUM = ascii("send", "update", "modify");
-    private static final byte[][] LOW = ascii("read", "get", "list", "view");
+    /** The tool words with their tiers (execute… 0.9, send… 0.5, read… 0.2), and which start with each letter. */
+    private static final byte[][] TOOL_WORDS = ascii("execute", "delete", "write", "submit", "transfer", "send", "update", "modify", "read",
+        "get", "list", "view");
+    private static final double[] TOOL_TIERS = {0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5, 0.2, 0.2, 0.2, 0.2};
+    private static final int[] TOOL_WORDS_BY_LETTER = new int[26];
 
-    private static double toolFactor(final byte[] s, final int from, final int to)
+    static
     {
-        if (containsAny(s, from, to, HIGH))
+        for (int n = 0; n < TOOL_WORDS.length; n++)
         {
-            return 0.9;
+            TOOL_WORDS_BY_LETTER[TOOL_WORDS[n][0] - 'a'] |= 1 << n;
         }
-        if (containsAny(s, from, to, MEDIUM))
-        {
-            return 0.5;
-        }
-        return containsAny(s, from, to, LOW) ? 0.2 : 0.1;
     }
 
-    private static boolean containsAny(final byte[] s, final int from, final int to, final byte[][] needles)
+    private static boolean matchesAt(final byte[] s, final int at, final int length, final byte[] word)
     {
-        for (final byte[] n : needles)
+        if (at + word.length > length)
         {
-            outer:
-            for (int i = from; i + n.length <= to; i++)
+            return false;
+        }
+        for (int j = 1; j < word.length; j++)
+        {
+            if ((s[at + j] | 0x20) != word[j])
             {
-                for (int j = 0; j < n.length; j++)
-                {
-                    if ((s[i + j] | 0x20) != n[j])
-                    {
-                        continue outer;
-                    }
-                }
-                return true;
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private static byte[][] ascii(final String... words)

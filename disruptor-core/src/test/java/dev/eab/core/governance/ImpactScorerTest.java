@@ -184,6 +184,39 @@ class ImpactScorerTest
         return mask;
     }
 
+    /** The one-pass permission factor against the reference's rule applied tool by tool. */
+    @Test
+    void permissionIsTheMaxOverToolsOfTheFirstMatchingTier()
+    {
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        final String[] parts = {"read", "GET", "list", "view", "send", "Update", "modify", "execute", "delete", "write", "submit", "transfer",
+            "_", "file", "x", "exec", "trans", "sen", "ute"};
+        for (int n = 0; n < 20_000; n++)
+        {
+            final List<String> tools = new ArrayList<>();
+            for (int t = rnd.nextInt(0, 4); t > 0; t--)
+            {
+                final StringBuilder sb = new StringBuilder();
+                for (int p = rnd.nextInt(1, 4); p > 0; p--)
+                {
+                    sb.append(parts[rnd.nextInt(parts.length)]);
+                }
+                tools.add(sb.toString());
+            }
+            double expected = 0.1;
+            for (final String tool : tools)
+            {
+                final String l = tool.toLowerCase(java.util.Locale.ROOT);
+                final double f = List.of("execute", "delete", "write", "submit", "transfer").stream().anyMatch(l::contains) ? 0.9
+                    : List.of("send", "update", "modify").stream().anyMatch(l::contains) ? 0.5
+                    : List.of("read", "get", "list", "view").stream().anyMatch(l::contains) ? 0.2 : 0.1;
+                expected = Math.max(expected, f);
+            }
+            final byte[] b = String.join("\n", tools).getBytes(StandardCharsets.US_ASCII);
+            assertEquals(expected, JavaImpactScorer.permission(b, b.length), tools.toString());
+        }
+    }
+
     @Test
     void volumeCountsTheLastMinuteAndDecays()
     {
