@@ -210,8 +210,10 @@ public final class BenchOptions
               --jmh-include RE    with --jmh: only benchmarks matching this regex (default: all in dev.eab.bench.jmh)
               --series a,b        only these series: eab-native, eab-native-noscan, eab-java, eab-native-phased,
                                   eab-native-backoff, eab-native-blocking, baseline-abq, baseline-abq-noscan,
-                                  baseline-disruptor, baseline-disruptor-phased, eab-governed; and eab-native-flood (another tenant
+                                  baseline-disruptor, baseline-disruptor-phased; and eab-native-flood (another tenant
                                   floods; not in the default set: --series eab-native,eab-native-flood --rates 10000,100000)
+                                  and eab-governed (impact scoring on; not in the default set: --series
+                                  eab-native,eab-governed,baseline-disruptor --rates 10000,100000,0)
               --rates r1,r2       every series at these offered rates in msg/s (default: each series at its own);
                                   0 (or 'saturation') = as fast as possible
               --warmup S          override warm-up seconds;  --measure S  override measured seconds

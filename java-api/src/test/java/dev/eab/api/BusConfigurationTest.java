@@ -289,8 +289,33 @@ class BusConfigurationTest
         assertEquals(List.of("constitutional_hash", "native_mode", "ring_size", "idle_strategy", "backpressure_policy",
             "max_message_size_bytes", "inbox_capacity", "handler_timeout_ms", "payload_capacity_bytes", "max_agents", "journal_dir", "policy_file",
             "enable_maci", "maci_strict_mode", "enable_metering", "stage_latency_metrics", "impact_threshold",
-            "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning", "governance"),
+            "max_nesting_depth", "max_keys", "max_string_length", "rate_limit", "tenant_rate_limits", "guardrails_file", "content_scanning",
+            "governance"),
             List.copyOf(BusConfiguration.defaults().toMap().keySet()));
+    }
+
+    @Test
+    void governanceIsOffByDefaultAndItsOptionsAreChecked()
+    {
+        assertEquals(GovernanceSettings.OFF, BusConfiguration.defaults().governance());
+        final BusConfiguration on = BusConfiguration.fromEnvironment(Map.of("EAB_GOVERNANCE", "yes", "EAB_KEYWORD_MATCHING", "word",
+            "EAB_DELIBERATION_TIMEOUT_MS", "1_500"));
+        assertTrue(on.governance().enabled());
+        assertEquals(KeywordMatching.WORD, on.governance().keywordMatching());
+        assertEquals(1_500, on.governance().timeoutMs());
+        final GovernanceSettings g = GovernanceSettings.ON.withTenantThreshold(" Tenant-A ", 0.9).withTenantRule("tenant-b", new DeliberationRule(1, 1.0));
+        assertEquals(0.9, g.thresholdFor("tenant-a", 0.8));
+        assertEquals(0.8, g.thresholdFor("tenant-b", 0.8));
+        assertEquals(new DeliberationRule(1, 1.0), g.ruleFor("tenant-b"));
+        assertEquals(DeliberationRule.DEFAULT, g.ruleFor("tenant-a"));
+        assertKey("tenant_impact_thresholds", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withTenantThreshold("a-b", 0.0)).build());
+        assertKey("tenant_impact_thresholds", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withTenantThreshold("bad tenant", 0.5)).build());
+        assertKey("deliberation_timeout_ms", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withTimeoutMs(0)).build());
+        assertKey("required_votes", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withDefaultRule(new DeliberationRule(0, 0.5))).build());
+        assertKey("consensus_threshold", () -> BusConfiguration.builder().governance(GovernanceSettings.ON.withDefaultRule(new DeliberationRule(3, 1.5))).build());
+        assertKey("governance", () -> BusConfiguration.builder().governance(null).build());
+        assertKey("EAB_KEYWORD_MATCHING", () -> BusConfiguration.fromEnvironment(Map.of("EAB_KEYWORD_MATCHING", "fuzzy")));
+        assertEquals(GovernanceSettings.ON, BusConfiguration.defaults().withGovernance(GovernanceSettings.ON).toBuilder().build().governance());
     }
 
     @Test

@@ -2,18 +2,20 @@ package dev.eab.core.governance;
 
 import dev.eab.api.AgentMessage;
 import dev.eab.api.GovernanceSettings;
+import dev.eab.api.RejectReason;
 import dev.eab.core.guard.ContentInspector;
 import dev.eab.core.pipeline.EventSlots;
 import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.pipeline.Stage;
 import dev.eab.core.registry.AgentRecord;
+import dev.eab.core.validate.RejectionTexts;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * The governance step of the pipeline (between validate and journal), on the bus thread. When governance is on
- * ({@code BusConfiguration.governance().enabled()}), every validated {@code send} and zero-allocation message is
+ * ({@code BusConfiguration.governance().enabled()}), every validated {@code send}, broadcast and zero-allocation message is
  * scored ({@link ImpactScorer}); one scoring at or above its tenant's threshold (inclusive) is held: the slot is
  * marked, the journal skips it, routing tells the sender HOLD / PENDING_DELIBERATION with the deliberation id, and
  * the {@link DeliberationQueue} keeps a copy (the only allocation here, and only on a hold) until it is decided.
@@ -23,8 +25,9 @@ import java.util.Map;
  * of {@code content.tools} (a string or a list of strings) and whether {@code content.amount} is a number above
  * 1000; for a zero-allocation message, its payload bytes as text, no tools, no amount. Priority and type come from
  * the message (the original lost them unless passed in a context dict). A replayed or re-injected (approved)
- * message is not scored again, nor is a broadcast (not held: see docs/ARCHITECTURE.md). A scorer failure rejects
- * the message (VALIDATOR_ERROR): fail closed.
+ * message is not scored again. A high-impact broadcast is refused ({@code DELIBERATION_REJECTED}, "a broadcast
+ * cannot be held for deliberation"): one item cannot stand for a delivery per recipient, and delivering it unreviewed
+ * would fail open. A scorer failure rejects the message (VALIDATOR_ERROR): fail closed.
  *
  * <p>Bus thread only: owns the scorer, its state and the tool buffer. No allocation unless a message is held.
  */
@@ -66,7 +69,7 @@ public final class GovernanceStage implements Stage
     public void onEvent(final MessageEvent e)
     {
         // Must never clear a rejection set by validation.
-        if (scorer == null || e.rejectCode() != 0 || e.isReplay() || e.kind() == MessageEvent.KIND_BROADCAST)
+        if (scorer == null || e.rejectCode() != 0 || e.isReplay())
         {
             return;
         }
@@ -102,6 +105,12 @@ public final class GovernanceStage implements Stage
         final double threshold = settings.thresholdFor(tenant, defaultThreshold);
         if (score >= threshold)
         {
+            if (e.kind() == MessageEvent.KIND_BROADCAST)
+            {
+                // One item cannot stand for a delivery per recipient; refusing is the fail-closed answer.
+                e.rejectForGovernance(RejectReason.DELIBERATION_REJECTED.code(), RejectionTexts.DELIBERATION_BROADCAST_DETAIL);
+                return;
+            }
             hold(e, sender, tenant, score, threshold);
         }
     }

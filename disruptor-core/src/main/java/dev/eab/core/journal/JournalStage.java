@@ -28,8 +28,10 @@ public final class JournalStage implements Stage
     @Override
     public void onEvent(final MessageEvent e)
     {
-        // A held message is not accepted for delivery yet: the deliberation store keeps it until it is decided.
-        if (journal == null || e.isReplay() || e.isHeld())
+        // A held message is not accepted for delivery yet: the deliberation store keeps it until it is decided. Once
+        // approved it comes back replay-like but unjournaled, so it is journaled now: a crash before its delivery is
+        // acknowledged redelivers it like any accepted message.
+        if (journal == null || (e.isReplay() && !e.isReinjected()) || e.isHeld())
         {
             return;
         }

@@ -98,6 +98,7 @@ public final class EventSlots
     {
         final boolean fits = fillReplay(e, p, sender, recipient);
         e.listener = p.isFlyweight() ? listener : null;
+        e.reinjected = e.replay;
         return fits;
     }
 

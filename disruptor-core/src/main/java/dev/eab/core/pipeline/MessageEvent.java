@@ -70,6 +70,8 @@ public final class MessageEvent
     // ---- governance: bus thread only
     /** The deliberation id when the governance stage held this message (not delivered now), else null. */
     String heldId;
+    /** An approved held message put back through routing: replay-like, but journaled now (it never was). */
+    boolean reinjected;
 
     MessageEvent(final int payloadCapacity)
     {
@@ -97,6 +99,7 @@ public final class MessageEvent
         broadcastJournalIndexes = null;
         replay = false;
         heldId = null;
+        reinjected = false;
     }
 
     void warn(final String warning)
@@ -131,7 +134,14 @@ public final class MessageEvent
     /** Governance stage: holds this message for deliberation under {@code id} (not journaled, not delivered now). */
     public void hold(final String id) { heldId = id; }
     public boolean isHeld() { return heldId != null; }
+    public boolean isReinjected() { return reinjected; }
     public String heldId() { return heldId; }
+    /** Governance stage: refuses the message with {@code code} (and the value behind it, for its text). */
+    public void rejectForGovernance(final int code, final long detail)
+    {
+        rejectCode = code;
+        rejectDetail = detail;
+    }
     /** Governance stage: the scorer failed; rejected, fail closed. */
     public void failGovernance(final Throwable t)
     {

@@ -81,10 +81,15 @@ public final class RejectionTexts
             case STRING_TOO_LONG -> "Content string of " + detail + " characters exceeds the limit of " + config.maxStringLength();
             case CONTENT_NOT_A_MAP -> "Content must be a dictionary";
             case SECURITY_BLOCKED -> guardrails == null ? "Content blocked by guardrails" : GuardrailTexts.blocked(guardrails, detail);
-            case DELIBERATION_REJECTED -> "Message '" + m.messageId() + "' was rejected by deliberation review";
+            case DELIBERATION_REJECTED -> detail == DELIBERATION_BROADCAST_DETAIL
+                ? "High-impact broadcast '" + m.messageId() + "' refused: a broadcast cannot be held for deliberation; send it to each recipient"
+                : "Message '" + m.messageId() + "' was rejected by deliberation review";
             case DELIBERATION_TIMED_OUT -> "Message '" + m.messageId() + "' was not decided within the deliberation timeout";
         };
     }
+
+    /** {@code rejectDetail} of a DELIBERATION_REJECTED broadcast: refused by the governance stage, not by review. */
+    public static final long DELIBERATION_BROADCAST_DETAIL = 1;
 
     private static String rateLimited(final AgentMessage m, final AgentRecord sender, final long retryAfterMs)
     {

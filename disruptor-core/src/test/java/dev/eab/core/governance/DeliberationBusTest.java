@@ -162,6 +162,28 @@ class DeliberationBusTest
     }
 
     @Test
+    void aHighImpactBroadcastIsRefusedNotDeliveredUnreviewed() throws Exception
+    {
+        try (EnhancedAgentBus bus = bus(config(GovernanceSettings.ON).build()))
+        {
+            final List<String> got = collect(bus, "rcpt");
+            bus.start();
+            final AgentMessage low = AgentMessage.builder().fromAgent("sender").tenantId("acme").messageType(MessageType.EVENT)
+                .content(Map.of("content", "status ok")).build();
+            final Map<String, ValidationResult> delivered = bus.broadcast(low).get(HANG_GUARD_S, TimeUnit.SECONDS);
+            assertEquals(Decision.ALLOW, delivered.get("rcpt").decision());
+            final AgentMessage high = low.toBuilder().messageId("b-high").content(Map.of("content", ALARM)).build();
+            final java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> bus.broadcast(high).get(HANG_GUARD_S, TimeUnit.SECONDS));
+            assertInstanceOf(dev.eab.api.exception.MessageValidationException.class, refused.getCause());
+            assertTrue(refused.getCause().getMessage().contains("cannot be held for deliberation"), refused.getCause().getMessage());
+            assertEquals(List.of(low.messageId()), got);
+            assertTrue(bus.deliberations().pending().isEmpty());
+            assertEquals(1L, ((Map<?, ?>)bus.getMetrics().get("rejected")).get("deliberation_rejected"));
+        }
+    }
+
+    @Test
     void governanceOffHoldsNothing() throws Exception
     {
         try (EnhancedAgentBus bus = bus(config(GovernanceSettings.OFF).build()))
@@ -456,6 +478,30 @@ class DeliberationBusTest
             bus.deliberations().approve(item.id(), "alice", "ok");
             await(() -> outcomes.contains("delivered:2"), "the approved delivery told to the sender");
             assertEquals(List.of("1:routine status", "2:" + ALARM), List.copyOf(payloads));
+        }
+    }
+
+    @Test
+    void anApprovedMessageIsJournaledAndRedeliveredIfItsDeliveryWasNotAcknowledged(@TempDir final Path dir) throws Exception
+    {
+        final BusConfiguration c = config(GovernanceSettings.ON).journalDir(dir).build();
+        final AgentMessage alarm = msg("sender", "rcpt", "acme", ALARM);
+        try (EnhancedAgentBus bus = bus(c))
+        {
+            bus.start();
+            final String id = (String)send(bus, alarm).metadata().get("deliberation_id");
+            final long before = (Long)((Map<?, ?>)bus.getMetrics().get("journal")).get("appended");
+            bus.deliberations().approve(id, "alice", "ok");
+            // No handler: the approved message waits in rcpt's inbox, journaled and not acknowledged, when the bus closes.
+            send(bus, msg("sender", "exec", "acme", "hello"));
+            assertTrue((Long)((Map<?, ?>)bus.getMetrics().get("journal")).get("appended") >= before + 2, "the approved message was journaled");
+        }
+        try (EnhancedAgentBus bus = bus(c))
+        {
+            final List<String> got = collect(bus, "rcpt");
+            bus.start();
+            await(() -> got.contains(alarm.messageId()), "the approved message redelivered from the journal");
+            assertTrue(bus.deliberations().pending().isEmpty(), "decided: not restored as pending");
         }
     }
 
