@@ -138,8 +138,16 @@ class ReviewConsoleBrowserTest
         wait.until(ExpectedConditions.presenceOfElementLocated(row));
         wait.until(ExpectedConditions.textToBe(By.id("count"), "1"));
 
-        deliberations.approve(late.id(), "carol", "decided on the CLI");
+        // Open it, then another reviewer decides it: the row goes, the open item shows where it ended, and the
+        // buttons no longer offer a decision.
+        browser.findElement(row).click();
+        wait.until(ExpectedConditions.textToBe(By.id("detail-id"), late.id()));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("approve")));
+        deliberations.reject(late.id(), "carol", "decided on the CLI");
         wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
+        wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "rejected"));
+        assertTrue(!browser.findElement(By.id("approve")).isEnabled() && !browser.findElement(By.id("reject")).isEnabled());
+        assertTrue(browser.findElement(By.id("detail-meta")).getText().contains("carol"));
 
         // The token survives a reload (sessionStorage) ...
         browser.navigate().refresh();
