@@ -68,14 +68,12 @@ class ChaosBusTest
     @Test
     void aNativeFaultIsRiddenOutByTheJavaTwinThenRecovered()
     {
-        bus(config(NativeMode.REQUIRED).contentScanning(true));
+        // No journal (forTesting() journals): exactly the two native breakers, so the score is 0.0 when both open.
+        bus(config(NativeMode.REQUIRED).contentScanning(true).journalDir(null));
         final AtomicInteger handled = new AtomicInteger();
         bus.subscribe("b", v -> handled.incrementAndGet(), DeliveryMode.INLINE);
         assertEquals(HealthStatus.HEALTHY, bus.health().health().status());
-        // forTesting() journals (a fresh temp dir), so the journal's breaker is registered too.
-        assertEquals(bus.configuration().journalDir() == null ? Set.of(BreakerRegistry.NATIVE_VALIDATOR, BreakerRegistry.CONTENT_SCANNER)
-                : Set.of(BreakerRegistry.NATIVE_VALIDATOR, BreakerRegistry.CONTENT_SCANNER, BreakerRegistry.JOURNAL),
-            bus.breakers().states().keySet());
+        assertEquals(Set.of(BreakerRegistry.NATIVE_VALIDATOR, BreakerRegistry.CONTENT_SCANNER), bus.breakers().states().keySet());
 
         bus.chaos().activate(ChaosScenario.errors(FaultPoint.NATIVE_CALL, 1.0, 60));
         for (int i = 0; i < 10; i++)
