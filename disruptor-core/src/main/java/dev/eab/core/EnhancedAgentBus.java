@@ -252,6 +252,41 @@ public final class EnhancedAgentBus implements AgentBus
         admission.auditTo(audit);
         admission.record(AuditKind.LOG_OPENED, "", "", "log_opened", Map.of("pid", Long.toString(ProcessHandle.current().pid()),
             "validator", validator.name()));
+        if (audit != null)
+        {
+            auditDecisionsOfOtherLayers();
+        }
+    }
+
+    /**
+     * Deliberation decisions and policy reloads go into the same chain as the bus thread's decisions (holds are
+     * recorded by the audit capture from the ring). Both arrive on their own threads (the deliberation listener thread,
+     * the Rego watcher or the caller), never the bus thread, so {@link #recordAudit} may wait there.
+     */
+    private void auditDecisionsOfOtherLayers()
+    {
+        governance.queue().addListener(new dev.eab.api.DeliberationListener()
+        {
+            @Override
+            public void onDecided(final dev.eab.api.DeliberationItem item)
+            {
+                final boolean approved = item.status() == dev.eab.api.DeliberationStatus.APPROVED
+                    || item.status() == dev.eab.api.DeliberationStatus.CONSENSUS_REACHED;
+                final Map<String, String> meta = new LinkedHashMap<>();
+                meta.put("deliberation_id", item.id());
+                meta.put("status", item.status().value());
+                meta.put("reviewer", item.reviewer() == null ? "" : item.reviewer());
+                meta.put("votes", Integer.toString(item.votes().size()));
+                final AgentMessage m = item.message();
+                recordAudit(approved ? AuditKind.APPROVAL : AuditKind.REVIEW_REJECTION, m.messageId(), m.sendingAgent(), m.tenantId(),
+                    item.impactScore(), item.status().value(), meta);
+            }
+        });
+        if (rego != null)
+        {
+            rego.onReload((version, error) -> recordAudit(AuditKind.POLICY_RELOAD, version == null ? "rego-reload" : version, "", null,
+                Double.NaN, error == null ? "reloaded" : "refused", error == null ? Map.of("rego_version", version) : Map.of("error", error)));
+        }
     }
 
     /** The Rego step, or null when Rego is off; if it refuses to start (a bad bundle, no native library), what was opened is released. */

@@ -175,6 +175,72 @@ class AuditBusTest
         assertEquals(50, count(AuditQueues.records(dir), AuditKind.ACCEPT), "10 runs x 5 decisions, one chain continued by each bus");
     }
 
+    /** Governance's decisions go into the same chain: the hold (from the ring), then the review's approval or rejection. */
+    @org.junit.jupiter.api.Test
+    void heldMessagesAndTheirReviewDecisionsAreAudited(@TempDir final Path dir) throws Exception
+    {
+        final AgentMessage approved;
+        final AgentMessage rejected;
+        try (EnhancedAgentBus bus = started(config(NativeMode.AUTO).auditDir(dir).governance(dev.eab.api.GovernanceSettings.ON).build()))
+        {
+            bus.registerAgent("s", "worker", Set.of(), "acme", null);
+            bus.registerAgent("r", "worker", Set.of(), "acme", null);
+            approved = msg("s", "r", "acme").content(Map.of("content", "critical security breach")).build();
+            rejected = msg("s", "r", "acme").content(Map.of("content", "critical security breach again")).build();
+            final String approvedId = (String)send(bus, approved).metadata().get("deliberation_id");
+            final String rejectedId = (String)send(bus, rejected).metadata().get("deliberation_id");
+            assertNotNull(approvedId, "held for deliberation");
+            bus.deliberations().approve(approvedId, "alice", "looked at it");
+            bus.deliberations().reject(rejectedId, "bob", "no");
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(HANG_GUARD_S);
+            while (count(AuditQueues.records(dir), AuditKind.REVIEW_REJECTION) == 0 || count(AuditQueues.records(dir), AuditKind.APPROVAL) == 0)
+            {
+                assertTrue(System.nanoTime() < deadline, "timed out waiting for the review decisions in the chain");
+                Thread.sleep(5);
+            }
+        }
+        final AuditChainVerifier.Result verified = AuditChainVerifier.verify(dir);
+        assertTrue(verified.ok(), verified.describe());
+        final List<AuditRecord> records = AuditQueues.records(dir);
+        assertEquals(2, count(records, AuditKind.HOLD), records.toString());
+        final AuditRecord hold = records.stream().filter(r -> r.entry().kind() == AuditKind.HOLD).findFirst().orElseThrow();
+        assertEquals("hold", hold.entry().decision());
+        assertFalse(hold.entry().metadata().get("deliberation_id").isEmpty());
+        final AuditRecord approval = records.stream().filter(r -> r.entry().kind() == AuditKind.APPROVAL).findFirst().orElseThrow();
+        assertEquals(approved.messageId(), approval.entry().traceId());
+        assertEquals("alice", approval.entry().metadata().get("reviewer"));
+        assertEquals(0.8, approval.entry().riskScore(), 1e-9);
+        final AuditRecord rejection = records.stream().filter(r -> r.entry().kind() == AuditKind.REVIEW_REJECTION).findFirst().orElseThrow();
+        assertEquals(rejected.messageId(), rejection.entry().traceId());
+        assertEquals("rejected", rejection.entry().decision());
+        // The approved message is delivered after review: its accept record follows the approval.
+        assertTrue(records.stream().anyMatch(r -> r.entry().kind() == AuditKind.ACCEPT && r.entry().traceId().equals(approved.messageId())),
+            records.toString());
+    }
+
+    /** A Rego policy reload, accepted or refused, is a POLICY_RELOAD record in the same chain. */
+    @org.junit.jupiter.api.Test
+    void policyReloadsAreAudited(@TempDir final Path dir, @TempDir final Path rego) throws Exception
+    {
+        final String version;
+        try (EnhancedAgentBus bus = started(config(NativeMode.AUTO).auditDir(dir).regoDir(dev.eab.core.validate.RegoFixtures.bundle(rego))
+            .regoWatch(false).build()))
+        {
+            version = bus.reloadRegoPolicies();
+            java.nio.file.Files.writeString(rego.resolve("bad.rego"), "package eab\n\nallow if {\n");
+            assertThrows(dev.eab.api.exception.PolicyEvaluationException.class, bus::reloadRegoPolicies);
+            assertTrue(bus.auditLog().awaitFlushed(HANG_GUARD_S * 1000));
+        }
+        final List<AuditRecord> records = AuditQueues.records(dir);
+        final List<AuditRecord> reloads = records.stream().filter(r -> r.entry().kind() == AuditKind.POLICY_RELOAD).toList();
+        assertEquals(2, reloads.size(), records.toString());
+        assertEquals("reloaded", reloads.get(0).entry().decision());
+        assertEquals(version, reloads.get(0).entry().metadata().get("rego_version"));
+        assertEquals("refused", reloads.get(1).entry().decision());
+        assertTrue(reloads.get(1).entry().metadata().get("error").contains("bad.rego"), reloads.get(1).toString());
+        assertTrue(AuditChainVerifier.verify(dir).ok());
+    }
+
     private static long count(final List<AuditRecord> records, final AuditKind kind)
     {
         return records.stream().filter(r -> r.entry().kind() == kind).count();

@@ -135,6 +135,13 @@ public final class AuditCapture implements EventHandler<MessageEvent>
         }
         final RejectReason reason = RejectReason.fromCode(code);
         final boolean accepted = code == 0;
+        if (accepted && e.auditHeldId() != null)
+        {
+            // Held for deliberation, not delivered: its approval or rejection is recorded when decided (APPROVAL, REVIEW_REJECTION).
+            meta.put("deliberation_id", e.auditHeldId());
+            return new AuditEntry(AuditKind.HOLD, code, at, traceId, spanId, agentId, tenant, policyVersion.get(), risk, "hold",
+                constitutionalHash, TAGS[reason.ordinal()], meta);
+        }
         return new AuditEntry(accepted ? AuditKind.ACCEPT : AuditKind.REJECT, code, at, traceId, spanId, agentId, tenant, policyVersion.get(),
             risk, accepted ? "accept" : "reject:" + reason.metricName(), constitutionalHash, TAGS[reason.ordinal()], meta);
     }

@@ -87,6 +87,7 @@ public final class MessageEvent
     // read and released by the audit capture thread, which runs behind the bus thread on the same ring.
     int auditCode;
     boolean auditReplay;
+    String auditHeldId;
     AgentMessage auditMessage;
     AgentRecord auditSender;
     AgentRecord auditRecipient;
@@ -106,6 +107,7 @@ public final class MessageEvent
     {
         auditCode = rejectCode;
         auditReplay = replay;
+        auditHeldId = heldId;
         auditMessage = message;
         auditSender = sender;
         auditRecipient = recipient;
@@ -116,6 +118,7 @@ public final class MessageEvent
     /** Audit capture thread, once it has read the outcome: drops the references so the slot keeps nothing alive. */
     public void releaseAudit()
     {
+        auditHeldId = null;
         auditMessage = null;
         auditSender = null;
         auditRecipient = null;
@@ -126,6 +129,8 @@ public final class MessageEvent
     /** Audit capture: the final reject code (0 = accepted). */
     public int auditCode() { return auditCode; }
     public boolean auditReplay() { return auditReplay; }
+    /** Audit capture: the deliberation id when the governance stage held the message (not delivered), else null. */
+    public String auditHeldId() { return auditHeldId; }
     public AgentMessage auditMessage() { return auditMessage; }
     public AgentRecord auditSender() { return auditSender; }
     public AgentRecord auditRecipient() { return auditRecipient; }

@@ -73,6 +73,7 @@ public final class RegoPolicyStrategy implements AutoCloseable
     private volatile String latestVersion;
     private volatile String activeVersion;
     private volatile boolean closed;
+    private volatile java.util.function.BiConsumer<String, String> reloadListener;
     private RegoWatcher watcher;
 
     // ---- bus thread only
@@ -240,6 +241,32 @@ public final class RegoPolicyStrategy implements AutoCloseable
     }
 
     /**
+     * Told after every reload attempt, on the reloading thread (the watcher or the caller, never the bus thread):
+     * {@code (version, null)} when a bundle was compiled and offered, {@code (null, error)} when it was refused.
+     * The bus records it in the audit log (POLICY_RELOAD).
+     */
+    public void onReload(final java.util.function.BiConsumer<String, String> listener)
+    {
+        this.reloadListener = listener;
+    }
+
+    private void reloaded(final String version, final String error)
+    {
+        final java.util.function.BiConsumer<String, String> l = reloadListener;
+        if (l != null)
+        {
+            try
+            {
+                l.accept(version, error);
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.warning("rego: reload listener failed: " + ThrowableText.describe(e));
+            }
+        }
+    }
+
+    /**
      * Recompiles the bundle from its directory on the calling thread and offers it to the bus thread, which
      * starts using it at its next message. Reloads are serialised; a newer offer replaces one the bus has not
      * taken yet (that one is closed unused).
@@ -269,6 +296,7 @@ public final class RegoPolicyStrategy implements AutoCloseable
             {
                 metrics.onRegoReload(false);
                 LOG.warning("rego: reload of " + dir + " refused, still running version " + activeVersion + ": " + ThrowableText.message(e));
+                reloaded(null, ThrowableText.message(e));
                 throw e;
             }
             final RegoBundle unused = pending.getAndSet(next);
@@ -279,6 +307,7 @@ public final class RegoPolicyStrategy implements AutoCloseable
             latestVersion = next.version();
             metrics.onRegoReload(true);
             LOG.info("rego: reloaded " + next + " (the bus switches at its next message)");
+            reloaded(next.version(), null);
             return next.version();
         }
     }
