@@ -95,7 +95,8 @@ impl Keywords {
         let mut found = 0u32;
         let mut i = 0usize;
         while i <= len - MIN_KEYWORD_BYTES {
-            let w = u32::from_le_bytes([text[i], text[i + 1], text[i + 2], text[i + 3]]) | ASCII_LOWER_MASK;
+            // One bounds check for the window (i + 4 <= len by the loop condition).
+            let w = u32::from_le_bytes(text[i..i + 4].try_into().unwrap_or([0; 4])) | ASCII_LOWER_MASK;
             if w >> 8 == RIS
                 && i + MIN_KEYWORD_BYTES < len
                 && (text[i + MIN_KEYWORD_BYTES] | 0x20) == b'k'
@@ -157,14 +158,28 @@ const TOOL_TIERS: [f64; 12] = [0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5, 0.2, 0.2,
 /// The max over newline-separated tool names; 0.1 when none matches or there are none. One pass (no tool word
 /// can match across a newline); stops at 0.9.
 pub fn permission(tools: &[u8]) -> f64 {
+    // Which tool words start with each letter (as the Java twin's TOOL_WORDS_BY_LETTER).
+    const BY_LETTER: [u16; 26] = {
+        let mut t = [0u16; 26];
+        let mut n = 0;
+        while n < TOOL_WORDS.len() {
+            t[(TOOL_WORDS[n][0] - b'a') as usize] |= 1 << n;
+            n += 1;
+        }
+        t
+    };
     let mut best = 0.1f64;
     for i in 0..tools.len() {
         let c = tools[i] | 0x20;
         if !c.is_ascii_lowercase() {
             continue;
         }
-        for (n, w) in TOOL_WORDS.iter().enumerate() {
-            if w[0] == c && TOOL_TIERS[n] > best && i + w.len() <= tools.len() && (1..w.len()).all(|j| (tools[i + j] | 0x20) == w[j]) {
+        let mut m = BY_LETTER[(c - b'a') as usize];
+        while m != 0 {
+            let n = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let w = TOOL_WORDS[n];
+            if TOOL_TIERS[n] > best && i + w.len() <= tools.len() && (1..w.len()).all(|j| (tools[i + j] | 0x20) == w[j]) {
                 best = TOOL_TIERS[n];
                 if best == 0.9 {
                     return best;
