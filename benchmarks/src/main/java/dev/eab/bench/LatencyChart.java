@@ -78,7 +78,7 @@ public final class LatencyChart
         new Color(0x000000), // baseline-disruptor: black
         new Color(0x7f7f7f), // baseline-disruptor-phased: grey
         new Color(0xff9896), // eab-native-nometering: light red (beside eab-native's red)
-        new Color(0x8b0000), // eab-governed: dark red
+        new Color(0x6b8e23), // eab-governed: olive drab
         new Color(0xaec7e8), // eab-audited: light blue
     };
 

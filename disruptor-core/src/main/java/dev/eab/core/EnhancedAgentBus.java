@@ -155,6 +155,8 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusGovernance governance;
     /** The Rego step (after the compiled policy table, before routing), or null when Rego is off. */
     private final RegoPolicyStrategy rego;
+    /** The health aggregator's name for the audit writer (open while it lags behind the bus or has failed). */
+    public static final String AUDIT_SINK_SERVICE = "audit_sink";
     /** Registration through identity and revocation (see {@link AgentAdmission}). */
     private final AgentAdmission admission;
     /** The BLAKE3-chained decision log, or null when auditing is off. */
@@ -255,6 +257,10 @@ public final class EnhancedAgentBus implements AgentBus
         if (audit != null)
         {
             auditDecisionsOfOtherLayers();
+            // The audit writer's own signal (falling behind, or failed): CRITICAL health, so /health/ready says so.
+            resilience.health().registerSource(AUDIT_SINK_SERVICE,
+                () -> audit.health().status() == dev.eab.core.resilience.HealthStatus.HEALTHY ? dev.eab.core.resilience.BreakerState.CLOSED
+                    : dev.eab.core.resilience.BreakerState.OPEN);
         }
     }
 

@@ -38,7 +38,7 @@ public final class OpsEndpoints
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     /**
-     * @param health               where health comes from (the aggregator when it exists; {@link BusHealthSource} until then)
+     * @param health               where health comes from (the bus's health aggregator, {@code bus.health()})
      * @param deliberationsPending see {@link BusCollector}; {@code () -> -1} without a deliberation layer
      */
     public OpsEndpoints(final EnhancedAgentBus bus, final HealthSource health, final IntSupplier deliberationsPending)

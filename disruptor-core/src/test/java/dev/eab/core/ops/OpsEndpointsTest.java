@@ -10,6 +10,7 @@ import dev.eab.core.EnhancedAgentBus;
 import dev.eab.core.ops.metering.MeteringConfig;
 import dev.eab.core.ops.metering.TenantBudget;
 import dev.eab.core.resilience.HealthSource;
+import dev.eab.core.resilience.BreakerState;
 import dev.eab.core.resilience.HealthStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class OpsEndpointsTest
     {
         bus = new EnhancedAgentBus(BusConfiguration.forTesting().toBuilder().enableMetering(true).build());
         bus.metering(MeteringConfig.defaults().withTenantBudgets(Map.of("acme", new TenantBudget(3, 3600))));
-        serve(new BusHealthSource(bus));
+        serve(bus.health());
 
         // Before start: alive, not started, not ready, with the reasons.
         assertEquals(200, get("/health/live").statusCode());
@@ -82,7 +83,8 @@ class OpsEndpointsTest
         assertTrue(startup.body().contains("\"status\":\"fail\"") && startup.body().contains("journal replay"), startup.body());
         final HttpResponse<String> notReady = get("/health/ready");
         assertEquals(503, notReady.statusCode());
-        assertTrue(notReady.body().contains("the bus is not running") && notReady.body().contains("\"health\":\"CRITICAL\""), notReady.body());
+        // Health is the dependencies' (the aggregator's breakers); the bus's own state is a readiness reason of its own.
+        assertTrue(notReady.body().contains("the bus is not running") && notReady.body().contains("\"status\":\"fail\""), notReady.body());
 
         bus.start();
         bus.registerAgent("alice", "worker", Set.of(), "acme", null);
@@ -133,7 +135,7 @@ class OpsEndpointsTest
         assertEquals(1.0, p.get("eab_health_score"));
         assertEquals(1.0, p.get("eab_health_status", "status", "healthy"));
         assertEquals(0.0, p.get("eab_health_status", "status", "critical"));
-        assertEquals(1.0, p.get("eab_breaker_state", "service", "bus", "state", "closed"));
+        assertEquals(1.0, p.get("eab_breaker_state", "service", "journal", "state", "closed"), "forTesting() journals: its breaker is exported");
         assertEquals(6.0, p.get("eab_metering_events_queued_total"));
         assertEquals(6.0, p.get("eab_metering_events_flushed_total"));
         assertEquals(0.0, p.get("eab_metering_events_dropped_total"));
@@ -184,15 +186,22 @@ class OpsEndpointsTest
     @Test
     void readinessFailsWithReasonsWhenHealthIsCriticalButDegradedIsStillReady() throws Exception
     {
-        bus = new EnhancedAgentBus(BusConfiguration.forTesting());
-        final Map<String, String>[] states = new Map[] {Map.of("audit_sink", "OPEN", "journal", "CLOSED", "rego", "OPEN")};
-        serve(() -> BusHealthSource.snapshot(states[0], true));
+        // No native library, scanner or journal: the bus's health is exactly the four sources registered here.
+        bus = new EnhancedAgentBus(BusConfiguration.forTesting().toBuilder().nativeMode(dev.eab.api.NativeMode.OFF).journalDir(null)
+            .contentScanning(false).build());
+        final Map<String, BreakerState> states = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
+            "audit_sink", BreakerState.OPEN, "journal", BreakerState.CLOSED, "rego", BreakerState.OPEN, "deliberation", BreakerState.OPEN));
+        for (final String service : List.copyOf(states.keySet()))
+        {
+            bus.health().registerSource(service, () -> states.get(service));
+        }
+        serve(bus.health());
         bus.start();
 
         final HttpResponse<String> critical = get("/health/ready");
         assertEquals(503, critical.statusCode());
-        assertTrue(critical.body().contains("\"health\":\"CRITICAL\",\"score\":0.333") && critical.body().contains(
-            "health is CRITICAL (score 0.333); critical services: [audit_sink, rego]"), critical.body());
+        assertTrue(critical.body().contains("\"health\":\"CRITICAL\",\"score\":0.25") && critical.body().contains(
+            "health is CRITICAL (score 0.25); critical services: [audit_sink, deliberation, rego]"), critical.body());
         assertEquals(200, get("/health/live").statusCode(), "critical dependencies are a readiness matter, not liveness");
         final PrometheusText p = PrometheusText.parse(get("/metrics").body());
         assertEquals(1.0, p.get("eab_breaker_state", "service", "rego", "state", "open"));
@@ -200,10 +209,11 @@ class OpsEndpointsTest
         assertEquals(1.0, p.get("eab_health_status", "status", "critical"));
         assertNull(p.get("eab_messages_total"), "metering off: no labelled counters");
 
-        states[0] = Map.of("deliberation", "HALF_OPEN");
+        states.put("rego", BreakerState.CLOSED);
+        states.put("deliberation", BreakerState.HALF_OPEN);
         final HttpResponse<String> degraded = get("/health/ready");
         assertEquals(200, degraded.statusCode(), degraded.body());
-        assertTrue(degraded.body().contains("\"health\":\"DEGRADED\",\"score\":0.5,\"degraded_services\":[\"deliberation\"]"), degraded.body());
+        assertTrue(degraded.body().contains("\"health\":\"DEGRADED\",\"score\":0.625,\"degraded_services\":[\"deliberation\"]"), degraded.body());
     }
 
     @Test
@@ -211,19 +221,19 @@ class OpsEndpointsTest
     {
         bus = new EnhancedAgentBus(BusConfiguration.forTesting().toBuilder().nativeMode(dev.eab.api.NativeMode.AUTO).build());
         org.junit.jupiter.api.Assumptions.assumeTrue("native".equals(bus.validator().name()), "native library not loaded");
-        serve(new BusHealthSource(bus));
+        serve(bus.health());
         bus.start();
         assertEquals(200, get("/health/ready").statusCode());
         bus.validator().breaker().transitionToOpenState();
         try
         {
             final HttpResponse<String> ready = get("/health/ready");
-            assertEquals(200, ready.statusCode(), "bus closed + native open = 0.5: DEGRADED, still ready (the Java twin decides)");
-            assertTrue(ready.body().contains("\"health\":\"DEGRADED\",\"score\":0.5") && ready.body().contains("\"critical_services\":[\"native_validator\"]"),
+            assertEquals(200, ready.statusCode(), "scanner and journal closed + native open = 0.667: DEGRADED, still ready (the Java twin decides)");
+            assertTrue(ready.body().contains("\"health\":\"DEGRADED\",\"score\":0.667") && ready.body().contains("\"critical_services\":[\"native_validator\"]"),
                 ready.body());
             final PrometheusText p = PrometheusText.parse(get("/metrics").body());
             assertEquals(1.0, p.get("eab_breaker_state", "service", "native_validator", "state", "open"));
-            assertEquals(0.5, p.get("eab_health_score"));
+            assertEquals(2.0 / 3.0, p.get("eab_health_score"), 1e-9);
             assertTrue(p.samples.keySet().stream().anyMatch(k -> k.startsWith("eab_info{") && k.contains("validator=\"java\"")),
                 "the info metric says who decides now");
         }
@@ -233,18 +243,5 @@ class OpsEndpointsTest
         }
         final HttpResponse<String> healed = get("/health/ready");
         assertTrue(healed.body().contains("\"health\":\"HEALTHY\",\"score\":1,"), healed.body());
-    }
-
-    @Test
-    void theHealthFormulaAndThresholdsAreTheReferences()
-    {
-        assertEquals(HealthStatus.HEALTHY, BusHealthSource.snapshot(Map.of(), true).status());
-        assertEquals(1.0, BusHealthSource.snapshot(Map.of(), true).score());
-        assertEquals(0.75, BusHealthSource.snapshot(Map.of("a", "CLOSED", "b", "HALF_OPEN"), true).score());
-        assertEquals(HealthStatus.HEALTHY, BusHealthSource.snapshot(Map.of("a", "CLOSED", "b", "HALF_OPEN"), true).status());
-        assertEquals(HealthStatus.DEGRADED, BusHealthSource.snapshot(Map.of("a", "CLOSED", "b", "OPEN"), true).status(), "0.5 is DEGRADED");
-        assertEquals(HealthStatus.CRITICAL, BusHealthSource.snapshot(Map.of("a", "HALF_OPEN", "b", "OPEN"), true).status(), "0.25");
-        assertEquals(HealthStatus.CRITICAL, BusHealthSource.snapshot(Map.of("a", "CLOSED"), false).status(), "a dead bus is critical");
-        assertEquals(List.of("b"), BusHealthSource.snapshot(Map.of("a", "CLOSED", "b", "HALF_OPEN"), true).degradedServices());
     }
 }
