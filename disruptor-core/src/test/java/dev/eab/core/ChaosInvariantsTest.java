@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>no unvalidated message is delivered: the handler checks every delivery against an oracle that knows which
  *       messages are valid under the bus's (skewed) clock, independently of the bus;</li>
  *   <li>every send gets exactly one outcome, and every message the bus reported delivered reached the handler;</li>
- *   <li>no accepted message is lost: after a restart on the same journal nothing accepted is left unacknowledged.</li>
+ *   <li>no accepted message is lost: after a restart on the same journal nothing accepted is left unacknowledged;</li>
+ *   <li>every decision is audited: each message has exactly one decision record in the BLAKE3 chain (accept, reject or
+ *       hold), agreeing with what its sender was told, and the chain verifies.</li>
  * </ul>
  */
 class ChaosInvariantsTest
@@ -57,9 +59,10 @@ class ChaosInvariantsTest
     }
 
     @Test
-    void noUnvalidatedDeliveryAndNoAcceptedMessageLostUnderCombinedFaults(@TempDir final Path journal)
+    void noUnvalidatedDeliveryAndNoAcceptedMessageLostUnderCombinedFaults(@TempDir final Path journal, @TempDir final Path audit)
     {
-        bus = started(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).governance(dev.eab.api.GovernanceSettings.ON).build());
+        bus = started(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).governance(dev.eab.api.GovernanceSettings.ON)
+            .auditDir(audit).build());
         bus.registerAgent("a", "worker", Set.of(), "acme", null);
         bus.registerAgent("b", "worker", Set.of(), "acme", null);
         final Map<String, Kind> sent = new ConcurrentHashMap<>();
@@ -97,11 +100,13 @@ class ChaosInvariantsTest
             futures.add(bus.send(m));
         }
         final Map<Kind, Integer> deliveredByKind = new EnumMap<>(Kind.class);
+        final Map<String, ValidationResult> told = new java.util.HashMap<>();
         int delivered = 0;
         for (int i = 0; i < futures.size(); i++)
         {
             final ValidationResult r = get(futures.get(i));
             final Kind k = sent.get(ids.get(i));
+            told.put(ids.get(i), r);
             if (r.isValid() && r.status() == MessageStatus.DELIVERED)
             {
                 delivered++;
@@ -128,6 +133,25 @@ class ChaosInvariantsTest
 
         bus.chaos().deactivateAll();
         bus.close();
+        // Every decision is audited, once, as the sender was told, in a chain that verifies.
+        final dev.eab.core.audit.AuditChainVerifier.Result verified = dev.eab.core.audit.AuditChainVerifier.verify(audit);
+        assertTrue(verified.ok(), verified.describe());
+        final Map<String, List<dev.eab.core.audit.AuditRecord>> decisions = new java.util.HashMap<>();
+        for (final dev.eab.core.audit.AuditRecord r : dev.eab.core.audit.AuditQueues.records(audit))
+        {
+            final dev.eab.core.audit.AuditKind kind = r.entry().kind();
+            if (kind == dev.eab.core.audit.AuditKind.ACCEPT || kind == dev.eab.core.audit.AuditKind.REJECT || kind == dev.eab.core.audit.AuditKind.HOLD)
+            {
+                decisions.computeIfAbsent(r.entry().traceId(), x -> new ArrayList<>()).add(r);
+            }
+        }
+        for (final String id : ids)
+        {
+            final List<dev.eab.core.audit.AuditRecord> records = decisions.getOrDefault(id, List.of());
+            assertEquals(1, records.size(), "one decision record for " + id + ": " + records);
+            final boolean accepted = records.get(0).entry().kind() != dev.eab.core.audit.AuditKind.REJECT;
+            assertEquals(told.get(id).isValid(), accepted, "the audit record agrees with the sender's result for " + id + ": " + told.get(id) + " " + records);
+        }
         // Restart on the same journal with the recipient subscribed: nothing accepted was left unacknowledged.
         final AtomicCounter redelivered = new AtomicCounter();
         bus = new EnhancedAgentBus(config(NativeMode.REQUIRED).contentScanning(true).journalDir(journal).governance(dev.eab.api.GovernanceSettings.ON)

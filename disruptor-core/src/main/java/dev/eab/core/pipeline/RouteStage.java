@@ -143,12 +143,13 @@ public final class RouteStage implements Stage
      */
     void failClosed(final MessageEvent e, final Throwable t)
     {
+        // The slot says what the sender is told (the audit capture and the meter read it after the stages).
+        e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
         try
         {
             e.failure = t;
             if (e.kind == MessageEvent.KIND_BROADCAST)
             {
-                e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
                 routeBroadcast(e);
             }
             else
@@ -175,6 +176,7 @@ public final class RouteStage implements Stage
             return;
         }
         e.completed = true;
+        e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
         try
         {
             if (e.future != null)
@@ -260,6 +262,7 @@ public final class RouteStage implements Stage
 
     private void reject(final MessageEvent e, final RejectReason reason)
     {
+        e.rejectCode = reason.code();
         if (e.kind == MessageEvent.KIND_FLYWEIGHT)
         {
             metrics.onRejected(reason);
@@ -527,6 +530,11 @@ public final class RouteStage implements Stage
         catch (final RuntimeException t)
         {
             e.failure = t;
+            if (e.kind != MessageEvent.KIND_BROADCAST)
+            {
+                // The slot says what the sender is told (a broadcast's verdicts are per recipient).
+                e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
+            }
             ack(journalIndex, JournalRecordDescriptor.ACK_REJECTED);
             final ValidationResult denied = denied(e, RejectReason.VALIDATOR_ERROR, recipient);
             metrics.onRejected(RejectReason.VALIDATOR_ERROR);
