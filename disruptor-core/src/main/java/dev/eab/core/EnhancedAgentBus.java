@@ -155,8 +155,6 @@ public final class EnhancedAgentBus implements AgentBus
     private final BusGovernance governance;
     /** The Rego step (after the compiled policy table, before routing), or null when Rego is off. */
     private final RegoPolicyStrategy rego;
-    /** The health aggregator's name for the audit writer (open while it lags behind the bus or has failed). */
-    public static final String AUDIT_SINK_SERVICE = "audit_sink";
     /** Registration through identity and revocation (see {@link AgentAdmission}). */
     private final AgentAdmission admission;
     /** The BLAKE3-chained decision log, or null when auditing is off. */
@@ -258,7 +256,7 @@ public final class EnhancedAgentBus implements AgentBus
         {
             auditDecisionsOfOtherLayers();
             // The audit writer's own signal (falling behind, or failed): CRITICAL health, so /health/ready says so.
-            resilience.health().registerSource(AUDIT_SINK_SERVICE,
+            resilience.health().registerSource(BreakerRegistry.AUDIT_SINK,
                 () -> audit.health().status() == dev.eab.core.resilience.HealthStatus.HEALTHY ? dev.eab.core.resilience.BreakerState.CLOSED
                     : dev.eab.core.resilience.BreakerState.OPEN);
         }
@@ -434,7 +432,7 @@ public final class EnhancedAgentBus implements AgentBus
             new ValidateStage(registry, validator, new RateLimiter(config.maxAgents()), inspector, scanner, metrics, resilience.faults(),
                 config.enableMaci() ? maci.gate() : null);
         final PipelineHandler pipeline = new PipelineHandler(
-            rego == null ? validate : new RegoStage(validate, rego),
+            rego == null ? validate : new RegoStage(validate, rego, new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.REGO_POLICY))),
             config.governance().enabled()
                 ? new dev.eab.core.pipeline.BreakerReportingStage(governance.stage(inspector),
                     new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER)), resilience.faults(),

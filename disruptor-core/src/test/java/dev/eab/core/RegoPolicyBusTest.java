@@ -212,6 +212,11 @@ class RegoPolicyBusTest
         }
         assertEquals(2, bus.metrics().regoErrors());
         assertEquals(0, bus.metrics().regoCacheHits(), "an error is never cached");
+        // The rego_policy breaker saw them (its state is in health); decisions, allow or deny, are successes.
+        final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker =
+            bus.breakers().get(dev.eab.core.resilience.BreakerRegistry.REGO_POLICY);
+        assertEquals(2, breaker.getMetrics().getNumberOfFailedCalls());
+        assertTrue(bus.health().health().breakerStates().containsKey(dev.eab.core.resilience.BreakerRegistry.REGO_POLICY));
         assertTrue(send("alice", "bob", MessageType.QUERY).isValid());
         assertEquals(RejectReason.REGO_DENIED, send("dave", "bob", MessageType.QUERY).rejectReason(), "undefined is the default: false");
     }

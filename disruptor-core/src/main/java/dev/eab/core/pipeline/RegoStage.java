@@ -3,6 +3,7 @@ package dev.eab.core.pipeline;
 import dev.eab.api.RejectReason;
 import dev.eab.api.exception.PolicyEvaluationException;
 import dev.eab.core.registry.AgentRecord;
+import dev.eab.core.resilience.BreakerGuard;
 import dev.eab.core.validate.ContentDigest;
 import dev.eab.core.validate.RegoPolicyStrategy;
 
@@ -18,21 +19,50 @@ import java.util.List;
  * allocation), over the canonical form of the content map for {@code send}/{@code broadcast}. Anything thrown
  * rejects the message with {@link RejectReason#VALIDATOR_ERROR}: fail closed. Each decided message carries the
  * bundle version in {@link MessageEvent#regoVersion}, which the route stage puts in the result's metadata.
+ * Every decision is reported to the {@code rego_policy} breaker (when given): an evaluation error or anything thrown is a
+ * failure, a decision (allow or deny) a success; its state shows in health. It never short-circuits evaluation: with
+ * no other answer than Rego's, an open breaker cannot make a message valid, and errors already fail closed.
  * Bus thread only.
  */
 public final class RegoStage implements Stage
 {
+    /** What the breaker is told an evaluation error was (pre-built: reporting allocates nothing). */
+    private static final PolicyEvaluationException EVALUATION_ERROR = new PolicyEvaluationException("rego", "evaluation error (fails closed)");
+
     private final Stage validate;
     private final RegoPolicyStrategy rego;
     private final ContentDigest digest;
     private final String query;
+    private final BreakerGuard breaker;
 
     public RegoStage(final Stage validate, final RegoPolicyStrategy rego)
+    {
+        this(validate, rego, null);
+    }
+
+    /** @param breaker the {@code rego_policy} breaker's guard, or null */
+    public RegoStage(final Stage validate, final RegoPolicyStrategy rego, final BreakerGuard breaker)
     {
         this.validate = validate;
         this.rego = rego;
         this.digest = rego.digest();
         this.query = rego.query();
+        this.breaker = breaker;
+    }
+
+    private void report(final int code)
+    {
+        if (breaker != null)
+        {
+            if (code == RejectReason.VALIDATOR_ERROR.code())
+            {
+                breaker.failure(EVALUATION_ERROR);
+            }
+            else
+            {
+                breaker.success();
+            }
+        }
     }
 
     @Override
@@ -60,6 +90,10 @@ public final class RegoStage implements Stage
         {
             e.failure = t;
             e.rejectCode = RejectReason.VALIDATOR_ERROR.code();
+            if (breaker != null)
+            {
+                breaker.failure(t);
+            }
         }
     }
 
@@ -79,6 +113,7 @@ public final class RegoStage implements Stage
         }
         final int code = rego.decide(e.sender, e.recipient, e.messageType, digest);
         e.regoVersion = rego.decidedVersion();
+        report(code);
         if (code != 0)
         {
             reject(e, code, flyweight);
@@ -102,6 +137,7 @@ public final class RegoStage implements Stage
             if (e.broadcastCodes[i] == 0)
             {
                 final int code = rego.decide(e.sender, recipients.get(i), e.messageType, digest);
+                report(code);
                 e.broadcastCodes[i] = code;
                 if (code == RejectReason.VALIDATOR_ERROR.code())
                 {
