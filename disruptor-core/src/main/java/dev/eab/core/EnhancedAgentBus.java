@@ -135,6 +135,10 @@ public final class EnhancedAgentBus implements AgentBus
     private volatile int state = STATE_NEW;
     private Disruptor<MessageEvent> disruptor;
     private volatile RingBuffer<MessageEvent> ring;
+    /** Incremented by each start(): the run a bus thread belongs to (see runBusThread). */
+    private volatile int runGeneration;
+    /** The last run's bus thread (a stop that timed out halts it, but it ends only once its handler returns). */
+    private volatile Thread busThread;
     private RouteStage routeStage;
     private InboxWatchdog watchdog;
     /** Why the bus thread ended without a stop (it died), or null. */
@@ -414,13 +418,19 @@ public final class EnhancedAgentBus implements AgentBus
         {
             throw new BusNotStartedException("start (bus is closed)");
         }
+        awaitPreviousBusThread();
         final int payloadCapacity = config.payloadCapacityBytes();
         // The Disruptor asks for one thread per handler, in the order added: the pipeline first (the bus
         // thread), then the audit capture when the audit log is on.
         final int[] threadsMade = {0};
+        // Each run's bus thread knows its own run: a thread halted by a stop that timed out may end after the next
+        // start, and must then neither fail the new ring's messages nor declare the new run dead.
+        final int run = ++runGeneration;
         disruptor = new Disruptor<>(EventSlots.factory(payloadCapacity), config.ringSize(),
             r -> {
-                final Thread t = threadsMade[0]++ == 0 ? new Thread(() -> runBusThread(r), "eab-bus") : new Thread(r, "eab-audit-capture");
+                final Thread t = threadsMade[0]++ == 0
+                    ? (busThread = new Thread(() -> runBusThread(r, run, disruptor.getRingBuffer(), routeStage), "eab-bus"))
+                    : new Thread(r, "eab-audit-capture");
                 t.setDaemon(true);
                 return t;
             },
@@ -506,7 +516,34 @@ public final class EnhancedAgentBus implements AgentBus
      * wait strategy), the bus stops itself and fails every pending send with a clear reason instead of
      * leaving it hanging.
      */
-    private void runBusThread(final Runnable processor)
+    /**
+     * A stop that timed out (a wedged INLINE handler, a held ring) halts the bus thread, which ends only once what
+     * holds it returns. A new run must not start beside it: two threads would write the journal and route. Waits up
+     * to the stop's drain timeout, then refuses.
+     */
+    private void awaitPreviousBusThread()
+    {
+        final Thread previous = busThread;
+        if (previous == null || !previous.isAlive())
+        {
+            return;
+        }
+        try
+        {
+            previous.join(stopDrainTimeoutMs());
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (previous.isAlive())
+        {
+            throw new BusOperationException("start() refused: the previous run's bus thread has not ended after " + stopDrainTimeoutMs()
+                + " ms (an INLINE handler has not returned); try again once it has");
+        }
+    }
+
+    private void runBusThread(final Runnable processor, final int run, final RingBuffer<MessageEvent> runRing, final RouteStage runRoute)
     {
         barrier.markBusThread();
         Throwable died = null;
@@ -524,7 +561,7 @@ public final class EnhancedAgentBus implements AgentBus
         }
         finally
         {
-            if (state == STATE_RUNNING)
+            if (state == STATE_RUNNING && run == runGeneration)
             {
                 failure = "the bus thread died: " + (died == null ? "it ended unexpectedly" : ThrowableText.describe(died));
                 SafeLog.severe(LOG, failure, died);
@@ -534,8 +571,8 @@ public final class EnhancedAgentBus implements AgentBus
             }
             // After a normal stop nothing is left; after a halt (stop timed out) or a death, whatever was
             // published but not processed is failed here, by the bus thread itself (still the single writer).
-            failPending(RejectReason.BUS_STOPPED);
-            if (journal != null)
+            failPending(runRing, runRoute, RejectReason.BUS_STOPPED);
+            if (journal != null && run == runGeneration)
             {
                 journal.endRun();
             }
@@ -557,13 +594,8 @@ public final class EnhancedAgentBus implements AgentBus
      * Rejects every event published after the last one the bus thread processed (its sequence advances per
      * event, see {@link PipelineHandler}): run by the bus thread as it ends, so no sender is left waiting.
      */
-    private void failPending(final RejectReason reason)
+    private static void failPending(final RingBuffer<MessageEvent> r, final RouteStage route, final RejectReason reason)
     {
-        final RingBuffer<MessageEvent> r = ring;
-        if (r == null)
-        {
-            return;
-        }
         final long processed = r.getMinimumGatingSequence();
         final long cursor = r.getCursor();
         for (long seq = processed + 1; seq <= cursor; seq++)
@@ -571,7 +603,7 @@ public final class EnhancedAgentBus implements AgentBus
             // Published only: a claimed slot whose publisher never published holds nothing of a message.
             if (r.isAvailable(seq))
             {
-                routeStage.failPending(r.get(seq), reason);
+                route.failPending(r.get(seq), reason);
             }
         }
     }

@@ -319,7 +319,8 @@ class ChaosBusTest
         bus.stop();
         assertEquals(0, bus.chaos().active().size());
         bus.start();
-        assertTrue(send(bus, ok()).isValid());
+        final ValidationResult after = send(bus, ok());
+        assertTrue(after.isValid(), after.toString());
     }
 
     @Test
