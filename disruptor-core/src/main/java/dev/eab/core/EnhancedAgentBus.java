@@ -229,6 +229,7 @@ public final class EnhancedAgentBus implements AgentBus
         {
             resilience.breakers().breaker(BreakerRegistry.DELIBERATION_LAYER);
         }
+        governance.queue().judgedProducers(maci::producerOf);
         governance.queue().delivery(new DeliberationQueue.Delivery()
         {
             @Override

@@ -1,5 +1,6 @@
 package dev.eab.core.governance;
 
+import dev.eab.api.AgentMessage;
 import dev.eab.api.DeliberationItem;
 import dev.eab.api.DeliberationListener;
 import dev.eab.api.DeliberationRule;
@@ -42,8 +43,9 @@ import java.util.logging.Logger;
  *     → APPROVED; at least {@code requiredVotes} votes and rejections ÷ votes &gt; 1 − threshold → REJECTED
  *     (abstentions count in the denominator); a later vote by the same agent replaces its earlier one;</li>
  * <li>only registered JUDICIAL agents vote ({@link MaciRoleViolationException} otherwise), never the message's
- *     sender ({@link MaciSelfValidationException}, prevention type godel_bypass); a human reviewer who is the sender
- *     is refused the same way. Until output provenance lands the sender is the producer of the judged output;</li>
+ *     sender nor the agent whose work is judged: the held message's {@code target_agent_id}, or the producer of its
+ *     {@code target_output_id} per MACI's output provenance ({@link #judgedProducers}) ({@link MaciSelfValidationException},
+ *     prevention type godel_bypass); a human reviewer who is one of them is refused the same way;</li>
  * <li>a vote or decision on an unknown or already decided item is refused ({@link DeliberationException});</li>
  * <li>an item not decided by its timeout is TIMED_OUT and its message fails (fail closed);</li>
  * <li>approval re-injects the message exactly once, with its original id (the transition to APPROVED happens once,
@@ -89,6 +91,8 @@ public final class DeliberationQueue implements Deliberations, AutoCloseable
     private final LongAdder timedOut = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();
     private volatile Delivery delivery;
+    /** Output id → producing agent id (MACI provenance), or null; written once before the bus starts. */
+    private volatile java.util.function.Function<String, String> producerOf;
 
     /**
      * @param store where items are persisted, or null to keep them in memory only
@@ -320,12 +324,35 @@ public final class DeliberationQueue implements Deliberations, AutoCloseable
         throw new DeliberationException("Deliberation '" + id + "' not found", Map.of("deliberation_id", String.valueOf(id)));
     }
 
-    private static void checkNotSender(final DeliberationEntry e, final String who, final String action)
+    /**
+     * Where the producer of an output comes from (MACI's output provenance: {@code bus.maci().producerOf}); set once
+     * when the bus is built. Without it only the sender and a named target agent are refused as judges.
+     */
+    public void judgedProducers(final java.util.function.Function<String, String> producerOf)
     {
-        if (who.equals(e.held.senderId()))
+        this.producerOf = producerOf;
+    }
+
+    /** Never the sender, the target agent, or the producer of the target output: nobody judges their own work. */
+    private void checkNotSender(final DeliberationEntry e, final String who, final String action)
+    {
+        final AgentMessage m = e.held.message();
+        if (who.equals(e.held.senderId()) || who.equals(textOf(m, "target_agent_id")))
         {
-            throw new MaciSelfValidationException(who, action, e.held.message().messageId());
+            throw new MaciSelfValidationException(who, action, m.messageId());
         }
+        final String targetOutput = textOf(m, "target_output_id");
+        final java.util.function.Function<String, String> producers = producerOf;
+        if (targetOutput != null && producers != null && who.equals(producers.apply(targetOutput)))
+        {
+            throw new MaciSelfValidationException(who, action, targetOutput);
+        }
+    }
+
+    private static String textOf(final AgentMessage m, final String key)
+    {
+        final Object v = m.content() == null ? null : m.content().get(key);
+        return v instanceof String text ? text : null;
     }
 
     /** Under the lock: the one transition to a final status (persisted first). @return the final snapshot */

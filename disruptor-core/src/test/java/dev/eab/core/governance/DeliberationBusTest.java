@@ -356,6 +356,32 @@ class DeliberationBusTest
         }
     }
 
+    /** Nobody judges their own work: neither the agent a held message names as its target nor the producer of its target output. */
+    @Test
+    void theTargetAgentAndTheProducerOfTheJudgedOutputNeverVote() throws Exception
+    {
+        try (EnhancedAgentBus bus = bus(config(GovernanceSettings.ON).build()))
+        {
+            bus.start();
+            bus.maci().recordOutput("judge2", "report-7");
+            final AgentMessage aboutOutput = AgentMessage.builder().fromAgent("sender").toAgent("rcpt").tenantId("acme")
+                .messageType(MessageType.QUERY).content(Map.of("content", ALARM, "target_output_id", "report-7")).build();
+            final AgentMessage aboutAgent = AgentMessage.builder().fromAgent("sender").toAgent("rcpt").tenantId("acme")
+                .messageType(MessageType.QUERY).content(Map.of("content", ALARM, "target_agent_id", "judge3")).build();
+            final String outputItem = (String)send(bus, aboutOutput).metadata().get("deliberation_id");
+            final String agentItem = (String)send(bus, aboutAgent).metadata().get("deliberation_id");
+            final var d = bus.deliberations();
+            final MaciSelfValidationException producer = assertThrows(MaciSelfValidationException.class,
+                () -> d.vote(outputItem, "judge2", VoteChoice.APPROVE, "my own report"));
+            assertEquals("godel_bypass", producer.details().get("prevention_type"));
+            assertThrows(MaciSelfValidationException.class, () -> d.vote(agentItem, "judge3", VoteChoice.APPROVE, "about me"));
+            assertThrows(MaciSelfValidationException.class, () -> d.approve(outputItem, "judge2", "a human reviewer who produced it"));
+            // Everyone else may: judge3 on the output, judge2 on the agent.
+            assertEquals(1, d.vote(outputItem, "judge3", VoteChoice.APPROVE, "").votes().size());
+            assertEquals(1, d.vote(agentItem, "judge2", VoteChoice.APPROVE, "").votes().size());
+        }
+    }
+
     @Test
     void aHumanRejectionFailsTheMessageAndListenersRunOffTheBusThread() throws Exception
     {
