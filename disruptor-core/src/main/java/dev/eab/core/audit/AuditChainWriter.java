@@ -1,7 +1,6 @@
 package dev.eab.core.audit;
 
 import dev.eab.api.exception.ConfigurationException;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -87,24 +86,7 @@ public final class AuditChainWriter implements AutoCloseable
     {
         try (ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd())
         {
-            while (true)
-            {
-                try (DocumentContext dc = t.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return null;
-                    }
-                    if (!dc.isData())
-                    {
-                        continue;
-                    }
-                    final Bytes<?> b = dc.wire().bytes();
-                    final byte[] raw = new byte[(int)b.readRemaining()];
-                    b.read(raw);
-                    return AuditRecordDescriptor.decode(raw, raw.length);
-                }
-            }
+            return AuditQueues.next(t);
         }
     }
 

@@ -139,7 +139,8 @@ public final class AuditQueues
         }
     }
 
-    private static AuditRecord next(final ExcerptTailer t)
+    /** @return the next data record in the tailer's direction, or null at the end (metadata documents are skipped). */
+    static AuditRecord next(final ExcerptTailer t)
     {
         while (true)
         {
