@@ -58,6 +58,21 @@ public interface ImpactScorer extends AutoCloseable
      */
     double score(int agent, long nowMs, byte[] text, int textLength, byte[] tools, int toolsLength, int flags, int priority, int messageType);
 
+    /**
+     * Scores one message whose impact keywords were already found, in the same pass as the guardrail scan
+     * ({@link dev.eab.core.guard.ContentScanner#impactKeywords()}), and records it like {@link #score}. Same
+     * result as {@link #score} on the text the mask was found in.
+     *
+     * @param keywordMask bit {@code i} = {@code ImpactKeywords.KEYWORDS[i]} occurs (in this scorer's matching mode)
+     * @return the score in [0, 1]; the factors are in {@link #factors()} until the next call
+     */
+    default double scoreFound(
+        final int agent, final long nowMs, final int keywordMask, final byte[] tools, final int toolsLength, final int flags,
+        final int priority, final int messageType)
+    {
+        throw new UnsupportedOperationException(name() + " scorer does not take a keyword mask yet");
+    }
+
     /** @return the last call's factors, by the index constants above; overwritten by the next call. */
     double[] factors();
 

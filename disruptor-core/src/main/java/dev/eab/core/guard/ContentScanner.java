@@ -35,6 +35,18 @@ public interface ContentScanner
         return scan(utf8, 0, utf8.length);
     }
 
+    /**
+     * The impact keywords ({@code dev.eab.core.governance.ImpactKeywords}) found by the last {@code scan} call, in
+     * the same pass over the text as the guardrail families, when the scanner was built to find them; valid until
+     * the next scan. Bit {@code i} = keyword {@code i}, with the scorer's matching mode and saturation rule.
+     *
+     * @return the keyword bitmask, or {@code -1} when this scanner does not find keywords (the scorer searches itself)
+     */
+    default int impactKeywords()
+    {
+        return -1;
+    }
+
     /** @return the pattern set this scanner was built from. */
     GuardrailPatterns patterns();
 
