@@ -1,5 +1,10 @@
 // EAB review console: lists held messages, shows one, approves or rejects it with a reason.
 // Talks only to this server's /deliberations endpoints with the reviewer's bearer token (kept in sessionStorage).
+// Updates: a Server-Sent Events stream (GET /deliberations/events) refreshes the list the moment a message is held
+// or decided. It is read with fetch() rather than EventSource, because EventSource cannot send the Authorization
+// header and a token in the URL would land in logs and history. While the stream is down the page polls every
+// second (the fallback) and reconnects; while it is up it still re-reads the list every few seconds (votes that
+// decide nothing are not events).
 // Held content is hostile input: everything is rendered with textContent (never innerHTML), and the server's
 // Content-Security-Policy forbids inline scripts as a second line of defence.
 'use strict';
@@ -7,10 +12,14 @@
 (function () {
   const TOKEN_KEY = 'eab.reviewerToken';
   const POLL_MS = 1000;
+  const STREAMING_POLL_MS = 5000;
+  const STREAM_RETRY_MS = 3000;
 
   let selectedId = null;
   let lastSignature = null;
   let busy = false;
+  let streaming = false;
+  let lastRefresh = 0;
 
   const byId = (id) => document.getElementById(id);
 
@@ -212,6 +221,7 @@
   }
 
   async function refresh() {
+    lastRefresh = Date.now();
     if (!token()) {
       showLogin();
       return;
@@ -250,8 +260,60 @@
   }
 
   async function poll() {
-    await refresh();
+    if (!streaming || Date.now() - lastRefresh >= STREAMING_POLL_MS) {
+      await refresh();
+    }
     setTimeout(poll, POLL_MS);
+  }
+
+  function showLive(on) {
+    streaming = on;
+    byId('live').textContent = on ? 'live' : 'polling';
+    byId('live').className = on ? 'ok' : 'muted';
+  }
+
+  // Reads the event stream until it ends or fails; each held/decided event re-reads the list. Then falls back to
+  // polling and tries again after STREAM_RETRY_MS.
+  async function stream() {
+    try {
+      if (!token()) {
+        return;
+      }
+      const res = await fetch('/deliberations/events', {
+        headers: { 'Authorization': 'Bearer ' + token(), 'Accept': 'text/event-stream' }, cache: 'no-store'
+      });
+      if (res.status !== 200 || !res.body) {
+        return;
+      }
+      showLive(true);
+      await refresh();
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          return;
+        }
+        buffer += chunk.value.replace(/\r\n?/g, '\n');
+        let cut;
+        let changed = false;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          if (/^event: (held|decided)$/m.test(block)) {
+            changed = true;
+          }
+        }
+        if (changed) {
+          await refresh();
+        }
+      }
+    } catch (e) {
+      // Network error or an aborted stream: polling carries on.
+    } finally {
+      showLive(false);
+      setTimeout(stream, STREAM_RETRY_MS);
+    }
   }
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -275,6 +337,8 @@
     });
     byId('approve').addEventListener('click', () => decide('approve'));
     byId('reject').addEventListener('click', () => decide('reject'));
+    showLive(false);
     poll();
+    stream();
   });
 }());

@@ -155,6 +155,8 @@ public final class EnhancedAgentBus implements AgentBus
     private volatile BusOps ops;
     /** Breakers, health, recovery and chaos of this bus (see {@code docs/ARCHITECTURE.md}, resilience). */
     private final BusResilience resilience;
+    /** Outcomes of approved re-injections, for senders waiting on a held message (saga steps). */
+    private final dev.eab.core.governance.ApprovedDeliveries approvedDeliveries = new dev.eab.core.governance.ApprovedDeliveries();
     /** Impact scoring and the deliberation queue ({@code dev.eab.core.governance}). */
     private final BusGovernance governance;
     /** The Rego step (after the compiled policy table, before routing), or null when Rego is off. */
@@ -1189,6 +1191,12 @@ public final class EnhancedAgentBus implements AgentBus
      * Puts an approved held message back through the ring as a replay-like event (routing only: it was validated and
      * governed when sent), with its original message id, under the same handshake with {@code stop} as a send.
      */
+    /** @return the delivery outcomes of approved, re-injected messages (what a saga step waiting on its held message sees). */
+    public dev.eab.core.governance.ApprovedDeliveries approvedDeliveries()
+    {
+        return approvedDeliveries;
+    }
+
     private void reinjectApproved(final HeldMessage h)
     {
         sendsInFlight.incrementAndGet();
@@ -1229,6 +1237,10 @@ public final class EnhancedAgentBus implements AgentBus
             final dev.eab.core.journal.PendingMessage p = new dev.eab.core.journal.PendingMessage(-1, h.senderId(), h.recipientId(),
                 h.flyweight() ? null : h.message(), h.messageType(), h.priority(), h.correlationId(), 0L, h.flyweight() ? h.payload() : null);
             EventSlots.fillApproved(r.get(seq), p, registry.byId(h.senderId()), recipient, h.listener());
+            if (!h.flyweight())
+            {
+                approvedDeliveries.track(h.message().messageId(), EventSlots.futureOf(r.get(seq)));
+            }
             r.publish(seq);
         }
         finally

@@ -39,6 +39,8 @@ public final class DeliberationsMain
     public static final String DEFAULT_URL = "http://127.0.0.1:" + OpsServer.DEFAULT_PORT;
     /** The environment variable holding the reviewer's token when {@code --token} is not given. */
     public static final String ENV_TOKEN = "EAB_REVIEWER_TOKEN";
+    /** The environment variable holding a judicial agent's token for {@code vote} when {@code --token} is not given. */
+    public static final String ENV_JUDGE_TOKEN = "EAB_JUDGE_TOKEN";
     /** Exit status: the server refused or was unreachable. */
     public static final int EXIT_FAILED = 1;
     /** Exit status: bad command line. */
@@ -52,12 +54,15 @@ public final class DeliberationsMain
           show <id>                   one item: message, impact factors, votes, decision
           approve <id> --reason R     approve (the message is delivered with its original id)
           reject <id> --reason R      reject (the message fails)
+          vote <id> --approve|--reject [--reason R]
+                                      a judicial agent's vote (token: role judge, subject = a JUDICIAL agent;
+                                      default $%s); consensus decides the item
           token --subject NAME [--role reviewer] [--ttl 8h]
                                       print an HS256 token signed with EAB_AUTH_HS256_SECRET(_FILE)
         options for list/show/approve/reject:
           --url U      the ops server (default %s)
           --token T    bearer token (default: $%s)
-          --json       print the server's JSON instead of a table""".formatted(DEFAULT_URL, ENV_TOKEN);
+          --json       print the server's JSON instead of a table""".formatted(ENV_JUDGE_TOKEN, DEFAULT_URL, ENV_TOKEN);
 
     private DeliberationsMain()
     {
@@ -88,11 +93,13 @@ public final class DeliberationsMain
             {
                 return token(options, env, out, err);
             }
-            final String token = options.token != null ? options.token : env.get(ENV_TOKEN);
+            final String envToken = "vote".equals(options.command) ? ENV_JUDGE_TOKEN : ENV_TOKEN;
+            final String token = options.token != null ? options.token : env.get(envToken);
             if (token == null || token.isBlank())
             {
-                err.println("deliberations: no token: pass --token or set " + ENV_TOKEN
-                    + " (an operator mints one with './eab deliberations token --subject NAME')");
+                err.println("deliberations: no token: pass --token or set " + envToken
+                    + " (an operator mints one with './eab deliberations token --subject NAME"
+                    + ("vote".equals(options.command) ? " --role judge" : "") + "')");
                 return EXIT_USAGE;
             }
             final Client client = new Client(options.url, token.trim());
@@ -101,6 +108,7 @@ public final class DeliberationsMain
                 case "list" -> list(client, options, out, err);
                 case "show" -> show(client, options, out, err);
                 case "approve", "reject" -> decide(client, options, out, err);
+                case "vote" -> vote(client, options, out, err);
                 default -> throw new IllegalStateException(options.command);
             };
         }
@@ -190,6 +198,21 @@ public final class DeliberationsMain
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("reason", options.reason);
         final Reply reply = client.send("POST", "/" + encode(options.id) + "/" + options.command, Json.compact(body));
+        if (!reply.ok())
+        {
+            return reply.fail(err);
+        }
+        printItem(reply.body, options.json, out);
+        return 0;
+    }
+
+    private static int vote(final Client client, final Options options, final PrintStream out, final PrintStream err)
+        throws IOException, InterruptedException
+    {
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("approve", options.approve);
+        body.put("reasoning", options.reason == null ? "" : options.reason);
+        final Reply reply = client.send("POST", "/" + encode(options.id) + "/vote", Json.compact(body));
         if (!reply.ok())
         {
             return reply.fail(err);
@@ -384,6 +407,8 @@ public final class DeliberationsMain
         String role = BearerAuth.REVIEWER_ROLE;
         Duration ttl = TokenMinter.DEFAULT_TTL;
         boolean json;
+        /** For {@code vote}: true --approve, false --reject, null neither given. */
+        Boolean approve;
 
         static Options parse(final String[] args)
         {
@@ -401,6 +426,15 @@ public final class DeliberationsMain
                     case "--role" -> o.role = value(args, ++i, arg);
                     case "--ttl" -> o.ttl = duration(value(args, ++i, arg));
                     case "--json" -> o.json = true;
+                    case "--approve", "--reject" ->
+                    {
+                        final boolean approve = "--approve".equals(arg);
+                        if (o.approve != null && o.approve != approve)
+                        {
+                            throw new IllegalArgumentException("give one of --approve and --reject");
+                        }
+                        o.approve = approve;
+                    }
                     default ->
                     {
                         if (arg.startsWith("--"))
@@ -419,7 +453,7 @@ public final class DeliberationsMain
             final int expected = switch (o.command)
             {
                 case "list", "token" -> 1;
-                case "show", "approve", "reject" -> 2;
+                case "show", "approve", "reject", "vote" -> 2;
                 default -> throw new IllegalArgumentException("unknown command '" + o.command + "'");
             };
             if (positional.size() != expected)
@@ -433,6 +467,14 @@ public final class DeliberationsMain
             if (("approve".equals(o.command) || "reject".equals(o.command)) && (o.reason == null || o.reason.isBlank()))
             {
                 throw new IllegalArgumentException(o.command + " needs --reason R (a decision carries its reasoning)");
+            }
+            if ("vote".equals(o.command) && o.approve == null)
+            {
+                throw new IllegalArgumentException("vote needs --approve or --reject");
+            }
+            if (!"vote".equals(o.command) && o.approve != null)
+            {
+                throw new IllegalArgumentException("--approve/--reject are for vote (use the approve or reject command)");
             }
             if (!o.url.startsWith("http://") && !o.url.startsWith("https://"))
             {

@@ -62,6 +62,8 @@ public final class DeliberationQueue implements Deliberations, AutoCloseable
 {
     /** Decided items kept for {@link #get}; older ones are forgotten (the store keeps them). */
     public static final int DECIDED_REMEMBERED = 4096;
+    /** The reviewer recorded on an item its sender withdrew ({@link #withdraw}). */
+    public static final String WITHDRAWN_BY = "withdrawn-by-sender";
     private static final Logger LOG = Logger.getLogger(DeliberationQueue.class.getName());
 
     /** Re-injects an approved message into delivery; failing it tells the sender. */
@@ -288,6 +290,26 @@ public final class DeliberationQueue implements Deliberations, AutoCloseable
     public DeliberationItem reject(final String id, final String reviewer, final String reasoning)
     {
         return decide(id, reviewer, reasoning, DeliberationStatus.REJECTED);
+    }
+
+    /**
+     * The sender stops waiting for its held message (a saga step whose time ran out, or that was interrupted): the
+     * item becomes REJECTED with reviewer {@value #WITHDRAWN_BY}, so a later approval can never deliver a message
+     * whose step has already failed and been compensated (fail closed). Refused like any decision on a decided item.
+     *
+     * @return the decided item
+     */
+    public DeliberationItem withdraw(final String id, final String reason)
+    {
+        final DeliberationItem snapshot;
+        final DeliberationEntry e;
+        synchronized (this)
+        {
+            e = open(id);
+            snapshot = finish(e, DeliberationStatus.REJECTED, WITHDRAWN_BY, reason == null ? "" : reason);
+        }
+        settle(e, snapshot);
+        return snapshot;
     }
 
     private DeliberationItem decide(final String id, final String reviewer, final String reasoning, final DeliberationStatus status)

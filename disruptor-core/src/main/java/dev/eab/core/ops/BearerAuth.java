@@ -65,6 +65,11 @@ public final class BearerAuth
 {
     /** The role the deliberation endpoints need. */
     public static final String REVIEWER_ROLE = "reviewer";
+    /**
+     * The role {@code POST /deliberations/{id}/vote} needs; the token's subject must also be a registered JUDICIAL
+     * agent (checked by the deliberation queue, not here).
+     */
+    public static final String JUDGE_ROLE = "judge";
     /** The role admin endpoints (chaos drills, policy reload) need. */
     public static final String ADMIN_ROLE = "admin";
     /** Issuer expected unless configured: {@value}. */

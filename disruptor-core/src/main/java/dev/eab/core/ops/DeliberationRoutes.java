@@ -32,7 +32,10 @@ import java.util.logging.Logger;
  *   <li>{@code GET /deliberations}: the items still waiting, oldest first: {@code {"count":n,"items":[...]}};</li>
  *   <li>{@code GET /deliberations/{id}}: one item, final or not;</li>
  *   <li>{@code POST /deliberations/{id}/approve} and {@code .../reject} with {@code {"reason":"..."}}: a human
- *       decision; the reviewer is the token's subject, never a field of the body.</li>
+ *       decision; the reviewer is the token's subject, never a field of the body;</li>
+ *   <li>{@code POST /deliberations/{id}/vote} with {@code {"approve":true|false,"reasoning":"..."}}: a judicial
+ *       agent's vote; this one needs the {@value BearerAuth#JUDGE_ROLE} role instead ({@link JudicialVoteRoute});</li>
+ *   <li>{@code GET /deliberations/events}: held and decided events as Server-Sent Events ({@link DeliberationEvents}).</li>
  * </ul>
  * Errors are JSON {@code {"error":code,"message":text}}: 400 a body that is not a JSON object with a non-blank
  * {@code reason} (at most {@value #MAX_REASON_CHARS} characters), 401/403 from the token, 404 an unknown id or
@@ -52,8 +55,13 @@ public final class DeliberationRoutes
 
     private static final Logger LOG = Logger.getLogger(DeliberationRoutes.class.getName());
 
+    /** The event stream's path segment: {@code GET /deliberations/events} (ids are never this word). */
+    public static final String EVENTS = "events";
+
     private final Deliberations deliberations;
     private final BearerAuth auth;
+    private final JudicialVoteRoute votes;
+    private final DeliberationEvents events;
 
     /**
      * @param deliberations the engine's deliberations (the bus's, or any implementation of the seam)
@@ -63,6 +71,23 @@ public final class DeliberationRoutes
     {
         this.deliberations = java.util.Objects.requireNonNull(deliberations, "deliberations");
         this.auth = java.util.Objects.requireNonNull(auth, "auth");
+        this.votes = new JudicialVoteRoute(deliberations);
+        this.events = new DeliberationEvents(deliberations);
+    }
+
+    /** With an event stream of its own heartbeat and queue bound (tests). */
+    public DeliberationRoutes(final Deliberations deliberations, final BearerAuth auth, final DeliberationEvents events)
+    {
+        this.deliberations = java.util.Objects.requireNonNull(deliberations, "deliberations");
+        this.auth = java.util.Objects.requireNonNull(auth, "auth");
+        this.votes = new JudicialVoteRoute(deliberations);
+        this.events = java.util.Objects.requireNonNull(events, "events");
+    }
+
+    /** @return the event stream's counters (subscribers, events sent, slow subscribers cut off). */
+    public DeliberationEvents events()
+    {
+        return events;
     }
 
     /** Registers the routes on {@code server} (before it starts). */
@@ -73,16 +98,34 @@ public final class DeliberationRoutes
 
     private void handle(final HttpExchange exchange) throws IOException
     {
-        // Authenticate before anything else, so a caller without a token learns nothing, not even which ids exist.
-        final BearerAuth.Caller caller = auth.authenticate(exchange, BearerAuth.REVIEWER_ROLE);
+        final List<String> segments = segments(exchange.getRequestURI().getRawPath());
+        // Only the path decides the role (a vote needs a judge); authenticate before anything else, so a caller
+        // without a token learns nothing, not even which ids exist.
+        final boolean vote = segments != null && segments.size() == 2 && "vote".equals(segments.get(1));
+        final BearerAuth.Caller caller = auth.authenticate(exchange, vote ? BearerAuth.JUDGE_ROLE : BearerAuth.REVIEWER_ROLE);
         if (caller == null)
         {
             return;
         }
-        final List<String> segments = segments(exchange.getRequestURI().getRawPath());
         if (segments == null)
         {
             OpsServer.sendError(exchange, 404, "not_found", "no such endpoint: " + exchange.getRequestURI().getPath());
+            return;
+        }
+        if (vote)
+        {
+            if (OpsServer.requireMethod(exchange, "POST"))
+            {
+                votes.vote(exchange, segments.get(0), caller);
+            }
+            return;
+        }
+        if (segments.size() == 1 && EVENTS.equals(segments.get(0)))
+        {
+            if (OpsServer.requireMethod(exchange, "GET"))
+            {
+                events.stream(exchange);
+            }
             return;
         }
         switch (segments.size())
@@ -106,7 +149,7 @@ public final class DeliberationRoutes
                 final String action = segments.get(1);
                 if (!"approve".equals(action) && !"reject".equals(action))
                 {
-                    OpsServer.sendError(exchange, 404, "not_found", "no such action '" + action + "': use approve or reject");
+                    OpsServer.sendError(exchange, 404, "not_found", "no such action '" + action + "': use approve, reject or vote");
                 }
                 else if (OpsServer.requireMethod(exchange, "POST"))
                 {

@@ -102,6 +102,12 @@ public final class EventSlots
         return fits;
     }
 
+    /** @return the outcome future of a whole message's slot (null for a zero-allocation one); read before publishing. */
+    public static CompletableFuture<ValidationResult> futureOf(final MessageEvent e)
+    {
+        return e.future;
+    }
+
     /** @return a zero-allocation message copied out of its slot (what a held one is kept as); allocates. */
     public static AgentMessage copyFlyweight(final MessageEvent e)
     {

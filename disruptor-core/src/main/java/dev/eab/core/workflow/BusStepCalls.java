@@ -2,6 +2,7 @@ package dev.eab.core.workflow;
 
 import dev.eab.api.AgentBus;
 import dev.eab.api.AgentMessage;
+import dev.eab.api.Decision;
 import dev.eab.api.ValidationResult;
 import dev.eab.api.exception.AgentBusException;
 import dev.eab.api.exception.BusOperationException;
@@ -33,9 +34,15 @@ final class BusStepCalls
         return sendAndAwait(bus, message, Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000), operation);
     }
 
+    /**
+     * Sends and waits for the outcome; a HOLD (the message is under deliberation) waits on for the decision, within
+     * the same timeout (see {@link HeldMessageWait}): approval gives the delivery's result, rejection or a timeout
+     * throws.
+     */
     static ValidationResult sendAndAwait(final AgentBus bus, final AgentMessage message, final long timeoutMs, final String operation)
         throws InterruptedException
     {
+        final long deadlineNanos = System.nanoTime() + Math.max(1, timeoutMs) * 1_000_000L;
         if (bus == null)
         {
             throw new BusOperationException("No bus was given to this workflow: it cannot send '" + message.messageId() + "'",
@@ -66,6 +73,10 @@ final class BusStepCalls
             final String reason = result == null ? "no result"
                 : result.rejectReason() + ": " + String.join("; ", result.errors());
             throw new MessageDeliveryException(message.messageId(), message.toAgent(), reason);
+        }
+        if (result.decision() == Decision.HOLD)
+        {
+            return HeldMessageWait.await(bus, message, result, deadlineNanos, operation);
         }
         return result;
     }

@@ -1,6 +1,7 @@
 package dev.eab.core.workflow;
 
 import dev.eab.api.AgentBus;
+import dev.eab.api.exception.DeliberationException;
 import dev.eab.api.exception.ThrowableText;
 
 import java.nio.charset.StandardCharsets;
@@ -170,7 +171,9 @@ final class SagaRun
                 Thread.interrupted();
                 stopRequested = true;
             }
-            final boolean last = attempt >= policy.maxAttempts() || stopRequested;
+            // A message the bus held and review refused (or let time out) is not sent again: retrying would only
+            // ask the reviewers again. The step fails now and the saga compensates.
+            final boolean last = attempt >= policy.maxAttempts() || stopRequested || outcome.error() instanceof DeliberationException;
             note(record(SagaTransition.STEP_FAILED, index, attempt, (last ? FLAG_LAST_ATTEMPT : 0) | (outcome.timedOut() ? FLAG_TIMED_OUT : 0),
                 step.name(), tooLarge != null ? tooLarge : outcome.errorText()));
             if (last)

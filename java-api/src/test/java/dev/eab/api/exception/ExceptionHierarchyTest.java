@@ -40,6 +40,7 @@ class ExceptionHierarchyTest
             Arguments.of(ImpactAssessmentException.class, GovernanceException.class),
             Arguments.of(DeliberationException.class, AgentBusException.class),
             Arguments.of(DeliberationTimeoutException.class, DeliberationException.class),
+            Arguments.of(DeliberationRejectedException.class, DeliberationException.class),
             Arguments.of(SignatureCollectionException.class, DeliberationException.class),
             Arguments.of(ReviewConsensusException.class, DeliberationException.class),
             Arguments.of(BusOperationException.class, AgentBusException.class),

@@ -137,6 +137,12 @@ class ExceptionMessagesTest
             "Deliberation 'd1' timed out after 300s",
             new DeliberationTimeoutException("d1", 300, 2, 1).getMessage());
         assertEquals(
+            "Deliberation 'd1' rejected message 'm1' (reviewer alice): too risky",
+            new DeliberationRejectedException("d1", "m1", "alice", "too risky").getMessage());
+        assertEquals(
+            "Deliberation 'd1' rejected message 'm1' by vote",
+            new DeliberationRejectedException("d1", "m1", "", "").getMessage());
+        assertEquals(
             "Signature collection failed for 'd1': quorum not met",
             new SignatureCollectionException("d1", List.of("s1", "s2"), List.of("s1"), "quorum not met").getMessage());
         assertEquals(
