@@ -75,16 +75,18 @@ public final class DeliberationEvents
     /** Serves one subscriber until it goes away, is too slow, or the server stops (on the exchange's own thread). */
     void stream(final HttpExchange exchange) throws IOException
     {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-        exchange.sendResponseHeaders(200, 0);
-        final OutputStream out = exchange.getResponseBody();
         final Subscriber subscriber = new Subscriber(queueCapacity, slowDisconnects::incrementAndGet);
+        // Subscribed before the 200 is sent: a queue that refuses listeners is a 500 the console falls back on, and an
+        // event between the client's list request and the 200 is not lost.
+        final AutoCloseable subscription = deliberations.addListener(subscriber);
         subscribers.incrementAndGet();
-        try (AutoCloseable ignored = deliberations.addListener(subscriber))
+        try
         {
-            pump(subscriber, out);
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
+            exchange.sendResponseHeaders(200, 0);
+            pump(subscriber, exchange.getResponseBody());
         }
         catch (final IOException | RuntimeException e)
         {
@@ -95,13 +97,17 @@ public final class DeliberationEvents
         {
             Thread.currentThread().interrupt();
         }
-        catch (final Exception e)
-        {
-            LOG.fine(() -> "removing the event listener failed: " + ThrowableText.describe(e));
-        }
         finally
         {
             subscribers.decrementAndGet();
+            try
+            {
+                subscription.close();
+            }
+            catch (final Exception e)
+            {
+                LOG.fine(() -> "removing the event listener failed: " + ThrowableText.describe(e));
+            }
         }
     }
 
