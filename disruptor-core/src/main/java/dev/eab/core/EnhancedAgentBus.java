@@ -726,6 +726,7 @@ public final class EnhancedAgentBus implements AgentBus
         resilience.close();
         validator.close();
         governance.close();
+        maci.close();
         if (rego != null)
         {
             rego.close();

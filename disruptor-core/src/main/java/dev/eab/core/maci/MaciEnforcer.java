@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Thread-safe: the provenance store and the log have their own monitors; the handle to id directory is an
  * atomic array written at registration.
  */
-public final class MaciEnforcer implements MaciEnforcement
+public final class MaciEnforcer implements MaciEnforcement, AutoCloseable
 {
+    /** The provenance spill's directory under the journal directory. */
+    public static final String SPILL_DIR = "provenance";
+
     private final boolean enabled;
     private final MaciTables tables;
     private final OutputProvenance provenance;
@@ -57,12 +60,36 @@ public final class MaciEnforcer implements MaciEnforcement
             throw new ConfigurationException("max_agents", "MACI provenance packs handles in 24 bits: at most " + (OutputProvenance.MAX_HANDLE + 1));
         }
         this.tables = tables;
-        this.provenance = new OutputProvenance(config.maciOutputCapacity());
         this.registry = registry;
         this.idByHandle = new AtomicReferenceArray<>(config.maxAgents());
+        // With MACI on and a journal directory, forgotten outputs spill to <journal>/provenance and survive a restart.
+        final ProvenanceSpill spill = enabled && config.journalDir() != null
+            ? new ProvenanceSpill(config.journalDir().resolve(SPILL_DIR), this::agentIdOf, id ->
+            {
+                final AgentRecord r = registry.byId(id);
+                return r == null ? -1 : r.handle();
+            }, ProvenanceSpill.DEFAULT_INDEX_CAPACITY)
+            : null;
+        this.provenance = spill == null ? new OutputProvenance(config.maciOutputCapacity())
+            : new OutputProvenance(config.maciOutputCapacity(), spill.seed());
+        if (spill != null)
+        {
+            provenance.spillTo(spill);
+        }
         this.log = new MaciLogBook(config.maciLogCapacity(), this::agentIdOf);
         this.defaultRole = config.maciDefaultRole();
         this.agentRoles = config.maciAgentRoles();
+    }
+
+    /** Writes what the provenance spill has pending and closes it (with the bus). */
+    @Override
+    public void close()
+    {
+        final ProvenanceSpill spill = provenance.spill();
+        if (spill != null)
+        {
+            spill.close();
+        }
     }
 
     /** @return the tables, for the validators when {@link #enabled()}. */
@@ -283,6 +310,7 @@ public final class MaciEnforcer implements MaciEnforcement
         m.put("outputs", provenance.size());
         m.put("outputs_capacity", provenance.capacity());
         m.put("outputs_evicted", provenance.evicted());
+        m.put("outputs_spill", provenance.spill() == null ? Map.of("enabled", false) : provenance.spill().metrics());
         m.put("violations_logged", log.total());
         return m;
     }

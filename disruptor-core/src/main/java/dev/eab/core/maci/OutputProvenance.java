@@ -12,9 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *   pairs, 64 bytes, so a record or a look-up touches one set (one or two cache lines) and nothing else: no probe
  *   chains, no deletion, no second structure. Capacity is the requested bound rounded up to a power of two (at least
  *   4). When a set is full, a new output replaces the <em>oldest</em> of its four (each value carries a 32-bit
- *   insertion sequence; age is compared modulo 2^32). A forgotten output has an unknown producer: a validation aimed
- *   at it is refused in strict mode ({@code MACI_TARGET_NOT_FOUND}) and allowed in non-strict mode. Nothing is
- *   spilled to the journal. Why not a global FIFO: evicting the globally oldest entry costs a second random memory
+ *   insertion sequence; age is compared modulo 2^32). With a journal directory configured the evicted entry is
+ *   spilled to a Chronicle queue ({@link ProvenanceSpill}) and looked up there on a miss, so it is not forgotten (and
+ *   survives a restart). Without one, a forgotten output has an unknown producer: a validation aimed at it is refused
+ *   in strict mode ({@code MACI_TARGET_NOT_FOUND}) and allowed in non-strict mode. Why not a global FIFO: evicting the globally oldest entry costs a second random memory
  *   access per accepted message (measured ~1 µs per record under load); the per-set oldest costs none.</li>
  *   <li><b>Never by unregistering.</b> Entries outlive the agent's registration, and handles are never reused for
  *   another agent id, so an agent that unregisters and registers again is still the producer of its outputs:
@@ -40,7 +41,7 @@ public final class OutputProvenance
     /** Handles must be below this (the value packs 24 bits of handle). */
     public static final int MAX_HANDLE = (1 << 24) - 2;
     private static final int WAYS = 4;
-    private static final int AMBIGUOUS_BITS = (1 << 24) - 2;
+    static final int AMBIGUOUS_BITS = (1 << 24) - 2;
     private static final long FNV_PRIME = 0x100000001b3L;
 
     private final int capacity;
@@ -51,6 +52,8 @@ public final class OutputProvenance
     private int sequence;
     private int size;
     private long evicted;
+    /** Where evicted entries go, or null (no journal directory, or a spill's own index); set before first use. */
+    private ProvenanceSpill spill;
 
     /** @param capacity the most outputs remembered; rounded up to a power of two, at least 4. */
     public OutputProvenance(final int capacity)
@@ -68,6 +71,25 @@ public final class OutputProvenance
         this.capacity = sets * WAYS;
         this.setMask = sets - 1;
         this.seed = seed;
+    }
+
+    /**
+     * Spills evicted entries to {@code s} and asks it on a miss (see {@link ProvenanceSpill}); set once, before the
+     * first record. The store must use {@code s.seed()} (the constructor with a seed) so keys match.
+     */
+    void spillTo(final ProvenanceSpill s)
+    {
+        if (s.seed() != seed)
+        {
+            throw new IllegalArgumentException("the spill's seed differs from this store's: keys would not match");
+        }
+        this.spill = s;
+    }
+
+    /** @return the spill, or null. */
+    public ProvenanceSpill spill()
+    {
+        return spill;
     }
 
     /** @return the key of an output id (never 0). */
@@ -176,6 +198,7 @@ public final class OutputProvenance
             if (k == key)
             {
                 final long v = t[i + 1];
+                // (a key found here is never also decided by the spill: the table's entry is the newer one)
                 if ((int)(v >>> 8 & 0xFFFFFF) != producerHandle)
                 {
                     t[i + 1] = v & 0xFFFF_FFFF_0000_0000L | (long)AMBIGUOUS_BITS << 8 | 0xFF;
@@ -199,6 +222,18 @@ public final class OutputProvenance
                 }
             }
         }
+        int producer = producerHandle;
+        final ProvenanceSpill s = spill;
+        if (s != null && s.active())
+        {
+            // An output forgotten here but spilled keeps its producer: another agent recording the same id makes it
+            // ambiguous, exactly as if the entry had never left the table (no laundering through eviction).
+            final long earlier = s.lookup(key);
+            if (earlier != NOT_FOUND && producer(earlier) != producerHandle)
+            {
+                producer = AMBIGUOUS_BITS;
+            }
+        }
         final int at;
         if (free >= 0)
         {
@@ -209,9 +244,13 @@ public final class OutputProvenance
         {
             at = oldest;
             evicted++;
+            if (s != null)
+            {
+                s.offer(t[at], t[at + 1]);
+            }
         }
         t[at] = key;
-        t[at + 1] = (long)seq << 32 | (long)producerHandle << 8 | role & 0xFF;
+        t[at + 1] = (long)seq << 32 | (long)producer << 8 | (producer == AMBIGUOUS_BITS ? 0xFF : role & 0xFF);
         sequence = seq + 1;
     }
 
@@ -222,9 +261,10 @@ public final class OutputProvenance
     public synchronized long lookup(final long key)
     {
         final long[] t = table;
+        final ProvenanceSpill s = spill;
         if (t == null)
         {
-            return NOT_FOUND;
+            return s != null && s.active() ? s.lookup(key) : NOT_FOUND;
         }
         final int base = setOf(key) * WAYS * 2;
         for (int i = base; i < base + WAYS * 2; i += 2)
@@ -236,7 +276,8 @@ public final class OutputProvenance
                 return (long)(producer == AMBIGUOUS_BITS ? AMBIGUOUS : producer) << 8 | v & 0xFF;
             }
         }
-        return NOT_FOUND;
+        // Forgotten here: maybe spilled (only once anything was), before the producer counts as unknown.
+        return s != null && s.active() ? s.lookup(key) : NOT_FOUND;
     }
 
     /** @return the producer handle of a {@link #lookup} result ({@link #AMBIGUOUS} possible). */
@@ -249,6 +290,12 @@ public final class OutputProvenance
     public static int role(final long packed)
     {
         return (byte)packed;
+    }
+
+    /** @return the hash seed (a spill keeps it so keys survive a restart). */
+    long seed()
+    {
+        return seed;
     }
 
     /** @return outputs remembered now. */
