@@ -333,6 +333,7 @@ public final class EnhancedAgentBus implements AgentBus
     {
         validator.close();
         governance.close();
+        admission.close();
         if (openedRego != null)
         {
             openedRego.close();
@@ -727,6 +728,7 @@ public final class EnhancedAgentBus implements AgentBus
         validator.close();
         governance.close();
         maci.close();
+        admission.close();
         if (rego != null)
         {
             rego.close();

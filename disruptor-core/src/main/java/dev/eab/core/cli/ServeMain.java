@@ -63,7 +63,8 @@ public final class ServeMain
         bus.metering(MeteringConfig.fromEnvironment(System.getenv()));
         final OpsServer server = new OpsServer(options.host(), options.port());
         // Metrics and health probes (health: the bus's health aggregator).
-        new OpsEndpoints(bus, bus.health(), () -> bus.deliberations().pending().size()).register(server);
+        new OpsEndpoints(bus, bus.health(), () -> bus.deliberations().pending().size()).register(server)
+            .collect(new dev.eab.core.ops.AuthCollector(auth));
         // Review surface: the deliberation endpoints (bearer tokens, reviewer role) and the console.
         new DeliberationRoutes(bus.deliberations(), auth).register(server);
         new ConsoleRoutes().register(server);

@@ -49,6 +49,13 @@ public final class OpsEndpoints
         JvmMetrics.builder().register(registry);
     }
 
+    /** Adds another layer's metrics to {@code /metrics} (e.g. {@link AuthCollector}). @return this */
+    public OpsEndpoints collect(final io.prometheus.metrics.model.registry.MultiCollector collector)
+    {
+        registry.register(collector);
+        return this;
+    }
+
     /** Registers the routes on {@code server} (before it starts). */
     public OpsEndpoints register(final OpsServer server)
     {

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>Threading: any caller thread (never the bus thread: the audit log may wait); the registry serialises writes.
  */
-public final class AgentAdmission
+public final class AgentAdmission implements AutoCloseable
 {
     private final BusConfiguration config;
     private final AgentRegistry registry;
@@ -37,6 +37,8 @@ public final class AgentAdmission
     /** Verifies registration tokens, or null when no identity keys are configured. */
     private final IdentityVerifier identity;
     private final RevocationList revocations;
+    /** Watches the revocation list file, or null without one. */
+    private final RevocationWatcher watcher;
     private volatile AuditLog audit;
 
     /**
@@ -56,6 +58,19 @@ public final class AgentAdmission
                 "(EAB_IDENTITY_JWKS, EAB_IDENTITY_ISSUER, EAB_IDENTITY_AUDIENCE): no registration could succeed");
         }
         this.revocations = new RevocationList(config.revocationFile());
+        // An edit of the list revokes without a restart (its own thread; see RevocationWatcher).
+        this.watcher = config.revocationFile() == null ? null
+            : new RevocationWatcher(config.revocationFile(), this::reloadRevocations, RevocationWatcher.DEFAULT_POLL_MS);
+    }
+
+    /** Stops watching the revocation list file (with the bus). */
+    @Override
+    public void close()
+    {
+        if (watcher != null)
+        {
+            watcher.close();
+        }
     }
 
     /** Sets the audit log (opened after this, as the bus's last step); null leaves auditing off. */
@@ -169,6 +184,7 @@ public final class AgentAdmission
     public Map<String, Object> metrics()
     {
         return Map.of("verifier", identity == null ? "off" : "jwt", "required", config.requireIdentity(), "rejected", metrics.identityRejected(),
-            "revoked", revocations.size(), "revoked_sends", metrics.rejected(dev.eab.api.RejectReason.AGENT_REVOKED));
+            "revoked", revocations.size(), "revoked_sends", metrics.rejected(dev.eab.api.RejectReason.AGENT_REVOKED),
+            "revocation_watch", watcher == null ? Map.of("enabled", false) : watcher.metrics());
     }
 }
