@@ -59,7 +59,8 @@ public final class ServeMain
             return;
         }
         final BusConfiguration config = BusConfiguration.fromEnvironment();
-        final EnhancedAgentBus bus = new EnhancedAgentBus(demo == null ? config : demo.configure(config));
+        final BusConfiguration busConfig = demo == null ? config : demo.configure(config);
+        final EnhancedAgentBus bus = new EnhancedAgentBus(busConfig);
         bus.metering(MeteringConfig.fromEnvironment(System.getenv()));
         final OpsServer server = new OpsServer(options.host(), options.port());
         // Metrics and health probes (health: the bus's health aggregator).
@@ -81,6 +82,13 @@ public final class ServeMain
         bus.start();
         server.start();
         System.out.println("eab serve: listening on " + server.baseUrl() + " (Ctrl-C to stop)");
+        // What the bus ended up with and why (the environment, the default, or the fallback without the native library).
+        for (final String line : dev.eab.core.ops.ConfigurationSources.describe(busConfig, System.getenv(), System.getProperty("eab.native"),
+            bus.validator().name(), dev.eab.core.ops.ConfigurationSources.nativeFailure(busConfig),
+            bus.contentScanner() == null ? null : bus.contentScanner().name()))
+        {
+            System.out.println("eab serve:   " + line);
+        }
         if (!auth.hasKeys())
         {
             System.out.println("eab serve: no token keys configured (EAB_AUTH_HS256_SECRET, EAB_AUTH_PUBLIC_KEYS, EAB_AUTH_JWKS_FILE):"

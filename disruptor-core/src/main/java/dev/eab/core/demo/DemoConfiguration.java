@@ -4,6 +4,7 @@ import dev.eab.api.BusConfiguration;
 import dev.eab.api.IdleStrategy;
 import dev.eab.api.NativeMode;
 import dev.eab.api.RateLimit;
+import dev.eab.core.ops.ConfigurationSources;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,21 +94,13 @@ final class DemoConfiguration
             journalSource = "the demo's default, cleaned at start; " + JOURNAL_VARIABLE + "=<dir>|off overrides";
         }
         return new DemoConfiguration(b.build(), nativeModeSource, idleSource,
-            set(environment, "EAB_CONTENT_SCANNING") ? "EAB_CONTENT_SCANNING=" + environment.get("EAB_CONTENT_SCANNING") : "default", journalSource);
+            ConfigurationSources.contentScanning(environment), journalSource);
     }
 
     /** @return where the native mode came from, in the order {@link BusConfiguration#fromEnvironment} applies them. */
     private static String nativeModeSource(final Map<String, String> env, final String nativeProperty)
     {
-        if (set(env, "EAB_NATIVE"))
-        {
-            return "EAB_NATIVE=" + env.get("EAB_NATIVE");
-        }
-        if (set(env, "USE_RUST") && !BusConfiguration.parseBoolean("USE_RUST", env.get("USE_RUST")))
-        {
-            return "USE_RUST=" + env.get("USE_RUST");
-        }
-        return nativeProperty != null ? "-Deab.native=" + nativeProperty : "default";
+        return ConfigurationSources.nativeMode(env, nativeProperty);
     }
 
     private static boolean set(final Map<String, String> env, final String key)
@@ -126,23 +119,13 @@ final class DemoConfiguration
      */
     String validatorReason(final String validator, final String nativeFailure)
     {
-        final String mode = "native mode " + lower(config.nativeMode()) + " (" + nativeModeSource + ")";
-        if (config.nativeMode() == NativeMode.OFF || "native".equals(validator))
-        {
-            return validator + ": " + mode;
-        }
-        return validator + ": " + mode + ", but the native library is unavailable: " + nativeFailure;
+        return ConfigurationSources.validatorReason(config, nativeModeSource, validator, nativeFailure);
     }
 
     /** @param scanner the content scanner the bus ended up with ({@code native} or {@code java}), or null when off. */
     String scannerReason(final String scanner, final String validator)
     {
-        if (!config.contentScanning())
-        {
-            return "off: content scanning off (" + scanningSource + ")";
-        }
-        return scanner + ": content scanning on (" + scanningSource + "), " +
-            ("native".equals(scanner) ? "Rust like the validator" : "native".equals(validator) ? "the Rust scanner did not load" : "Java like the validator");
+        return ConfigurationSources.scannerReason(config, scanningSource, scanner, validator);
     }
 
     String idleReason()

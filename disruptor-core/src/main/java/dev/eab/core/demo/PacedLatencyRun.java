@@ -105,7 +105,8 @@ final class PacedLatencyRun
         {
             return String.format(Locale.ROOT,
                 "hiccups max %.2f ms, %d over 1 ms in %.1f s; other processes %.2f CPU; JVM %d GC, JIT %d ms CPU (after %.1f s warm-up)",
-                hiccupMaxMs(), hiccupsOver1ms(), seconds, othersCpu, jvm.gcCount(), jvm.compilerCpuMs(), warmupSeconds);
+                hiccupMaxMs(), hiccupsOver1ms(), seconds, othersCpu, jvm.gcCount(), jvm.compilerCpuMs(), warmupSeconds) +
+                "; " + reading(us(99), hiccupMaxMs(), othersCpu, Runtime.getRuntime().availableProcessors());
         }
 
         /** @return the JSON summary's latency fields. */
@@ -123,6 +124,39 @@ final class PacedLatencyRun
             m.put("jit_cpu_ms_during", jvm.compilerCpuMs());
             return m;
         }
+    }
+
+    /** The producer and the bus thread: the cores the paced run needs to itself for the bus's tail to show. */
+    static final int CORES_NEEDED = 2;
+    /** The design's promise for the paced p99. */
+    static final double P99_PROMISE_US = 1_000;
+    /** CPUs' worth of the run's cores that others must take to count as contention (a few daemons' crumbs do not). */
+    static final double CONTENTION_CPU = 0.5;
+
+    /**
+     * Reads a p99 over the promise against the machine's line, so a newcomer can tell whose tail it is: a thread that
+     * only sleeps ({@link HiccupMeter}) stalled as long as the p99 (the host's), or other processes took at least
+     * {@value #CONTENTION_CPU} of the cores the run needs (contention), or neither (the bus's own).
+     *
+     * @return one clause for the machine line.
+     */
+    static String reading(final double p99Us, final double hiccupMaxMs, final double othersCpu, final int cores)
+    {
+        if (p99Us < P99_PROMISE_US)
+        {
+            return "p99 under 1 ms";
+        }
+        if (hiccupMaxMs * 1_000 >= p99Us)
+        {
+            return String.format(Locale.ROOT, "p99 over 1 ms, within the machine's own stalls (up to %.2f ms): the host's tail", hiccupMaxMs);
+        }
+        final double free = cores - othersCpu;
+        if (free <= CORES_NEEDED - CONTENTION_CPU)
+        {
+            return String.format(Locale.ROOT,
+                "p99 over 1 ms; other processes left %.2f of %d cores for the producer and the bus thread: contention for cores", Math.max(0, free), cores);
+        }
+        return "p99 over 1 ms on a quiet machine: the bus's own tail";
     }
 
     private final EnhancedAgentBus bus;
