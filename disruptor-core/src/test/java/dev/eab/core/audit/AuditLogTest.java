@@ -31,6 +31,12 @@ final class AuditLogTest
         @Override
         public void step(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
         {
+            delegate.step(prev, record, offset, length, out);
+        }
+
+        @Override
+        public void keyedStep(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+        {
             try
             {
                 Thread.sleep(2);
@@ -40,7 +46,7 @@ final class AuditLogTest
                 Thread.currentThread().interrupt();
             }
             steps.incrementAndGet();
-            delegate.step(prev, record, offset, length, out);
+            delegate.keyedStep(prev, record, offset, length, out);
         }
 
         @Override
