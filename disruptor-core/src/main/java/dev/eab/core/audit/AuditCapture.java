@@ -1,6 +1,8 @@
 package dev.eab.core.audit;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import dev.eab.api.AgentMessage;
 import dev.eab.api.RejectReason;
 import dev.eab.api.TenantIds;
@@ -54,10 +56,70 @@ public final class AuditCapture implements EventHandler<MessageEvent>
      */
     private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
 
+    /** Counted down when the capture's processor ends (a stop's drain or halt). */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    private volatile Sequence sequence;
+
     @Override
     public void onStart()
     {
         started.countDown();
+    }
+
+    @Override
+    public void onShutdown()
+    {
+        ended.countDown();
+    }
+
+    @Override
+    public void setSequenceCallback(final Sequence sequenceCallback)
+    {
+        this.sequence = sequenceCallback;
+    }
+
+    /**
+     * The run's bus thread, as it ends: makes sure every slot the pipeline processed (up to {@code processed})
+     * is captured before the bus fails what is left. Waits until the capture processor has passed
+     * {@code processed}, or has ended short of it (a halt after a stop timed out stops it mid-ring); then
+     * captures the rest itself. Never both: once the processor has ended it reads nothing more.
+     *
+     * @return false when neither happened within {@code timeoutMs} (logged; the rest is then not captured here).
+     */
+    public boolean catchUp(final RingBuffer<MessageEvent> ring, final long processed, final long timeoutMs)
+    {
+        final Sequence s = sequence;
+        if (s == null)
+        {
+            return true;
+        }
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (s.get() < processed)
+        {
+            try
+            {
+                if (ended.await(1, java.util.concurrent.TimeUnit.MILLISECONDS))
+                {
+                    for (long seq = s.get() + 1; seq <= processed; seq++)
+                    {
+                        onEvent(ring.get(seq), seq, seq == processed);
+                    }
+                    return true;
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                java.util.logging.Logger.getLogger(AuditCapture.class.getName()).severe("audit: the capture did not reach sequence " + processed +
+                    " within " + timeoutMs + " ms as the bus stopped; decisions after " + s.get() + " may be missing from the chain");
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true once the capture runs (waits up to {@code timeoutMs}). */
