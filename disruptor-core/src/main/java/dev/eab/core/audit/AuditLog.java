@@ -112,7 +112,7 @@ public final class AuditLog implements AutoCloseable, HealthSource
      */
     public void record(final AuditEntry entry)
     {
-        final long claimed = claim(entry.kind() + " " + entry.traceId());
+        final long claimed = claim(entry);
         final AuditSlot s = ring.get(claimed);
         s.clear();
         s.entry = entry;
@@ -142,7 +142,8 @@ public final class AuditLog implements AutoCloseable, HealthSource
         ring.publish(claimed);
     }
 
-    private long claim(final String what)
+    /** @param what the entry being recorded (named if it is refused), or null for a captured decision. */
+    private long claim(final AuditEntry what)
     {
         refuseWhenClosedOrFailed(what);
         long claimed;
@@ -176,7 +177,7 @@ public final class AuditLog implements AutoCloseable, HealthSource
     }
 
     /** The ring is full: wait for the writer (BLOCK, or a full OVERFLOW); a failed writer ends the wait with an exception. */
-    private long claimWaiting(final String what)
+    private long claimWaiting(final AuditEntry what)
     {
         while (true)
         {
@@ -196,12 +197,12 @@ public final class AuditLog implements AutoCloseable, HealthSource
         }
     }
 
-    private void refuseWhenClosedOrFailed(final String what)
+    private void refuseWhenClosedOrFailed(final AuditEntry what)
     {
         if (closed || failure != null)
         {
             throw new IllegalStateException("audit log " + dir + " is " + (failure != null ? "failed: " + failure : "closed") +
-                "; record refused" + (what == null ? "" : ": " + what));
+                "; record refused" + (what == null ? "" : ": " + what.kind() + " " + what.traceId()));
         }
     }
 
@@ -329,7 +330,20 @@ public final class AuditLog implements AutoCloseable, HealthSource
         {
             Thread.currentThread().interrupt();
         }
-        writer.close();
+        try
+        {
+            writer.close();
+        }
+        catch (final RuntimeException e)
+        {
+            if (failure == null)
+            {
+                throw e;
+            }
+            // Already failed (reported, health CRITICAL): the batch it could not chain cannot be written now either;
+            // the queue itself was closed by the writer's close.
+            SafeLog.severe(LOG, "audit: closing a failed writer; its last unchained batch is not in the log", e);
+        }
     }
 
     /**
