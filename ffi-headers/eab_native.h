@@ -264,6 +264,11 @@
 #define EAB_FLAG_MACI_PRODUCED_BY_SENDER 512
 
 /**
+ * Error: the record lengths do not fit the buffer (or one is negative).
+ */
+#define EAB_ERR_AUDIT_BATCH_BOUNDS -40
+
+/**
  * An immutable validation engine. Opaque to C: only ever handled through a
  * pointer obtained from `eab_engine_new`.
  */
@@ -705,6 +710,34 @@ int32_t eab_blake3(const uint8_t *data, size_t len, uint8_t *out);
  * bytes.
  */
 int32_t eab_audit_chain_step(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out);
+
+/**
+ * One keyed link (chain version 2): writes BLAKE3-keyed(key = `prev[0..32]`,
+ * `record[0..len]`) to `out` (32 bytes; may alias `prev`). Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * As `eab_audit_chain_step`.
+ */
+int32_t eab_audit_chain_keyed(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out);
+
+/**
+ * Chains a batch of records in one call (chain version 2), so the writer pays
+ * one FFM transition per batch instead of one per record. `buf[0..buf_len]`
+ * holds `n` records back to back, each followed by a 32-byte hash slot:
+ * record `i` is `lens[i]` bytes at `off_i` (`off_0 = 0`,
+ * `off_{i+1} = off_i + lens[i] + 32`) and its link
+ * BLAKE3-keyed(key = previous link, record) is written into the 32 bytes
+ * after it. `link` (32 bytes) is the key of the first record on entry and the
+ * last record's hash on return. Returns 0, `EAB_ERR_NULL_ARGUMENT`,
+ * `EAB_ERR_AUDIT_BATCH_BOUNDS` (nothing written) or `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * `link` null or valid for 32 reads and writes; `buf` null or valid for
+ * `buf_len` reads and writes; `lens` null or valid for `n` reads; none
+ * overlapping.
+ */
+int32_t eab_audit_chain_batch(uint8_t *link, uint8_t *buf, size_t buf_len, const int32_t *lens, int32_t n);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,10 +1,11 @@
 //! The BLAKE3 vectors shared with Java (ffi-headers/blake3_vectors.csv): the
 //! official BLAKE3 test vectors through the `eab_blake3` export (and the
 //! extended output through the crate), and the audit chain steps through
-//! `eab_audit_chain_step`. `EAB_BLESS=1` (re)writes the chain rows from this
+//! `eab_audit_chain_step` (chain version 1) and `eab_audit_chain_keyed` (version
+//! 2, checked against the crate's `keyed_hash`). `EAB_BLESS=1` (re)writes the chain and keyed rows from this
 //! implementation; Java's Bouncy Castle twin must then agree with them.
 
-use eab_native::audit::{chain_step, eab_audit_chain_step, eab_blake3};
+use eab_native::audit::{chain_step, eab_audit_chain_keyed, eab_audit_chain_step, eab_blake3};
 
 const EAB_BLAKE3_LEN: usize = 32;
 use std::path::PathBuf;
@@ -45,6 +46,24 @@ fn chain_rows() -> Vec<String> {
     rows
 }
 
+/// Keyed rows (chain version 2): the same records, each keyed by the previous
+/// row's hash: `keyed,<len>,<seed>:<key hex>,<hash hex>`.
+fn keyed_rows() -> Vec<String> {
+    let mut prev = [0u8; EAB_BLAKE3_LEN];
+    let mut rows = Vec::new();
+    for &(len, seed) in CHAIN {
+        let record = chain_record(len, seed);
+        let mut out = [0u8; EAB_BLAKE3_LEN];
+        // SAFETY: valid buffers of the stated lengths.
+        let rc = unsafe { eab_audit_chain_keyed(prev.as_ptr(), record.as_ptr(), record.len(), out.as_mut_ptr()) };
+        assert_eq!(rc, 0);
+        assert_eq!(out, *blake3::keyed_hash(&prev, &record).as_bytes());
+        rows.push(format!("keyed,{len},{seed}:{},{}", hex(&prev), hex(&out)));
+        prev = out;
+    }
+    rows
+}
+
 #[test]
 fn official_vectors_match() {
     let text = std::fs::read_to_string(vectors_path()).expect("blake3_vectors.csv");
@@ -70,11 +89,12 @@ fn chain_vectors_match() {
     let path = vectors_path();
     let text = std::fs::read_to_string(&path).expect("blake3_vectors.csv");
     let expected = chain_rows();
+    let keyed = keyed_rows();
     if std::env::var_os("EAB_BLESS").is_some_and(|v| v == "1") {
-        let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("chain,")).collect();
+        let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("chain,") && !l.starts_with("keyed,")).collect();
         let mut out = kept.join("\n");
         out.push('\n');
-        for r in &expected {
+        for r in expected.iter().chain(keyed.iter()) {
             out.push_str(r);
             out.push('\n');
         }
@@ -84,6 +104,11 @@ fn chain_vectors_match() {
     let actual: Vec<&str> = text.lines().filter(|l| l.starts_with("chain,")).collect();
     assert_eq!(actual.len(), expected.len(), "run EAB_BLESS=1 cargo test --test audit_vectors");
     for (a, e) in actual.iter().zip(expected.iter()) {
+        assert_eq!(a, e);
+    }
+    let actual: Vec<&str> = text.lines().filter(|l| l.starts_with("keyed,")).collect();
+    assert_eq!(actual.len(), keyed.len(), "run EAB_BLESS=1 cargo test --test audit_vectors");
+    for (a, e) in actual.iter().zip(keyed.iter()) {
         assert_eq!(a, e);
     }
 }

@@ -430,10 +430,11 @@ public final class EnhancedAgentBus implements AgentBus
         // Each run's bus thread knows its own run: a thread halted by a stop that timed out may end after the next
         // start, and must then neither fail the new ring's messages nor declare the new run dead.
         final int run = ++runGeneration;
+        final dev.eab.core.pipeline.PendingFailer pendingFailer = new dev.eab.core.pipeline.PendingFailer();
         disruptor = new Disruptor<>(EventSlots.factory(payloadCapacity), config.ringSize(),
             r -> {
                 final Thread t = threadsMade[0]++ == 0
-                    ? (busThread = new Thread(() -> runBusThread(r, run, disruptor.getRingBuffer(), routeStage), "eab-bus"))
+                    ? (busThread = new Thread(() -> runBusThread(r, run, disruptor.getRingBuffer(), pendingFailer), "eab-bus"))
                     : new Thread(r, "eab-audit-capture");
                 t.setDaemon(true);
                 return t;
@@ -466,6 +467,7 @@ public final class EnhancedAgentBus implements AgentBus
             // Behind the pipeline on the same ring: gates it, so a lagging audit log back-pressures publishers.
             handlers.then(capture);
         }
+        pendingFailer.attach(routeStage, pipeline, capture);
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
@@ -547,7 +549,8 @@ public final class EnhancedAgentBus implements AgentBus
         }
     }
 
-    private void runBusThread(final Runnable processor, final int run, final RingBuffer<MessageEvent> runRing, final RouteStage runRoute)
+    private void runBusThread(
+        final Runnable processor, final int run, final RingBuffer<MessageEvent> runRing, final dev.eab.core.pipeline.PendingFailer runFailer)
     {
         barrier.markBusThread();
         Throwable died = null;
@@ -574,8 +577,9 @@ public final class EnhancedAgentBus implements AgentBus
                 state = STATE_STOPPED;
             }
             // After a normal stop nothing is left; after a halt (stop timed out) or a death, whatever was
-            // published but not processed is failed here, by the bus thread itself (still the single writer).
-            failPending(runRing, runRoute, RejectReason.BUS_STOPPED);
+            // published but not processed is failed here, by the bus thread itself (still the single writer),
+            // and audited.
+            runFailer.failPending(runRing, RejectReason.BUS_STOPPED);
             if (journal != null && run == runGeneration)
             {
                 journal.endRun();
@@ -591,24 +595,6 @@ public final class EnhancedAgentBus implements AgentBus
         while (sendsInFlight.get() != 0 || anyPublisherActive())
         {
             Thread.onSpinWait();
-        }
-    }
-
-    /**
-     * Rejects every event published after the last one the bus thread processed (its sequence advances per
-     * event, see {@link PipelineHandler}): run by the bus thread as it ends, so no sender is left waiting.
-     */
-    private static void failPending(final RingBuffer<MessageEvent> r, final RouteStage route, final RejectReason reason)
-    {
-        final long processed = r.getMinimumGatingSequence();
-        final long cursor = r.getCursor();
-        for (long seq = processed + 1; seq <= cursor; seq++)
-        {
-            // Published only: a claimed slot whose publisher never published holds nothing of a message.
-            if (r.isAvailable(seq))
-            {
-                route.failPending(r.get(seq), reason);
-            }
         }
     }
 

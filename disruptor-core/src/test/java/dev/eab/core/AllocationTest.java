@@ -122,14 +122,33 @@ class AllocationTest
     }
 
     /**
-     * The audit chain on: the bus thread only keeps each outcome in its slot for the capture thread (which
-     * allocates the records, off the bus thread): the bus thread still allocates nothing.
+     * The audit chain on: the bus thread only keeps each outcome in its slot; the capture thread copies it into
+     * the audit log's pre-allocated ring (references and primitives); the writer encodes, chains and appends
+     * in batches. Bus, publisher and capture threads allocate nothing per message; the writer less than
+     * {@value #WRITER_BYTES_PER_RECORD_BOUND} B per record (a batch's FFM segments, amortised).
      */
     @Test
     void auditedFlyweightPathAllocatesNothingOnTheBusThread(@TempDir final Path auditDir)
     {
         assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, null, false, auditDir);
         assertTrue(bus.getMetrics().get("audit").toString().contains("enabled=true"));
+        assertTrue(bus.auditLog().awaitFlushed(60_000));
+        assertTrue(bus.auditLog().written() >= WARM_UP_MESSAGES + (long)ROUNDS * MEASURED_MESSAGES, bus.getMetrics().get("audit").toString());
+    }
+
+    /** The audit writer's bound per record: per-batch costs only (a batch holds up to 256 records). */
+    private static final double WRITER_BYTES_PER_RECORD_BOUND = 4.0;
+
+    private static long threadId(final String name)
+    {
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            if (t.getName().equals(name))
+            {
+                return t.threadId();
+            }
+        }
+        throw new AssertionError("no thread named " + name);
     }
 
     private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir, final boolean maci)
@@ -169,11 +188,17 @@ class AllocationTest
 
         long bestBus = Long.MAX_VALUE;
         long bestPublisher = Long.MAX_VALUE;
+        long bestCapture = Long.MAX_VALUE;
+        long bestWriter = Long.MAX_VALUE;
+        final long captureId = auditDir == null ? -1 : threadId("eab-audit-capture");
+        final long writerId = auditDir == null ? -1 : threadId("eab-audit");
         final StringBuilder report = new StringBuilder();
         for (int round = 0; round < ROUNDS; round++)
         {
             final long busBefore = threads.getThreadAllocatedBytes(busId);
             final long pubBefore = threads.getCurrentThreadAllocatedBytes();
+            final long captureBefore = captureId < 0 ? 0 : threads.getThreadAllocatedBytes(captureId);
+            final long writerBefore = writerId < 0 ? 0 : threads.getThreadAllocatedBytes(writerId);
             sent = run(pub, listener, recipient, payload, sent, MEASURED_MESSAGES);
             final long pubBytes = threads.getCurrentThreadAllocatedBytes() - pubBefore;
             final long busBytes = threads.getThreadAllocatedBytes(busId) - busBefore;
@@ -181,6 +206,15 @@ class AllocationTest
             bestPublisher = Math.min(bestPublisher, pubBytes);
             report.append(String.format("round %d: bus thread %d B (%.4f B/msg), publisher thread %d B (%.4f B/msg)%n",
                 round, busBytes, busBytes / (double)MEASURED_MESSAGES, pubBytes, pubBytes / (double)MEASURED_MESSAGES));
+            if (auditDir != null)
+            {
+                final long captureBytes = threads.getThreadAllocatedBytes(captureId) - captureBefore;
+                final long writerBytes = threads.getThreadAllocatedBytes(writerId) - writerBefore;
+                bestCapture = Math.min(bestCapture, captureBytes);
+                bestWriter = Math.min(bestWriter, writerBytes);
+                report.append(String.format("         audit capture thread %d B (%.4f B/msg), audit writer thread %d B (%.4f B/record)%n",
+                    captureBytes, captureBytes / (double)MEASURED_MESSAGES, writerBytes, writerBytes / (double)MEASURED_MESSAGES));
+            }
         }
         System.out.printf("AllocationTest[%s, validator=%s, journal=%s, maci=%s] %d messages per round after %d warm-up:%n%s", mode,
             bus.validator().name(), journalDir == null ? "off" : "on", maci,
@@ -195,6 +229,12 @@ class AllocationTest
         assertEquals(mode == NativeMode.REQUIRED ? "native" : "java", bus.contentScanner().name(), "the scanner on the measured path");
         assertTrue((bestBus - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "bus thread allocates per message:\n" + report);
         assertTrue((bestPublisher - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "publisher thread allocates per message:\n" + report);
+        if (auditDir != null)
+        {
+            assertTrue((bestCapture - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "audit capture thread allocates per message:\n" + report);
+            assertTrue((bestWriter - SLACK_BYTES) / (double)MEASURED_MESSAGES < WRITER_BYTES_PER_RECORD_BOUND,
+                "audit writer allocates per record:\n" + report);
+        }
     }
 
     /**

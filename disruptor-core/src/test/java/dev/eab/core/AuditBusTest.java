@@ -241,6 +241,55 @@ class AuditBusTest
         assertTrue(AuditChainVerifier.verify(dir).ok());
     }
 
+    /**
+     * A stop that times out on a blocked INLINE handler halts the ring: the message in hand still completes
+     * (and its ACCEPT reaches the chain although the halt stopped the capture short of it), and the messages
+     * behind it fail with BUS_STOPPED, each audited as a REJECT with that code: no decision missing.
+     */
+    @org.junit.jupiter.api.Test
+    void messagesFailedByAStopThatTimedOutAreAuditedAsBusStopped(@TempDir final Path dir) throws Exception
+    {
+        final EnhancedAgentBus bus = started(config(NativeMode.OFF).handlerTimeoutMs(200).auditDir(dir).build());
+        bus.registerAgent("s", "worker", Set.of(), "acme", null);
+        bus.registerAgent("r", "worker", Set.of(), "acme", null);
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        bus.subscribe("r", m -> {
+            entered.countDown();
+            release.await();
+        }, dev.eab.api.DeliveryMode.INLINE);
+        final AgentMessage inHand = msg("s", "r", "acme").build();
+        final CompletableFuture<ValidationResult> blocked = bus.send(inHand);
+        assertTrue(entered.await(HANG_GUARD_S, java.util.concurrent.TimeUnit.SECONDS));
+        final List<AgentMessage> behind = List.of(msg("s", "r", "acme").build(), msg("s", "r", "acme").build());
+        final List<CompletableFuture<ValidationResult>> pending = behind.stream().map(bus::send).toList();
+        bus.stop(); // the drain times out (the handler blocks): the ring is halted
+        release.countDown();
+        assertEquals(dev.eab.api.MessageStatus.DELIVERED, get(blocked).status());
+        for (final CompletableFuture<ValidationResult> f : pending)
+        {
+            assertEquals(RejectReason.BUS_STOPPED, get(f).rejectReason());
+        }
+        assertTrue(bus.auditLog().awaitFlushed(HANG_GUARD_S * 1000));
+        bus.close();
+        final AuditChainVerifier.Result verified = AuditChainVerifier.verify(dir);
+        assertTrue(verified.ok(), verified.describe());
+        final List<AuditRecord> records = AuditQueues.records(dir);
+        assertEquals("accept", find(records, inHand.messageId()).entry().decision());
+        for (final AgentMessage m : behind)
+        {
+            final AuditRecord r = find(records, m.messageId());
+            assertEquals(AuditKind.REJECT, r.entry().kind());
+            assertEquals(RejectReason.BUS_STOPPED.code(), r.entry().reasonCode());
+            assertEquals("reject:" + RejectReason.BUS_STOPPED.metricName(), r.entry().decision());
+        }
+        // Each message exactly once.
+        for (final AgentMessage m : List.of(inHand, behind.get(0), behind.get(1)))
+        {
+            assertEquals(1, records.stream().filter(r -> r.entry().traceId().equals(m.messageId())).count(), m.messageId());
+        }
+    }
+
     private static long count(final List<AuditRecord> records, final AuditKind kind)
     {
         return records.stream().filter(r -> r.entry().kind() == kind).count();

@@ -1,22 +1,23 @@
 package dev.eab.core.audit;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import dev.eab.api.AgentMessage;
 import dev.eab.api.RejectReason;
 import dev.eab.api.TenantIds;
 import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.registry.AgentRecord;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The second consumer of the bus's ring, behind the pipeline: turns each outcome the bus thread kept in the
- * slot ({@code MessageEvent.captureAudit}) into decision records, one per message (one per recipient for a
- * broadcast), and hands them to the {@link AuditLog}. Runs on its own thread ({@code eab-audit-capture}), so
- * building records costs the bus thread nothing; because it gates the ring, an audit log that cannot keep
+ * The second consumer of the bus's ring, behind the pipeline: copies each outcome the bus thread kept in the
+ * slot ({@code MessageEvent.captureAudit}) into the audit log's pre-allocated hand-off ring ({@link AuditSlot}),
+ * one per message (one per recipient for a broadcast): primitives and references only, no per-message object,
+ * map or string; the {@code eab-audit} writer turns slots into record bytes ({@link #encode}). Runs on its own
+ * thread ({@code eab-audit-capture}), so capturing costs the bus thread nothing; because it gates the ring, an audit log that cannot keep
  * up fills the ring and publishers feel it, while the bus thread never waits.
  *
  * <p>Single writer of the slots' audit fields once the pipeline has passed them: it reads then
@@ -26,7 +27,10 @@ public final class AuditCapture implements EventHandler<MessageEvent>
 {
     /** Lower-case message type names and tags, built once: the capture thread makes millions of records a second. */
     private static final String[] TYPE_NAMES = typeNames();
-    private static final List<String>[] TAGS = tags();
+    private static final String[] TAGS = tags();
+    /** "reject:" + the reason's metric name, per reason: built once. */
+    private static final String[] REJECT_DECISIONS = rejectDecisions();
+    private static final String[] PATHS = {"send", "flyweight", "broadcast"};
 
     private final AuditLog log;
     private final String constitutionalHash;
@@ -52,10 +56,70 @@ public final class AuditCapture implements EventHandler<MessageEvent>
      */
     private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
 
+    /** Counted down when the capture's processor ends (a stop's drain or halt). */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    private volatile Sequence sequence;
+
     @Override
     public void onStart()
     {
         started.countDown();
+    }
+
+    @Override
+    public void onShutdown()
+    {
+        ended.countDown();
+    }
+
+    @Override
+    public void setSequenceCallback(final Sequence sequenceCallback)
+    {
+        this.sequence = sequenceCallback;
+    }
+
+    /**
+     * The run's bus thread, as it ends: makes sure every slot the pipeline processed (up to {@code processed})
+     * is captured before the bus fails what is left. Waits until the capture processor has passed
+     * {@code processed}, or has ended short of it (a halt after a stop timed out stops it mid-ring); then
+     * captures the rest itself. Never both: once the processor has ended it reads nothing more.
+     *
+     * @return false when neither happened within {@code timeoutMs} (logged; the rest is then not captured here).
+     */
+    public boolean catchUp(final RingBuffer<MessageEvent> ring, final long processed, final long timeoutMs)
+    {
+        final Sequence s = sequence;
+        if (s == null)
+        {
+            return true;
+        }
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (s.get() < processed)
+        {
+            try
+            {
+                if (ended.await(1, java.util.concurrent.TimeUnit.MILLISECONDS))
+                {
+                    for (long seq = s.get() + 1; seq <= processed; seq++)
+                    {
+                        onEvent(ring.get(seq), seq, seq == processed);
+                    }
+                    return true;
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                java.util.logging.Logger.getLogger(AuditCapture.class.getName()).severe("audit: the capture did not reach sequence " + processed +
+                    " within " + timeoutMs + " ms as the bus stopped; decisions after " + s.get() + " may be missing from the chain");
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true once the capture runs (waits up to {@code timeoutMs}). */
@@ -84,12 +148,12 @@ public final class AuditCapture implements EventHandler<MessageEvent>
                 final int[] codes = e.auditBroadcastCodes();
                 for (int i = 0; i < recipients.size(); i++)
                 {
-                    log.record(entry(e, at, codes[i], recipients.get(i)));
+                    capture(e, at, codes[i], recipients.get(i));
                 }
             }
             else
             {
-                log.record(entry(e, at, e.auditCode(), e.auditRecipient()));
+                capture(e, at, e.auditCode(), e.auditRecipient());
             }
         }
         finally
@@ -98,52 +162,104 @@ public final class AuditCapture implements EventHandler<MessageEvent>
         }
     }
 
-    private AuditEntry entry(final MessageEvent e, final long at, final int code, final AgentRecord recipient)
+    /** Copies one decision into a hand-off slot: primitives and references only, nothing allocated. */
+    private void capture(final MessageEvent e, final long at, final int code, final AgentRecord recipient)
     {
-        final AgentMessage m = e.auditMessage();
-        final AgentRecord sender = e.auditSender();
-        final Map<String, String> meta = new LinkedHashMap<>();
-        final String traceId;
-        final String spanId;
-        final String agentId;
-        final String tenant;
-        final double risk;
+        final long claimed = log.claim();
+        try
+        {
+            final AuditSlot s = log.slot(claimed);
+            s.entry = null;
+            s.code = code;
+            s.path = e.kind() == MessageEvent.KIND_FLYWEIGHT ? AuditSlot.PATH_FLYWEIGHT
+                : e.kind() == MessageEvent.KIND_BROADCAST ? AuditSlot.PATH_BROADCAST : AuditSlot.PATH_SEND;
+            s.replay = e.auditReplay();
+            s.timestampNanos = at;
+            s.correlationId = e.correlationId();
+            s.messageType = e.messageType();
+            s.heldId = e.auditHeldId();
+            s.policyVersion = policyVersion.get();
+            s.constitutionalHash = constitutionalHash;
+            s.message = e.auditMessage();
+            s.sender = e.auditSender();
+            s.recipient = recipient;
+        }
+        finally
+        {
+            log.publish(claimed);
+        }
+    }
+
+    /**
+     * Writer thread: encodes a slot as record {@code sequence} into the writer's batch, with the fields the
+     * original's {@code DecisionLog} carries (trace id = message id or correlation id, span id = conversation
+     * id, agent = sender, tenant, policy version, risk, decision, constitutional hash, one compliance tag,
+     * metadata: recipient, message type, path, replay, deliberation id). Strings come straight from the
+     * message and agent records (no per-record String is built for ASCII content).
+     *
+     * @return the record's length (without its hash slot).
+     */
+    static int encode(final AuditSlot s, final long sequence, final AuditRecordDescriptor.Encoder enc)
+    {
+        if (s.entry != null)
+        {
+            return enc.append(sequence, s.entry);
+        }
+        final AgentMessage m = s.message;
+        final AgentRecord sender = s.sender;
+        final AgentRecord recipient = s.recipient;
+        final RejectReason reason = RejectReason.fromCode(s.code);
+        final boolean accepted = s.code == 0;
+        final boolean held = accepted && s.heldId != null;
+        enc.begin();
         if (m != null)
         {
-            traceId = m.messageId();
-            spanId = m.conversationId();
-            agentId = m.sendingAgent();
-            tenant = TenantIds.normalize(m.tenantId());
-            risk = m.impactScore() == null ? Double.NaN : m.impactScore();
-            meta.put("recipient", recipient != null ? recipient.agentId() : m.toAgent());
-            meta.put("message_type", TYPE_NAMES[m.messageType().ordinal()]);
+            enc.string(m.messageId());
+            enc.string(m.conversationId());
+            enc.string(m.sendingAgent());
+            enc.string(TenantIds.normalize(m.tenantId()));
         }
         else
         {
-            traceId = Long.toString(e.correlationId());
-            spanId = "";
-            agentId = sender == null ? "" : sender.agentId();
-            tenant = sender == null ? null : sender.tenantId();
-            risk = Double.NaN;
-            meta.put("recipient", recipient == null ? "" : recipient.agentId());
-            meta.put("message_type_code", Integer.toString(e.messageType()));
+            enc.decimal(s.correlationId);
+            enc.string("");
+            enc.string(sender == null ? "" : sender.agentId());
+            enc.string(sender == null ? null : sender.tenantId());
         }
-        meta.put("path", e.kind() == MessageEvent.KIND_FLYWEIGHT ? "flyweight" : e.kind() == MessageEvent.KIND_BROADCAST ? "broadcast" : "send");
-        if (e.auditReplay())
+        enc.string(s.policyVersion);
+        enc.string(held ? "hold" : accepted ? "accept" : REJECT_DECISIONS[reason.ordinal()]);
+        enc.string(s.constitutionalHash);
+        enc.count(1);
+        enc.string(TAGS[reason.ordinal()]);
+        enc.count(2 + 1 + (s.replay ? 1 : 0) + (held ? 1 : 0));
+        enc.string("recipient");
+        if (m != null)
         {
-            meta.put("replay", "true");
+            enc.string(recipient != null ? recipient.agentId() : m.toAgent());
+            enc.string("message_type");
+            enc.string(TYPE_NAMES[m.messageType().ordinal()]);
         }
-        final RejectReason reason = RejectReason.fromCode(code);
-        final boolean accepted = code == 0;
-        if (accepted && e.auditHeldId() != null)
+        else
+        {
+            enc.string(recipient == null ? "" : recipient.agentId());
+            enc.string("message_type_code");
+            enc.decimal(s.messageType);
+        }
+        enc.string("path");
+        enc.string(PATHS[s.path]);
+        if (s.replay)
+        {
+            enc.string("replay");
+            enc.string("true");
+        }
+        if (held)
         {
             // Held for deliberation, not delivered: its approval or rejection is recorded when decided (APPROVAL, REVIEW_REJECTION).
-            meta.put("deliberation_id", e.auditHeldId());
-            return new AuditEntry(AuditKind.HOLD, code, at, traceId, spanId, agentId, tenant, policyVersion.get(), risk, "hold",
-                constitutionalHash, TAGS[reason.ordinal()], meta);
+            enc.string("deliberation_id");
+            enc.string(s.heldId);
         }
-        return new AuditEntry(accepted ? AuditKind.ACCEPT : AuditKind.REJECT, code, at, traceId, spanId, agentId, tenant, policyVersion.get(),
-            risk, accepted ? "accept" : "reject:" + reason.metricName(), constitutionalHash, TAGS[reason.ordinal()], meta);
+        final double risk = m == null || m.impactScore() == null ? Double.NaN : m.impactScore();
+        return enc.finish(sequence, held ? AuditKind.HOLD : accepted ? AuditKind.ACCEPT : AuditKind.REJECT, s.code, s.timestampNanos, risk);
     }
 
     private static String[] typeNames()
@@ -157,16 +273,26 @@ public final class AuditCapture implements EventHandler<MessageEvent>
         return names;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String>[] tags()
+    private static String[] tags()
     {
         final RejectReason[] reasons = RejectReason.values();
-        final List<String>[] tags = new List[reasons.length];
+        final String[] tags = new String[reasons.length];
         for (int i = 0; i < reasons.length; i++)
         {
-            tags[i] = List.of(tagOf(reasons[i]));
+            tags[i] = tagOf(reasons[i]);
         }
         return tags;
+    }
+
+    private static String[] rejectDecisions()
+    {
+        final RejectReason[] reasons = RejectReason.values();
+        final String[] decisions = new String[reasons.length];
+        for (int i = 0; i < reasons.length; i++)
+        {
+            decisions[i] = "reject:" + reasons[i].metricName();
+        }
+        return decisions;
     }
 
     /** @return the compliance area a decision belongs to, for a SIEM's filters. */

@@ -14,9 +14,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Appends decision records to the chain: encodes ({@link AuditRecordDescriptor}), links
- * ({@code hash = BLAKE3(previous hash || record)}), appends to the Chronicle queue, and on {@link #flush()}
- * writes the anchor. Continues an existing chain: on open it reads the last stored record and checks it
+ * Appends decision records to the chain in batches: encodes each into the batch buffer
+ * ({@link AuditRecordDescriptor}), then per batch links them all ({@code hash = BLAKE3-keyed(key = previous
+ * hash, record)}, one {@link ChainHasher#chainBatch} call) and appends the batch as one Chronicle document;
+ * on {@link #flush()} writes the anchor. Continues an existing chain: on open it reads the last stored record and checks it
  * against the anchor, refusing to append to a log whose tail was cut (the cut would be hidden otherwise).
  *
  * <p>Single writer: one thread calls {@link #append} and {@link #flush} (the {@code eab-audit} thread of
@@ -27,7 +28,15 @@ public final class AuditChainWriter implements AutoCloseable
     private final Path dir;
     private final ChronicleQueue queue;
     private final ChainHasher hasher;
+    /** Most records one batch (one document, one hashing call) holds. */
+    public static final int MAX_BATCH_RECORDS = 256;
+    /** A batch is committed once its bytes reach this (typical records are 250–400 bytes). */
+    public static final int MAX_BATCH_BYTES = 64 * 1024;
+
     private final AuditRecordDescriptor.Encoder encoder = new AuditRecordDescriptor.Encoder();
+    private final int[] lengths = new int[MAX_BATCH_RECORDS];
+    private int staged;
+    private long committed;
     private final byte[] link = new byte[ChainHasher.HASH_LENGTH];
     private ExcerptAppender appender;
     private long nextSequence;
@@ -80,39 +89,80 @@ public final class AuditChainWriter implements AutoCloseable
             }
         }
         anchoredSequence = anchor == null ? -1 : anchor.sequence();
+        committed = nextSequence;
     }
 
     private static AuditRecord lastRecord(final ChronicleQueue q)
     {
         try (ExcerptTailer t = q.createTailer().direction(TailerDirection.BACKWARD).toEnd())
         {
-            return AuditQueues.next(t);
+            final java.util.List<AuditRecord> doc = AuditQueues.nextDocument(t);
+            return doc == null ? null : doc.get(doc.size() - 1);
         }
     }
 
-    /** Appends one record. @return its sequence number. */
+    /**
+     * Stages one record. It reaches the queue with its batch: when the batch is full, or on {@link #commit()},
+     * {@link #flush()} or {@link #close()}.
+     *
+     * @return its sequence number.
+     */
     public long append(final AuditEntry entry)
     {
+        final long sequence = nextSequence;
+        lengths[staged++] = encoder.append(sequence, entry);
+        nextSequence = sequence + 1;
+        commitIfFull();
+        return sequence;
+    }
+
+    /** Stages the decision record the audit capture left in {@code slot} (encoded here, off the capture thread). */
+    long appendCaptured(final AuditSlot slot)
+    {
+        final long sequence = nextSequence;
+        lengths[staged++] = AuditCapture.encode(slot, sequence, encoder);
+        nextSequence = sequence + 1;
+        commitIfFull();
+        return sequence;
+    }
+
+    private void commitIfFull()
+    {
+        if (staged == MAX_BATCH_RECORDS || encoder.size() >= MAX_BATCH_BYTES)
+        {
+            commit();
+        }
+    }
+
+    /**
+     * Chains the staged batch (one {@link ChainHasher#chainBatch} call: one FFM transition for the native
+     * hasher) and appends it as one Chronicle document.
+     */
+    public void commit()
+    {
+        if (staged == 0)
+        {
+            return;
+        }
         if (appender == null)
         {
             appender = queue.createAppender();
         }
-        final long sequence = nextSequence;
-        final int length = encoder.encode(sequence, entry);
         final byte[] buf = encoder.bytes();
-        hasher.step(link, buf, 0, length, link);
-        System.arraycopy(link, 0, buf, length, link.length);
+        hasher.chainBatch(link, buf, lengths, staged);
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().write(buf, 0, length + link.length);
+            dc.wire().bytes().write(buf, 0, encoder.size());
         }
-        nextSequence = sequence + 1;
-        return sequence;
+        encoder.reset();
+        staged = 0;
+        committed = nextSequence;
     }
 
-    /** Writes the anchor when records were appended since the last one. */
+    /** Commits the staged batch, then writes the anchor when records were appended since the last one. */
     public void flush()
     {
+        commit();
         final long last = nextSequence - 1;
         if (last != anchoredSequence)
         {
@@ -121,15 +171,22 @@ public final class AuditChainWriter implements AutoCloseable
         }
     }
 
+    /** @return records in the queue (committed), including those there before this writer opened. */
+    public long committed()
+    {
+        return committed;
+    }
+
     /** @return how many records the chain holds (the next sequence number). */
     public long records()
     {
         return nextSequence;
     }
 
-    /** @return the current chain head (a copy). */
+    /** @return the current chain head (a copy), after committing the staged batch. */
     public byte[] head()
     {
+        commit();
         return link.clone();
     }
 

@@ -1,5 +1,8 @@
 package dev.eab.core.audit;
 
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
 import dev.eab.api.AuditBackpressure;
 import dev.eab.core.ops.SafeLog;
 import dev.eab.core.resilience.HealthSnapshot;
@@ -8,25 +11,27 @@ import dev.eab.core.resilience.HealthStatus;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
- * The bus's decision log: a bounded queue of {@link AuditEntry}s drained by one writer thread
- * ({@code eab-audit}) into the BLAKE3 chain ({@link AuditChainWriter}). {@link #record} is the hook every layer
- * calls (the bus's audit capture for accepts and rejects, registration and identity, and governance or policy
- * layers for holds, approvals, review rejections and policy reloads); never from the bus thread, which
- * only copies its outcome into the ring slot ({@code MessageEvent.captureAudit}).
+ * The bus's decision log: a pre-allocated multi-producer ring of {@link AuditSlot}s (a Disruptor
+ * {@link RingBuffer}: no per-record queue node or lock) drained in batches by one writer thread
+ * ({@code eab-audit}) into the BLAKE3 chain ({@link AuditChainWriter}: one hashing call and one Chronicle
+ * document per batch). Two ways in, one order: the bus's {@link AuditCapture} copies each decision into a
+ * slot ({@link #claim}/{@link #slot}/{@link #publish}, allocation-free), and {@link #record} is the hook
+ * every other layer calls (registration and identity, holds decided, review rejections, policy reloads);
+ * never from the bus thread, which only copies its outcome into the ring slot ({@code MessageEvent.captureAudit}).
  *
- * <p>When the writer falls behind, {@link AuditBackpressure} applies. BLOCK: the queue holds
- * {@code queueCapacity} records, then {@link #record} waits (for the capture thread this makes the ring
+ * <p>When the writer falls behind, {@link AuditBackpressure} applies (the ring's size is
+ * {@code queueCapacity + overflowCapacity} rounded up to a power of two). BLOCK: the ring holds
+ * {@code queueCapacity} records, then producers wait (for the capture thread this makes the ring
  * fill, so publishers get the ring's backpressure; the bus thread itself never waits). OVERFLOW: up to
  * {@code overflowCapacity} more records wait, counted, with {@link #lagging()} true and {@link #health()}
  * CRITICAL; a full overflow then waits as BLOCK does. Either way, every record reaches the chain: nothing is
@@ -41,15 +46,19 @@ public final class AuditLog implements AutoCloseable, HealthSource
     /** Longest time the anchor may trail the chain. */
     public static final long ANCHOR_INTERVAL_MS = 10;
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
-    private static final int BATCH = 4096;
-    private static final long IDLE_POLL_MS = 50;
+    /** How long an idle writer parks between polls: short while records trickle in, longer once idle. */
+    private static final long IDLE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long LONG_IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int IDLE_POLLS_BEFORE_LONG_PARK = 200;
 
     private final Path dir;
     private final AuditChainWriter writer;
     private final AuditBackpressure policy;
     private final int queueCapacity;
     private final int overflowCapacity;
-    private final ArrayBlockingQueue<AuditEntry> queue;
+    private final RingBuffer<AuditSlot> ring;
+    private final EventPoller<AuditSlot> poller;
+    private final EventPoller.Handler<AuditSlot> drain = this::drain;
     private final Thread thread;
     private final LongAdder submitted = new LongAdder();
     private final AtomicLong written = new AtomicLong();
@@ -76,7 +85,18 @@ public final class AuditLog implements AutoCloseable, HealthSource
         this.policy = policy;
         this.queueCapacity = queueCapacity;
         this.overflowCapacity = policy == AuditBackpressure.OVERFLOW ? overflowCapacity : 0;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity + this.overflowCapacity);
+        final long capacity = (long)queueCapacity + this.overflowCapacity;
+        if (queueCapacity < 1 || capacity > 1 << 30)
+        {
+            writer.close();
+            throw new IllegalArgumentException("audit queue capacity " + queueCapacity + " + overflow " + this.overflowCapacity +
+                " must be 1 .. 2^30");
+        }
+        // Producers claim with tryNext and wait themselves (counted), so the ring's wait strategy is never used.
+        this.ring = RingBuffer.createMultiProducer(AuditSlot::new, Integer.highestOneBit((int)Math.max(1, capacity * 2 - 1)),
+            new com.lmax.disruptor.BusySpinWaitStrategy());
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
         this.initialRecords = writer.records();
         this.written.set(initialRecords);
         this.thread = new Thread(this::run, "eab-audit");
@@ -92,36 +112,53 @@ public final class AuditLog implements AutoCloseable, HealthSource
      */
     public void record(final AuditEntry entry)
     {
-        if (closed || failure != null)
+        final long claimed = claim(entry);
+        final AuditSlot s = ring.get(claimed);
+        s.clear();
+        s.entry = entry;
+        ring.publish(claimed);
+    }
+
+    /**
+     * Claims a hand-off slot for a captured decision (the audit capture thread); fill it through
+     * {@link #slot} and always {@link #publish} it. Waits as {@link AuditBackpressure} says.
+     *
+     * @throws IllegalStateException after {@link #close()} or once the writer has failed.
+     */
+    long claim()
+    {
+        return claim(null);
+    }
+
+    /** @return the slot of a claimed sequence. */
+    AuditSlot slot(final long claimed)
+    {
+        return ring.get(claimed);
+    }
+
+    /** Hands a claimed slot to the writer. */
+    void publish(final long claimed)
+    {
+        ring.publish(claimed);
+    }
+
+    /** @param what the entry being recorded (named if it is refused), or null for a captured decision. */
+    private long claim(final AuditEntry what)
+    {
+        refuseWhenClosedOrFailed(what);
+        long claimed;
+        try
         {
-            throw new IllegalStateException("audit log " + dir + " is " + (failure != null ? "failed: " + failure : "closed") +
-                "; record refused: " + entry.kind() + " " + entry.traceId());
+            claimed = ring.tryNext();
         }
-        if (!queue.offer(entry))
+        catch (final InsufficientCapacityException full)
         {
             producerWaits.increment();
             lagging = true;
-            boolean interrupted = false;
-            while (true)
-            {
-                try
-                {
-                    queue.put(entry);
-                    break;
-                }
-                catch (final InterruptedException e)
-                {
-                    // The record must still reach the chain; keep the interrupt for the caller.
-                    interrupted = true;
-                }
-            }
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
-            }
+            claimed = claimWaiting(what);
         }
         submitted.increment();
-        final int backlog = queue.size();
+        final long backlog = claimed - poller.getSequence().get();
         if (backlog > peakBacklog.get())
         {
             peakBacklog.accumulateAndGet(backlog, Math::max);
@@ -136,59 +173,97 @@ public final class AuditLog implements AutoCloseable, HealthSource
                     overflowCapacity + "); health CRITICAL until it catches up");
             }
         }
+        return claimed;
+    }
+
+    /** The ring is full: wait for the writer (BLOCK, or a full OVERFLOW); a failed writer ends the wait with an exception. */
+    private long claimWaiting(final AuditEntry what)
+    {
+        while (true)
+        {
+            LockSupport.parkNanos(IDLE_PARK_NS);
+            if (failure != null)
+            {
+                refuseWhenClosedOrFailed(what);
+            }
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException stillFull)
+            {
+                // keep waiting: the record must reach the chain
+            }
+        }
+    }
+
+    private void refuseWhenClosedOrFailed(final AuditEntry what)
+    {
+        if (closed || failure != null)
+        {
+            throw new IllegalStateException("audit log " + dir + " is " + (failure != null ? "failed: " + failure : "closed") +
+                "; record refused" + (what == null ? "" : ": " + what.kind() + " " + what.traceId()));
+        }
+    }
+
+    /** Writer thread, for each published slot: encode into the writer's batch (committed when full or after the poll). */
+    private boolean drain(final AuditSlot s, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            writer.appendCaptured(s);
+        }
+        finally
+        {
+            s.clear();
+        }
+        return true;
+    }
+
+    private long backlog()
+    {
+        return ring.getCursor() - poller.getSequence().get();
     }
 
     private void run()
     {
-        final List<AuditEntry> batch = new ArrayList<>(BATCH);
         long lastAnchorMs = System.currentTimeMillis();
+        int idlePolls = 0;
         try
         {
             while (true)
             {
                 while (suspended && !closed)
                 {
-                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
-                batch.clear();
-                if (queue.drainTo(batch, BATCH) == 0)
-                {
-                    // Caught up: the anchor follows within ANCHOR_INTERVAL_MS, not per record, so a trickle of
-                    // records does not cost a file rename each (bounded to 1000 / ANCHOR_INTERVAL_MS a second).
-                    final boolean dirty = anchored != writer.records() - 1;
-                    final long dueInMs = lastAnchorMs + ANCHOR_INTERVAL_MS - System.currentTimeMillis();
-                    if (dirty && dueInMs <= 0)
-                    {
-                        flushAnchor();
-                        lastAnchorMs = System.currentTimeMillis();
-                        continue;
-                    }
-                    if (closed && queue.isEmpty())
-                    {
-                        return;
-                    }
-                    final AuditEntry next = queue.poll(dirty ? Math.max(1, dueInMs) : IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-                    if (next == null)
-                    {
-                        continue;
-                    }
-                    batch.add(next);
-                }
-                for (int i = 0; i < batch.size(); i++)
-                {
-                    writer.append(batch.get(i));
-                    written.incrementAndGet();
-                }
-                if (lagging && queue.size() <= queueCapacity / 2)
+                final EventPoller.PollState state = poller.poll(drain);
+                writer.commit();
+                written.set(writer.committed());
+                if (lagging && backlog() <= queueCapacity / 2)
                 {
                     lagging = false;
                 }
                 final long now = System.currentTimeMillis();
-                if (now - lastAnchorMs >= ANCHOR_INTERVAL_MS)
+                // The anchor follows within ANCHOR_INTERVAL_MS, not per record or batch, so a trickle of records
+                // does not cost a file rename each (bounded to 1000 / ANCHOR_INTERVAL_MS a second).
+                final boolean dirty = anchored != writer.records() - 1;
+                if (dirty && now - lastAnchorMs >= ANCHOR_INTERVAL_MS)
                 {
                     flushAnchor();
                     lastAnchorMs = now;
                 }
+                if (state == EventPoller.PollState.PROCESSING)
+                {
+                    idlePolls = 0;
+                    continue;
+                }
+                if (closed && backlog() <= 0)
+                {
+                    return;
+                }
+                idlePolls++;
+                LockSupport.parkNanos(idlePolls > IDLE_POLLS_BEFORE_LONG_PARK && !dirty ? LONG_IDLE_PARK_NS : IDLE_PARK_NS);
             }
         }
         catch (final Throwable t)
@@ -255,7 +330,20 @@ public final class AuditLog implements AutoCloseable, HealthSource
         {
             Thread.currentThread().interrupt();
         }
-        writer.close();
+        try
+        {
+            writer.close();
+        }
+        catch (final RuntimeException e)
+        {
+            if (failure == null)
+            {
+                throw e;
+            }
+            // Already failed (reported, health CRITICAL): the batch it could not chain cannot be written now either;
+            // the queue itself was closed by the writer's close.
+            SafeLog.severe(LOG, "audit: closing a failed writer; its last unchained batch is not in the log", e);
+        }
     }
 
     /**
@@ -308,7 +396,7 @@ public final class AuditLog implements AutoCloseable, HealthSource
         m.put("hasher", writer.hasherName());
         m.put("backpressure", policy.name().toLowerCase(java.util.Locale.ROOT));
         m.put("records", written.get());
-        m.put("queued", queue.size());
+        m.put("queued", Math.max(0, backlog()));
         m.put("queue_capacity", queueCapacity);
         m.put("overflow_capacity", overflowCapacity);
         m.put("overflowed", overflowed.sum());

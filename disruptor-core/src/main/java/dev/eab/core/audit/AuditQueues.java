@@ -47,7 +47,8 @@ public final class AuditQueues
      */
     static long readAll(final ChronicleQueue q, final RawVisitor visitor)
     {
-        byte[] buf = new byte[1024];
+        byte[] doc = new byte[1024];
+        byte[] record = new byte[1024];
         long position = 0;
         try (ExcerptTailer t = q.createTailer())
         {
@@ -65,17 +66,32 @@ public final class AuditQueues
                     }
                     final Bytes<?> b = dc.wire().bytes();
                     final int n = (int)Math.min(Integer.MAX_VALUE - 8, b.readRemaining());
-                    if (n > buf.length)
+                    if (n > doc.length)
                     {
-                        buf = new byte[Math.max(n, buf.length * 2)];
+                        doc = new byte[Math.max(n, doc.length * 2)];
                     }
-                    b.read(buf, 0, n);
-                    final boolean more = visitor.visit(position, buf, n);
-                    position++;
-                    if (!more)
+                    b.read(doc, 0, n);
+                    // A document holds a batch: records back to back, each delimited by its BODY_LENGTH. What
+                    // cannot be delimited goes to the visitor whole, so the decoder names what is wrong with it.
+                    int offset = 0;
+                    do
                     {
-                        return position;
+                        final int stored = AuditRecordDescriptor.storedLengthAt(doc, offset, n);
+                        final int length = stored < 0 ? n - offset : stored;
+                        if (length > record.length)
+                        {
+                            record = new byte[Math.max(length, record.length * 2)];
+                        }
+                        System.arraycopy(doc, offset, record, 0, length);
+                        final boolean more = visitor.visit(position, record, length);
+                        position++;
+                        offset += length;
+                        if (!more)
+                        {
+                            return position;
+                        }
                     }
+                    while (offset < n);
                 }
             }
         }
@@ -105,9 +121,15 @@ public final class AuditQueues
         {
             final java.util.ArrayDeque<AuditRecord> recent = new java.util.ArrayDeque<>();
             boolean caughtUp = false;
+            java.util.Iterator<AuditRecord> pending = java.util.Collections.emptyIterator();
             while (!stop.getAsBoolean())
             {
-                final AuditRecord r = next(t);
+                if (!pending.hasNext())
+                {
+                    final java.util.List<AuditRecord> doc = nextDocument(t);
+                    pending = doc == null ? java.util.Collections.emptyIterator() : doc.iterator();
+                }
+                final AuditRecord r = pending.hasNext() ? pending.next() : null;
                 if (r == null)
                 {
                     if (!caughtUp)
@@ -139,8 +161,12 @@ public final class AuditQueues
         }
     }
 
-    /** @return the next data record in the tailer's direction, or null at the end (metadata documents are skipped). */
-    static AuditRecord next(final ExcerptTailer t)
+    /**
+     * @return the records of the next data document in the tailer's direction (in append order within it),
+     * or null at the end (metadata documents are skipped).
+     * @throws AuditFormatException when a record of it cannot be decoded.
+     */
+    static java.util.List<AuditRecord> nextDocument(final ExcerptTailer t)
     {
         while (true)
         {
@@ -157,7 +183,17 @@ public final class AuditQueues
                 final Bytes<?> b = dc.wire().bytes();
                 final byte[] raw = new byte[(int)b.readRemaining()];
                 b.read(raw);
-                return AuditRecordDescriptor.decode(raw, raw.length);
+                final java.util.List<AuditRecord> out = new java.util.ArrayList<>();
+                int offset = 0;
+                do
+                {
+                    final int stored = AuditRecordDescriptor.storedLengthAt(raw, offset, raw.length);
+                    final int length = stored < 0 ? raw.length - offset : stored;
+                    out.add(AuditRecordDescriptor.decode(java.util.Arrays.copyOfRange(raw, offset, offset + length), length));
+                    offset += length;
+                }
+                while (offset < raw.length);
+                return out;
             }
         }
     }

@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The byte layout of one audit record, the only place it is described. One Chronicle document holds one
- * record; all integers little-endian:
+ * The byte layout of one audit record, the only place it is described. A Chronicle document holds one or
+ * more records back to back (the writer puts a batch in one document; each record's BODY_LENGTH delimits it);
+ * all integers little-endian:
  *
  * <pre>
  *  offset  size  field
- *       0     4  MAGIC            0x31424145 ("EAB1")
+ *       0     4  MAGIC            0x32424145 ("EAB2"); 0x31424145 ("EAB1") in logs written before version 2
  *       4     4  KIND             {@link AuditKind#code()}
  *       8     8  SEQUENCE         record number, from 0, no gaps
  *      16     8  TIMESTAMP_NS     epoch nanoseconds
@@ -27,8 +28,9 @@ import java.util.Map;
  *                                 agent id, tenant id, policy version, decision, constitutional hash;
  *                                 then int32 tag count + that many strings; then int32 metadata count +
  *                                 that many key, value string pairs
- *  40 + n    32  HASH             BLAKE3(previous record's HASH || bytes [0, 40 + n)); the first record's
- *                                 previous hash is {@link #GENESIS} (32 zero bytes)
+ *  40 + n    32  HASH             EAB2: BLAKE3 keyed hash of bytes [0, 40 + n) with the previous record's HASH
+ *                                 as the key; EAB1: BLAKE3(previous HASH || bytes [0, 40 + n)). The first
+ *                                 record's previous hash is {@link #GENESIS} (32 zero bytes)
  * </pre>
  *
  * Because the sequence is inside the hashed bytes and each hash covers the previous one, an edited byte
@@ -37,7 +39,10 @@ import java.util.Map;
  */
 public final class AuditRecordDescriptor
 {
-    public static final int MAGIC = 0x31424145;
+    /** Records written now (chain version 2, keyed links): "EAB2". */
+    public static final int MAGIC = 0x32424145;
+    /** Records of logs written before version 2 (links over {@code prev || record}): "EAB1"; still read and verified. */
+    public static final int MAGIC_V1 = 0x31424145;
     public static final int MAGIC_OFFSET = 0;
     public static final int KIND_OFFSET = 4;
     public static final int SEQUENCE_OFFSET = 8;
@@ -61,18 +66,32 @@ public final class AuditRecordDescriptor
     }
 
     /**
-     * A reusable encoding buffer: one per writer thread. {@link #encode} leaves the record (without its hash)
-     * in {@link #bytes()}[0, {@link #length()}); the caller hashes it and appends the hash.
+     * A reusable encoding buffer: one per writer thread. Records are appended back to back, each followed by
+     * a 32-byte hash slot left for the chain ({@link ChainHasher#chainBatch}), so one buffer is one batch and
+     * one Chronicle document. Build a record with {@link #begin()}, the body fields in layout order
+     * ({@link #string}, {@link #decimal}, {@link #count}), then {@link #finish}; or {@link #append} an
+     * {@link AuditEntry}; {@link #reset()} empties the batch. ASCII strings are copied char by char, so an
+     * ordinary record allocates nothing.
      */
     public static final class Encoder
     {
         private byte[] buf = new byte[512];
+        /** Scratch for {@link #string}'s bulk char copy. */
+        private char[] chars = new char[128];
+        private int start;
         private int pos;
 
-        /** @return the record's bytes, header and body (the hash is not included). */
+        /** @return the bytes of a single record encoded at offset 0 (hash not included; the buffer is reset first). */
         public int encode(final long sequence, final AuditEntry e)
         {
-            pos = HEADER_LENGTH;
+            reset();
+            return append(sequence, e);
+        }
+
+        /** Appends a record from an {@link AuditEntry}. @return its length (without the hash slot after it). */
+        public int append(final long sequence, final AuditEntry e)
+        {
+            begin();
             string(e.traceId());
             string(e.spanId());
             string(e.agentId());
@@ -80,63 +99,146 @@ public final class AuditRecordDescriptor
             string(e.policyVersion());
             string(e.decision());
             string(e.constitutionalHash());
-            int32(e.complianceTags().size());
+            count(e.complianceTags().size());
             for (final String t : e.complianceTags())
             {
                 string(t);
             }
-            int32(e.metadata().size());
+            count(e.metadata().size());
             for (final Map.Entry<String, String> m : e.metadata().entrySet())
             {
                 string(m.getKey());
                 string(m.getValue());
             }
-            final int bodyLength = pos - HEADER_LENGTH;
-            INT.set(buf, MAGIC_OFFSET, MAGIC);
-            INT.set(buf, KIND_OFFSET, e.kind().code());
-            LONG.set(buf, SEQUENCE_OFFSET, sequence);
-            LONG.set(buf, TIMESTAMP_NS_OFFSET, e.timestampNanos());
-            DOUBLE.set(buf, RISK_SCORE_OFFSET, e.riskScore());
-            INT.set(buf, REASON_CODE_OFFSET, e.reasonCode());
-            INT.set(buf, BODY_LENGTH_OFFSET, bodyLength);
-            ensure(HASH_LENGTH);
-            return pos;
+            return finish(sequence, e.kind(), e.reasonCode(), e.timestampNanos(), e.riskScore());
         }
 
-        /** @return the buffer; valid up to the last {@link #encode} result, with room for the hash after it. */
+        /** Starts a record at the end of the batch; the body follows. */
+        public void begin()
+        {
+            start = pos;
+            ensure(HEADER_LENGTH);
+            pos = start + HEADER_LENGTH;
+        }
+
+        /**
+         * Writes the header of the record begun last and reserves its hash slot.
+         *
+         * @return the record's length (header + body, without the hash slot).
+         */
+        public int finish(final long sequence, final AuditKind kind, final int reasonCode, final long timestampNanos, final double riskScore)
+        {
+            final int length = pos - start;
+            INT.set(buf, start + MAGIC_OFFSET, MAGIC);
+            INT.set(buf, start + KIND_OFFSET, kind.code());
+            LONG.set(buf, start + SEQUENCE_OFFSET, sequence);
+            LONG.set(buf, start + TIMESTAMP_NS_OFFSET, timestampNanos);
+            DOUBLE.set(buf, start + RISK_SCORE_OFFSET, riskScore);
+            INT.set(buf, start + REASON_CODE_OFFSET, reasonCode);
+            INT.set(buf, start + BODY_LENGTH_OFFSET, length - HEADER_LENGTH);
+            ensure(HASH_LENGTH);
+            pos += HASH_LENGTH;
+            return length;
+        }
+
+        /** Empties the batch. */
+        public void reset()
+        {
+            start = 0;
+            pos = 0;
+        }
+
+        /** @return the batch's bytes; records and hash slots in [0, {@link #size()}). */
         public byte[] bytes()
         {
             return buf;
         }
 
-        private void string(final String s)
+        /** @return bytes in the batch, hash slots included. */
+        public int size()
         {
-            // ASCII (ids, tenants, hashes, decisions: nearly every string) is copied char by char with no
-            // allocation; anything else goes through the JDK's UTF-8 encoder.
+            return pos;
+        }
+
+        /** A body string; null is written as "" (as {@link AuditEntry} normalises it). */
+        public void string(final String s)
+        {
+            if (s == null)
+            {
+                count(0);
+                return;
+            }
+            // ASCII (ids, tenants, hashes, decisions: nearly every string) needs no encoding: the chars are
+            // copied out in bulk (String.getChars, an intrinsic), then narrowed in a loop over a plain char[] that
+            // C2 vectorises (no per-char coder or bounds checks as with charAt), OR-ing them to spot non-ASCII;
+            // anything else goes through the JDK's UTF-8 encoder. No allocation on the ASCII path.
             final int n = s.length();
             ensure(4 + n);
-            final int lengthAt = pos;
-            int p = pos + 4;
+            if (chars.length < n)
+            {
+                chars = new char[Math.max(n, chars.length * 2)];
+            }
+            s.getChars(0, n, chars, 0);
+            final char[] c = chars;
+            final byte[] b = buf;
+            final int p = pos + 4;
+            int any = 0;
             for (int i = 0; i < n; i++)
             {
-                final char c = s.charAt(i);
-                if (c >= 0x80)
-                {
-                    final byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                    pos = lengthAt;
-                    int32(b.length);
-                    ensure(b.length);
-                    System.arraycopy(b, 0, buf, pos, b.length);
-                    pos += b.length;
-                    return;
-                }
-                buf[p++] = (byte)c;
+                final char ch = c[i];
+                any |= ch;
+                b[p + i] = (byte)ch;
             }
-            INT.set(buf, lengthAt, n);
+            if (any >= 0x80)
+            {
+                final byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                count(utf8.length);
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, buf, pos, utf8.length);
+                pos += utf8.length;
+                return;
+            }
+            INT.set(b, pos, n);
+            pos = p + n;
+        }
+
+        /** A body string holding {@code v} in decimal, as {@link Long#toString(long)} would, without the String. */
+        public void decimal(final long v)
+        {
+            ensure(4 + 20);
+            final int lengthAt = pos;
+            int p = pos + 4;
+            if (v == Long.MIN_VALUE)
+            {
+                pos = lengthAt;
+                string(Long.toString(v));
+                return;
+            }
+            long x = v;
+            if (x < 0)
+            {
+                buf[p++] = '-';
+                x = -x;
+            }
+            final int digitsAt = p;
+            do
+            {
+                buf[p++] = (byte)('0' + (int)(x % 10));
+                x /= 10;
+            }
+            while (x != 0);
+            for (int i = digitsAt, j = p - 1; i < j; i++, j--)
+            {
+                final byte t = buf[i];
+                buf[i] = buf[j];
+                buf[j] = t;
+            }
+            INT.set(buf, lengthAt, p - lengthAt - 4);
             pos = p;
         }
 
-        private void int32(final int v)
+        /** A count (tags, metadata pairs). */
+        public void count(final int v)
         {
             ensure(4);
             INT.set(buf, pos, v);
@@ -150,6 +252,31 @@ public final class AuditRecordDescriptor
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
             }
         }
+    }
+
+    /**
+     * The stored length (header + body + hash) of the record at {@code offset} of a document, or -1 when its
+     * header does not fit or claims a length that does not fit {@code [offset, end)}.
+     */
+    public static int storedLengthAt(final byte[] doc, final int offset, final int end)
+    {
+        if (end - offset < HEADER_LENGTH + HASH_LENGTH)
+        {
+            return -1;
+        }
+        final int bodyLength = (int)INT.get(doc, offset + BODY_LENGTH_OFFSET);
+        if (bodyLength < 0 || bodyLength > MAX_BODY_LENGTH || bodyLength > end - offset - HEADER_LENGTH - HASH_LENGTH)
+        {
+            return -1;
+        }
+        return HEADER_LENGTH + bodyLength + HASH_LENGTH;
+    }
+
+    /** @return the record's chain version: 2 for {@link #MAGIC}, 1 for {@link #MAGIC_V1}, 0 for neither. */
+    public static int chainVersion(final byte[] record)
+    {
+        final int magic = (int)INT.get(record, MAGIC_OFFSET);
+        return magic == MAGIC ? 2 : magic == MAGIC_V1 ? 1 : 0;
     }
 
     /** @return the total stored length (header + body + hash) the record's header claims. */
@@ -170,7 +297,7 @@ public final class AuditRecordDescriptor
             throw new AuditFormatException("record of " + length + " bytes is shorter than the " + (HEADER_LENGTH + HASH_LENGTH) + "-byte minimum");
         }
         final int magic = (int)INT.get(record, MAGIC_OFFSET);
-        if (magic != MAGIC)
+        if (magic != MAGIC && magic != MAGIC_V1)
         {
             throw new AuditFormatException("bad magic 0x" + Integer.toHexString(magic));
         }

@@ -20,12 +20,18 @@ public final class Blake3Native implements ChainHasher
 {
     private static final MethodHandle BLAKE3;
     private static final MethodHandle CHAIN_STEP;
+    private static final MethodHandle CHAIN_KEYED;
+    private static final MethodHandle CHAIN_BATCH;
     private static final Throwable UNAVAILABLE;
+    /** {@code EAB_ERR_AUDIT_BATCH_BOUNDS} in {@code audit.rs}. */
+    private static final int BATCH_BOUNDS_ERROR = -40;
 
     static
     {
         MethodHandle blake3 = null;
         MethodHandle chainStep = null;
+        MethodHandle chainKeyed = null;
+        MethodHandle chainBatch = null;
         Throwable unavailable = null;
         try
         {
@@ -35,6 +41,12 @@ public final class Blake3Native implements ChainHasher
                 NativeFunctions.DESCRIPTORS.get(NativeFunctions.BLAKE3_FN), Linker.Option.critical(true));
             chainStep = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_STEP_FN),
                 NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_STEP_FN), Linker.Option.critical(true));
+            chainKeyed = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_KEYED_FN),
+                NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_KEYED_FN), Linker.Option.critical(true));
+            // A batch of 256 records of ~300 B is ~0.1 ms of hashing: still short enough to run without the
+            // thread-state transition (the writer thread is no safepoint-critical thread).
+            chainBatch = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_BATCH_FN),
+                NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_BATCH_FN), Linker.Option.critical(true));
         }
         catch (final Throwable t)
         {
@@ -42,6 +54,8 @@ public final class Blake3Native implements ChainHasher
         }
         BLAKE3 = blake3;
         CHAIN_STEP = chainStep;
+        CHAIN_KEYED = chainKeyed;
+        CHAIN_BATCH = chainBatch;
         UNAVAILABLE = unavailable;
     }
 
@@ -85,6 +99,57 @@ public final class Blake3Native implements ChainHasher
         if (rc != 0)
         {
             throw new IllegalStateException("eab_audit_chain_step returned " + rc);
+        }
+    }
+
+    @Override
+    public void keyedStep(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+    {
+        if (offset < 0 || length < 0 || offset + length > record.length || prev.length < HASH_LENGTH || out.length < HASH_LENGTH)
+        {
+            throw new IndexOutOfBoundsException("record [" + offset + ", " + (offset + length) + ") of " + record.length);
+        }
+        final int rc;
+        try
+        {
+            rc = (int)CHAIN_KEYED.invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(record).asSlice(offset),
+                (long)length, MemorySegment.ofArray(out));
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("eab_audit_chain_keyed failed: " + t, t);
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("eab_audit_chain_keyed returned " + rc);
+        }
+    }
+
+    /** One FFM call for the whole batch ({@code eab_audit_chain_batch}): the per-record transition is gone. */
+    @Override
+    public void chainBatch(final byte[] link, final byte[] buf, final int[] lengths, final int count)
+    {
+        if (count < 0 || count > lengths.length || link.length < HASH_LENGTH)
+        {
+            throw new IndexOutOfBoundsException(count + " records of " + lengths.length + " lengths");
+        }
+        final int rc;
+        try
+        {
+            rc = (int)CHAIN_BATCH.invokeExact(MemorySegment.ofArray(link), MemorySegment.ofArray(buf), (long)buf.length,
+                MemorySegment.ofArray(lengths), count);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("eab_audit_chain_batch failed: " + t, t);
+        }
+        if (rc == BATCH_BOUNDS_ERROR)
+        {
+            throw new IndexOutOfBoundsException(count + " records do not fit a buffer of " + buf.length + " bytes");
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("eab_audit_chain_batch returned " + rc);
         }
     }
 

@@ -38,6 +38,8 @@ public final class NativeFunctions
     public static final String REGO_INPUT_JSON_FN = "eab_rego_input_json";
     public static final String BLAKE3_FN = "eab_blake3";
     public static final String AUDIT_CHAIN_STEP_FN = "eab_audit_chain_step";
+    public static final String AUDIT_CHAIN_KEYED_FN = "eab_audit_chain_keyed";
+    public static final String AUDIT_CHAIN_BATCH_FN = "eab_audit_chain_batch";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -95,6 +97,12 @@ public final class NativeFunctions
         // int32_t eab_audit_chain_step(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out)
         m.put(AUDIT_CHAIN_STEP_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS));
+        // int32_t eab_audit_chain_keyed(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out)
+        m.put(AUDIT_CHAIN_KEYED_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS));
+        // int32_t eab_audit_chain_batch(uint8_t *link, uint8_t *buf, size_t buf_len, const int32_t *lens, int32_t n)
+        m.put(AUDIT_CHAIN_BATCH_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }
 

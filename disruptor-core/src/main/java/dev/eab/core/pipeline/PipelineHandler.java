@@ -189,4 +189,11 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     {
         this.processed = sequenceCallback;
     }
+
+    /** @return the last sequence this handler processed, or {@link Long#MIN_VALUE} before it runs on a processor. */
+    public long processedSequence()
+    {
+        final Sequence s = processed;
+        return s == null ? Long.MIN_VALUE : s.get();
+    }
 }

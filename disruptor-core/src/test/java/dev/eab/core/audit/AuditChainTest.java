@@ -231,7 +231,7 @@ final class AuditChainTest
         final int n = enc.encode(sequence, fake);
         final byte[] out = Arrays.copyOf(enc.bytes(), n + 32);
         final byte[] link = new byte[32];
-        new Blake3Java().step(prev, out, 0, n, link);
+        new Blake3Java().keyedStep(prev, out, 0, n, link);
         System.arraycopy(link, 0, out, n, 32);
         return out;
     }
@@ -240,7 +240,7 @@ final class AuditChainTest
     {
         final byte[] out = record.clone();
         final byte[] link = new byte[32];
-        new Blake3Java().step(prev, out, 0, out.length - 32, link);
+        new Blake3Java().keyedStep(prev, out, 0, out.length - 32, link);
         System.arraycopy(link, 0, out, out.length - 32, 32);
         return out;
     }

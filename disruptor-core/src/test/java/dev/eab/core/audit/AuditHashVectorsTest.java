@@ -5,11 +5,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,6 +105,59 @@ final class AuditHashVectorsTest
     }
 
     @Test
+    void keyedChainVectorsMatchBothImplementationsStepByStepAndInOneBatch() throws Exception
+    {
+        final List<String> rows = rows("keyed");
+        assertTrue(rows.size() >= 10, "keyed vectors: " + rows.size());
+        for (final ChainHasher h : hashers())
+        {
+            byte[] prev = new byte[32];
+            final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            final int[] lengths = new int[rows.size()];
+            for (int i = 0; i < rows.size(); i++)
+            {
+                // keyed,<len>,<seed>:<key hex>,<hash hex>
+                final String[] f = rows.get(i).split(",", -1);
+                final String[] seedPrev = f[2].split(":");
+                assertArrayEquals(HexFormat.of().parseHex(seedPrev[1]), prev, "rows chain on from each other");
+                final byte[] record = chainRecord(Integer.parseInt(f[1]), Integer.parseInt(seedPrev[0]));
+                final byte[] out = new byte[32];
+                h.keyedStep(prev, record, 0, record.length, out);
+                assertEquals(f[3], HexFormat.of().formatHex(out), h.name() + " keyed row " + rows.get(i));
+                prev = out;
+                batch.writeBytes(record);
+                batch.writeBytes(new byte[32]);
+                lengths[i] = record.length;
+            }
+            // The same rows as one batch (one FFM call for the native hasher): each slot gets its row's hash.
+            final byte[] buf = batch.toByteArray();
+            final byte[] link = new byte[32];
+            h.chainBatch(link, buf, lengths, lengths.length);
+            assertArrayEquals(prev, link, h.name() + " batch head");
+            int end = 0;
+            for (int i = 0; i < rows.size(); i++)
+            {
+                end += lengths[i];
+                assertEquals(rows.get(i).split(",", -1)[3], HexFormat.of().formatHex(Arrays.copyOfRange(buf, end, end + 32)), h.name() + " batch row " + i);
+                end += 32;
+            }
+        }
+    }
+
+    @Test
+    void aBatchThatDoesNotFitItsBufferIsRefusedBeforeAnythingIsWritten()
+    {
+        for (final ChainHasher h : hashers())
+        {
+            final byte[] buf = new byte[100];
+            final byte[] link = new byte[32];
+            assertThrows(IndexOutOfBoundsException.class, () -> h.chainBatch(link, buf, new int[] {40, 40}, 2), h.name());
+            assertArrayEquals(new byte[100], buf, h.name());
+            assertArrayEquals(new byte[32], link, h.name());
+        }
+    }
+
+    @Test
     void stepMayWriteOverItsPreviousLinkAndHonoursOffsets()
     {
         for (final ChainHasher h : hashers())
@@ -117,6 +172,11 @@ final class AuditHashVectorsTest
             final byte[] link = prev.clone();
             h.step(link, padded, 7, 300, link);
             assertArrayEquals(expected, link, h.name());
+            final byte[] keyedExpected = new byte[32];
+            h.keyedStep(prev, record, 0, 300, keyedExpected);
+            final byte[] keyedLink = prev.clone();
+            h.keyedStep(keyedLink, padded, 7, 300, keyedLink);
+            assertArrayEquals(keyedExpected, keyedLink, h.name() + " keyed");
         }
     }
 }

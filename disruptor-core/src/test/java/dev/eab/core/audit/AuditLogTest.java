@@ -31,6 +31,12 @@ final class AuditLogTest
         @Override
         public void step(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
         {
+            delegate.step(prev, record, offset, length, out);
+        }
+
+        @Override
+        public void keyedStep(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+        {
             try
             {
                 Thread.sleep(2);
@@ -40,7 +46,7 @@ final class AuditLogTest
                 Thread.currentThread().interrupt();
             }
             steps.incrementAndGet();
-            delegate.step(prev, record, offset, length, out);
+            delegate.keyedStep(prev, record, offset, length, out);
         }
 
         @Override
@@ -141,5 +147,74 @@ final class AuditLogTest
         assertThrows(IllegalStateException.class, () -> log.record(AuditChainTest.entry(1)));
         final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir);
         assertTrue(r.ok() && r.records() == 1 && r.anchored(), r.describe());
+    }
+
+    /**
+     * A producer waiting on a full ring is released with an exception when the writer fails (here: its hasher
+     * throws, as a failing native call would), instead of waiting forever; health is CRITICAL and the failure
+     * is in the metrics. Records already handed over are not silently dropped: the writer refuses everything after.
+     */
+    @Test
+    void aWriterThatFailsReleasesWaitingProducersWithAnException(@TempDir final Path dir) throws Exception
+    {
+        final ChainHasher java = new Blake3Java();
+        final ChainHasher failing = new ChainHasher()
+        {
+            @Override
+            public void step(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+            {
+                java.step(prev, record, offset, length, out);
+            }
+
+            @Override
+            public void keyedStep(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+            {
+                throw new IllegalStateException("eab_audit_chain_keyed returned -2");
+            }
+
+            @Override
+            public void hash(final byte[] data, final int offset, final int length, final byte[] out)
+            {
+                java.hash(data, offset, length, out);
+            }
+
+            @Override
+            public String name()
+            {
+                return "failing";
+            }
+        };
+        try (AuditLog log = new AuditLog(dir, failing, AuditBackpressure.BLOCK, 2, 0))
+        {
+            log.suspendWriter();
+            log.record(AuditChainTest.entry(0));
+            log.record(AuditChainTest.entry(1));
+            final java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            final Thread producer = new Thread(() -> {
+                try
+                {
+                    log.record(AuditChainTest.entry(2));
+                }
+                catch (final Throwable t)
+                {
+                    thrown.set(t);
+                }
+            });
+            producer.start();
+            final long deadline = System.currentTimeMillis() + HANG_BOUND_MS;
+            while ((long)log.metrics().get("producer_waits") == 0 && System.currentTimeMillis() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            assertTrue(producer.isAlive(), "the producer waits on the full ring");
+            log.resumeWriter();
+            producer.join(HANG_BOUND_MS);
+            assertFalse(producer.isAlive(), "released, not left waiting");
+            assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+            assertTrue(thrown.get().getMessage().contains("failed"), thrown.get().getMessage());
+            assertEquals(HealthStatus.CRITICAL, log.health().status());
+            assertTrue(String.valueOf(log.metrics().get("failure")).contains("-2"), log.metrics().toString());
+            assertThrows(IllegalStateException.class, () -> log.record(AuditChainTest.entry(3)));
+        }
     }
 }

@@ -59,4 +59,42 @@ final class AuditRecordDescriptorTest
         count[AuditRecordDescriptor.HEADER_LENGTH] = (byte)0xff;
         assertThrows(AuditFormatException.class, () -> AuditRecordDescriptor.decode(count, count.length));
     }
+
+    /** The encoder's building blocks: decimals as Long.toString writes them, null as "", several records in one batch. */
+    @Test
+    void decimalsNullsAndBatchesEncodeAsTheEntryPathWould()
+    {
+        final AuditRecordDescriptor.Encoder enc = new AuditRecordDescriptor.Encoder();
+        final long[] values = {0, 7, -7, 4242, Long.MAX_VALUE, Long.MIN_VALUE, -1_000_000_000_000L};
+        for (final long v : values)
+        {
+            enc.reset();
+            enc.begin();
+            enc.decimal(v);
+            enc.string(null);
+            for (int i = 0; i < 5; i++)
+            {
+                enc.string("x" + i);
+            }
+            enc.count(0);
+            enc.count(1);
+            enc.string("k");
+            enc.string("é");
+            final int n = enc.finish(3, AuditKind.ACCEPT, 0, 1, Double.NaN);
+            final AuditEntry e = AuditRecordDescriptor.decode(Arrays.copyOf(enc.bytes(), n + 32), n + 32).entry();
+            assertEquals(Long.toString(v), e.traceId());
+            assertEquals("", e.spanId());
+            assertEquals("x0", e.agentId());
+            assertEquals("é", e.metadata().get("k"));
+        }
+        // Two records back to back, each followed by its hash slot: storedLengthAt delimits them.
+        enc.reset();
+        final int a = enc.append(0, AuditChainTest.entry(0));
+        final int b = enc.append(1, AuditChainTest.entry(1));
+        assertEquals(a + 32 + b + 32, enc.size());
+        assertEquals(a + 32, AuditRecordDescriptor.storedLengthAt(enc.bytes(), 0, enc.size()));
+        assertEquals(b + 32, AuditRecordDescriptor.storedLengthAt(enc.bytes(), a + 32, enc.size()));
+        assertEquals(-1, AuditRecordDescriptor.storedLengthAt(enc.bytes(), a + 32, enc.size() - 1), "a record that does not fit is not delimited");
+        assertEquals(1, AuditRecordDescriptor.decode(Arrays.copyOfRange(enc.bytes(), a + 32, enc.size()), b + 32).sequence());
+    }
 }
