@@ -127,8 +127,9 @@ public final class PhasedWaitStrategy implements WaitStrategy
         this.tickNanos = tickNanos;
         this.adaptive = adaptive;
         this.learner = learnSpin ? new SpinLearner(spinNanos) : null;
-        this.episodeSpinNanos = spinNanos;
-        this.episodeYieldEndNanos = yieldEndNanos;
+        // A learned spin starts off: no history yet, and parking is the safe choice on a shared host.
+        this.episodeSpinNanos = learnSpin ? 0 : spinNanos;
+        this.episodeYieldEndNanos = learnSpin ? yieldEndNanos - spinNanos : yieldEndNanos;
     }
 
     @Override

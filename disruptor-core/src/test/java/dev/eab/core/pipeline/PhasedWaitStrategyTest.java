@@ -245,6 +245,47 @@ class PhasedWaitStrategyTest
     }
 
     @Test
+    void theLearnedSpinAllocatesNothingOnTheConsumerThread()
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(20_000, 0, HOUR_NANOS, TimeUnit.MICROSECONDS.toNanos(250), true, true);
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        final int messages = 20_000;
+        sendMixed(ring, handler, messages);
+        final long threadId = consumer.threadId();
+        final long before = threads.getThreadAllocatedBytes(threadId);
+        sendMixed(ring, handler, messages);
+        final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        assertTrue(allocated < messages / 10, "the consumer allocated " + allocated + " B over " + messages
+            + " messages through spins, parks, learning and idle ticks");
+    }
+
+    /** Bursts with ~2 µs gaps and pauses of 0.3–1 ms (ticks and parks), then waits until all are consumed. */
+    private static void sendMixed(final RingBuffer<long[]> ring, final Counting handler, final int messages)
+    {
+        final long start = handler.events.get();
+        for (int i = 0; i < messages; i++)
+        {
+            publish(ring, 1);
+            if ((i & 255) == 0)
+            {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(300_000, 1_000_000));
+            }
+            else
+            {
+                final long until = System.nanoTime() + 2_000;
+                while (System.nanoTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        await(() -> handler.events.get() == start + messages, "every event delivered");
+    }
+
+    @Test
     void rejectsNonsensePhases()
     {
         assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(-1, 0, 1, 0, false));
