@@ -24,7 +24,7 @@ public final class IdleWaitStrategies
     /** YIELDING: spin this long before yielding (about the Disruptor YieldingWaitStrategy's 100 spin tries). */
     public static final long YIELDING_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
     /**
-     * PHASED: spin this long after the ring goes empty. Zero, from measurement (docs/BENCHMARKS.md): on an
+     * PHASED with {@code -Deab.idle.phased.learn=false}: a fixed spin of this long after the ring goes empty. Zero, from measurement (docs/BENCHMARKS.md): on an
      * oversubscribed 2-vCPU host a 20 µs spin made the bus thread CPU-bound at 100k msg/s, so the scheduler left it
      * behind by milliseconds, while parking at once kept up (p50 2–6 µs); on a quiet host the spin bought p50 1.5
      * instead of 6.6 µs at 100k msg/s. Shared hosts are what PHASED is for. Override: {@code eab.idle.phased.spin-us}.

@@ -30,8 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Learned spin (optional, PHASED's default): the spin phase is {@code spinNanos} or nothing, chosen per idle
  * episode by a {@link SpinLearner} from the gaps this consumer saw (spin while most recent idle episodes were
- * short, i.e. a steady stream), and the no-spin period after a preemption doubles with each preemption (50 ms up
- * to 1.6 s) instead of staying at {@link #SPIN_BACKOFF_NANOS}.
+ * short, i.e. a steady stream), and the no-spin period after a preemption doubles with each preemption that
+ * follows soon after the previous one (50 ms up to 1.6 s) instead of staying at {@link #SPIN_BACKOFF_NANOS}.
  *
  * <p>Idle ticks: when {@code tickNanos > 0}, every {@code tickNanos} of continuous idleness
  * {@link #waitFor} throws {@link TimeoutException}, so the {@code BatchEventProcessor} calls the handler's
@@ -87,7 +87,6 @@ public final class PhasedWaitStrategy implements WaitStrategy
     private long spinAgainAtNanos;
     private long episodeSpinNanos;
     private long episodeYieldEndNanos;
-    private boolean episodePreempted;
 
     /**
      * @param spinNanos    how long to spin after the ring goes empty ({@link #FOREVER}: busy-spin)
@@ -142,7 +141,7 @@ public final class PhasedWaitStrategy implements WaitStrategy
             if (learner != null && idleSinceNanos != NOT_IDLE)
             {
                 // The message came while the handler ran an idle tick: the episode lasted at least one tick.
-                learner.onIdleEnded(System.nanoTime() - idleSinceNanos, false);
+                learner.onIdleEnded(System.nanoTime() - idleSinceNanos);
             }
             idleSinceNanos = NOT_IDLE;
             return available;
@@ -152,7 +151,6 @@ public final class PhasedWaitStrategy implements WaitStrategy
         {
             idleSinceNanos = now;
             nextTickNanos = now + tickNanos;
-            episodePreempted = false;
             if (learner != null)
             {
                 episodeSpinNanos = learner.spinNanos();
@@ -171,8 +169,7 @@ public final class PhasedWaitStrategy implements WaitStrategy
             }
             if (adaptive && spun && now - previous > PREEMPTED_NANOS)
             {
-                spinAgainAtNanos = now + (learner != null ? learner.onPreempted() : SPIN_BACKOFF_NANOS);
-                episodePreempted = true;
+                spinAgainAtNanos = now + (learner != null ? learner.onPreempted(now) : SPIN_BACKOFF_NANOS);
             }
             final long idle = now - idleSinceNanos;
             spun = false;
@@ -199,8 +196,7 @@ public final class PhasedWaitStrategy implements WaitStrategy
         }
         if (learner != null)
         {
-            // spun: the last pass was a spin or a yield, so the message came before the park.
-            learner.onIdleEnded(now - idleSinceNanos, spun && !episodePreempted);
+            learner.onIdleEnded(now - idleSinceNanos);
         }
         idleSinceNanos = NOT_IDLE;
         return available;

@@ -14,9 +14,12 @@ package dev.eab.core.pipeline;
  *       that ended in a park also contains the wake-up). The strategy spins for the cap while the share is at
  *       least one half, else parks at once. A stream that turns sporadic stops spinning after a few messages.</li>
  *   <li><b>Preemption back-off</b>: each time the thread finds it was descheduled while spinning (the host is
- *       oversubscribed) the no-spin period doubles, from {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS};
- *       each idle episode that a spin ended without a preemption halves it again. So a busy box ends up parking,
- *       a quiet one spinning, and a box that changes between the two follows within seconds.</li>
+ *       oversubscribed) the no-spin period doubles, from {@link #MIN_BACKOFF_NANOS} to {@link #MAX_BACKOFF_NANOS},
+ *       if the previous preemption was recent (within {@link #QUIET_FACTOR} no-spin periods), else starts again
+ *       from the minimum. So a busy box ends up parking (it spins about once every 1.6 s, finds itself preempted
+ *       and parks again), a quiet one spinning, and a box that changes between the two follows within seconds.
+ *       Time, not successful spins, decides the decay: at 100k msg/s thousands of spins pay each second even on
+ *       a busy box, between the preemptions that cost milliseconds.</li>
  * </ul>
  *
  * <p>Ownership: single writer, the consumer thread of the wait strategy that owns it; plain fields, no
@@ -34,11 +37,14 @@ final class SpinLearner
     static final long MIN_BACKOFF_NANOS = 50_000_000L;
     /** Longest no-spin period: a host that keeps preempting the spinner is re-tried about once a second. */
     static final long MAX_BACKOFF_NANOS = 1_600_000_000L;
+    /** A preemption more than this many no-spin periods after the previous one restarts the back-off. */
+    static final long QUIET_FACTOR = 4;
 
     private final long capNanos;
     private final long shortGapNanos;
     private int score;
     private long backoffNanos;
+    private long lastPreemptedNanos;
 
     /** @param capNanos the spin length when spinning pays (> 0) */
     SpinLearner(final long capNanos)
@@ -60,23 +66,25 @@ final class SpinLearner
     /**
      * Records one idle episode that ended with a message.
      *
-     * @param gapNanos     how long the thread was idle (from the ring going empty to seeing the message)
-     * @param endedInSpin  the message came during the spin phase, with no preemption in the episode
+     * @param gapNanos how long the thread was idle (from the ring going empty to seeing the message)
      */
-    void onIdleEnded(final long gapNanos, final boolean endedInSpin)
+    void onIdleEnded(final long gapNanos)
     {
         final int sample = gapNanos <= shortGapNanos ? SCORE_ONE : 0;
         score += (sample - score) >> SCORE_SHIFT;
-        if (endedInSpin)
-        {
-            backoffNanos >>= 1;
-        }
     }
 
-    /** The thread found it was descheduled while spinning: @return how long not to spin from now. */
-    long onPreempted()
+    /**
+     * The thread found it was descheduled while spinning.
+     *
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return how long not to spin from now
+     */
+    long onPreempted(final long nowNanos)
     {
-        backoffNanos = Math.min(MAX_BACKOFF_NANOS, Math.max(MIN_BACKOFF_NANOS, backoffNanos << 1));
+        final boolean recent = backoffNanos != 0 && nowNanos - lastPreemptedNanos <= QUIET_FACTOR * backoffNanos;
+        backoffNanos = recent ? Math.min(MAX_BACKOFF_NANOS, backoffNanos << 1) : MIN_BACKOFF_NANOS;
+        lastPreemptedNanos = nowNanos;
         return backoffNanos;
     }
 
@@ -86,7 +94,7 @@ final class SpinLearner
         return score;
     }
 
-    /** @return the no-spin period the next preemption would be answered with, halved; for tests and diagnostics */
+    /** @return the last no-spin period (0 before any preemption); for tests and diagnostics */
     long backoffNanos()
     {
         return backoffNanos;

@@ -17,7 +17,7 @@ class SpinLearnerTest
         int episodes = 0;
         while (learner.spinNanos() == 0)
         {
-            learner.onIdleEnded(9_000, false);
+            learner.onIdleEnded(9_000);
             episodes++;
             assertTrue(episodes < 20, "a steady stream earns the spin within a few messages");
         }
@@ -31,19 +31,19 @@ class SpinLearnerTest
         final SpinLearner learner = new SpinLearner(CAP_NANOS);
         for (int i = 0; i < 100; i++)
         {
-            learner.onIdleEnded(5_000, true);
+            learner.onIdleEnded(5_000);
         }
         assertEquals(CAP_NANOS, learner.spinNanos());
         int episodes = 0;
         while (learner.spinNanos() != 0)
         {
-            learner.onIdleEnded(10_000_000, false);
+            learner.onIdleEnded(10_000_000);
             episodes++;
             assertTrue(episodes < 20, "sporadic gaps take the spin away within a few messages");
         }
         for (int i = 0; i < 1_000; i++)
         {
-            learner.onIdleEnded(1_000_000, false);
+            learner.onIdleEnded(1_000_000);
         }
         assertEquals(0, learner.score(), "the score decays to zero, not to a rounding floor");
     }
@@ -55,12 +55,12 @@ class SpinLearnerTest
         assertEquals(2 * CAP_NANOS, learner.shortGapNanos());
         for (int i = 0; i < 50; i++)
         {
-            learner.onIdleEnded(2 * CAP_NANOS, false);
+            learner.onIdleEnded(2 * CAP_NANOS);
         }
         assertEquals(CAP_NANOS, learner.spinNanos(), "a 10 µs gap plus a VM wake-up is still a steady stream");
         for (int i = 0; i < 50; i++)
         {
-            learner.onIdleEnded(2 * CAP_NANOS + 1, false);
+            learner.onIdleEnded(2 * CAP_NANOS + 1);
         }
         assertEquals(0, learner.spinNanos());
     }
@@ -72,40 +72,47 @@ class SpinLearnerTest
         // One short gap in four: never enough.
         for (int i = 0; i < 400; i++)
         {
-            learner.onIdleEnded(i % 4 == 0 ? 1_000 : 1_000_000, false);
+            learner.onIdleEnded(i % 4 == 0 ? 1_000 : 1_000_000);
             assertEquals(0, learner.spinNanos(), "episode " + i);
         }
         // Three short gaps in four: spins once the history has turned.
         for (int i = 0; i < 400; i++)
         {
-            learner.onIdleEnded(i % 4 == 0 ? 1_000_000 : 1_000, false);
+            learner.onIdleEnded(i % 4 == 0 ? 1_000_000 : 1_000);
         }
         assertEquals(CAP_NANOS, learner.spinNanos());
     }
 
     @Test
-    void preemptionsDoubleTheNoSpinPeriodAndPaidSpinsHalveIt()
+    void preemptionsInQuickSuccessionDoubleTheNoSpinPeriodAndAQuietSpellResetsIt()
     {
         final SpinLearner learner = new SpinLearner(CAP_NANOS);
-        assertEquals(SpinLearner.MIN_BACKOFF_NANOS, learner.onPreempted());
-        assertEquals(2 * SpinLearner.MIN_BACKOFF_NANOS, learner.onPreempted());
-        assertEquals(4 * SpinLearner.MIN_BACKOFF_NANOS, learner.onPreempted());
+        final long min = SpinLearner.MIN_BACKOFF_NANOS;
+        long now = 1_000_000_000L;
+        assertEquals(min, learner.onPreempted(now));
+        // Preempted again right after each no-spin period: a busy host.
+        now += min + 1;
+        assertEquals(2 * min, learner.onPreempted(now));
+        now += 2 * min + 1;
+        assertEquals(4 * min, learner.onPreempted(now));
         long last = 0;
         for (int i = 0; i < 20; i++)
         {
-            last = learner.onPreempted();
+            now += last + 1;
+            last = learner.onPreempted(now);
         }
-        assertEquals(SpinLearner.MAX_BACKOFF_NANOS, last, "bounded: a busy host is re-tried about once a second");
-        learner.onIdleEnded(1_000, false);
-        assertEquals(SpinLearner.MAX_BACKOFF_NANOS, learner.backoffNanos(), "a park-ended episode says nothing about spinning");
-        learner.onIdleEnded(1_000, true);
-        assertEquals(SpinLearner.MAX_BACKOFF_NANOS / 2, learner.backoffNanos(), "a spin that paid halves it");
-        for (int i = 0; i < 64; i++)
+        assertEquals(SpinLearner.MAX_BACKOFF_NANOS, last, "bounded: a busy host is re-tried about once a second and a half");
+        // Thousands of spins that paid in between change nothing (at 100k msg/s they happen on a busy host too).
+        for (int i = 0; i < 10_000; i++)
         {
-            learner.onIdleEnded(1_000, true);
+            learner.onIdleEnded(1_000);
         }
-        assertEquals(0, learner.backoffNanos());
-        assertEquals(SpinLearner.MIN_BACKOFF_NANOS, learner.onPreempted(), "a quiet host starts again from the minimum");
+        assertEquals(SpinLearner.MAX_BACKOFF_NANOS, learner.backoffNanos());
+        // A preemption long after the previous one (more than QUIET_FACTOR periods): the host went quiet.
+        now += SpinLearner.QUIET_FACTOR * SpinLearner.MAX_BACKOFF_NANOS + 1;
+        assertEquals(min, learner.onPreempted(now), "a quiet spell starts the back-off again from the minimum");
+        now += SpinLearner.QUIET_FACTOR * min;
+        assertEquals(2 * min, learner.onPreempted(now), "within QUIET_FACTOR periods still counts as recent");
     }
 
     @Test
