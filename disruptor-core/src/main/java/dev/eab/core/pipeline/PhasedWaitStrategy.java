@@ -45,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  * release store and a wake-up can be missed: the park is then bounded by {@code maxParkNanos}.
  *
  * <p>Ownership: one consumer thread per instance. {@code waiter}, {@code idleSinceNanos}, {@code nextTickNanos}
- * and {@code spinAgainAtNanos} belong to it; {@code parked} is set by it and cleared by whichever of it and the
+ * {@code spinAgainAtNanos}, {@code episodeSpinNanos}, {@code episodeYieldEndNanos} and the {@link SpinLearner}
+ * belong to it (other threads may read {@link #episodeSpinNanos()} racily, for diagnostics); {@code parked} is set by it and cleared by whichever of it and the
  * publishers gets there first. Allocation-free.
  */
 public final class PhasedWaitStrategy implements WaitStrategy
