@@ -190,6 +190,7 @@ public final class Report
         {
             final Map<String, Object> s = new LinkedHashMap<>();
             s.put("name", r.series);
+            s.put("does", SeriesLegend.of(r.series));
             s.put("offered_per_s", r.offeredPerSec);
             s.put("saturation", r.saturation());
             if (r.error != null)
@@ -279,6 +280,9 @@ public final class Report
                 r.hiccups.getTotalCount() == 0 ? "0" : f(max(r.hiccups)), r.hiccupsOver1msPerSec(), r.deliveryCpuCores, r.foreignCpuCores,
                 delta, ratio);
         }
+        out.println("What each series does (docs/BENCHMARKS.md, \"The series\", for the comparisons):");
+        runs.stream().map(r -> r.series).distinct()
+            .forEach(name -> out.printf(Locale.ROOT, "  %-25s %s%n", name, SeriesLegend.of(name)));
         out.printf(Locale.ROOT, "platform (hiccup meter %s): worst hiccup %s µs, %.2f hiccups > 1 ms per measured second%n",
             runs.isEmpty() ? "OFF" : runs.get(0).hiccupMode, f(platformHiccupMaxUs()), platformHiccupsOver1msPerSec());
         if (maxForeign() > 0.1)

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * the same phases.
  *
  * <p>BUSY_SPIN, YIELDING and PHASED are {@link PhasedWaitStrategy} instances (they differ in how long each phase
- * lasts, and PHASED alone stops spinning for a while when it finds itself descheduled while spinning) and tick every {@link #WARM_TICK_NANOS} while idle, which the bus uses to keep its path warm.
+ * lasts, and PHASED alone learns whether to spin from the gaps it sees and stops spinning for a while when it finds itself descheduled while spinning) and tick every {@link #WARM_TICK_NANOS} while idle, which the bus uses to keep its path warm.
  * BACKOFF and BLOCKING are the Disruptor's own {@link SleepingWaitStrategy} and {@link BlockingWaitStrategy},
  * without ticks.
  */
@@ -24,12 +24,19 @@ public final class IdleWaitStrategies
     /** YIELDING: spin this long before yielding (about the Disruptor YieldingWaitStrategy's 100 spin tries). */
     public static final long YIELDING_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
     /**
-     * PHASED: spin this long after the ring goes empty. Zero, from measurement (docs/BENCHMARKS.md): on an
+     * PHASED with {@code -Deab.idle.phased.learn=false}: a fixed spin of this long after the ring goes empty. Zero, from measurement (docs/BENCHMARKS.md): on an
      * oversubscribed 2-vCPU host a 20 µs spin made the bus thread CPU-bound at 100k msg/s, so the scheduler left it
      * behind by milliseconds, while parking at once kept up (p50 2–6 µs); on a quiet host the spin bought p50 1.5
      * instead of 6.6 µs at 100k msg/s. Shared hosts are what PHASED is for. Override: {@code eab.idle.phased.spin-us}.
      */
     public static final long PHASED_SPIN_NANOS = 0;
+    /**
+     * PHASED with a learned spin (the default): spin this long, or not at all, as {@link SpinLearner} decides from
+     * the idle gaps the bus sees: a steady stream (gaps ≤ 40 µs, ≥ ~25k msg/s) gets the spin, sporadic senders and
+     * a host that keeps preempting the spinner get a park at once. Override: {@code eab.idle.phased.spin-us};
+     * {@code -Deab.idle.phased.learn=false} restores the fixed spin of {@link #PHASED_SPIN_NANOS}.
+     */
+    public static final long PHASED_SPIN_CAP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /** PHASED: then yield this long before parking. */
     public static final long PHASED_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(0);
     /** Longest single park: only a safety net, a publisher unparks the bus thread as soon as it publishes. */
@@ -47,18 +54,25 @@ public final class IdleWaitStrategies
         {
             case BUSY_SPIN -> new PhasedWaitStrategy(PhasedWaitStrategy.FOREVER, 0, MAX_PARK_NANOS, tick, false);
             case YIELDING -> new PhasedWaitStrategy(YIELDING_SPIN_NANOS, PhasedWaitStrategy.FOREVER, MAX_PARK_NANOS, tick, false);
-            case PHASED -> new PhasedWaitStrategy(
-                micros("eab.idle.phased.spin-us", PHASED_SPIN_NANOS), micros("eab.idle.phased.yield-us", PHASED_YIELD_NANOS),
-                MAX_PARK_NANOS, tick, !Boolean.getBoolean("eab.idle.phased.no-adapt"));
+            case PHASED -> phased(tick);
             case BACKOFF -> new SleepingWaitStrategy();
             case BLOCKING -> new BlockingWaitStrategy();
         };
     }
 
+    private static PhasedWaitStrategy phased(final long tick)
+    {
+        final boolean learn = !"false".equalsIgnoreCase(System.getProperty("eab.idle.phased.learn", "true").trim());
+        final long spin = micros("eab.idle.phased.spin-us", learn ? PHASED_SPIN_CAP_NANOS : PHASED_SPIN_NANOS);
+        return new PhasedWaitStrategy(spin, micros("eab.idle.phased.yield-us", PHASED_YIELD_NANOS), MAX_PARK_NANOS, tick,
+            !Boolean.getBoolean("eab.idle.phased.no-adapt"), learn && spin > 0);
+    }
+
     /**
      * @return the system property {@code key} in µs as nanoseconds, else {@code defaultNanos}. Overrides for
      * measuring (docs/BENCHMARKS.md): {@code eab.idle.warm-tick-us} (0: no idle ticks, so no warm-up),
-     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}; and the boolean
+     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}; and the booleans {@code eab.idle.phased.learn}
+     * (default true: the spin is learned, see {@link SpinLearner}) and
      * {@code eab.idle.phased.no-adapt} (PHASED keeps spinning even when descheduled while spinning).
      */
     private static long micros(final String key, final long defaultNanos)

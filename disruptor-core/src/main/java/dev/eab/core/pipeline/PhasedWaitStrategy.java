@@ -28,6 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * oversubscribed, and there a thread that keeps spinning is treated as CPU-bound and waits out other threads'
  * time slices. The strategy then skips the spin and yield phases (parks at once) for {@link #SPIN_BACKOFF_NANOS}.
  *
+ * <p>Learned spin (optional, PHASED's default): the spin phase is {@code spinNanos} or nothing, chosen per idle
+ * episode by a {@link SpinLearner} from the gaps this consumer saw (spin while most recent idle episodes were
+ * short, i.e. a steady stream), and the no-spin period after a preemption doubles with each preemption that
+ * follows soon after the previous one (50 ms up to 1.6 s) instead of staying at {@link #SPIN_BACKOFF_NANOS}.
+ *
  * <p>Idle ticks: when {@code tickNanos > 0}, every {@code tickNanos} of continuous idleness
  * {@link #waitFor} throws {@link TimeoutException}, so the {@code BatchEventProcessor} calls the handler's
  * {@code onTimeout}; the bus keeps its working set warm there ({@link PathWarmer}). The phases go on across
@@ -40,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  * release store and a wake-up can be missed: the park is then bounded by {@code maxParkNanos}.
  *
  * <p>Ownership: one consumer thread per instance. {@code waiter}, {@code idleSinceNanos}, {@code nextTickNanos}
- * and {@code spinAgainAtNanos} belong to it; {@code parked} is set by it and cleared by whichever of it and the
+ * {@code spinAgainAtNanos}, {@code episodeSpinNanos}, {@code episodeYieldEndNanos} and the {@link SpinLearner}
+ * belong to it (other threads may read {@link #episodeSpinNanos()} racily, for diagnostics); {@code parked} is set by it and cleared by whichever of it and the
  * publishers gets there first. Allocation-free.
  */
 public final class PhasedWaitStrategy implements WaitStrategy
@@ -73,12 +79,15 @@ public final class PhasedWaitStrategy implements WaitStrategy
     private final long maxParkNanos;
     private final long tickNanos;
     private final boolean adaptive;
+    private final SpinLearner learner;
     @SuppressWarnings("unused") // accessed through PARKED_STATE
     private volatile int parked;
     private Thread waiter;
     private long idleSinceNanos = NOT_IDLE;
     private long nextTickNanos;
     private long spinAgainAtNanos;
+    private long episodeSpinNanos;
+    private long episodeYieldEndNanos;
 
     /**
      * @param spinNanos    how long to spin after the ring goes empty ({@link #FOREVER}: busy-spin)
@@ -89,6 +98,25 @@ public final class PhasedWaitStrategy implements WaitStrategy
      */
     public PhasedWaitStrategy(final long spinNanos, final long yieldNanos, final long maxParkNanos, final long tickNanos, final boolean adaptive)
     {
+        this(spinNanos, yieldNanos, maxParkNanos, tickNanos, adaptive, false);
+    }
+
+    /**
+     * @param spinNanos    how long to spin after the ring goes empty; with {@code learnSpin} the cap: spin this long
+     *                     or not at all, as the {@link SpinLearner} decides per idle episode
+     * @param yieldNanos   how long to yield after spinning ({@link #FOREVER}: never park)
+     * @param maxParkNanos longest single park (a safety net; publishers wake the consumer earlier)
+     * @param tickNanos    idle tick interval for {@code onTimeout} (0: no ticks)
+     * @param adaptive     skip spinning and yielding for a while after being descheduled while spinning
+     * @param learnSpin    learn whether to spin from the idle gaps seen (needs {@code 0 < spinNanos < FOREVER})
+     */
+    public PhasedWaitStrategy(final long spinNanos, final long yieldNanos, final long maxParkNanos, final long tickNanos, final boolean adaptive,
+        final boolean learnSpin)
+    {
+        if (learnSpin && (spinNanos <= 0 || spinNanos == FOREVER))
+        {
+            throw new IllegalArgumentException("a learned spin needs a finite spin cap > 0");
+        }
         if (spinNanos < 0 || yieldNanos < 0 || maxParkNanos <= 0 || tickNanos < 0)
         {
             throw new IllegalArgumentException("phase lengths must be >= 0 and the park > 0");
@@ -98,6 +126,10 @@ public final class PhasedWaitStrategy implements WaitStrategy
         this.maxParkNanos = maxParkNanos;
         this.tickNanos = tickNanos;
         this.adaptive = adaptive;
+        this.learner = learnSpin ? new SpinLearner(spinNanos) : null;
+        // A learned spin starts off: no history yet, and parking is the safe choice on a shared host.
+        this.episodeSpinNanos = learnSpin ? 0 : spinNanos;
+        this.episodeYieldEndNanos = learnSpin ? yieldEndNanos - spinNanos : yieldEndNanos;
     }
 
     @Override
@@ -107,6 +139,11 @@ public final class PhasedWaitStrategy implements WaitStrategy
         long available = dependentSequence.get();
         if (available >= sequence)
         {
+            if (learner != null && idleSinceNanos != NOT_IDLE)
+            {
+                // The message came while the handler ran an idle tick: the episode lasted at least one tick.
+                learner.onIdleEnded(System.nanoTime() - idleSinceNanos);
+            }
             idleSinceNanos = NOT_IDLE;
             return available;
         }
@@ -115,6 +152,11 @@ public final class PhasedWaitStrategy implements WaitStrategy
         {
             idleSinceNanos = now;
             nextTickNanos = now + tickNanos;
+            if (learner != null)
+            {
+                episodeSpinNanos = learner.spinNanos();
+                episodeYieldEndNanos = yieldEndNanos - spinNanos + episodeSpinNanos;
+            }
         }
         long previous = now;
         boolean spun = false;
@@ -128,7 +170,7 @@ public final class PhasedWaitStrategy implements WaitStrategy
             }
             if (adaptive && spun && now - previous > PREEMPTED_NANOS)
             {
-                spinAgainAtNanos = now + SPIN_BACKOFF_NANOS;
+                spinAgainAtNanos = now + (learner != null ? learner.onPreempted(now) : SPIN_BACKOFF_NANOS);
             }
             final long idle = now - idleSinceNanos;
             spun = false;
@@ -136,12 +178,12 @@ public final class PhasedWaitStrategy implements WaitStrategy
             {
                 park(sequence, cursor, barrier, now);
             }
-            else if (idle < spinNanos)
+            else if (idle < episodeSpinNanos)
             {
                 Thread.onSpinWait();
                 spun = true;
             }
-            else if (idle < yieldEndNanos)
+            else if (idle < episodeYieldEndNanos)
             {
                 Thread.yield();
                 spun = true;
@@ -152,6 +194,10 @@ public final class PhasedWaitStrategy implements WaitStrategy
             }
             previous = now;
             now = System.nanoTime();
+        }
+        if (learner != null)
+        {
+            learner.onIdleEnded(now - idleSinceNanos);
         }
         idleSinceNanos = NOT_IDLE;
         return available;
@@ -189,10 +235,16 @@ public final class PhasedWaitStrategy implements WaitStrategy
         return (int)PARKED_STATE.getVolatile(this) == PARKED;
     }
 
+    /** @return the spin length the current or next idle episode uses (the learned one with a learned spin); diagnostics */
+    public long episodeSpinNanos()
+    {
+        return episodeSpinNanos;
+    }
+
     @Override
     public String toString()
     {
         return "PhasedWaitStrategy{spinNanos=" + spinNanos + ", yieldEndNanos=" + yieldEndNanos + ", maxParkNanos=" + maxParkNanos
-            + ", tickNanos=" + tickNanos + ", adaptive=" + adaptive + '}';
+            + ", tickNanos=" + tickNanos + ", adaptive=" + adaptive + ", learnSpin=" + (learner != null) + '}';
     }
 }

@@ -167,6 +167,125 @@ class PhasedWaitStrategyTest
     }
 
     @Test
+    void noWakeUpIsLostWithALearnedSpin() throws InterruptedException
+    {
+        // Bursts (short gaps: the learner turns the spin on) alternate with pauses longer than the cap (it parks, and
+        // the learner turns the spin off again), so publishes race spins, yields, parks and the switches between them.
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(20_000, 0, HOUR_NANOS, TimeUnit.MICROSECONDS.toNanos(250), true, true);
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        final int perThread = 6_000;
+        final Thread[] producers = new Thread[2];
+        for (int p = 0; p < producers.length; p++)
+        {
+            producers[p] = Thread.ofPlatform().start(() -> {
+                final ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < perThread; i++)
+                {
+                    publish(ring, 1);
+                    if ((i & 63) == 0)
+                    {
+                        LockSupport.parkNanos(random.nextLong(50_000, 2_000_000));
+                    }
+                    else
+                    {
+                        final long until = System.nanoTime() + random.nextLong(0, 15_000);
+                        while (System.nanoTime() < until)
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+            });
+        }
+        for (final Thread t : producers)
+        {
+            t.join();
+        }
+        await(() -> handler.events.get() == (long)perThread * producers.length, "every event delivered, none waiting on a missed wake-up");
+        assertEquals((long)perThread * producers.length, handler.sum.get());
+    }
+
+    @Test
+    void aSteadyStreamEarnsTheSpinAndSporadicSendersLoseIt()
+    {
+        final long capNanos = TimeUnit.MICROSECONDS.toNanos(20);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(capNanos, 0, HOUR_NANOS, 0, false, true);
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        assertEquals(0, strategy.episodeSpinNanos(), "no history: no spin");
+        // A message every ~5 µs: idle gaps well inside twice the cap, even with a wake-up from a park in them.
+        final long deadline = System.nanoTime() + HANG_GUARD_NANOS;
+        long sent = 0;
+        while (strategy.episodeSpinNanos() == 0)
+        {
+            assertTrue(System.nanoTime() < deadline, "hang guard: a steady stream never earned the spin");
+            publish(ring, 1);
+            sent++;
+            final long until = System.nanoTime() + 5_000;
+            while (System.nanoTime() < until)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(capNanos, strategy.episodeSpinNanos());
+        // Sporadic: one message every 2 ms, each waited for, so every idle gap is far longer than the cap.
+        for (int i = 0; i < 40 && strategy.episodeSpinNanos() != 0; i++)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            publish(ring, 1);
+            sent++;
+            final long expected = sent;
+            await(() -> handler.events.get() == expected, "delivered");
+            await(() -> strategy.isParked() || strategy.episodeSpinNanos() == 0, "the next idle episode has begun");
+        }
+        await(() -> strategy.episodeSpinNanos() == 0, "sporadic senders take the spin away");
+        final long expected = sent;
+        await(() -> handler.events.get() == expected, "every message delivered");
+    }
+
+    @Test
+    void theLearnedSpinAllocatesNothingOnTheConsumerThread()
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(20_000, 0, HOUR_NANOS, TimeUnit.MICROSECONDS.toNanos(250), true, true);
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        final int messages = 20_000;
+        sendMixed(ring, handler, messages);
+        final long threadId = consumer.threadId();
+        final long before = threads.getThreadAllocatedBytes(threadId);
+        sendMixed(ring, handler, messages);
+        final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        assertTrue(allocated < messages / 10, "the consumer allocated " + allocated + " B over " + messages
+            + " messages through spins, parks, learning and idle ticks");
+    }
+
+    /** Bursts with ~2 µs gaps and pauses of 0.3–1 ms (ticks and parks), then waits until all are consumed. */
+    private static void sendMixed(final RingBuffer<long[]> ring, final Counting handler, final int messages)
+    {
+        final long start = handler.events.get();
+        for (int i = 0; i < messages; i++)
+        {
+            publish(ring, 1);
+            if ((i & 255) == 0)
+            {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(300_000, 1_000_000));
+            }
+            else
+            {
+                final long until = System.nanoTime() + 2_000;
+                while (System.nanoTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        await(() -> handler.events.get() == start + messages, "every event delivered");
+    }
+
+    @Test
     void rejectsNonsensePhases()
     {
         assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(-1, 0, 1, 0, false));
