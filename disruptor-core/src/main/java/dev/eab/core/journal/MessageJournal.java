@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -560,8 +559,8 @@ public final class MessageJournal implements AutoCloseable
             }
         });
         final List<PendingMessage> pending = new ArrayList<>();
-        final LongIntHashMap positions = new LongIntHashMap(1024);
-        final Map<Integer, String> agents = new HashMap<>();
+        final PendingIndexes positions = new PendingIndexes(1024);
+        final AgentNames agents = new AgentNames();
         final long[] records = new long[1];
         // The index of the RUN_START of each pending entry's run (what retention must keep for it).
         final long[][] runStarts = {new long[1024]};
@@ -583,7 +582,7 @@ public final class MessageJournal implements AutoCloseable
                     {
                         final int at = pending.size();
                         pending.add(decodeAccepted(type, index, b, agents));
-                        positions.put(index, at);
+                        positions.add(index);
                         if (at == runStarts[0].length)
                         {
                             runStarts[0] = java.util.Arrays.copyOf(runStarts[0], at * 2);
@@ -621,8 +620,38 @@ public final class MessageJournal implements AutoCloseable
         return new Pending(compact, records[0], acked.size(), warnings == null ? List.of() : warnings, oldestNeeded);
     }
 
+    /** A run's handle → agent id, in an array indexed by handle (no boxing on the replay's read). */
+    private static final class AgentNames implements java.util.function.IntFunction<String>
+    {
+        private String[] names = new String[64];
+
+        void put(final int handle, final String id)
+        {
+            if (handle < 0)
+            {
+                return;
+            }
+            if (handle >= names.length)
+            {
+                names = java.util.Arrays.copyOf(names, Math.max(handle + 1, names.length * 2));
+            }
+            names[handle] = id;
+        }
+
+        void clear()
+        {
+            java.util.Arrays.fill(names, null);
+        }
+
+        @Override
+        public String apply(final int handle)
+        {
+            return handle >= 0 && handle < names.length ? names[handle] : null;
+        }
+    }
+
     /** Reads an ACK_BATCH record (type read): each index into {@code acked}, and out of the pending list when given. */
-    private static void readAckBatch(final Bytes<?> b, final LongHashSet acked, final List<PendingMessage> pending, final LongIntHashMap positions)
+    private static void readAckBatch(final Bytes<?> b, final LongHashSet acked, final List<PendingMessage> pending, final PendingIndexes positions)
     {
         final int n = b.readInt();
         b.readLong(); // acked at
@@ -638,9 +667,9 @@ public final class MessageJournal implements AutoCloseable
         }
     }
 
-    private static void clear(final List<PendingMessage> pending, final LongIntHashMap positions, final long index)
+    private static void clear(final List<PendingMessage> pending, final PendingIndexes positions, final long index)
     {
-        final int at = positions.get(index);
+        final int at = positions.positionOf(index);
         if (at >= 0)
         {
             pending.set(at, null);
@@ -653,8 +682,14 @@ public final class MessageJournal implements AutoCloseable
      */
     static PendingMessage decodeAccepted(final int type, final long index, final Bytes<?> b, final Map<Integer, String> agentIds)
     {
-        final String sender = agentIds.get(b.readInt());
-        final String recipient = agentIds.get(b.readInt());
+        return decodeAccepted(type, index, b, (java.util.function.IntFunction<String>)agentIds::get);
+    }
+
+    /** {@link #decodeAccepted(int, long, Bytes, Map)} with the run's handles resolved by {@code agentIds} (null when unnamed). */
+    static PendingMessage decodeAccepted(final int type, final long index, final Bytes<?> b, final java.util.function.IntFunction<String> agentIds)
+    {
+        final String sender = agentIds.apply(b.readInt());
+        final String recipient = agentIds.apply(b.readInt());
         if (type == TYPE_MESSAGE)
         {
             b.readLong(); // journaled at
