@@ -122,6 +122,19 @@ class AllocationTest
     }
 
     /**
+     * SYNC_PER_BATCH holds each batch's routing until its msync (PipelineHandler's held events in preallocated
+     * arrays): the hold, the msync and the deferred routing allocate nothing either.
+     */
+    @Test
+    void syncPerBatchJournaledFlyweightPathAllocatesNothingInSteadyState(@TempDir final Path journalDir)
+    {
+        flush = dev.eab.api.JournalFlush.SYNC_PER_BATCH;
+        assertSteadyStateAllocatesNothing(NativeMode.REQUIRED, journalDir, false);
+        assertTrue(bus.journal().syncs() > 0, "msyncs happened");
+        assertEquals(bus.journal().syncedAccepted(), bus.metrics().delivered(), "every delivered message was msynced first");
+    }
+
+    /**
      * The audit chain on: the bus thread only keeps each outcome in its slot; the capture thread copies it into
      * the audit log's pre-allocated ring (references and primitives); the writer encodes, chains and appends
      * in batches. Bus, publisher and capture threads allocate nothing per message; the writer less than
@@ -151,6 +164,9 @@ class AllocationTest
         throw new AssertionError("no thread named " + name);
     }
 
+    /** The journal's flush policy for the next bus, or null for the configuration's own. */
+    private dev.eab.api.JournalFlush flush;
+
     private void assertSteadyStateAllocatesNothing(final NativeMode mode, final Path journalDir, final boolean maci)
     {
         assertSteadyStateAllocatesNothing(mode, journalDir, maci, null);
@@ -160,9 +176,14 @@ class AllocationTest
     {
         // Stage latency recording stays on: the HdrHistogram recorders must not allocate either. The content
         // scanner is on the path in both modes (Rust, or the Java twin) and must not allocate either.
-        bus = started(config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir)
+        final var builder = config(mode).ringSize(4096).stageLatencyMetrics(true).contentScanning(true).journalDir(journalDir)
             .enableMaci(maci).maciStrictMode(true).maciTypeAction(MessageType.EVENT, dev.eab.api.MaciAction.QUERY)
-            .maciOutputCapacity(100_000).auditDir(auditDir).build());
+            .maciOutputCapacity(100_000).auditDir(auditDir);
+        if (flush != null)
+        {
+            builder.journalOptions(dev.eab.api.JournalOptions.DEFAULTS.withPretouch(false).withFlush(flush));
+        }
+        bus = started(builder.build());
         bus.registerAgent(maci ? "exec" : "s", "worker", Set.of(), "acme", maci ? dev.eab.api.MaciRole.EXECUTIVE : null);
         final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", maci ? dev.eab.api.MaciRole.IMPLEMENTER : null).handle();
         final long[] sink = new long[1];

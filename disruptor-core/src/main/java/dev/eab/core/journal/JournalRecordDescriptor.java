@@ -6,7 +6,8 @@ package dev.eab.core.journal;
  * <ul>
  *   <li>{@code messages/}: written by the bus thread only (single writer): every decision in ring order.</li>
  *   <li>{@code acks/}: written by the journal's ack writer thread: acknowledgements made off the bus thread
- *       (dispatched handlers, {@code receive}).</li>
+ *       (dispatched handlers, {@code receive}), handed over through {@link AckRing}, one ACK_BATCH record per drain
+ *       (journals written before that hold one ACK record per ack; both read).</li>
  * </ul>
  *
  * <pre>
@@ -21,8 +22,9 @@ package dev.eab.core.journal;
  *                       utf8 messageId ("" on the zero-allocation path: its correlation id is the id)
  * ACK             (6):  long index (of the FLYWEIGHT or MESSAGE record), int status, long ackedAtMs
  * ACK_BATCH       (7):  int count, long ackedAtMs, count x (long index, int status)
- *                       (the bus thread's acks, INLINE handlers and route-time refusals, one record per ring
- *                       batch or per {@link #MAX_ACK_BATCH} acks: half the appends of one ACK per message)
+ *                       (in messages/: the bus thread's acks, INLINE handlers and route-time refusals, one record per
+ *                       ring batch or per {@link #MAX_ACK_BATCH} acks, always after the records they name, which lets
+ *                       replay read messages/ in one forward pass; in acks/: one record per ack-writer drain)
  * </pre>
  *
  * The two records that replay redelivers end with {@link #RECORD_END}: a record whose tail was lost (a truncated

@@ -6,6 +6,7 @@ import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class JournalReplayer
 {
     private static final long WAIT_PARK_NS = 50_000;
+    /** Most replayed messages claimed and published as one ring batch. */
+    private static final int MAX_BATCH = 256;
 
     private JournalReplayer()
     {
@@ -44,22 +47,53 @@ public final class JournalReplayer
         journal.replayRead();
         long replayed = 0;
         long unroutable = 0;
-        for (final PendingMessage p : pending.messages())
+        final List<PendingMessage> messages = pending.messages();
+        final int count = messages.size();
+        final int batchMax = Math.max(1, Math.min(MAX_BATCH, ring.getBufferSize()));
+        // The read maps handles to ids through one String per agent and run: the last lookup is reused by identity.
+        final AgentCache senders = new AgentCache(registry);
+        final AgentCache recipients = new AgentCache(registry);
+        int i = 0;
+        while (i < count)
         {
-            final AgentRecord recipient = p.recipientId() == null ? null : registry.byId(p.recipientId());
-            if (recipient == null)
+            // Claim a whole batch of slots at once (one cursor update for up to MAX_BATCH replayed messages).
+            int routable = 0;
+            int end = i;
+            while (end < count && routable < batchMax)
             {
-                unroutable++;
-                continue;
+                if (recipients.get(messages.get(end).recipientId()) != null)
+                {
+                    routable++;
+                }
+                else
+                {
+                    unroutable++;
+                }
+                end++;
             }
-            final long seq = ring.next();
-            final boolean fits = EventSlots.fillReplay(ring.get(seq), p, p.senderId() == null ? null : registry.byId(p.senderId()), recipient);
-            ring.publish(seq);
-            if (!fits)
+            if (routable > 0)
             {
-                journal.ack(p.index(), JournalRecordDescriptor.ACK_REJECTED);
+                final long hi = ring.next(routable);
+                long seq = hi - routable + 1;
+                for (int k = i; k < end; k++)
+                {
+                    final PendingMessage p = messages.get(k);
+                    final AgentRecord recipient = recipients.get(p.recipientId());
+                    if (recipient == null)
+                    {
+                        continue;
+                    }
+                    final boolean fits = EventSlots.fillReplay(ring.get(seq), p, senders.get(p.senderId()), recipient);
+                    if (!fits)
+                    {
+                        journal.ack(p.index(), JournalRecordDescriptor.ACK_REJECTED);
+                    }
+                    seq++;
+                    replayed++;
+                }
+                ring.publish(hi - routable + 1, hi);
             }
-            replayed++;
+            i = end;
         }
         // The bus is not RUNNING yet, so wait on the ring itself: its consumer's sequence advances per event.
         final long last = ring.getCursor();
@@ -69,5 +103,32 @@ public final class JournalReplayer
             LockSupport.parkNanos(WAIT_PARK_NS);
         }
         return new Result(replayed, unroutable, pending);
+    }
+
+    /** The last id looked up and its record: replayed runs name few agents, so most lookups hit it. */
+    private static final class AgentCache
+    {
+        private final AgentRegistry registry;
+        private String lastId;
+        private AgentRecord last;
+
+        AgentCache(final AgentRegistry registry)
+        {
+            this.registry = registry;
+        }
+
+        AgentRecord get(final String id)
+        {
+            if (id == null)
+            {
+                return null;
+            }
+            if (id != lastId)
+            {
+                lastId = id;
+                last = registry.byId(id);
+            }
+            return last;
+        }
     }
 }

@@ -53,6 +53,18 @@ public final class JournalStage implements Stage
     }
 
     @Override
+    public void afterHeldRoute()
+    {
+        journal.flushAcks();
+    }
+
+    @Override
+    public boolean holdsRouteUntilEndOfBatch()
+    {
+        return journal != null && journal.syncsPerBatch();
+    }
+
+    @Override
     public void onEvent(final MessageEvent e)
     {
         // A held message is not accepted for delivery yet: the deliberation store keeps it until it is decided. Once

@@ -82,7 +82,7 @@ final class LongHashSet
         slots = bigger;
     }
 
-    private static int mix(final long v)
+    static int mix(final long v)
     {
         final long h = v * 0x9E3779B97F4A7C15L;
         return (int)(h ^ (h >>> 32));

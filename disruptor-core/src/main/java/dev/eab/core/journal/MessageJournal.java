@@ -21,11 +21,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -52,8 +49,9 @@ public final class MessageJournal implements AutoCloseable
 {
     private static final Logger LOG = Logger.getLogger(MessageJournal.class.getName());
     private static final int ACK_QUEUE_CAPACITY = 1 << 16;
-    private static final int ACK_BATCH = 1024;
     private static final long PRETOUCH_INTERVAL_MS = 10;
+    /** Records per index entry in new cycle files (existing files keep the spacing their header names). */
+    static final int INDEX_SPACING = 16;
     private static final long MAX_RECLAIM_INTERVAL_MS = 60_000;
 
     private final Path dir;
@@ -71,6 +69,11 @@ public final class MessageJournal implements AutoCloseable
     private volatile long reclaimedBytes;
     /** Set by the bus thread before it replays; the housekeeper reclaims only after that (never racing the replay's read). */
     private volatile long oldestNeededIndex = Long.MIN_VALUE;
+    /** Written by the bus thread after each msync (read by tests and metrics). */
+    private volatile long syncs;
+    private volatile long syncedAccepted;
+    /** FLYWEIGHT and MESSAGE records appended (bus thread). */
+    private long acceptedAppended;
     // Bus thread only.
     private final long[] busAckIndexes = new long[MAX_ACK_BATCH];
     private final int[] busAckStatuses = new int[MAX_ACK_BATCH];
@@ -135,7 +138,19 @@ public final class MessageJournal implements AutoCloseable
 
     static ChronicleQueue queue(final Path path, final JournalRollCycle rollCycle)
     {
-        return SingleChronicleQueueBuilder.binary(path).rollCycle(rollCycle(rollCycle)).build();
+        final RollCycle cycle = rollCycle(rollCycle);
+        final SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(path).rollCycle(cycle);
+        // Every append costs Chronicle a scan from the last index entry to the write position (StoreAppender.resetPosition
+        // -> lastSequenceNumber): with the roll cycles' spacing of 256 that averaged 128 headers read per record, the
+        // largest part of the journal's cost (JFR, saturation). A sparser index array count with a denser spacing keeps
+        // the same messages per cycle (count^2 x spacing) at a few headers per append.
+        final long perCycle = (long)cycle.defaultIndexCount() * cycle.defaultIndexCount() * cycle.defaultIndexSpacing();
+        final int exponent = Long.numberOfTrailingZeros(perCycle / INDEX_SPACING);
+        if (cycle.defaultIndexSpacing() > INDEX_SPACING && Long.bitCount(perCycle) == 1 && exponent % 2 == 0)
+        {
+            b.indexSpacing(INDEX_SPACING).indexCount(1 << (exponent / 2));
+        }
+        return b.build();
     }
 
     /** The Chronicle roll cycle for a configured one (an existing queue keeps the cycle its metadata names). */
@@ -161,6 +176,33 @@ public final class MessageJournal implements AutoCloseable
     public JournalOptions options()
     {
         return options;
+    }
+
+    /** @return true under {@link JournalFlush#SYNC_PER_BATCH}: routing waits for the batch's msync. */
+    public boolean syncsPerBatch()
+    {
+        return syncPerBatch;
+    }
+
+    /** @return msyncs of {@code messages/} by the bus thread since open. */
+    public long syncs()
+    {
+        return syncs;
+    }
+
+    /** @return how many accepted messages (FLYWEIGHT and MESSAGE records) the bus thread had appended at its last msync. */
+    public long syncedAccepted()
+    {
+        return syncedAccepted;
+    }
+
+    /**
+     * Bus thread, under {@link JournalFlush#SYNC_PER_BATCH} after a held batch was routed: writes the acks its
+     * routing made (one ACK_BATCH record), synced with the next batch. A crash before that loses acks, not messages.
+     */
+    public void flushAcks()
+    {
+        flushBusAcks();
     }
 
     /** @return cycle files deleted by retention since open. */
@@ -194,6 +236,8 @@ public final class MessageJournal implements AutoCloseable
             try
             {
                 appender.sync();
+                syncedAccepted = acceptedAppended;
+                syncs = syncs + 1;
             }
             catch (final RuntimeException e)
             {
@@ -344,6 +388,7 @@ public final class MessageJournal implements AutoCloseable
             }
         }
         appended++;
+        acceptedAppended++;
         unsynced = syncPerBatch;
         return appender.lastIndexAppended();
     }
@@ -364,6 +409,7 @@ public final class MessageJournal implements AutoCloseable
             }
         }
         appended++;
+        acceptedAppended++;
         unsynced = syncPerBatch;
         return appender.lastIndexAppended();
     }
@@ -489,19 +535,19 @@ public final class MessageJournal implements AutoCloseable
         return readPending(messages, acks, new ArrayList<>());
     }
 
-    /** @param warnings where read problems go (and are logged), or null to read without reporting. */
+    /**
+     * One forward pass over {@code messages/} (after the small {@code acks/} queue): an accepted record no ack
+     * read so far names is decoded into the pending list at once, with its list position kept by index; an
+     * ACK or ACK_BATCH record met later in {@code messages/} clears the entries it names. That suffices because
+     * the bus thread writes its acks after the message they name (in {@code messages/}, in ring order), and
+     * every other ack is in {@code acks/}, read first. The list is then compacted in journal order.
+     *
+     * @param warnings where read problems go (and are logged), or null to read without reporting.
+     */
     private static Pending readPending(final ChronicleQueue messages, final ChronicleQueue acks, final List<String> warnings)
     {
         final LongHashSet acked = new LongHashSet(1024);
         readQueue(acks, "acks", warnings, (index, b) -> {
-            if (b.readInt() == TYPE_ACK)
-            {
-                acked.add(b.readLong());
-            }
-        });
-        // Acks written by the bus thread sit in messages/ after their message: collect them in a first pass
-        // (its read problems are the second pass's too: reported once, there).
-        readQueue(messages, "messages", null, (index, b) -> {
             final int type = b.readInt();
             if (type == TYPE_ACK)
             {
@@ -509,20 +555,16 @@ public final class MessageJournal implements AutoCloseable
             }
             else if (type == TYPE_ACK_BATCH)
             {
-                final int n = b.readInt();
-                b.readLong(); // acked at
-                for (int i = 0; i < n; i++)
-                {
-                    acked.add(b.readLong());
-                    b.readInt(); // status
-                }
+                readAckBatch(b, acked, null, null);
             }
         });
         final List<PendingMessage> pending = new ArrayList<>();
-        final Map<Integer, String> agents = new HashMap<>();
+        final PendingIndexes positions = new PendingIndexes(1024);
+        final AgentNames agents = new AgentNames();
         final long[] records = new long[1];
-        // [0]: the index of the current run's RUN_START; [1]: the oldest record replay needs.
-        final long[] needed = {-1, -1};
+        // The index of the RUN_START of each pending entry's run (what retention must keep for it).
+        final long[][] runStarts = {new long[1024]};
+        final long[] runStart = {-1};
         readQueue(messages, "messages", warnings, (index, b) -> {
             records[0]++;
             final int type = b.readInt();
@@ -531,27 +573,107 @@ public final class MessageJournal implements AutoCloseable
                 case TYPE_RUN_START ->
                 {
                     agents.clear();
-                    needed[0] = index;
+                    runStart[0] = index;
                 }
                 case TYPE_AGENT -> agents.put(b.readInt(), b.readUtf8());
                 case TYPE_FLYWEIGHT, TYPE_MESSAGE ->
                 {
                     if (!acked.contains(index))
                     {
+                        final int at = pending.size();
                         pending.add(decodeAccepted(type, index, b, agents));
-                        if (needed[1] < 0)
+                        positions.add(index);
+                        if (at == runStarts[0].length)
                         {
-                            needed[1] = needed[0] < 0 ? index : needed[0];
+                            runStarts[0] = java.util.Arrays.copyOf(runStarts[0], at * 2);
                         }
+                        runStarts[0][at] = runStart[0] < 0 ? index : runStart[0];
                     }
                 }
+                case TYPE_ACK ->
+                {
+                    final long ackedIndex = b.readLong();
+                    acked.add(ackedIndex);
+                    clear(pending, positions, ackedIndex);
+                }
+                case TYPE_ACK_BATCH -> readAckBatch(b, acked, pending, positions);
                 default ->
                 {
-                    // REJECTED and ACK: decisions, nothing to redeliver.
+                    // REJECTED: a decision, nothing to redeliver.
                 }
             }
         });
-        return new Pending(pending, records[0], acked.size(), warnings == null ? List.of() : warnings, needed[1]);
+        final List<PendingMessage> compact = new ArrayList<>(pending.size());
+        long oldestNeeded = -1;
+        for (int i = 0; i < pending.size(); i++)
+        {
+            final PendingMessage p = pending.get(i);
+            if (p != null)
+            {
+                if (oldestNeeded < 0)
+                {
+                    oldestNeeded = runStarts[0][i];
+                }
+                compact.add(p);
+            }
+        }
+        return new Pending(compact, records[0], acked.size(), warnings == null ? List.of() : warnings, oldestNeeded);
+    }
+
+    /** A run's handle → agent id, in an array indexed by handle (no boxing on the replay's read). */
+    private static final class AgentNames implements java.util.function.IntFunction<String>
+    {
+        private String[] names = new String[64];
+
+        void put(final int handle, final String id)
+        {
+            if (handle < 0)
+            {
+                return;
+            }
+            if (handle >= names.length)
+            {
+                names = java.util.Arrays.copyOf(names, Math.max(handle + 1, names.length * 2));
+            }
+            names[handle] = id;
+        }
+
+        void clear()
+        {
+            java.util.Arrays.fill(names, null);
+        }
+
+        @Override
+        public String apply(final int handle)
+        {
+            return handle >= 0 && handle < names.length ? names[handle] : null;
+        }
+    }
+
+    /** Reads an ACK_BATCH record (type read): each index into {@code acked}, and out of the pending list when given. */
+    private static void readAckBatch(final Bytes<?> b, final LongHashSet acked, final List<PendingMessage> pending, final PendingIndexes positions)
+    {
+        final int n = b.readInt();
+        b.readLong(); // acked at
+        for (int i = 0; i < n; i++)
+        {
+            final long index = b.readLong();
+            b.readInt(); // status
+            acked.add(index);
+            if (pending != null)
+            {
+                clear(pending, positions, index);
+            }
+        }
+    }
+
+    private static void clear(final List<PendingMessage> pending, final PendingIndexes positions, final long index)
+    {
+        final int at = positions.positionOf(index);
+        if (at >= 0)
+        {
+            pending.set(at, null);
+        }
     }
 
     /**
@@ -560,8 +682,14 @@ public final class MessageJournal implements AutoCloseable
      */
     static PendingMessage decodeAccepted(final int type, final long index, final Bytes<?> b, final Map<Integer, String> agentIds)
     {
-        final String sender = agentIds.get(b.readInt());
-        final String recipient = agentIds.get(b.readInt());
+        return decodeAccepted(type, index, b, (java.util.function.IntFunction<String>)agentIds::get);
+    }
+
+    /** {@link #decodeAccepted(int, long, Bytes, Map)} with the run's handles resolved by {@code agentIds} (null when unnamed). */
+    static PendingMessage decodeAccepted(final int type, final long index, final Bytes<?> b, final java.util.function.IntFunction<String> agentIds)
+    {
+        final String sender = agentIds.apply(b.readInt());
+        final String recipient = agentIds.apply(b.readInt());
         if (type == TYPE_MESSAGE)
         {
             b.readLong(); // journaled at
@@ -684,12 +812,20 @@ public final class MessageJournal implements AutoCloseable
         acks.close();
     }
 
-    /** Writes acknowledgements made off the bus thread, in batches, on its own thread (the acks queue's single writer). */
+    /**
+     * Writes acknowledgements made off the bus thread on its own thread (the acks queue's single writer): what
+     * producers put in the lock-free {@link AckRing} is drained in queue order and written as one ACK_BATCH
+     * record per drain (at most {@link JournalRecordDescriptor#MAX_ACK_BATCH} acks), then synced under
+     * {@link JournalFlush#SYNC_PER_BATCH}. Allocation-free in steady state.
+     */
     private static final class AckWriter implements Runnable
     {
+        private static final long IDLE_PARK_NS = 200_000;
         private final ChronicleQueue queue;
         private final boolean syncPerBatch;
-        private final BlockingQueue<long[]> pending = new ArrayBlockingQueue<>(ACK_QUEUE_CAPACITY);
+        private final AckRing pending = new AckRing(ACK_QUEUE_CAPACITY);
+        private final long[] indexes = new long[MAX_ACK_BATCH];
+        private final int[] statuses = new int[MAX_ACK_BATCH];
         private final Thread thread = Thread.ofPlatform().daemon().name("eab-journal-acks").unstarted(this);
         private volatile boolean running = true;
 
@@ -706,50 +842,37 @@ public final class MessageJournal implements AutoCloseable
 
         void offer(final long index, final int status)
         {
-            try
-            {
-                pending.put(new long[] {index, status});
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                // Not written: the message stays pending and is redelivered after a restart (at-least-once).
-            }
+            // Never lost while the journal is open: a full ring waits for the writer (back-pressure).
+            pending.offer(index, status);
         }
 
         @Override
         public void run()
         {
-            final List<long[]> batch = new ArrayList<>(ACK_BATCH);
             try (ExcerptAppender appender = queue.createAppender())
             {
                 while (running || !pending.isEmpty())
                 {
-                    final long[] first = pending.poll(10, TimeUnit.MILLISECONDS);
-                    if (first == null)
+                    final int n = pending.drain(indexes, statuses, MAX_ACK_BATCH);
+                    if (n == 0)
                     {
+                        java.util.concurrent.locks.LockSupport.parkNanos(IDLE_PARK_NS);
                         continue;
                     }
-                    batch.add(first);
-                    pending.drainTo(batch, ACK_BATCH - 1);
-                    final long now = System.currentTimeMillis();
-                    for (final long[] a : batch)
+                    try (DocumentContext dc = appender.writingDocument())
                     {
-                        try (DocumentContext dc = appender.writingDocument())
+                        final Bytes<?> b = dc.wire().bytes();
+                        b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(System.currentTimeMillis());
+                        for (int i = 0; i < n; i++)
                         {
-                            dc.wire().bytes().writeInt(TYPE_ACK).writeLong(a[0]).writeInt((int)a[1]).writeLong(now);
+                            b.writeLong(indexes[i]).writeInt(statuses[i]);
                         }
                     }
-                    batch.clear();
                     if (syncPerBatch)
                     {
                         appender.sync();
                     }
                 }
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
             }
             catch (final RuntimeException e)
             {

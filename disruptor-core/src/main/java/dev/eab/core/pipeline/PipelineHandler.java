@@ -32,6 +32,19 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private PipelineMeter meter;
     /** True when an audit capture runs behind this handler on the ring: each outcome is kept for it. */
     private final boolean audited;
+    /**
+     * True when the journal holds routing until the batch's msync (SYNC_PER_BATCH): each event runs validate →
+     * govern → journal as it comes and waits in {@link #held}; at the batch end (or when {@value #MAX_HELD_BATCH}
+     * wait) the journal syncs, then they are routed in ring order, so nothing is delivered and no sender is told
+     * "accepted" before its record is on disk. Their slots are not released (the sequence does not advance) until then.
+     */
+    private final boolean holdRoute;
+    /** Most events held for one msync (bounds the wait a long ring batch would add). */
+    static final int MAX_HELD_BATCH = 1024;
+    private final MessageEvent[] held;
+    private final long[] heldSequences;
+    private final boolean[] heldRejected;
+    private int heldCount;
 
     public PipelineHandler(
         final Stage validate, final Stage govern, final Stage journal, final RouteStage route, final BusMetrics metrics, final boolean timed)
@@ -54,6 +67,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         this.metrics = metrics;
         this.timed = timed;
         this.warmer = new PathWarmer(validate, govern, journal, route);
+        this.holdRoute = journal.holdsRouteUntilEndOfBatch();
+        this.held = holdRoute ? new MessageEvent[MAX_HELD_BATCH] : null;
+        this.heldSequences = holdRoute ? new long[MAX_HELD_BATCH] : null;
+        this.heldRejected = holdRoute ? new boolean[MAX_HELD_BATCH] : null;
     }
 
     /** The wait strategy's idle tick ({@link PhasedWaitStrategy}): keep the path warm while the ring is empty. */
@@ -78,8 +95,17 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     @Override
     public void onEvent(final MessageEvent e, final long sequence, final boolean endOfBatch)
     {
+        if (holdRoute && e.kind != MessageEvent.KIND_BALLAST)
+        {
+            onEventHeld(e, sequence, endOfBatch);
+            return;
+        }
         if (e.kind == MessageEvent.KIND_BALLAST)
         {
+            if (holdRoute)
+            {
+                routeHeld();
+            }
             // Chaos ring exhaustion: held until its scenario ends, then passed without an outcome or a count.
             try
             {
@@ -161,6 +187,88 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                 journal.endOfBatch();
             }
         }
+    }
+
+    /** SYNC_PER_BATCH: validate, govern and journal now; route with the rest of the batch after its msync. */
+    private void onEventHeld(final MessageEvent e, final long sequence, final boolean endOfBatch)
+    {
+        metrics.onProcessed();
+        final PipelineMeter m = meter;
+        final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();
+        try
+        {
+            validate.onEvent(e);
+            admit(m, e);
+            govern.onEvent(e);
+            journal.onEvent(e);
+        }
+        catch (final Throwable t)
+        {
+            metrics.onPipelineFailure();
+            if (!e.completed)
+            {
+                route.failClosed(e, t);
+            }
+        }
+        final int i = heldCount++;
+        held[i] = e;
+        heldSequences[i] = sequence;
+        heldRejected[i] = m != null && metrics.busThreadRejections() != rejectionsBefore;
+        if (endOfBatch || heldCount == MAX_HELD_BATCH)
+        {
+            routeHeld();
+        }
+    }
+
+    /** Syncs the journal, then routes the held events in ring order and releases their slots. */
+    private void routeHeld()
+    {
+        final int n = heldCount;
+        if (n == 0)
+        {
+            return;
+        }
+        heldCount = 0;
+        journal.endOfBatch();
+        for (int i = 0; i < n; i++)
+        {
+            final MessageEvent e = held[i];
+            held[i] = null;
+            final PipelineMeter m = meter;
+            final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();
+            try
+            {
+                if (!e.completed)
+                {
+                    route.onEvent(e);
+                }
+            }
+            catch (final Throwable t)
+            {
+                metrics.onPipelineFailure();
+                if (!e.completed)
+                {
+                    route.failClosed(e, t);
+                }
+            }
+            finally
+            {
+                if (m != null)
+                {
+                    meter(m, e, heldRejected[i] || metrics.busThreadRejections() != rejectionsBefore);
+                }
+                if (audited)
+                {
+                    e.captureAudit();
+                }
+                e.clear();
+                if (processed != null)
+                {
+                    processed.set(heldSequences[i]);
+                }
+            }
+        }
+        journal.afterHeldRoute();
     }
 
     private static void admit(final PipelineMeter m, final MessageEvent e)
