@@ -36,7 +36,7 @@ fn main() {
     let plain = EabGuard::from_json(&json).expect("valid config");
     // The same guard finding the impact keywords in its pass (substring mode), timed in the same run.
     let fused = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
-    println!("{plain:?}");
+    println!("{plain:?}\n{fused:?}");
     for (label, guard) in [("plain", &plain), ("keywords", &fused)] {
     println!("-- {label}");
     let cases = [
