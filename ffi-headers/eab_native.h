@@ -574,6 +574,30 @@ int32_t eab_guard_scan(const struct EabGuard *guard, const uint8_t *utf8, size_t
 int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len);
 
 /**
+ * `eab_guard_new` for a guard that also finds the impact keywords:
+ * `matching` 0 = substring (the original's rule), 1 = word start, as
+ * `eab_impact_new`. NULL also for any other `matching`. Release with
+ * `eab_guard_free`.
+ *
+ * # Safety
+ * `config_json` must be null or valid for reads of `len` bytes.
+ */
+struct EabGuard *eab_guard_new_keywords(const uint8_t *config_json, size_t len, uint32_t matching);
+
+/**
+ * `eab_guard_scan`, and in `*keywords_out` the impact keywords of the text
+ * (bit i = keyword i, exactly what the scorer's own search returns in the
+ * guard's matching mode, stop-after-five rule included), or -1 when the
+ * guard was built by `eab_guard_new` (no keywords). Returns 0,
+ * `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`; on error nothing is written.
+ * Allocation-free in steady state.
+ *
+ * # Safety
+ * As `eab_guard_scan`; `keywords_out` null or valid for one write.
+ */
+int32_t eab_guard_scan_keywords(const struct EabGuard *guard, const uint8_t *utf8, size_t len, uint64_t *matched_out, int32_t *keywords_out);
+
+/**
  * Creates an impact scorer with per-agent state for handles `0..max_agents`;
  * `matching` is 0 (substring, the original's rule) or 1 (word start). Returns
  * NULL on panic or for `max_agents` of 0. Release it once with `eab_impact_free`.
@@ -601,6 +625,17 @@ void eab_impact_free(struct EabImpact *scorer);
  * for 8 writes of `double`.
  */
 int32_t eab_impact_score(struct EabImpact *scorer, const uint8_t *text, size_t text_len, const uint8_t *tools, size_t tools_len, int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out);
+
+/**
+ * [`eab_impact_score`] for a non-empty text whose impact keywords were already found, in the scorer's
+ * matching mode, by the guardrail scan's own pass (`eab_guard_scan_keywords`): `keyword_mask` replaces
+ * the text (bit i = keyword i). Same result and same recorded state as `eab_impact_score` on that text.
+ * Returns 0, `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`. No allocation; one caller at a time.
+ *
+ * # Safety
+ * As `eab_impact_score`, without the text.
+ */
+int32_t eab_impact_score_found(struct EabImpact *scorer, uint32_t keyword_mask, const uint8_t *tools, size_t tools_len, int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out);
 
 /**
  * Creates an empty engine (no policy, no data, no rule). Release it exactly

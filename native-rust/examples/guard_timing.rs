@@ -33,8 +33,12 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: guard_timing <config.json> [case]");
     let only = std::env::args().nth(2);
     let json = std::fs::read(path).expect("readable config");
-    let guard = EabGuard::from_json(&json).expect("valid config");
-    println!("{guard:?}");
+    let plain = EabGuard::from_json(&json).expect("valid config");
+    // The same guard finding the impact keywords in its pass (substring mode), timed in the same run.
+    let fused = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
+    println!("{plain:?}\n{fused:?}");
+    for (label, guard) in [("plain", &plain), ("keywords", &fused)] {
+    println!("-- {label}");
     let cases = [
         ("benign64", exactly(BENIGN, 64)),
         ("benign256", exactly(BENIGN, 256)),
@@ -58,10 +62,11 @@ fn main() {
         for _ in 0..5 {
             let start = Instant::now();
             for _ in 0..iterations / 5 {
-                black_box(guard.scan(black_box(text)));
+                black_box(guard.scan_keywords(black_box(text)));
             }
             best = best.min(start.elapsed().as_nanos() as f64 / (iterations / 5) as f64);
         }
         println!("{name:>10} {:>5} B  mask {mask:#018x}  {best:>9.1} ns/scan", text.len());
+    }
     }
 }

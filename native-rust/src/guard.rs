@@ -72,8 +72,11 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::guard_lower::SIMPLE_LOWERCASE;
+use crate::impact::{Keywords, KEYWORDS, MATCH_SUBSTRING, MATCH_WORD};
 use crate::guard_search::{share_a_needle, StringSearch, PADDING_BYTE, PADDING_BYTES, SHORT_MAX_BYTES};
 
+/// The impact scorer's saturation: it stops after this many distinct keywords.
+const KEYWORD_SATURATION: u32 = 5;
 /// At most this many families: the result is a `u64` bitmask.
 pub(crate) const MAX_FAMILIES: usize = 64;
 /// Longest accepted regex, in characters; longer ones are configuration errors.
@@ -165,6 +168,9 @@ struct Hit {
     /// Bitset over the regexes whose first condition this string satisfies:
     /// only those need their conditions checked.
     regexes: Box<[u64]>,
+    /// Impact keywords this string is (bit i = `impact::KEYWORDS[i]`); 0 unless
+    /// the guard finds keywords.
+    keywords: u32,
 }
 
 /// A compiled scanner. Opaque to C: only handled through the pointer from
@@ -186,6 +192,9 @@ pub struct EabGuard {
     condition_words: usize,
     /// Bitset over the regexes that have no condition (they always run).
     always: Box<[u64]>,
+    /// The impact keywords' matching mode and the reference finder, when this
+    /// guard finds them in its own pass (see [`Self::scan_keywords`]).
+    keywords: Option<(u32, Keywords)>,
     scratch: Mutex<Scratch>,
 }
 
@@ -220,9 +229,43 @@ impl EabGuard {
         Self::new(&families)
     }
 
+    /// [`Self::from_json`] for a guard that also finds the impact keywords in
+    /// its pass, with `matching` [`MATCH_SUBSTRING`] or [`MATCH_WORD`] (see
+    /// [`Self::scan_keywords`]).
+    pub fn from_json_with_keywords(json: &[u8], matching: u32) -> Result<Self, GuardError> {
+        let config: GuardConfig =
+            serde_json::from_slice(json).map_err(|e| GuardError(format!("config JSON: {e}")))?;
+        let families: Vec<(&str, Vec<&str>, Vec<&str>)> = config
+            .families
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.literals.iter().map(String::as_str).collect(),
+                    f.regexes.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        Self::with_keywords(&families, Some(matching))
+    }
+
     /// Compiles families given as `(name, literals, regexes)`. Literals and
     /// regexes must already be normalised (see the module docs).
     pub fn new(families: &[(&str, Vec<&str>, Vec<&str>)]) -> Result<Self, GuardError> {
+        Self::with_keywords(families, None)
+    }
+
+    /// [`Self::new`]; with `keywords` `Some(matching)` the guard also finds
+    /// the impact keywords ([`MATCH_SUBSTRING`] or [`MATCH_WORD`]): each is one
+    /// more searched string (in word mode one that counts only at a word start),
+    /// so the same pass over the text finds them.
+    pub fn with_keywords(
+        families: &[(&str, Vec<&str>, Vec<&str>)],
+        keywords: Option<u32>,
+    ) -> Result<Self, GuardError> {
+        if keywords.is_some_and(|m| m != MATCH_SUBSTRING && m != MATCH_WORD) {
+            return Err(GuardError(format!("keyword matching {keywords:?}: 0 (substring) or 1 (word) expected")));
+        }
         if families.len() > MAX_FAMILIES {
             return Err(GuardError(format!(
                 "{} families, at most {MAX_FAMILIES} are supported",
@@ -241,6 +284,7 @@ impl EabGuard {
                 families: 0,
                 conditions: Box::new([]),
                 regexes: Box::new([]),
+                keywords: 0,
             });
             strings.len() - 1
         };
@@ -318,6 +362,25 @@ impl EabGuard {
                 );
             }
         }
+        // Impact keywords last: in substring mode a keyword that is already a
+        // searched string costs nothing; in word mode each is a string of its
+        // own (a family literal must still match inside a word).
+        let mut word_start = vec![false; strings.len()];
+        if let Some(matching) = keywords {
+            for (k, kw) in KEYWORDS.iter().enumerate() {
+                let id = if matching == MATCH_WORD {
+                    strings.push(kw.as_bytes().to_vec());
+                    hits.push(Hit { families: 0, conditions: Box::new([]), regexes: Box::new([]), keywords: 0 });
+                    word_start.push(true);
+                    strings.len() - 1
+                } else {
+                    let id = hit_for(kw.as_bytes(), &mut strings, &mut hits);
+                    word_start.resize(strings.len(), false);
+                    id
+                };
+                hits[id].keywords |= 1u32 << k;
+            }
+        }
         let condition_words = condition_strings.len().div_ceil(64);
         let regex_words = regexes.len().div_ceil(64);
         for hit in hits.iter_mut() {
@@ -339,7 +402,7 @@ impl EabGuard {
                 hits[id].regexes[r / 64] |= 1u64 << (r % 64);
             }
         }
-        let search = StringSearch::new(&strings)?;
+        let search = StringSearch::with_word_starts(&strings, &word_start)?;
         let guard = Self {
             family_count: families.len(),
             strings: search,
@@ -349,6 +412,7 @@ impl EabGuard {
             conditions: conditions.into_boxed_slice(),
             condition_words,
             always: always.into_boxed_slice(),
+            keywords: keywords.map(|m| (m, Keywords::new())),
             scratch: Mutex::new(Scratch {
                 text: Vec::new(),
                 spread: Vec::new(),
@@ -384,7 +448,22 @@ impl EabGuard {
     /// Scans `utf8` (any bytes; invalid UTF-8 is replaced, not refused) and
     /// returns the bitmask of the families that matched.
     pub fn scan(&self, utf8: &[u8]) -> u64 {
-        match self.scratch.try_lock() {
+        self.scan_keywords(utf8).0
+    }
+
+    /// [`Self::scan`], and the impact keywords of `utf8` as
+    /// `impact::Keywords::find(utf8, word)` returns them (the scorer's mode and
+    /// its stop-after-five rule), or -1 when this guard was built without
+    /// keywords. Found in the scan's own pass over the normalised text: for
+    /// ASCII input that text is the input lowercased, and the keywords are
+    /// lowercase ASCII matched ASCII-case-insensitively, so the occurrences
+    /// are the same. Two cases fall back to the reference finder over the raw
+    /// input: non-ASCII input (normalisation may create or remove an
+    /// occurrence, e.g. U+212A KELVIN SIGN or a zero-width space inside a
+    /// word), and more than five distinct keywords (which five the
+    /// reference keeps depends on the order it meets them in).
+    pub fn scan_keywords(&self, utf8: &[u8]) -> (u64, i32) {
+        let (mask, found, ascii) = match self.scratch.try_lock() {
             Ok(mut scratch) => self.scan_with(utf8, &mut scratch),
             // A panic during an earlier scan (caught at the boundary) left
             // the lock poisoned; the scratch holds no invariant worth keeping,
@@ -395,11 +474,21 @@ impl EabGuard {
             // Another thread is scanning with this guard: correct but
             // allocating, see the module docs.
             Err(TryLockError::WouldBlock) => self.scan_with(utf8, &mut self.new_scratch()),
-        }
+        };
+        let Some((matching, reference)) = &self.keywords else {
+            return (mask, -1);
+        };
+        let keywords = if ascii && found.count_ones() <= KEYWORD_SATURATION {
+            found
+        } else {
+            reference.find(utf8, *matching == MATCH_WORD)
+        };
+        (mask, keywords as i32)
     }
 
-    fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> u64 {
-        normalize_with(utf8, &mut scratch.text, &mut scratch.segment);
+    /// The family mask, the keywords found (all of them), and whether the input was ASCII.
+    fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> (u64, u32, bool) {
+        let ascii = normalize_with(utf8, &mut scratch.text, &mut scratch.segment);
         let len = scratch.text.len();
         scratch.text.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
         let padded = scratch.text.as_slice();
@@ -409,10 +498,12 @@ impl EabGuard {
         let candidates = scratch.candidates.as_mut_slice();
         candidates.copy_from_slice(&self.always);
         let mut mask = 0u64;
+        let mut keywords = 0u32;
         let hits = &self.hits;
         self.strings.for_each_found(padded, len, &mut scratch.spread, |id| {
             let hit = &hits[id];
             mask |= hit.families;
+            keywords |= hit.keywords;
             for (s, c) in seen.iter_mut().zip(hit.conditions.iter()) {
                 *s |= c;
             }
@@ -441,7 +532,7 @@ impl EabGuard {
                 }
             }
         }
-        mask
+        (mask, keywords, ascii)
     }
 }
 
@@ -743,7 +834,8 @@ pub fn normalize_into(input: &[u8], out: &mut Vec<u8>) {
 /// character (the common case, in any script) is copied as is. Only a
 /// character followed by combining marks or compatibility characters goes
 /// through the normaliser.
-fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) {
+/// Returns whether `input` was ASCII (then `out` is `input` lowercased).
+fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) -> bool {
     out.clear();
     if input.is_ascii() {
         // Index loop over a sized buffer: the compiler vectorises it (extend over an iterator is not).
@@ -751,7 +843,7 @@ fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) {
         for (o, &b) in out.iter_mut().zip(input) {
             *o = b.to_ascii_lowercase();
         }
-        return;
+        return true;
     }
     // NFKC never grows ordinary text much; this covers it without reallocating.
     out.reserve(input.len() + input.len() / 2);
@@ -773,6 +865,7 @@ fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) {
         }
     }
     flush(boundary, segment, out);
+    false
 }
 
 /// Appends NFKC of `boundary` + `segment`, minus invisible characters,

@@ -96,11 +96,22 @@ pub(crate) struct StringSearch {
     spread_padding: usize,
     /// String id → its substring searcher, for the strings behind a two-byte gate.
     finders: Box<[Option<memchr::memmem::Finder<'static>>]>,
+    /// String id → it counts only where it starts a word (no ASCII letter or digit before it): the impact
+    /// keywords' word mode. Such strings are always Teddy needles (checked when built).
+    word_start: Box<[bool]>,
 }
 
 impl StringSearch {
     /// Builds the search for `strings` (non-empty, distinct, valid UTF-8).
+    #[cfg(test)]
     pub(crate) fn new(strings: &[Vec<u8>]) -> Result<Self, GuardError> {
+        Self::with_word_starts(strings, &vec![false; strings.len()])
+    }
+
+    /// [`Self::new`] where `word_start[id]` says string `id` is reported only where it starts a word.
+    /// Two equal strings may be given when one of them is a word-start string.
+    pub(crate) fn with_word_starts(strings: &[Vec<u8>], word_start: &[bool]) -> Result<Self, GuardError> {
+        assert_eq!(strings.len(), word_start.len(), "one word-start flag per string");
         let mut needles: Vec<(Vec<u8>, Vec<Confirm>)> = Vec::new();
         // Two-byte gates and one- or two-byte strings, each with the strings it stands for.
         let mut short: Vec<(Vec<u8>, Vec<ShortTarget>)> = Vec::new();
@@ -111,6 +122,13 @@ impl StringSearch {
             }
         }
         for (id, s) in strings.iter().enumerate() {
+            if word_start[id] && (s.len() <= SHORT_MAX_BYTES || !s.iter().all(u8::is_ascii_lowercase)) {
+                // Only needles know where a string starts.
+                return Err(GuardError(format!(
+                    "string search: word-start string {:?} must be three or more lowercase ASCII letters",
+                    String::from_utf8_lossy(s)
+                )));
+            }
             if s.len() <= SHORT_MAX_BYTES {
                 add_short(&mut short, s, ShortTarget { id, confirm: false });
             } else if let Some(gate) = punctuation_gate(s, |w| short.iter().any(|(b, _)| b.as_slice() == w)) {
@@ -200,6 +218,7 @@ impl StringSearch {
             }
         }
         Ok(Self {
+            word_start: word_start.into(),
             finders: finders.into_boxed_slice(),
             spread_padding,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
@@ -273,7 +292,10 @@ impl StringSearch {
     fn confirm(&self, needle: &Needle, text: &[u8], at: usize, found: &mut impl FnMut(usize)) {
         for c in needle.confirms.iter() {
             let s = &self.strings[c.id];
-            if at >= c.offset && text[at - c.offset..].starts_with(s) {
+            if at >= c.offset
+                && text[at - c.offset..].starts_with(s)
+                && (!self.word_start[c.id] || at == c.offset || !text[at - c.offset - 1].is_ascii_alphanumeric())
+            {
                 found(c.id);
             }
         }

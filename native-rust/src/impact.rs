@@ -134,6 +134,20 @@ impl Keywords {
     }
 }
 
+/// Semantic level (index into the semantic factors) of a non-empty text with these keywords found.
+fn level_of(mask: u32) -> usize {
+    let hits = mask.count_ones();
+    if hits >= SATURATION_COUNT {
+        4
+    } else if hits >= 3 {
+        3
+    } else if hits >= 1 {
+        2
+    } else {
+        1
+    }
+}
+
 impl Default for Keywords {
     fn default() -> Self {
         Self::new()
@@ -222,20 +236,26 @@ impl EabImpact {
     /// Scores one message and records it; `out` gets the score then the seven factors.
     #[allow(clippy::too_many_arguments)]
     pub fn score(&mut self, agent: i32, now_ms: i64, text: &[u8], tools: &[u8], flags: i32, priority: i32, message_type: i32, out: &mut [f64; 8]) {
-        let level = if text.is_empty() {
-            0
-        } else {
-            let hits = self.keywords.find(text, self.word).count_ones();
-            if hits >= 5 {
-                4
-            } else if hits >= 3 {
-                3
-            } else if hits >= 1 {
-                2
-            } else {
-                1
-            }
-        };
+        let level = if text.is_empty() { 0 } else { level_of(self.keywords.find(text, self.word)) };
+        self.score_level(agent, now_ms, level, tools, flags, priority, message_type, out);
+    }
+
+    /// [`Self::score`] for a non-empty text whose keywords were already found (by the guardrail scan's own
+    /// pass, `EabGuard::scan_keywords`, in this scorer's matching mode): `keyword_mask` is what
+    /// [`Keywords::find`] returns for that text. An empty text must go through [`Self::score`] (it has
+    /// semantic level 0, not "no keyword").
+    #[allow(clippy::too_many_arguments)]
+    pub fn score_found(&mut self, agent: i32, now_ms: i64, keyword_mask: u32, tools: &[u8], flags: i32, priority: i32, message_type: i32, out: &mut [f64; 8]) {
+        self.score_level(agent, now_ms, level_of(keyword_mask), tools, flags, priority, message_type, out);
+    }
+
+    /// The matching mode this scorer was built with ([`MATCH_SUBSTRING`] or [`MATCH_WORD`]).
+    pub fn matching(&self) -> u32 {
+        if self.word { MATCH_WORD } else { MATCH_SUBSTRING }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn score_level(&mut self, agent: i32, now_ms: i64, level: usize, tools: &[u8], flags: i32, priority: i32, message_type: i32, out: &mut [f64; 8]) {
         let semantic = SEMANTIC_LEVELS[level];
         let permission = permission(tools);
         let tracked = agent >= 0 && (agent as usize) < self.max_agents;
@@ -379,6 +399,45 @@ pub unsafe extern "C" fn eab_impact_score(
         let tools: &[u8] = if tools_len == 0 { &[] } else { unsafe { core::slice::from_raw_parts(tools, tools_len) } };
         let mut result = [0.0f64; 8];
         scorer.score(agent, now_ms, text, tools, flags, priority, message_type, &mut result);
+        for (i, v) in result.iter().enumerate() {
+            // SAFETY: valid for 8 writes per the contract; unaligned-safe.
+            unsafe { out.add(i).write_unaligned(*v) };
+        }
+        EAB_OK
+    }))
+    .unwrap_or(EAB_ERR_PANIC)
+}
+
+/// [`eab_impact_score`] for a non-empty text whose impact keywords were already found, in the scorer's
+/// matching mode, by the guardrail scan's own pass (`eab_guard_scan_keywords`): `keyword_mask` replaces
+/// the text (bit i = keyword i). Same result and same recorded state as `eab_impact_score` on that text.
+/// Returns 0, `EAB_ERR_NULL_ARGUMENT` or `EAB_ERR_PANIC`. No allocation; one caller at a time.
+///
+/// # Safety
+/// As `eab_impact_score`, without the text.
+#[no_mangle]
+pub unsafe extern "C" fn eab_impact_score_found(
+    scorer: *mut EabImpact,
+    keyword_mask: u32,
+    tools: *const u8,
+    tools_len: usize,
+    agent: i32,
+    priority: i32,
+    message_type: i32,
+    flags: i32,
+    now_ms: i64,
+    out: *mut f64,
+) -> i32 {
+    if scorer.is_null() || out.is_null() || (tools.is_null() && tools_len > 0) {
+        return EAB_ERR_NULL_ARGUMENT;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: live scorer, exclusive per the contract.
+        let scorer = unsafe { &mut *scorer };
+        // SAFETY: non-null and valid for its length per the contract.
+        let tools: &[u8] = if tools_len == 0 { &[] } else { unsafe { core::slice::from_raw_parts(tools, tools_len) } };
+        let mut result = [0.0f64; 8];
+        scorer.score_found(agent, now_ms, keyword_mask, tools, flags, priority, message_type, &mut result);
         for (i, v) in result.iter().enumerate() {
             // SAFETY: valid for 8 writes per the contract; unaligned-safe.
             unsafe { out.add(i).write_unaligned(*v) };

@@ -58,6 +58,7 @@ use core::ptr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 mod guard;
+mod guard_keywords;
 mod guard_lower;
 mod guard_search;
 mod impact;
@@ -67,6 +68,7 @@ pub mod audit;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 pub use impact::EabImpact;
+pub use guard_keywords::{eab_guard_new_keywords, eab_guard_scan_keywords};
 pub use rego::{
     eab_rego_add_data, eab_rego_add_policy, eab_rego_decide, eab_rego_eval_json, eab_rego_free, eab_rego_input_json,
     eab_rego_new, eab_rego_prepare, EabRego, EAB_ERR_REGO_EVAL, EAB_ERR_REGO_INPUT, EAB_ERR_REGO_NOT_BOOLEAN,

@@ -363,7 +363,9 @@ public final class EnhancedAgentBus implements AgentBus
         {
             try
             {
-                final NativeContentScanner primary = new NativeContentScanner(patterns);
+                // With governance on, the scan also finds the impact keywords for the (native) scorer: one pass.
+                final NativeContentScanner primary = new NativeContentScanner(patterns,
+                    config.governance().enabled() ? config.governance().keywordMatching() : null);
                 final FallbackContentScanner guarded = new FallbackContentScanner(primary, new JavaContentScanner(patterns),
                     new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.CONTENT_SCANNER)), resilience.faults());
                 resilience.breakers().setProbe(BreakerRegistry.CONTENT_SCANNER, () -> probeNativeScanner(patterns));

@@ -54,6 +54,8 @@ public class GuardBenchmark
     private final byte[] attack256 = exactly(ATTACK, 256);
     private final byte[] attack1k = exactly(ATTACK, 1024);
     private NativeContentScanner nativeScanner;
+    /** The same guard built to find the impact keywords in its pass ({@code nativeKeywords*}: the fused pass's cost). */
+    private NativeContentScanner nativeKeywordScanner;
     private JavaContentScanner javaScanner;
 
     @Setup(Level.Trial)
@@ -61,6 +63,7 @@ public class GuardBenchmark
     {
         final GuardrailPatterns patterns = GuardrailPatterns.defaults();
         nativeScanner = new NativeContentScanner(patterns);
+        nativeKeywordScanner = new NativeContentScanner(patterns, dev.eab.api.KeywordMatching.SUBSTRING);
         javaScanner = new JavaContentScanner(patterns);
         // Benign texts must pass and the attack must be caught, by both engines alike: otherwise the
         // numbers would measure the wrong path.
@@ -90,6 +93,7 @@ public class GuardBenchmark
     public void tearDown()
     {
         nativeScanner.close();
+        nativeKeywordScanner.close();
     }
 
     @Benchmark
@@ -132,6 +136,30 @@ public class GuardBenchmark
     public long nativeAttack1k()
     {
         return nativeScanner.scan(attack1k, 0, attack1k.length);
+    }
+
+    @Benchmark
+    public long nativeKeywordsBenign64()
+    {
+        return nativeKeywordScanner.scan(benign64, 0, benign64.length) + nativeKeywordScanner.impactKeywords();
+    }
+
+    @Benchmark
+    public long nativeKeywordsBenign256()
+    {
+        return nativeKeywordScanner.scan(benign256, 0, benign256.length) + nativeKeywordScanner.impactKeywords();
+    }
+
+    @Benchmark
+    public long nativeKeywordsBenign1k()
+    {
+        return nativeKeywordScanner.scan(benign1k, 0, benign1k.length) + nativeKeywordScanner.impactKeywords();
+    }
+
+    @Benchmark
+    public long nativeKeywordsAttack256()
+    {
+        return nativeKeywordScanner.scan(attack256, 0, attack256.length) + nativeKeywordScanner.impactKeywords();
     }
 
     @Benchmark

@@ -47,6 +47,8 @@ public class ImpactBenchmark
     private JavaImpactScorer javaWord;
     private int agent;
     private long now;
+    /** {@code keywords256}'s keywords as the fused scan finds them (substring mode). */
+    private int keywords256Mask;
 
     private static byte[] exactly(final String s)
     {
@@ -70,6 +72,12 @@ public class ImpactBenchmark
                 throw new IllegalStateException("unexpected score " + n + " / " + j);
             }
         }
+    }
+
+    @Setup(Level.Trial)
+    public void setUpMask()
+    {
+        keywords256Mask = dev.eab.core.governance.ImpactKeywords.find(keywords256, 0, keywords256.length, KeywordMatching.SUBSTRING);
     }
 
     @TearDown(Level.Trial)
@@ -101,6 +109,13 @@ public class ImpactBenchmark
     public double nativeWordKeywords256()
     {
         return nativeWord.score(nextAgent(), now, keywords256, 256, tools, tools.length, 0, 1, TYPE);
+    }
+
+    /** The scorer given the keyword mask from the guardrail scan's pass ({@code eab_impact_score_found}): no text copied or searched. */
+    @Benchmark
+    public double nativeFoundKeywords256()
+    {
+        return nativeSubstring.scoreFound(nextAgent(), now, keywords256Mask, tools, tools.length, 0, 1, TYPE);
     }
 
     @Benchmark

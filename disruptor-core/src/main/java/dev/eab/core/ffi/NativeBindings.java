@@ -34,6 +34,12 @@ public final class NativeBindings
     public static final MethodHandle IMPACT_FREE;
     /** {@code critical}: reads off-heap text and writes 8 doubles, never blocks, never calls back. */
     public static final MethodHandle IMPACT_SCORE;
+    /** {@code eab_guard_new_keywords}: a guard that also finds the impact keywords in its pass. */
+    public static final MethodHandle GUARD_NEW_KEYWORDS;
+    /** {@code critical}, as {@link #GUARD_SCAN}; also writes the impact keyword mask. */
+    public static final MethodHandle GUARD_SCAN_KEYWORDS;
+    /** {@code critical}: the scorer given the keyword mask; writes 8 doubles, never blocks, never calls back. */
+    public static final MethodHandle IMPACT_SCORE_FOUND;
 
     static
     {
@@ -60,6 +66,15 @@ public final class NativeBindings
         IMPACT_SCORE = linker.downcallHandle(
             lookup.find(NativeFunctions.IMPACT_SCORE_FN).orElseThrow(() -> missing(NativeFunctions.IMPACT_SCORE_FN)),
             NativeFunctions.DESCRIPTORS.get(NativeFunctions.IMPACT_SCORE_FN),
+            Linker.Option.critical(false));
+        GUARD_NEW_KEYWORDS = bind(linker, lookup, NativeFunctions.GUARD_NEW_KEYWORDS_FN);
+        GUARD_SCAN_KEYWORDS = linker.downcallHandle(
+            lookup.find(NativeFunctions.GUARD_SCAN_KEYWORDS_FN).orElseThrow(() -> missing(NativeFunctions.GUARD_SCAN_KEYWORDS_FN)),
+            NativeFunctions.DESCRIPTORS.get(NativeFunctions.GUARD_SCAN_KEYWORDS_FN),
+            Linker.Option.critical(false));
+        IMPACT_SCORE_FOUND = linker.downcallHandle(
+            lookup.find(NativeFunctions.IMPACT_SCORE_FOUND_FN).orElseThrow(() -> missing(NativeFunctions.IMPACT_SCORE_FOUND_FN)),
+            NativeFunctions.DESCRIPTORS.get(NativeFunctions.IMPACT_SCORE_FOUND_FN),
             Linker.Option.critical(false));
         final int version;
         try

@@ -28,6 +28,9 @@ public final class NativeFunctions
     public static final String IMPACT_NEW_FN = "eab_impact_new";
     public static final String IMPACT_FREE_FN = "eab_impact_free";
     public static final String IMPACT_SCORE_FN = "eab_impact_score";
+    public static final String GUARD_NEW_KEYWORDS_FN = "eab_guard_new_keywords";
+    public static final String GUARD_SCAN_KEYWORDS_FN = "eab_guard_scan_keywords";
+    public static final String IMPACT_SCORE_FOUND_FN = "eab_impact_score_found";
     public static final String REGO_NEW_FN = "eab_rego_new";
     public static final String REGO_FREE_FN = "eab_rego_free";
     public static final String REGO_ADD_POLICY_FN = "eab_rego_add_policy";
@@ -64,12 +67,23 @@ public final class NativeFunctions
         // int32_t eab_guard_normalize(const uint8_t *utf8, size_t len, uint8_t *out, size_t out_capacity, size_t *out_len)
         m.put(GUARD_NORMALIZE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS));
+        // EabGuard *eab_guard_new_keywords(const uint8_t *config_json, size_t len, uint32_t matching)
+        m.put(GUARD_NEW_KEYWORDS_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.JAVA_INT));
+        // int32_t eab_guard_scan_keywords(const EabGuard *guard, const uint8_t *utf8, size_t len, uint64_t *matched_out,
+        //                                 int32_t *keywords_out)
+        m.put(GUARD_SCAN_KEYWORDS_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         // EabImpact *eab_impact_new(uint32_t max_agents, uint32_t matching)
         m.put(IMPACT_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         m.put(IMPACT_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         // int32_t eab_impact_score(EabImpact *scorer, const uint8_t *text, size_t text_len, const uint8_t *tools, size_t tools_len,
         //     int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out)
         m.put(IMPACT_SCORE_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T, ValueLayout.ADDRESS,
+            SIZE_T, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.ADDRESS));
+        // int32_t eab_impact_score_found(EabImpact *scorer, uint32_t keyword_mask, const uint8_t *tools, size_t tools_len,
+        //                                int32_t agent, int32_t priority, int32_t message_type, int32_t flags, int64_t now_ms, double *out)
+        m.put(IMPACT_SCORE_FOUND_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             SIZE_T, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS));
         // Rego (native-rust/src/rego.rs): bound by RegoBindings.

@@ -36,6 +36,8 @@ public final class GovernanceStage implements Stage
     private static final int TOOLS_BUFFER_BYTES = 1024;
 
     private final ImpactScorer scorer;
+    /** False once the scorer refused a keyword mask ({@link ImpactScorer#scoreFound}'s default): it searches itself. */
+    private boolean takesMask = true;
     private final DeliberationQueue queue;
     private final ContentInspector inspector;
     private final GovernanceSettings settings;
@@ -90,15 +92,14 @@ public final class GovernanceStage implements Stage
         final double score;
         if (e.kind() == MessageEvent.KIND_FLYWEIGHT)
         {
-            score = scorer.score(sender.handle(), nowMs, e.payload(), e.payloadLength(), tools, 0, 0, e.priority(), e.messageType());
+            score = score(e, sender, nowMs, e.payload(), e.payloadLength(), 0, 0);
         }
         else
         {
             final Map<String, Object> content = e.message().content();
             gatherTools(content.get("tools"));
             final int flags = content.get("amount") instanceof Number n && n.doubleValue() > 1000 ? ImpactScorer.FLAG_AMOUNT_OVER_1000 : 0;
-            score = scorer.score(sender.handle(), nowMs, inspector.text(), inspector.textLength(), tools, toolsLength, flags, e.priority(),
-                e.messageType());
+            score = score(e, sender, nowMs, inspector.text(), inspector.textLength(), toolsLength, flags);
         }
         lastScore = score;
         final String tenant = sender.tenantId();
@@ -113,6 +114,31 @@ public final class GovernanceStage implements Stage
             }
             hold(e, sender, tenant, score, threshold);
         }
+    }
+
+    /**
+     * Scores {@code text}: with the keywords the validate stage's content scan found in it in its own pass when it
+     * found them ({@link MessageEvent#impactKeywords()} ≥ 0), so the text is not searched twice; otherwise (no scan,
+     * a scanner that does not find keywords, an empty text, which has its own semantic level) the scorer searches.
+     * A scorer that cannot take a mask says so once and is not asked again.
+     */
+    private double score(
+        final MessageEvent e, final AgentRecord sender, final long nowMs, final byte[] text, final int textLength, final int toolsLength,
+        final int flags)
+    {
+        final int keywords = e.impactKeywords();
+        if (takesMask && keywords >= 0 && textLength > 0)
+        {
+            try
+            {
+                return scorer.scoreFound(sender.handle(), nowMs, keywords, tools, toolsLength, flags, e.priority(), e.messageType());
+            }
+            catch (final UnsupportedOperationException notFused)
+            {
+                takesMask = false;
+            }
+        }
+        return scorer.score(sender.handle(), nowMs, text, textLength, tools, toolsLength, flags, e.priority(), e.messageType());
     }
 
     private void hold(final MessageEvent e, final AgentRecord sender, final String tenant, final double score, final double threshold)

@@ -87,6 +87,43 @@ public final class NativeImpactScorer implements ImpactScorer
         return out.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
     }
 
+    /**
+     * {@code eab_impact_score_found}: the keywords come from the guardrail scan's own pass
+     * ({@link dev.eab.core.guard.NativeContentScanner#impactKeywords()}, built with this scorer's matching mode), so the
+     * text is neither copied nor searched again. For a non-empty text only: an empty one has its own semantic level
+     * and goes through {@link #score}.
+     */
+    @Override
+    public double scoreFound(
+        final int agent, final long nowMs, final int keywordMask, final byte[] toolBytes, final int toolsLength, final int flags,
+        final int priority, final int messageType)
+    {
+        if (tools.byteSize() < toolsLength)
+        {
+            tools = Arena.ofAuto().allocate(Math.max(toolsLength, tools.byteSize() * 2));
+        }
+        MemorySegment.copy(toolBytes, 0, tools, ValueLayout.JAVA_BYTE, 0, toolsLength);
+        final int rc;
+        try
+        {
+            rc = (int)NativeBindings.IMPACT_SCORE_FOUND.invokeExact(scorer, keywordMask, tools, (long)toolsLength, agent, priority, messageType,
+                flags, nowMs, out);
+        }
+        catch (final Throwable t)
+        {
+            throw new ImpactAssessmentException("impact_score", "eab_impact_score_found failed: " + t);
+        }
+        if (rc != 0)
+        {
+            throw new ImpactAssessmentException("impact_score", "eab_impact_score_found returned " + rc);
+        }
+        for (int i = 0; i < FACTOR_COUNT; i++)
+        {
+            factors[i] = out.getAtIndex(ValueLayout.JAVA_DOUBLE, 1 + i);
+        }
+        return out.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
+    }
+
     @Override
     public double[] factors()
     {

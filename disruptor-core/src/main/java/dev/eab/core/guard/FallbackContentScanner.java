@@ -24,6 +24,8 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
     private final BreakerGuard guard;
     private final FaultInjector faults;
     private long fallbackScans;
+    /** The scanner that ran the last scan, whose keyword mask {@link #impactKeywords()} reports. */
+    private ContentScanner last;
 
     public FallbackContentScanner(final NativeContentScanner primary, final JavaContentScanner fallback, final BreakerGuard guard,
         final FaultInjector faults)
@@ -46,6 +48,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                     throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
                 }
                 final long matched = primary.scan(utf8, off, len);
+                last = primary;
                 guard.success();
                 return matched;
             }
@@ -55,6 +58,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
             }
         }
         fallbackScans++;
+        last = fallback;
         return fallback.scan(utf8, off, len);
     }
 
@@ -70,6 +74,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                     throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
                 }
                 final long matched = primary.scan(text);
+                last = primary;
                 guard.success();
                 return matched;
             }
@@ -79,7 +84,15 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
             }
         }
         fallbackScans++;
+        last = fallback;
         return fallback.scan(text);
+    }
+
+    /** @return the keyword mask of whichever scanner ran the last scan (the Java twin's may be -1: not fused) */
+    @Override
+    public int impactKeywords()
+    {
+        return last == null ? -1 : last.impactKeywords();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.eab.core.guard;
 
+import dev.eab.api.KeywordMatching;
 import dev.eab.core.ffi.NativeBindings;
 import dev.eab.core.ffi.NativeUnavailableException;
 
@@ -18,6 +19,10 @@ import java.util.Objects;
  * scan after that throws {@link ContentScanException}. Not thread-safe (one text buffer): one instance per
  * scanning thread. The buffers come from automatic arenas, so the instance may be built on one thread and
  * used on another, and an outgrown buffer is reclaimed by the GC.
+ *
+ * <p>Built with a {@link KeywordMatching}, the guard also finds the impact keywords in the same pass over the text
+ * ({@code eab_guard_scan_keywords}): {@link #impactKeywords()} then holds the last scan's keyword mask, which the
+ * native impact scorer takes instead of searching the text again.
  */
 public final class NativeContentScanner implements ContentScanner, AutoCloseable
 {
@@ -33,6 +38,10 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
     private MemorySegment guard;
     private MemorySegment buffer;
     private final MemorySegment result;
+    /** The keyword mask written by {@code eab_guard_scan_keywords}; null when this guard finds no keywords. */
+    private final MemorySegment keywordsOut;
+    /** The last scan's keyword mask, -1 when not found by this scanner. */
+    private int lastKeywords = -1;
     private boolean closed;
 
     /**
@@ -40,6 +49,17 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
      * (which the Java loader accepted: a bug to report, since both sides check the same rules).
      */
     public NativeContentScanner(final GuardrailPatterns patterns)
+    {
+        this(patterns, null);
+    }
+
+    /**
+     * A scanner that also finds the impact keywords ({@code ImpactKeywords}) in its own pass, in {@code matching}
+     * mode (the impact scorer's), or none when {@code matching} is null.
+     *
+     * @throws NativeUnavailableException as {@link #NativeContentScanner(GuardrailPatterns)}
+     */
+    public NativeContentScanner(final GuardrailPatterns patterns, final KeywordMatching matching)
     {
         this.patterns = Objects.requireNonNull(patterns, "patterns");
         if (!NativeBindings.available())
@@ -52,7 +72,9 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
             final MemorySegment config = arena.allocate(json.length);
             MemorySegment.copy(json, 0, config, ValueLayout.JAVA_BYTE, 0, json.length);
             // The guard copies what it needs, so the confined arena may close right after.
-            guard = (MemorySegment)NativeBindings.GUARD_NEW.invokeExact(config, (long)json.length);
+            guard = matching == null
+                ? (MemorySegment)NativeBindings.GUARD_NEW.invokeExact(config, (long)json.length)
+                : (MemorySegment)NativeBindings.GUARD_NEW_KEYWORDS.invokeExact(config, (long)json.length, matching.ordinal());
         }
         catch (final NativeUnavailableException e)
         {
@@ -69,6 +91,7 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         }
         buffer = Arena.ofAuto().allocate(INITIAL_CAPACITY_BYTES);
         result = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+        keywordsOut = matching == null ? null : Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
     }
 
     /** @return a scanner for the shipped pattern set. */
@@ -138,7 +161,9 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         final int rc;
         try
         {
-            rc = (int)NativeBindings.GUARD_SCAN.invokeExact(guard, text, len, result);
+            rc = keywordsOut == null
+                ? (int)NativeBindings.GUARD_SCAN.invokeExact(guard, text, len, result)
+                : (int)NativeBindings.GUARD_SCAN_KEYWORDS.invokeExact(guard, text, len, result, keywordsOut);
         }
         catch (final Throwable t)
         {
@@ -147,6 +172,10 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         if (rc != 0)
         {
             throw new ContentScanException("eab_guard_scan returned " + rc + (closed ? " (scanner closed)" : ""), null);
+        }
+        if (keywordsOut != null)
+        {
+            lastKeywords = keywordsOut.get(ValueLayout.JAVA_INT, 0);
         }
         return result.get(ValueLayout.JAVA_LONG, 0);
     }
@@ -196,6 +225,16 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         {
             throw new NativeUnavailableException("eab_guard_normalize failed: " + t, t);
         }
+    }
+
+    /**
+     * @return the impact keywords the last scan found, or -1 when this scanner was built without keyword matching
+     * (or has not scanned yet)
+     */
+    @Override
+    public int impactKeywords()
+    {
+        return lastKeywords;
     }
 
     @Override

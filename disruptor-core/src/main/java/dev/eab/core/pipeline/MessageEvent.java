@@ -57,6 +57,12 @@ public final class MessageEvent
     List<String> warnings;
     /** Guardrail families that matched with action FLAG (a send's result reports them). */
     long flagged;
+    /**
+     * The impact keywords the content scan found in this message's text in its own pass
+     * ({@code ContentScanner.impactKeywords()}), set by the validate stage; -1 when not found that way (no scan, or a
+     * scanner that does not find keywords): the governance stage's scorer then searches the text itself.
+     */
+    int impactKeywords = -1;
     Throwable failure;
     AgentRecord sender;
     AgentRecord recipient;
@@ -155,6 +161,7 @@ public final class MessageEvent
         rejectDetail = 0;
         warnings = null;
         flagged = 0;
+        impactKeywords = -1;
         completed = false;
         journalIndex = -1;
         broadcastJournalIndexes = null;
@@ -187,6 +194,8 @@ public final class MessageEvent
     public byte kind() { return kind; }
     public boolean isReplay() { return replay; }
     public int priority() { return priority; }
+    /** @return the impact keyword mask found by the content scan, or -1 (see the field) */
+    public int impactKeywords() { return impactKeywords; }
     public long expiresAtMs() { return expiresAtMs; }
     public byte[] payload() { return payload; }
     public int payloadLength() { return payloadLength; }

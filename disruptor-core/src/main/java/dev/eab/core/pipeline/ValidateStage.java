@@ -356,6 +356,7 @@ public final class ValidateStage implements Stage
             return code;
         }
         final long matched = scanner.scan(text, 0, length);
+        e.impactKeywords = scanner.impactKeywords();
         if (matched == 0)
         {
             return code;
