@@ -24,6 +24,8 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
     private final BreakerGuard guard;
     private final FaultInjector faults;
     private long fallbackScans;
+    /** Whether the last scan was the Java twin's (then its keyword mask is the one to report). */
+    private boolean lastScanJava;
 
     public FallbackContentScanner(final NativeContentScanner primary, final JavaContentScanner fallback, final BreakerGuard guard,
         final FaultInjector faults)
@@ -47,6 +49,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                 }
                 final long matched = primary.scan(utf8, off, len);
                 guard.success();
+                lastScanJava = false;
                 return matched;
             }
             catch (final RuntimeException e)
@@ -55,6 +58,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
             }
         }
         fallbackScans++;
+        lastScanJava = true;
         return fallback.scan(utf8, off, len);
     }
 
@@ -71,6 +75,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                 }
                 final long matched = primary.scan(text);
                 guard.success();
+                lastScanJava = false;
                 return matched;
             }
             catch (final RuntimeException e)
@@ -79,7 +84,15 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
             }
         }
         fallbackScans++;
+        lastScanJava = true;
         return fallback.scan(text);
+    }
+
+    /** @return the keyword mask of whichever scanner ran last (-1 when that one does not find keywords). */
+    @Override
+    public int impactKeywords()
+    {
+        return lastScanJava ? fallback.impactKeywords() : primary.impactKeywords();
     }
 
     @Override
