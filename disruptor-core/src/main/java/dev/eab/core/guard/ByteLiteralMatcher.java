@@ -8,42 +8,80 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Multi-literal search over UTF-8 bytes: the Aho-Corasick automaton of {@link LiteralMatcher}, on bytes, with ASCII
- * case folding built into its byte-class table, so raw ASCII text is searched as it arrives (no lowercased copy)
- * and the normalised UTF-8 of other text the same way. Each byte costs one class read and one table read; the
- * table holds premultiplied row offsets (no multiply on the chain) and marks targets with an output by sign.
+ * Multi-literal search over UTF-8 bytes, Aho-Corasick style but small: the automaton is built over the first
+ * {@link #PREFIX_BYTES} bytes of every string only, with ASCII case folding in its byte-class table, and a state
+ * where some string's prefix ends lists those strings as candidates, whose remaining bytes are then compared in
+ * place. So raw ASCII text is searched as it arrives (no lowercased copy), and the normalised UTF-8 of other text
+ * the same way.
  *
- * <p>Why two chains: the per-byte work is a chain of dependent loads (the next state needs the last), so one
+ * <p>Why prefixes: the previous automaton over whole strings (~1,400 states × ~80 classes of ints, ~440 KB) did not
+ * fit the L1 or L2 cache and cost ~4.5 ns per char in cache misses; over 4-byte prefixes the table is a few hundred
+ * states of {@code char}s (tens of KB), and a candidate (a string's first four bytes seen) is rare in ordinary text.
+ * States are numbered so that those with candidates come last: one compare tells whether to confirm. Rows are
+ * premultiplied (no multiply on the chain).
+ *
+ * <p>Why four chains: the per-byte work is a chain of dependent loads (the next state needs the last), so one
  * automaton runs at the L1 load latency, leaving most of the core idle. A text of {@link #SPLIT_MIN_BYTES} or more
- * is cut in two halves searched side by side in one loop (two independent chains, twice the throughput); the
- * second half starts {@code longest - 1} bytes early, so an occurrence that crosses the cut is seen whole by the
- * second chain. The union of the outputs is the same as one chain's. The impact-keyword steps
- * ({@link ImpactKeywordFinder}), when asked for, run in the same loop and fill its idle slots.
+ * is cut in four quarters searched side by side in one loop (four independent chains); each quarter's chain starts
+ * {@code PREFIX_BYTES} bytes early, so a string whose prefix crosses a cut is seen by the later chain (a
+ * confirmation reads past its chain's quarter, up to the end of the text). The union of the outputs is the same as
+ * one chain's. The impact-keyword steps ({@link ImpactKeywordFinder}), when asked for, run in the same
+ * loop and fill its idle slots.
  *
- * <p>Matching bytes gives the same answer as {@link LiteralMatcher} on chars: UTF-8 is self-synchronising, so a
+ * <p>Matching bytes gives the same answer as matching the normalised chars: UTF-8 is self-synchronising, so a
  * well-formed literal occurs in well-formed text at a code-point boundary only. Immutable; {@link #scan} is
  * thread-safe (the keyword finder passed to it is the caller's).
  */
 final class ByteLiteralMatcher
 {
-    /** Texts at least this long (and at least four longest literals) are searched by two chains. */
-    static final int SPLIT_MIN_BYTES = 192;
+    /** Texts at least this long are searched by four chains. */
+    static final int SPLIT_MIN_BYTES = 128;
+    /** The automaton covers this many leading bytes of each string; the rest is compared in place. */
+    static final int PREFIX_BYTES = 4;
 
-    /** Byte (0..255) → its class; ASCII upper case maps to the lower case letter's class; 0 = in no literal. */
+    /** ASCII case folding for the in-place comparison (non-ASCII bytes compare as they are). */
+    private static final byte[] FOLD = new byte[256];
+
+    static
+    {
+        for (int b = 0; b < 256; b++)
+        {
+            FOLD[b] = (byte)(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
+        }
+    }
+
+    /**
+     * Byte → the bit of the one-byte string it is ({@link #singleStrings}), or 0. One-byte strings (digits and
+     * punctuation that regex triggers need) are common in text: as automaton outputs they sent a quarter of all
+     * bytes to {@link #confirm}; OR-ing this bit per byte costs one load and no branch.
+     */
+    private final long[] singleBit = new long[256];
+    /** Single-byte string index (bit) → its string index in {@link #strings}. */
+    private final int[] singleStrings;
+    /** Byte (0..255) → its class; ASCII upper case maps to the lower case letter's class; 0 = in no prefix. */
     private final int[] byteClass = new int[256];
     private final int classCount;
-    /**
-     * {@code next[row + class]}: the next state's row ({@code state * classCount}), stored as {@code -row - 1} when that
-     * state has an output. Row 0 is the root.
-     */
-    private final int[] next;
-    /** Per state: the families whose literal ends there (or, through failure links, inside). */
-    private final long[] output;
+    /** {@code next[row + class]}: the next state's row ({@code state * classCount}); row 0 is the root. */
+    private final char[] next;
+    /** Rows from here on belong to states with candidates. */
+    private final int firstCandidateRow;
+    /** {@code (row * rowToState) >>> 32} = row / classCount, exact for premultiplied rows (no division on a hit). */
+    private final long rowToState;
+    /** States before this one have no candidates; arrays below are indexed by {@code state - plainStates}. */
+    private final int plainStates;
+    /** Per candidate state: the family bits of the strings it completes outright (no longer than the prefix). */
+    private final long[] directFamilies;
+    /** Per candidate state: their condition bits, {@code words} words each. */
+    private final long[] directConditions;
+    /** Longer strings to confirm in place: {@code candidates[candidateStart[k] .. candidateStart[k + 1])}. */
+    private final int[] candidateStart;
+    private final int[] candidates;
+    /** Per string: its bytes, its prefix length in the automaton, its family bits and its condition bits. */
+    private final byte[][] strings;
+    private final int[] prefixLength;
+    private final long[] families;
+    private final long[][] conditionBits;
     private final int words;
-    /** {@code regexOutput[state * words + w]}: trigger conditions met at each state. */
-    private final long[] regexOutput;
-    /** Longest literal, in bytes. */
-    private final int longest;
 
     /**
      * @param literals      distinct normalised strings (non-empty).
@@ -54,65 +92,79 @@ final class ByteLiteralMatcher
     ByteLiteralMatcher(final List<String> literals, final long[] families, final long[][] conditionBits, final int words)
     {
         this.words = words;
-        final List<byte[]> bytes = new ArrayList<>();
-        int max = 1;
+        this.families = families.clone();
+        this.conditionBits = conditionBits.clone();
+        strings = new byte[literals.size()][];
+        prefixLength = new int[literals.size()];
+        final List<Integer> singles = new ArrayList<>();
         int cls = 1;
-        for (final String lit : literals)
+        for (int p = 0; p < literals.size(); p++)
         {
-            final byte[] b = lit.getBytes(StandardCharsets.UTF_8);
-            bytes.add(b);
-            max = Math.max(max, b.length);
-            for (final byte x : b)
+            strings[p] = literals.get(p).getBytes(StandardCharsets.UTF_8);
+            if (strings[p].length == 1 && strings[p][0] >= 0 && singles.size() < Long.SIZE)
             {
-                if (byteClass[x & 0xFF] == 0)
+                final int b = strings[p][0];
+                singleBit[b] = 1L << singles.size();
+                if (b >= 'a' && b <= 'z')
                 {
-                    byteClass[x & 0xFF] = cls++;
+                    singleBit[b - ('a' - 'A')] = singleBit[b];
+                }
+                singles.add(p);
+                continue;
+            }
+            prefixLength[p] = Math.min(PREFIX_BYTES, strings[p].length);
+            for (int k = 0; k < prefixLength[p]; k++)
+            {
+                final int x = strings[p][k] & 0xFF;
+                if (byteClass[x] == 0)
+                {
+                    byteClass[x] = cls++;
                 }
             }
         }
+        singleStrings = singles.stream().mapToInt(Integer::intValue).toArray();
         // ASCII upper case folds onto lower case (the literals are normalised: they hold no upper case ASCII).
         for (int c = 'A'; c <= 'Z'; c++)
         {
             byteClass[c] = byteClass[c + ('a' - 'A')];
         }
-        longest = max;
         classCount = cls;
 
         final List<Map<Integer, Integer>> trie = new ArrayList<>();
-        final List<Long> out = new ArrayList<>();
-        final List<long[]> outRegex = new ArrayList<>();
+        final List<List<Integer>> own = new ArrayList<>();
         trie.add(new HashMap<>());
-        out.add(0L);
-        outRegex.add(new long[words]);
-        for (int p = 0; p < bytes.size(); p++)
+        own.add(new ArrayList<>());
+        for (int p = 0; p < strings.length; p++)
         {
-            int state = 0;
-            for (final byte x : bytes.get(p))
+            if (prefixLength[p] == 0)
             {
-                final int c = byteClass[x & 0xFF];
+                continue; // a one-byte string: singleBit
+            }
+            int state = 0;
+            for (int k = 0; k < prefixLength[p]; k++)
+            {
+                final int c = byteClass[strings[p][k] & 0xFF];
                 Integer to = trie.get(state).get(c);
                 if (to == null)
                 {
                     to = trie.size();
                     trie.get(state).put(c, to);
                     trie.add(new HashMap<>());
-                    out.add(0L);
-                    outRegex.add(new long[words]);
+                    own.add(new ArrayList<>());
                 }
                 state = to;
             }
-            out.set(state, out.get(state) | families[p]);
-            for (int w = 0; w < words; w++)
-            {
-                outRegex.get(state)[w] |= conditionBits[p][w];
-            }
+            own.get(state).add(p);
         }
 
+        // Breadth-first: failure links folded into a complete transition table, candidates along the failure chain.
         final int states = trie.size();
         final int[] byState = new int[states * classCount];
-        output = new long[states];
-        regexOutput = new long[states * words];
-        final boolean[] hasOutput = new boolean[states];
+        final List<List<Integer>> all = new ArrayList<>();
+        for (int s = 0; s < states; s++)
+        {
+            all.add(new ArrayList<>());
+        }
         final int[] fail = new int[states];
         final ArrayDeque<Integer> queue = new ArrayDeque<>();
         for (int c = 0; c < classCount; c++)
@@ -127,14 +179,8 @@ final class ByteLiteralMatcher
         while (!queue.isEmpty())
         {
             final int s = queue.poll();
-            output[s] = out.get(s) | output[fail[s]];
-            boolean any = output[s] != 0;
-            for (int w = 0; w < words; w++)
-            {
-                regexOutput[s * words + w] = outRegex.get(s)[w] | regexOutput[fail[s] * words + w];
-                any |= regexOutput[s * words + w] != 0;
-            }
-            hasOutput[s] = any;
+            all.get(s).addAll(own.get(s));
+            all.get(s).addAll(all.get(fail[s]));
             for (int c = 0; c < classCount; c++)
             {
                 final Integer to = trie.get(s).get(c);
@@ -150,18 +196,78 @@ final class ByteLiteralMatcher
                 }
             }
         }
-        next = new int[byState.length];
-        for (int i = 0; i < byState.length; i++)
+        // Renumber: the root first, states without candidates, then those with candidates.
+        final int[] order = new int[states];
+        final int[] position = new int[states];
+        int n = 0;
+        for (int s = 0; s < states; s++)
         {
-            final int to = byState[i];
-            next[i] = hasOutput[to] ? -(to * classCount) - 1 : to * classCount;
+            if (all.get(s).isEmpty())
+            {
+                order[n++] = s;
+            }
         }
-    }
-
-    /** @return the longest literal in bytes. */
-    int longest()
-    {
-        return longest;
+        final int plain = n;
+        for (int s = 0; s < states; s++)
+        {
+            if (!all.get(s).isEmpty())
+            {
+                order[n++] = s;
+            }
+        }
+        for (int k = 0; k < states; k++)
+        {
+            position[order[k]] = k;
+        }
+        if ((long)states * classCount > Character.MAX_VALUE + 1L)
+        {
+            throw new IllegalArgumentException("too many literal prefixes for the scanner's automaton: " + states + " states × " +
+                classCount + " byte classes");
+        }
+        next = new char[states * classCount];
+        for (int k = 0; k < states; k++)
+        {
+            for (int c = 0; c < classCount; c++)
+            {
+                next[k * classCount + c] = (char)(position[byState[order[k] * classCount + c]] * classCount);
+            }
+        }
+        plainStates = plain;
+        final int withCandidates = states - plain;
+        directFamilies = new long[withCandidates];
+        directConditions = new long[withCandidates * words];
+        candidateStart = new int[withCandidates + 1];
+        final List<Integer> longer = new ArrayList<>();
+        for (int k = 0; k < withCandidates; k++)
+        {
+            candidateStart[k] = longer.size();
+            for (final int p : all.get(order[plain + k]))
+            {
+                if (strings[p].length > prefixLength[p])
+                {
+                    longer.add(p);
+                }
+                else
+                {
+                    directFamilies[k] |= families[p];
+                    for (int w = 0; w < words; w++)
+                    {
+                        directConditions[k * words + w] |= conditionBits[p][w];
+                    }
+                }
+            }
+        }
+        candidateStart[withCandidates] = longer.size();
+        candidates = longer.stream().mapToInt(Integer::intValue).toArray();
+        rowToState = (1L << 32) / classCount + 1;
+        for (int k = 0; k < states; k++)
+        {
+            if ((int)(((long)k * classCount * rowToState) >>> 32) != k)
+            {
+                throw new IllegalStateException("row to state reciprocal is not exact at state " + k);
+            }
+        }
+        firstCandidateRow = plain * classCount;
     }
 
     /**
@@ -175,87 +281,165 @@ final class ByteLiteralMatcher
     long scan(final byte[] text, final int off, final int len, final long[] triggered, final ImpactKeywordFinder keywords)
     {
         final int end = off + len;
-        if (len < SPLIT_MIN_BYTES || len < 4 * longest)
+        if (len < SPLIT_MIN_BYTES)
         {
-            return continueChain(text, off, 0, off, end, triggered, keywords);
+            return continueChain(text, off, 0, off, end, end, triggered, keywords);
         }
-        // Chain A: [off, cut). Chain B: [from, end), from = cut - (longest - 1), moved back one so that it keeps
-        // find's parity for the keyword steps.
-        final int cut = off + ((len >>> 1) & ~1);
-        int from = cut - (longest - 1);
-        from -= (from - off) & 1;
-        final int[] next = this.next;
+        // Four chains over four quarters: chain k starts PREFIX_BYTES bytes before its quarter (an even distance, so
+        // the keyword steps keep find's parity), and runs to the next quarter's start (the last one to the end).
+        final int q = (len >>> 2) & ~1;
+        final int back = PREFIX_BYTES + (PREFIX_BYTES & 1);
+        final int c1 = off + q;
+        final int c2 = c1 + q;
+        final int c3 = c2 + q;
+        final char[] next = this.next;
         final int[] byteClass = this.byteClass;
+        final int hits = firstCandidateRow;
+        final long[] singleBit = this.singleBit;
+        long singles = 0;
         long mask = 0;
-        int a = 0;
-        int b = 0;
-        int j = from;
-        for (int i = off; i < cut; i += 2, j += 2)
+        int s0 = 0;
+        int s1 = 0;
+        int s2 = 0;
+        int s3 = 0;
+        final int d1 = c1 - back - off;
+        final int d2 = c2 - back - off;
+        final int d3 = c3 - back - off;
+        for (int i = off; i < c1; i++)
         {
-            if (keywords != null)
+            if (keywords != null && ((i - off) & 1) == 0)
             {
                 keywords.at(text, i, off, end);
-                keywords.at(text, j, off, end);
+                keywords.at(text, i + d1, off, end);
+                keywords.at(text, i + d2, off, end);
+                keywords.at(text, i + d3, off, end);
             }
-            a = next[a + byteClass[text[i] & 0xFF]];
-            if (a < 0)
+            final int b0 = text[i] & 0xFF;
+            final int b1 = text[i + d1] & 0xFF;
+            final int b2 = text[i + d2] & 0xFF;
+            final int b3 = text[i + d3] & 0xFF;
+            singles |= singleBit[b0] | singleBit[b1] | singleBit[b2] | singleBit[b3];
+            s0 = next[s0 + byteClass[b0]];
+            s1 = next[s1 + byteClass[b1]];
+            s2 = next[s2 + byteClass[b2]];
+            s3 = next[s3 + byteClass[b3]];
+            if ((s0 | s1 | s2 | s3) >= hits)
             {
-                a = -a - 1;
-                mask |= emit(a, triggered);
-            }
-            b = next[b + byteClass[text[j] & 0xFF]];
-            if (b < 0)
-            {
-                b = -b - 1;
-                mask |= emit(b, triggered);
-            }
-            a = next[a + byteClass[text[i + 1] & 0xFF]];
-            if (a < 0)
-            {
-                a = -a - 1;
-                mask |= emit(a, triggered);
-            }
-            b = next[b + byteClass[text[j + 1] & 0xFF]];
-            if (b < 0)
-            {
-                b = -b - 1;
-                mask |= emit(b, triggered);
+                // Rare: one of them reached a state with candidates.
+                if (s0 >= hits)
+                {
+                    mask |= confirm(s0, text, i, end, triggered);
+                }
+                if (s1 >= hits)
+                {
+                    mask |= confirm(s1, text, i + d1, end, triggered);
+                }
+                if (s2 >= hits)
+                {
+                    mask |= confirm(s2, text, i + d2, end, triggered);
+                }
+                if (s3 >= hits)
+                {
+                    mask |= confirm(s3, text, i + d3, end, triggered);
+                }
             }
         }
-        return mask | continueChain(text, j, b, off, end, triggered, keywords);
+        mask |= singles(singles, triggered);
+        mask |= continueChain(text, c1 + d1, s1, off, c2, end, triggered, keywords);
+        mask |= continueChain(text, c1 + d2, s2, off, c3, end, triggered, keywords);
+        return mask | continueChain(text, c1 + d3, s3, off, end, end, triggered, keywords);
     }
 
-    /** Runs one chain from {@code state} at {@code from} to {@code end}, with the keyword steps at even offsets. */
-    private long continueChain(final byte[] text, final int from, final int state, final int off, final int end, final long[] triggered,
-        final ImpactKeywordFinder keywords)
+    /**
+     * Runs one chain from {@code state} at {@code from} to {@code to}, with the keyword steps at even offsets;
+     * {@code end} is the text's end (confirmations may read up to it).
+     */
+    private long continueChain(final byte[] text, final int from, final int state, final int off, final int to, final int end,
+        final long[] triggered, final ImpactKeywordFinder keywords)
     {
-        final int[] next = this.next;
+        final char[] next = this.next;
         final int[] byteClass = this.byteClass;
+        final int hits = firstCandidateRow;
+        final long[] singleBit = this.singleBit;
+        long singles = 0;
         long mask = 0;
         int s = state;
-        for (int i = from; i < end; i++)
+        for (int i = from; i < to; i++)
         {
             if (keywords != null && ((i - off) & 1) == 0)
             {
                 keywords.at(text, i, off, end);
             }
-            s = next[s + byteClass[text[i] & 0xFF]];
-            if (s < 0)
+            final int b = text[i] & 0xFF;
+            singles |= singleBit[b];
+            s = next[s + byteClass[b]];
+            if (s >= hits)
             {
-                s = -s - 1;
-                mask |= emit(s, triggered);
+                mask |= confirm(s, text, i, end, triggered);
+            }
+        }
+        return mask | singles(singles, triggered);
+    }
+
+    /**
+     * The candidates of the state at {@code row}, reached with the byte at {@code last}: the strings it completes
+     * outright, and each longer string whose prefix ends there and whose remaining bytes follow in the text.
+     *
+     * @return their family bits; their condition bits are added to {@code triggered}.
+     */
+    private long confirm(final int row, final byte[] text, final int last, final int end, final long[] triggered)
+    {
+        final int k = (int)((row * rowToState) >>> 32) - plainStates;
+        long mask = directFamilies[k];
+        for (int w = 0, base = k * words; w < words; w++)
+        {
+            triggered[w] |= directConditions[base + w];
+        }
+        for (int c = candidateStart[k], stop = candidateStart[k + 1]; c < stop; c++)
+        {
+            final int p = candidates[c];
+            final byte[] s = strings[p];
+            final int start = last + 1 - prefixLength[p];
+            if (start + s.length > end || !restMatches(text, start, s, prefixLength[p]))
+            {
+                continue;
+            }
+            mask |= families[p];
+            final long[] bits = conditionBits[p];
+            for (int w = 0; w < words; w++)
+            {
+                triggered[w] |= bits[w];
             }
         }
         return mask;
     }
 
-    private long emit(final int row, final long[] triggered)
+    /** @return the family bits of the one-byte strings in {@code found}; their condition bits go to {@code triggered}. */
+    private long singles(final long found, final long[] triggered)
     {
-        final int state = row / classCount;
-        for (int w = 0, base = state * words; w < words; w++)
+        long mask = 0;
+        for (long m = found; m != 0; m &= m - 1)
         {
-            triggered[w] |= regexOutput[base + w];
+            final int p = singleStrings[Long.numberOfTrailingZeros(m)];
+            mask |= families[p];
+            final long[] bits = conditionBits[p];
+            for (int w = 0; w < words; w++)
+            {
+                triggered[w] |= bits[w];
+            }
         }
-        return output[state];
+        return mask;
+    }
+
+    private static boolean restMatches(final byte[] text, final int start, final byte[] s, final int from)
+    {
+        for (int k = from; k < s.length; k++)
+        {
+            if (FOLD[text[start + k] & 0xFF] != s[k])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

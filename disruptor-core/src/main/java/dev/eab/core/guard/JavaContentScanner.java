@@ -115,10 +115,10 @@ public final class JavaContentScanner implements ContentScanner
             {
                 for (final String lit : f.literals())
                 {
-                    if (!alwaysFoundByRegex(f, lit))
-                    {
-                        strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
-                    }
+                    // Every literal, even one a regex of its family always finds (the Rust side prunes those): the
+                    // automaton holds prefixes only, so a long literal costs no states, and finding it here spares
+                    // running that regex over an attack text.
+                    strings.computeIfAbsent(lit, k -> new long[1 + words])[0] |= f.bit();
                 }
             }
         }
@@ -146,25 +146,6 @@ public final class JavaContentScanner implements ContentScanner
             }
             literals = new ByteLiteralMatcher(keys, families, conditionBits, words);
         }
-    }
-
-    /**
-     * @return whether a regex of {@code family} without anchors matches inside {@code literal}: it then
-     * matches every text that contains the literal and sets the same family bit, so the literal need not be
-     * searched (long literals such as "ignore all previous instructions" would otherwise add dozens of states
-     * to the {@link LiteralMatcher}). The Rust scanner prunes the same way.
-     */
-    private static boolean alwaysFoundByRegex(final GuardrailFamily family, final String literal)
-    {
-        final char[] chars = literal.toCharArray();
-        for (final String re : family.regexes())
-        {
-            if (!RegexDialect.hasAnchor(re) && NfaRegex.compile(re).find(chars, chars.length))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** @return a scanner for the shipped pattern set. */

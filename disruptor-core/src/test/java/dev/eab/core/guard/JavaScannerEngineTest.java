@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The Java scanner's engine: the byte automaton's two chains (an occurrence at any position around the cut between
+ * The Java scanner's engine: the byte automaton's four chains (an occurrence at any position around the cuts between
  * them is found), the fused impact-keyword pass ({@code impactKeywords() == ImpactKeywords.find} in both modes,
  * saturation order included), and no allocation per scan on ASCII benign and attack text.
  */
@@ -83,9 +83,11 @@ class JavaScannerEngineTest
         int found = 0;
         for (final int len : new int[] {ByteLiteralMatcher.SPLIT_MIN_BYTES - 1, ByteLiteralMatcher.SPLIT_MIN_BYTES, 201, 256, 333, 1024, 1501})
         {
-            final int cut = (len >>> 1) & ~1;
+            // The cuts between the four chains (see ByteLiteralMatcher.scan): one of them at random per round.
+            final int q = (len >>> 2) & ~1;
             for (int round = 0; round < 6; round++)
             {
+                final int cut = len < ByteLiteralMatcher.SPLIT_MIN_BYTES ? len / 2 : q * (1 + round % 3);
                 final String lit = randomCase(r, literals.get(r.nextInt(literals.size())));
                 final int litBytes = lit.getBytes(StandardCharsets.UTF_8).length;
                 for (int at = Math.max(0, cut - litBytes - 50); at <= Math.min(len - litBytes, cut + 4); at++)
@@ -172,7 +174,7 @@ class JavaScannerEngineTest
                 split += text.length >= ByteLiteralMatcher.SPLIT_MIN_BYTES ? 1 : 0;
             }
             assertTrue(saturated > 1000, "saturation exercised: " + saturated);
-            assertTrue(split > 1000, "two-chain texts exercised: " + split);
+            assertTrue(split > 1000, "four-chain texts exercised: " + split);
         }
     }
 
@@ -189,7 +191,7 @@ class JavaScannerEngineTest
     @Test
     void saturationKeepsTheFirstFiveFoundEvenWhenTheSecondChainSeesOthersFirst()
     {
-        // Five keywords late in the text (second chain) and five early (first chain): find stops at the early five.
+        // Five keywords late in the text (last chain) and five early (first chain): find stops at the early five.
         final String early = "critical emergency security breach violation ";
         final String late = " audit payment transfer consensus alert";
         final String text = early + "x".repeat(600) + late;
