@@ -90,7 +90,7 @@ class JavaScannerEngineTest
                 final int cut = len < ByteLiteralMatcher.SPLIT_MIN_BYTES ? len / 2 : q * (1 + round % 3);
                 final String lit = randomCase(r, literals.get(r.nextInt(literals.size())));
                 final int litBytes = lit.getBytes(StandardCharsets.UTF_8).length;
-                for (int at = Math.max(0, cut - litBytes - 50); at <= Math.min(len - litBytes, cut + 4); at++)
+                for (int at = Math.max(0, cut - litBytes - 8); at <= Math.min(len - litBytes, cut + 6); at++)
                 {
                     final String text = filler(r, at) + lit + filler(r, Math.max(0, len - at - litBytes));
                     final long expected = reference(TextNormalizer.normalize(text));
@@ -101,7 +101,7 @@ class JavaScannerEngineTest
                 }
             }
         }
-        assertTrue(found > 1000, "positions checked: " + found);
+        assertTrue(found > 300, "positions checked: " + found);
     }
 
     @Test
