@@ -158,6 +158,8 @@ public final class JavaContentScanner implements ContentScanner
     public long scan(final byte[] text, final int off, final int len)
     {
         java.util.Objects.checkFromIndexSize(off, len, text.length);
+        // Not found yet: should this scan fail part-way, the last text's mask must not stand for this one.
+        keywordMask = -1;
         Arrays.fill(seen, 0L);
         if (keywords != null)
         {
