@@ -12,6 +12,7 @@ import dev.eab.api.AgentMessage;
 import dev.eab.api.BackpressurePolicy;
 import dev.eab.api.BusConfiguration;
 import dev.eab.api.DeliveryMode;
+import dev.eab.api.KeywordMatching;
 import dev.eab.api.MaciRole;
 import dev.eab.api.MessageHandler;
 import dev.eab.api.MessagePublisher;
@@ -363,10 +364,8 @@ public final class EnhancedAgentBus implements AgentBus
         {
             try
             {
-                // With governance on, the scan also finds the impact keywords for the (native) scorer: one pass.
-                final NativeContentScanner primary = new NativeContentScanner(patterns,
-                    config.governance().enabled() ? config.governance().keywordMatching() : null);
-                final FallbackContentScanner guarded = new FallbackContentScanner(primary, new JavaContentScanner(patterns),
+                final NativeContentScanner primary = new NativeContentScanner(patterns, fusedKeywords(config));
+                final FallbackContentScanner guarded = new FallbackContentScanner(primary, new JavaContentScanner(patterns, fusedKeywords(config)),
                     new BreakerGuard(resilience.breakers().breaker(BreakerRegistry.CONTENT_SCANNER)), resilience.faults());
                 resilience.breakers().setProbe(BreakerRegistry.CONTENT_SCANNER, () -> probeNativeScanner(patterns));
                 return guarded;
@@ -381,7 +380,13 @@ public final class EnhancedAgentBus implements AgentBus
                 LOG.log(Level.WARNING, "native content scanner unavailable, using the Java twin: " + ThrowableText.message(e));
             }
         }
-        return new JavaContentScanner(patterns);
+        return new JavaContentScanner(patterns, fusedKeywords(config));
+    }
+
+    /** With governance on, the scan also finds the scorer's impact keywords in its own pass (null: it does not). */
+    private static KeywordMatching fusedKeywords(final BusConfiguration config)
+    {
+        return config.governance().enabled() ? config.governance().keywordMatching() : null;
     }
 
     /** Recovery probe of the native scanner (any thread): a fresh guard scans a benign text, unless chaos fails the native call. */

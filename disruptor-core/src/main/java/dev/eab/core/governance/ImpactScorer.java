@@ -43,6 +43,11 @@ public interface ImpactScorer extends AutoCloseable
     double[] WEIGHTS = {0.3, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1};
     /** Flag: the content's amount is a number above 1000. */
     int FLAG_AMOUNT_OVER_1000 = 1;
+    /**
+     * Set in a keyword mask ({@link #scoreFound}, {@code ContentScanner.impactKeywords()}) when the text was empty: the
+     * semantic factor is then 0.0, not the 0.1 of a text without keywords. Bit 31: no keyword uses it (there are 28).
+     */
+    int KEYWORD_MASK_EMPTY_TEXT = 1 << 31;
 
     /**
      * Scores one message and records it in the agent's history (volume window, drift).

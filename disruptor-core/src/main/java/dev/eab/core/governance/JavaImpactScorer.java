@@ -61,7 +61,37 @@ public final class JavaImpactScorer implements ImpactScorer
         final int agent, final long nowMs, final byte[] text, final int textLength, final byte[] tools, final int toolsLength, final int flags,
         final int priority, final int messageType)
     {
-        final int level = semanticLevel(text, textLength);
+        return scoreLevel(agent, nowMs, semanticLevel(text, textLength), tools, toolsLength, flags, priority, messageType);
+    }
+
+    /**
+     * {@link #score} with the keywords already found by the guardrail scan's pass
+     * ({@code JavaContentScanner.impactKeywords()}): the same result and the same history update as {@link #score} on
+     * the text the mask was found in. {@link #KEYWORD_MASK_EMPTY_TEXT} in the mask means the text was empty.
+     */
+    @Override
+    public double scoreFound(
+        final int agent, final long nowMs, final int keywordMask, final byte[] tools, final int toolsLength, final int flags,
+        final int priority, final int messageType)
+    {
+        return scoreLevel(agent, nowMs, levelOfMask(keywordMask), tools, toolsLength, flags, priority, messageType);
+    }
+
+    /** @return the semantic level (index into {@link #SEMANTIC_LEVELS}) of a keyword mask. */
+    static int levelOfMask(final int keywordMask)
+    {
+        if ((keywordMask & KEYWORD_MASK_EMPTY_TEXT) != 0)
+        {
+            return 0;
+        }
+        final int hits = Integer.bitCount(keywordMask);
+        return hits >= 5 ? 4 : hits >= 3 ? 3 : hits >= 1 ? 2 : 1;
+    }
+
+    private double scoreLevel(
+        final int agent, final long nowMs, final int level, final byte[] tools, final int toolsLength, final int flags,
+        final int priority, final int messageType)
+    {
         final double semantic = SEMANTIC_LEVELS[level];
         final double permission = permission(tools, toolsLength);
         final boolean tracked = agent >= 0 && agent < maxAgents;
@@ -95,8 +125,7 @@ public final class JavaImpactScorer implements ImpactScorer
         {
             return 0;
         }
-        final int hits = Integer.bitCount(ImpactKeywords.find(text, 0, length, matching));
-        return hits >= 5 ? 4 : hits >= 3 ? 3 : hits >= 1 ? 2 : 1;
+        return levelOfMask(ImpactKeywords.find(text, 0, length, matching));
     }
 
     /** Calls before this one in the window, then counts this one. */

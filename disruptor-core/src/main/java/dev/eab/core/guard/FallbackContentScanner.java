@@ -50,6 +50,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                 final long matched = primary.scan(utf8, off, len);
                 last = primary;
                 guard.success();
+                lastScanJava = false;
                 return matched;
             }
             catch (final RuntimeException e)
@@ -76,6 +77,7 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                 final long matched = primary.scan(text);
                 last = primary;
                 guard.success();
+                lastScanJava = false;
                 return matched;
             }
             catch (final RuntimeException e)

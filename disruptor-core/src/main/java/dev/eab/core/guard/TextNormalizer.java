@@ -24,8 +24,11 @@ import java.util.Objects;
  * ASCII input skips steps 1-3: NFKC is the identity on ASCII and no invisible character is ASCII.
  *
  * <p>An instance owns reusable buffers and is not thread-safe: one per scanning thread. The ASCII path
- * allocates nothing once the buffers have grown; the non-ASCII path allocates inside
- * {@link Normalizer#normalize} (this is the fallback scanner; the native one does not).
+ * allocates nothing once the buffers have grown. Non-ASCII text made only of <i>stable starters</i>
+ * ({@link #isStableStarter}: NFKC leaves the code point alone, it has no combining class and nothing composes
+ * with it from before; nearly all letters, ideographs, punctuation and emoji of running text) is its own NFKC,
+ * so it skips {@link Normalizer} and allocates nothing either; any other text allocates inside
+ * {@link Normalizer#normalize}.
  */
 public final class TextNormalizer
 {
@@ -42,6 +45,12 @@ public final class TextNormalizer
             ASCII_LOWER[c] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
         }
     }
+
+    /** Code points below this have a stable-starter bit ({@link #isStableStarter}); the others go through NFKC. */
+    private static final int STABLE_LIMIT = 0x30000;
+    private static final int STABLE_PAGE_BITS = 8;
+    /** Per page of 256 code points, its stable-starter bits, computed the first time a code point of it is seen. */
+    private static final long[][] STABLE_PAGES = new long[STABLE_LIMIT >>> STABLE_PAGE_BITS][];
 
     /** First size of the reusable buffers, in chars; they grow to the largest text seen. */
     private static final int INITIAL_CAPACITY_CHARS = 1024;
@@ -162,9 +171,62 @@ public final class TextNormalizer
         return length;
     }
 
+    /**
+     * @return whether {@code cp} is a stable starter: NFKC maps it to itself, it is no combining mark (combining
+     * class 0) and no Hangul jamo (the only other characters that compose with what precedes them). A text made only
+     * of these is its own NFKC: nothing decomposes, reorders or composes. Computed per page of 256 code points with
+     * {@link Normalizer} itself, the first time the page is needed (the only allocation); code points from
+     * U+30000 on are never stable here (they take the {@link Normalizer} path).
+     */
+    static boolean isStableStarter(final int cp)
+    {
+        if (cp < 0 || cp >= STABLE_LIMIT)
+        {
+            return false;
+        }
+        long[] page = STABLE_PAGES[cp >>> STABLE_PAGE_BITS];
+        if (page == null)
+        {
+            page = stablePage(cp >>> STABLE_PAGE_BITS);
+            // Benign race: every thread computes the same bits.
+            STABLE_PAGES[cp >>> STABLE_PAGE_BITS] = page;
+        }
+        return (page[(cp & 0xFF) >>> 6] >>> (cp & 63) & 1) != 0;
+    }
+
+    private static long[] stablePage(final int pageIndex)
+    {
+        final long[] bits = new long[4];
+        for (int k = 0; k < 256; k++)
+        {
+            final int cp = pageIndex << STABLE_PAGE_BITS | k;
+            if (Character.isSurrogate((char)cp) && cp < 0x10000 || !Character.isValidCodePoint(cp))
+            {
+                continue;
+            }
+            final int type = Character.getType(cp);
+            if (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK ||
+                (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xD7B0 && cp <= 0xD7FF) ||
+                (cp >= 0x3130 && cp <= 0x318F))
+            {
+                continue;
+            }
+            final String one = Character.toString(cp);
+            if (Normalizer.normalize(one, Normalizer.Form.NFKC).equals(one))
+            {
+                bits[k >>> 6] |= 1L << (k & 63);
+            }
+        }
+        return bits;
+    }
+
     /** NFKC, then drop invisible characters and lowercase, from {@code src[0..n)} into {@link #normal}. */
     private int finish(final char[] src, final int n)
     {
+        if (allStableStarters(src, n))
+        {
+            return dropAndLower(src, n);
+        }
         final String nfkc = Normalizer.normalize(CharBuffer.wrap(src, 0, n), Normalizer.Form.NFKC);
         final int m = nfkc.length();
         // Dropping characters only shrinks the text, but lowercasing may map a BMP character to a
@@ -187,6 +249,52 @@ public final class TextNormalizer
             k += Character.toChars(lower, out, k);
         }
         return k;
+    }
+
+    private static boolean allStableStarters(final char[] src, final int n)
+    {
+        for (int i = 0; i < n; )
+        {
+            final int cp = Character.codePointAt(src, i, n);
+            if (cp >= 0x80 && !isStableStarter(cp))
+            {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
+    }
+
+    /** {@link #finish} for a text that is its own NFKC: the same loop over {@code src} instead of a String. */
+    private int dropAndLower(final char[] src, final int n)
+    {
+        char[] out = normalBuffer(n);
+        int k = 0;
+        for (int i = 0; i < n; )
+        {
+            final int cp = Character.codePointAt(src, i, n);
+            i += Character.charCount(cp);
+            if (isInvisible(cp))
+            {
+                continue;
+            }
+            final int lower = Character.toLowerCase(cp);
+            if (k + 2 > out.length)
+            {
+                out = normal = Arrays.copyOf(out, Math.max(out.length * 2, k + 2));
+            }
+            k += Character.toChars(lower, out, k);
+        }
+        return k;
+    }
+
+    /** @return the normal form of {@code text} always through {@link Normalizer} (the reference, for tests). */
+    static String normalizeThroughNfkc(final String text)
+    {
+        final String nfkc = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        final StringBuilder b = new StringBuilder(nfkc.length());
+        nfkc.codePoints().filter(cp -> !isInvisible(cp)).map(Character::toLowerCase).forEach(b::appendCodePoint);
+        return b.toString();
     }
 
     private static char lowerAscii(final byte b)

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Multi-literal search over UTF-16 text: an Aho-Corasick automaton compiled to a full DFA, so each text
+ * <b>Benchmark baseline only</b>: the Java scanner as it was before the byte automaton (commit 30f2cf7), kept so that
+ * {@code JavaScanBenchmark} measures the old and the new engine in the same run. Not used by the bus.
+ *
+ * <p> * Multi-literal search over UTF-16 text: an Aho-Corasick automaton compiled to a full DFA, so each text
  * char costs one class look-up and one table read, with no backtracking and no allocation. The Java twin
  * of the Rust scanner's {@code aho-corasick} automaton; like it, it sees every occurrence of every string
  * (overlaps included). Each string stands for family bits (it is a family literal) and condition bits (it
@@ -22,7 +25,7 @@ import java.util.TreeSet;
  *
  * <p>Immutable after construction; {@link #scan} is thread-safe.
  */
-final class LiteralMatcher
+final class LegacyLiteralMatcher
 {
     /** Chars below this are mapped to their class through a direct table; others by binary search. */
     private static final int DIRECT_CLASS_LIMIT = 128;
@@ -53,7 +56,7 @@ final class LiteralMatcher
      * @param conditionBits  {@code conditionBits[i]}: the trigger conditions it meets, {@code words} bitset words.
      * @param words      bitset words per string ({@code ceil(conditions / 64)}).
      */
-    LiteralMatcher(final List<String> literals, final long[] families, final long[][] conditionBits, final int words)
+    LegacyLiteralMatcher(final List<String> literals, final long[] families, final long[][] conditionBits, final int words)
     {
         this.words = words;
         // Alphabet compression: only chars that occur in literals get a column.
