@@ -66,6 +66,22 @@ pub unsafe extern "C" fn eab_audit_chain_step(
     len: usize,
     out: *mut u8,
 ) -> i32 {
+    // SAFETY: the caller's contract is `link_ffi`'s.
+    unsafe { link_ffi(prev, record, len, out, chain_step) }
+}
+
+/// The body of both single-link FFI functions: checks the pointers, copies
+/// the previous link (so `out` may alias it), applies `step`, writes `out`.
+///
+/// # Safety
+/// As `eab_audit_chain_step`.
+unsafe fn link_ffi(
+    prev: *const u8,
+    record: *const u8,
+    len: usize,
+    out: *mut u8,
+    step: fn(&[u8; 32], &[u8]) -> [u8; 32],
+) -> i32 {
     if prev.is_null() || out.is_null() || (record.is_null() && len > 0) {
         return EAB_ERR_NULL_ARGUMENT;
     }
@@ -79,7 +95,7 @@ pub unsafe extern "C" fn eab_audit_chain_step(
             // SAFETY: non-null and valid for `len` reads per the contract.
             unsafe { core::slice::from_raw_parts(record, len) }
         };
-        let hash = chain_step(&link, body);
+        let hash = step(&link, body);
         // SAFETY: valid for 32 writes; `hash` is a local.
         unsafe { core::ptr::copy_nonoverlapping(hash.as_ptr(), out, EAB_BLAKE3_LEN) };
         EAB_OK
@@ -108,25 +124,8 @@ pub unsafe extern "C" fn eab_audit_chain_keyed(
     len: usize,
     out: *mut u8,
 ) -> i32 {
-    if prev.is_null() || out.is_null() || (record.is_null() && len > 0) {
-        return EAB_ERR_NULL_ARGUMENT;
-    }
-    catch_unwind(AssertUnwindSafe(|| {
-        let mut key = [0u8; EAB_BLAKE3_LEN];
-        // SAFETY: valid for 32 reads per the contract; copied before `out` is written.
-        unsafe { core::ptr::copy_nonoverlapping(prev, key.as_mut_ptr(), EAB_BLAKE3_LEN) };
-        let body: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(record, len) }
-        };
-        let hash = chain_step_keyed(&key, body);
-        // SAFETY: valid for 32 writes; `hash` is a local.
-        unsafe { core::ptr::copy_nonoverlapping(hash.as_ptr(), out, EAB_BLAKE3_LEN) };
-        EAB_OK
-    }))
-    .unwrap_or(EAB_ERR_PANIC)
+    // SAFETY: the caller's contract is `link_ffi`'s.
+    unsafe { link_ffi(prev, record, len, out, chain_step_keyed) }
 }
 
 /// Error: the record lengths do not fit the buffer (or one is negative).

@@ -159,7 +159,8 @@ public final class ImpactKeywords
         return found;
     }
 
-    private static boolean matches(final byte[] text, final int at, final int end, final byte[] keyword)
+    /** @return whether {@code keyword} (lowercase ASCII) occurs at {@code text[at]}, ASCII case folded, before {@code end} */
+    public static boolean matches(final byte[] text, final int at, final int end, final byte[] keyword)
     {
         if (at + keyword.length > end)
         {
@@ -175,7 +176,8 @@ public final class ImpactKeywords
         return true;
     }
 
-    static boolean isAsciiAlnum(final byte b)
+    /** @return whether {@code b} is an ASCII letter or digit (a word-boundary mode neighbour that is not a boundary) */
+    public static boolean isAsciiAlnum(final byte b)
     {
         return (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
     }

@@ -50,7 +50,6 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                 final long matched = primary.scan(utf8, off, len);
                 last = primary;
                 guard.success();
-                lastScanJava = false;
                 return matched;
             }
             catch (final RuntimeException e)
@@ -77,7 +76,6 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
                 final long matched = primary.scan(text);
                 last = primary;
                 guard.success();
-                lastScanJava = false;
                 return matched;
             }
             catch (final RuntimeException e)

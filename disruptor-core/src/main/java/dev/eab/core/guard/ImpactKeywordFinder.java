@@ -123,7 +123,7 @@ final class ImpactKeywordFinder
             return;
         }
         final int w = (int)INT_LE.get(text, i) | ASCII_LOWER_MASK;
-        if (w >>> 8 == RIS && i + MIN_BYTES < end && (text[i + MIN_BYTES] | 0x20) == 'k' && (!word || !isAsciiAlnum(text[i])))
+        if (w >>> 8 == RIS && i + MIN_BYTES < end && (text[i + MIN_BYTES] | 0x20) == 'k' && (!word || !ImpactKeywords.isAsciiAlnum(text[i])))
         {
             record(RISK, (i - off) * RANK_POSITION_STRIDE);
         }
@@ -137,7 +137,7 @@ final class ImpactKeywordFinder
             final int x = BUCKET_WINDOWS[b];
             final int k = WINDOW_KEYWORD[x];
             final int p = i - WINDOW_OFFSET[x];
-            if (WINDOW[x] != w || p < off || (word && p > off && isAsciiAlnum(text[p - 1])) || !matches(text, p, end, BYTES[k]))
+            if (WINDOW[x] != w || p < off || (word && p > off && ImpactKeywords.isAsciiAlnum(text[p - 1])) || !ImpactKeywords.matches(text, p, end, BYTES[k]))
             {
                 continue;
             }
@@ -192,26 +192,5 @@ final class ImpactKeywordFinder
             kept |= 1 << best;
         }
         return kept;
-    }
-
-    private static boolean matches(final byte[] text, final int at, final int end, final byte[] keyword)
-    {
-        if (at + keyword.length > end)
-        {
-            return false;
-        }
-        for (int j = 0; j < keyword.length; j++)
-        {
-            if ((text[at + j] | 0x20) != keyword[j])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAsciiAlnum(final byte b)
-    {
-        return (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
     }
 }
