@@ -440,6 +440,14 @@ impl EabGuard {
         }
     }
 
+    /// Makes this guard search with the previous string-search engine (Teddy
+    /// searchers, see `guard_search.rs`) instead of the bigram filter. Same
+    /// verdicts; for the differential tests and the timing example only.
+    #[doc(hidden)]
+    pub fn use_reference_search(&mut self, on: bool) {
+        self.strings.use_teddy(on);
+    }
+
     /// Number of families this guard was built with.
     pub fn family_count(&self) -> usize {
         self.family_count
