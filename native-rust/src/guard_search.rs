@@ -335,8 +335,10 @@ impl StringSearch {
     }
 }
 
-/// Bits of the [`FingerprintFilter`] table: 2^18 bits (32 KB, inside L1).
-const FINGERPRINT_BITS_LOG2: u32 = 18;
+/// Entries of the [`FingerprintFilter`] table: 2^16 bytes (64 KB; a byte per
+/// entry makes the test one load, which measured faster than a 32 KB bit table
+/// needing a shift and a mask per position).
+const FINGERPRINT_BITS_LOG2: u32 = 16;
 
 /// Multiplier of the fingerprint hash (Knuth's multiplicative hash: the top
 /// bits of the product depend on every byte of the four).
@@ -349,25 +351,25 @@ const FINGERPRINT_STRIDE: usize = 8;
 /// The needle filter: one pass over the text, any number of needles.
 ///
 /// Every needle is three or four bytes. The four bytes at each text position
-/// are hashed (one multiplication) into a table of 2^18 bits that holds the
+/// are hashed (one multiplication) into a table of 2^16 flags that holds the
 /// hash of every needle (a three-byte needle followed by each of the 256
-/// possible bytes): a clear bit proves no needle starts there. The table is
-/// 32 KB, so it stays in L1; with a few hundred entries, a position of text
-/// with no needle sets a bit with probability below 0.5 %, so candidates are
+/// possible bytes): a clear flag proves no needle starts there. With a few
+/// hundred entries, a position of text with no needle hits a set flag with
+/// probability around 1 %, so candidates are
 /// rare on ordinary text, and only there are the needles sharing the first
 /// two bytes compared. Unlike the Teddy searchers this has no limit of 64
 /// needles per pass and no candidate rate growing with the needles per
 /// bucket, and it reads the normalised text as it is (no remapped copy).
 struct FingerprintFilter {
-    /// Bit `h` = some needle's four bytes hash to `h`.
-    table: Box<[u64]>,
+    /// Entry `h` = 1: some needle's four bytes hash to `h`.
+    table: Box<[u8]>,
     /// Pair → where its needles start in [`Self::ids`] (entry `k + 1` is
     /// where they end): a candidate finds its needles with two loads, not a
     /// dependent binary search (which cost more than the filter on short texts).
     starts: Box<[u16]>,
     /// Needle ids grouped by their first two bytes (little-endian), in pair order.
     ids: Box<[u32]>,
-    /// The CPU has BMI2 (single-instruction variable shifts for the bit test).
+    /// The CPU has BMI2 (`shrx`, `tzcnt` without a dependency on flags).
     bmi2: bool,
 }
 
@@ -379,10 +381,10 @@ fn fingerprint(x: u32) -> usize {
 
 impl FingerprintFilter {
     fn new(needles: &[Needle]) -> Self {
-        let mut table = vec![0u64; (1usize << FINGERPRINT_BITS_LOG2) / 64];
+        let mut table = vec![0u8; 1usize << FINGERPRINT_BITS_LOG2];
         let mut set = |x: u32| {
             let h = fingerprint(x);
-            table[h / 64] |= 1u64 << (h % 64);
+            table[h] = 1;
         };
         let mut pairs: Vec<(u16, u32)> = Vec::with_capacity(needles.len());
         for (id, n) in needles.iter().enumerate() {
@@ -423,8 +425,8 @@ impl FingerprintFilter {
         self.for_each_candidate_with(padded, len, candidate);
     }
 
-    /// [`Self::for_each_candidate_with`] compiled for BMI2 (`shrx`: the bit
-    /// test's variable shift is one instruction instead of three).
+    /// [`Self::for_each_candidate_with`] compiled for BMI2 (`shrx`/`shlx`:
+    /// a variable shift in one instruction instead of three).
     ///
     /// # Safety
     /// The CPU supports BMI2.
@@ -435,13 +437,13 @@ impl FingerprintFilter {
     }
 
     /// Calls `candidate(at, needle ids)` for every position `at < len` whose
-    /// bit is set, with the needles starting with the two bytes at `at`.
+    /// flag is set, with the needles starting with the two bytes at `at`.
     /// `padded` holds at least [`PADDING_BYTES`] after `len`.
     #[inline(always)]
     fn for_each_candidate_with(&self, padded: &[u8], len: usize, mut candidate: impl FnMut(usize, &[u32])) {
         assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
         let table = &*self.table;
-        assert!(table.len() == (1usize << FINGERPRINT_BITS_LOG2) / 64);
+        assert!(table.len() == 1usize << FINGERPRINT_BITS_LOG2);
         let base = padded.as_ptr();
         let mut at = 0;
         while at < len {
@@ -450,8 +452,8 @@ impl FingerprintFilter {
                 // SAFETY: at < len, so at + j + 4 <= len + FINGERPRINT_STRIDE + 3 <= padded.len().
                 let x = u32::from_le_bytes(unsafe { base.add(at + j).cast::<[u8; 4]>().read_unaligned() });
                 let h = fingerprint(x);
-                // SAFETY: h < 2^FINGERPRINT_BITS_LOG2, so h / 64 < table.len() (asserted above).
-                hits |= ((unsafe { *table.get_unchecked(h / 64) }) >> (h % 64) & 1) << j;
+                // SAFETY: h < 2^FINGERPRINT_BITS_LOG2 == table.len() (asserted above).
+                hits |= u64::from(unsafe { *table.get_unchecked(h) }) << j;
             }
             while hits != 0 {
                 let i = at + hits.trailing_zeros() as usize;
@@ -794,6 +796,76 @@ mod tests {
         let expected: Vec<usize> = (0..refs.len()).filter(|&i| text.contains(refs[i])).collect();
         assert!(expected.len() >= 4);
         assert_eq!(found(&refs, text), expected);
+    }
+
+    /// The fingerprint filter against the previous engine (Teddy) and a naive
+    /// search over 20,000 generated texts: words of the strings' vocabulary,
+    /// pieces of them, words sharing their first bytes, punctuation, non-ASCII
+    /// and bytes >= 0x80, and strings at the very end of the text.
+    #[test]
+    fn fingerprint_filter_equals_teddy_and_naive_on_generated_texts() {
+        let strings: Vec<String> = [
+            "ignore all previous instructions", "instructions", "instruction", "inst", "act", "dan", "sys",
+            "system prompt", "jailbreak", "override", "persona", "<script", "javascript:", "union", "select",
+            "drop", "true", "user", "mode", "evil", "exec", "=", "<", "--", "..", "'", "\"", "(", "ét", "dé",
+            "ignoriere alle", "忽略之前的所有指令", "bypass", "without", "filters", "unfiltered", "rules",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let owned: Vec<Vec<u8>> = refs.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let mut fast = StringSearch::new(&owned).expect("builds");
+        let mut teddy = StringSearch::new(&owned).expect("builds");
+        teddy.use_teddy(true);
+        let mut pieces: Vec<String> = Vec::new();
+        for s in &refs {
+            let chars: Vec<char> = s.chars().collect();
+            pieces.push(s.to_string());
+            pieces.push(chars[..chars.len().div_ceil(2)].iter().collect());
+            pieces.push(chars[chars.len() / 2..].iter().collect());
+        }
+        for p in [
+            " ", " ", " ", "the ", "and ", "a", "ac", "da", "sy", "ins", "acts", "dance", "system", "drops", "x",
+            "\n", "é", "\u{FFFD}", "ü", "12", ";", "actually", "instant", "user's", "modern", "truest",
+        ] {
+            pieces.push(p.to_string());
+        }
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let (mut with_hits, mut buffer) = (0, Vec::new());
+        for _ in 0..20_000 {
+            let count = next(30);
+            let text: String = (0..count).map(|_| pieces[next(pieces.len())].as_str()).collect();
+            let mut padded = text.as_bytes().to_vec();
+            // Raw bytes >= 0x80 (the search runs on normalised, valid UTF-8, but must not care).
+            if next(10) == 0 {
+                padded.push(0x80 + next(0x7F) as u8);
+            }
+            let len = padded.len();
+            padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            let run = |search: &StringSearch, buffer: &mut Vec<u8>| {
+                let mut ids = Vec::new();
+                search.for_each_found(&padded, len, buffer, |id| ids.push(id));
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let expected: Vec<usize> = (0..owned.len())
+                .filter(|&i| padded[..len].windows(owned[i].len()).any(|w| w == owned[i].as_slice()))
+                .collect();
+            let got = run(&fast, &mut buffer);
+            assert_eq!(got, expected, "fingerprint filter on {text:?}");
+            assert_eq!(run(&teddy, &mut buffer), expected, "Teddy on {text:?}");
+            fast.bigrams.bmi2 = !fast.bigrams.bmi2;
+            with_hits += usize::from(!expected.is_empty());
+        }
+        assert!(with_hits > 10_000, "the generator must produce matches: {with_hits}");
     }
 
     #[test]
