@@ -44,9 +44,9 @@ fn main() {
     fused_teddy.use_reference_search(true);
     for (label, guard) in [
         ("plain, Teddy (previous)", &plain_teddy),
-        ("plain, bigram filter", &plain),
+        ("plain, fingerprint filter", &plain),
         ("keywords, Teddy (previous)", &fused_teddy),
-        ("keywords, bigram filter", &fused),
+        ("keywords, fingerprint filter", &fused),
     ] {
     // GUARD_TIMING_VARIANT=<part of a label> times only the matching variants (for a profiler).
     if std::env::var("GUARD_TIMING_VARIANT").is_ok_and(|v| !label.contains(v.as_str())) {

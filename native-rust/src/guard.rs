@@ -441,7 +441,7 @@ impl EabGuard {
     }
 
     /// Makes this guard search with the previous string-search engine (Teddy
-    /// searchers, see `guard_search.rs`) instead of the bigram filter. Same
+    /// searchers, see `guard_search.rs`) instead of the fingerprint filter. Same
     /// verdicts; for the differential tests and the timing example only.
     #[doc(hidden)]
     pub fn use_reference_search(&mut self, on: bool) {

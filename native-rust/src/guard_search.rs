@@ -315,7 +315,7 @@ impl StringSearch {
     }
 
     /// Selects the previous engine (Teddy searchers over spread bytes) instead
-    /// of the bigram filter: for the differential tests and the timing example.
+    /// of the fingerprint filter: for the differential tests and the timing example.
     pub(crate) fn use_teddy(&mut self, teddy: bool) {
         self.teddy = teddy;
     }
@@ -446,14 +446,27 @@ impl FingerprintFilter {
         assert!(table.len() == 1usize << FINGERPRINT_BITS_LOG2);
         let base = padded.as_ptr();
         let mut at = 0;
+        // The entry at position p (< len + FINGERPRINT_STRIDE).
+        let entry = |p: usize| -> u8 {
+            // SAFETY: p < len + FINGERPRINT_STRIDE, so p + 4 <= len + FINGERPRINT_STRIDE + 3 <= padded.len().
+            let x = u32::from_le_bytes(unsafe { base.add(p).cast::<[u8; 4]>().read_unaligned() });
+            // SAFETY: the fingerprint is below 2^FINGERPRINT_BITS_LOG2 == table.len() (asserted above).
+            unsafe { *table.get_unchecked(fingerprint(x)) }
+        };
         while at < len {
+            // Only OR the entries (four instructions a position); which positions hit is worked out
+            // again in the rare case that one did.
+            let mut any = 0u8;
+            for j in 0..FINGERPRINT_STRIDE {
+                any |= entry(at + j);
+            }
+            if any == 0 {
+                at += FINGERPRINT_STRIDE;
+                continue;
+            }
             let mut hits = 0u64;
             for j in 0..FINGERPRINT_STRIDE {
-                // SAFETY: at < len, so at + j + 4 <= len + FINGERPRINT_STRIDE + 3 <= padded.len().
-                let x = u32::from_le_bytes(unsafe { base.add(at + j).cast::<[u8; 4]>().read_unaligned() });
-                let h = fingerprint(x);
-                // SAFETY: h < 2^FINGERPRINT_BITS_LOG2 == table.len() (asserted above).
-                hits |= u64::from(unsafe { *table.get_unchecked(h) }) << j;
+                hits |= u64::from(entry(at + j)) << j;
             }
             while hits != 0 {
                 let i = at + hits.trailing_zeros() as usize;
@@ -757,7 +770,7 @@ mod tests {
         search.for_each_found(&padded, text.len(), &mut Vec::new(), |id| teddy.push(id));
         teddy.sort_unstable();
         teddy.dedup();
-        assert_eq!(teddy, ids, "bigram filter and Teddy differ on {text:?}");
+        assert_eq!(teddy, ids, "fingerprint filter and Teddy differ on {text:?}");
         ids
     }
 
