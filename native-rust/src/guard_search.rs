@@ -11,10 +11,14 @@
 //!   rarest window of four bytes (three for a three-byte string), rated by
 //!   English letter frequencies ([`byte_frequency`]). Strings that share a
 //!   window share the needle ("instruction", "instructions" and
-//!   "[inst]"-like strings need only one or two). All needles go to one
-//!   `aho_corasick::packed` (Teddy, SIMD) searcher, or a few when there are
-//!   more than [`TEDDY_MAX_NEEDLES`]; each needle found is *confirmed* by
-//!   comparing the strings it stands for at their offsets;
+//!   "[inst]"-like strings need only one or two). All needles are found in
+//!   one pass by the [`FingerprintFilter`] (a hash of the four bytes at each
+//!   position tested in a 64 KB table; any number of needles); each needle
+//!   found is *confirmed* by comparing the strings it stands for at their
+//!   offsets. The previous engine, `aho_corasick::packed` (Teddy, SIMD)
+//!   searchers of at most [`TEDDY_MAX_NEEDLES`] needles each over a
+//!   nibble-spread copy of the text, is still built and selectable
+//!   ([`StringSearch::use_teddy`]) as the differential tests' reference;
 //! * strings of one or two bytes (the punctuation triggers `=`, `<`, `--`,
 //!   `..`) are exact buckets of a [`ShortSet`]: one vector pass records which
 //!   of them occur anywhere (AVX2 when the CPU has it, a table per byte
