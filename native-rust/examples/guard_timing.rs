@@ -37,7 +37,21 @@ fn main() {
     // The same guard finding the impact keywords in its pass (substring mode), timed in the same run.
     let fused = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
     println!("{plain:?}\n{fused:?}");
-    for (label, guard) in [("plain", &plain), ("keywords", &fused)] {
+    // The previous engine (Teddy searchers) timed in the same run as the baseline.
+    let mut plain_teddy = EabGuard::from_json(&json).expect("valid config");
+    plain_teddy.use_reference_search(true);
+    let mut fused_teddy = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
+    fused_teddy.use_reference_search(true);
+    for (label, guard) in [
+        ("plain, Teddy (previous)", &plain_teddy),
+        ("plain, fingerprint filter", &plain),
+        ("keywords, Teddy (previous)", &fused_teddy),
+        ("keywords, fingerprint filter", &fused),
+    ] {
+    // GUARD_TIMING_VARIANT=<part of a label> times only the matching variants (for a profiler).
+    if std::env::var("GUARD_TIMING_VARIANT").is_ok_and(|v| !label.contains(v.as_str())) {
+        continue;
+    }
     println!("-- {label}");
     let cases = [
         ("benign64", exactly(BENIGN, 64)),

@@ -440,6 +440,14 @@ impl EabGuard {
         }
     }
 
+    /// Makes this guard search with the previous string-search engine (Teddy
+    /// searchers, see `guard_search.rs`) instead of the fingerprint filter. Same
+    /// verdicts; for the differential tests and the timing example only.
+    #[doc(hidden)]
+    pub fn use_reference_search(&mut self, on: bool) {
+        self.strings.use_teddy(on);
+    }
+
     /// Number of families this guard was built with.
     pub fn family_count(&self) -> usize {
         self.family_count
@@ -837,14 +845,18 @@ pub fn normalize_into(input: &[u8], out: &mut Vec<u8>) {
 /// Returns whether `input` was ASCII (then `out` is `input` lowercased).
 fn normalize_with(input: &[u8], out: &mut Vec<u8>, segment: &mut Vec<char>) -> bool {
     out.clear();
-    if input.is_ascii() {
-        // Index loop over a sized buffer: the compiler vectorises it (extend over an iterator is not).
-        out.resize(input.len(), 0);
-        for (o, &b) in out.iter_mut().zip(input) {
-            *o = b.to_ascii_lowercase();
-        }
+    // One sweep lowercases and checks for bytes >= 0x80 at once (ASCII text, the common case, is then done);
+    // index loop over a sized buffer, so the compiler vectorises it (extend over an iterator is not).
+    out.resize(input.len(), 0);
+    let mut high = 0u8;
+    for (o, &b) in out.iter_mut().zip(input) {
+        high |= b;
+        *o = b.to_ascii_lowercase();
+    }
+    if high < 0x80 {
         return true;
     }
+    out.clear();
     // NFKC never grows ordinary text much; this covers it without reallocating.
     out.reserve(input.len() + input.len() / 2);
     // Utf8Chunks yields valid runs and, between them, maximal invalid

@@ -127,6 +127,8 @@ mod tests {
         let pieces = pieces();
         for matching in [MATCH_SUBSTRING, MATCH_WORD] {
             let fused = EabGuard::from_json_with_keywords(CONFIG.as_bytes(), matching).expect("loads");
+            let mut fused_teddy = EabGuard::from_json_with_keywords(CONFIG.as_bytes(), matching).expect("loads");
+            fused_teddy.use_reference_search(true);
             let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ u64::from(matching));
             let (mut nonzero, mut saturated) = (0, 0);
             for _ in 0..20_000 {
@@ -134,6 +136,8 @@ mod tests {
                 let text: String = (0..count).map(|_| pieces[rng.next(pieces.len())].as_str()).collect();
                 let expected = reference.find(text.as_bytes(), matching == MATCH_WORD);
                 let (mask, keywords) = fused.scan_keywords(text.as_bytes());
+                // The previous string-search engine (Teddy) must agree on both.
+                assert_eq!(fused_teddy.scan_keywords(text.as_bytes()), (mask, keywords), "Teddy path on {text:?}");
                 assert_eq!(keywords, expected as i32, "mode {matching} on {text:?}");
                 assert_eq!(mask, plain.scan(text.as_bytes()), "family verdict changed on {text:?}");
                 nonzero += usize::from(expected != 0);

@@ -11,10 +11,14 @@
 //!   rarest window of four bytes (three for a three-byte string), rated by
 //!   English letter frequencies ([`byte_frequency`]). Strings that share a
 //!   window share the needle ("instruction", "instructions" and
-//!   "[inst]"-like strings need only one or two). All needles go to one
-//!   `aho_corasick::packed` (Teddy, SIMD) searcher, or a few when there are
-//!   more than [`TEDDY_MAX_NEEDLES`]; each needle found is *confirmed* by
-//!   comparing the strings it stands for at their offsets;
+//!   "[inst]"-like strings need only one or two). All needles are found in
+//!   one pass by the [`FingerprintFilter`] (a hash of the four bytes at each
+//!   position tested in a 64 KB table; any number of needles); each needle
+//!   found is *confirmed* by comparing the strings it stands for at their
+//!   offsets. The previous engine, `aho_corasick::packed` (Teddy, SIMD)
+//!   searchers of at most [`TEDDY_MAX_NEEDLES`] needles each over a
+//!   nibble-spread copy of the text, is still built and selectable
+//!   ([`StringSearch::use_teddy`]) as the differential tests' reference;
 //! * strings of one or two bytes (the punctuation triggers `=`, `<`, `--`,
 //!   `..`) are exact buckets of a [`ShortSet`]: one vector pass records which
 //!   of them occur anywhere (AVX2 when the CPU has it, a table per byte
@@ -99,6 +103,11 @@ pub(crate) struct StringSearch {
     /// String id → it counts only where it starts a word (no ASCII letter or digit before it): the impact
     /// keywords' word mode. Such strings are always Teddy needles (checked when built).
     word_start: Box<[bool]>,
+    /// The one-pass fingerprint filter over every needle (see [`FingerprintFilter`]).
+    bigrams: FingerprintFilter,
+    /// True: search with the Teddy searchers instead of [`Self::bigrams`] (the
+    /// previous engine, kept for the differential tests and the timing example).
+    teddy: bool,
 }
 
 impl StringSearch {
@@ -218,6 +227,8 @@ impl StringSearch {
             }
         }
         Ok(Self {
+            bigrams: FingerprintFilter::new(&linked),
+            teddy: false,
             word_start: word_start.into(),
             finders: finders.into_boxed_slice(),
             spread_padding,
@@ -246,6 +257,18 @@ impl StringSearch {
     ) {
         assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
         let text = &padded[..len];
+        if !self.teddy {
+            self.for_each_short(padded, len, &mut found);
+            self.bigrams.for_each_candidate(padded, len, |at, needles: &[u32]| {
+                for &n in needles {
+                    let needle = &self.needles[n as usize];
+                    if padded[at..].starts_with(&needle.bytes) {
+                        self.confirm(needle, text, at, &mut found);
+                    }
+                }
+            });
+            return;
+        }
         // Index loop over a sized buffer, so the compiler vectorises it.
         let source = &padded[..len + self.spread_padding];
         spread.resize(source.len(), 0);
@@ -253,15 +276,7 @@ impl StringSearch {
             *o = spread_byte(b);
         }
         let spread = spread.as_slice();
-        self.short.for_each_present(padded, len, |target| {
-            let confirmed = match &self.finders[target.id] {
-                Some(finder) if target.confirm => finder.find(text).is_some(),
-                _ => true,
-            };
-            if confirmed {
-                found(target.id);
-            }
-        });
+        self.for_each_short(padded, len, &mut found);
         for (teddy, first) in self.teddies.iter() {
             let mut at = 0;
             while at < len {
@@ -287,6 +302,28 @@ impl StringSearch {
         }
     }
 
+    /// Reports the one- and two-byte strings present, and the strings behind a
+    /// two-byte gate that the text holds.
+    #[inline]
+    fn for_each_short(&self, padded: &[u8], len: usize, found: &mut impl FnMut(usize)) {
+        let text = &padded[..len];
+        self.short.for_each_present(padded, len, |target| {
+            let confirmed = match &self.finders[target.id] {
+                Some(finder) if target.confirm => finder.find(text).is_some(),
+                _ => true,
+            };
+            if confirmed {
+                found(target.id);
+            }
+        });
+    }
+
+    /// Selects the previous engine (Teddy searchers over spread bytes) instead
+    /// of the fingerprint filter: for the differential tests and the timing example.
+    pub(crate) fn use_teddy(&mut self, teddy: bool) {
+        self.teddy = teddy;
+    }
+
     /// Reports each string of `needle` that `text` holds around `at`.
     #[inline]
     fn confirm(&self, needle: &Needle, text: &[u8], at: usize, found: &mut impl FnMut(usize)) {
@@ -298,6 +335,156 @@ impl StringSearch {
             {
                 found(c.id);
             }
+        }
+    }
+}
+
+/// Entries of the [`FingerprintFilter`] table: 2^16 bytes (64 KB; a byte per
+/// entry makes the test one load, which measured faster than a 32 KB bit table
+/// needing a shift and a mask per position).
+const FINGERPRINT_BITS_LOG2: u32 = 16;
+
+/// Multiplier of the fingerprint hash (Knuth's multiplicative hash: the top
+/// bits of the product depend on every byte of the four).
+const FINGERPRINT_MULTIPLIER: u32 = 0x9E37_79B1;
+
+/// Text positions one step of [`FingerprintFilter::for_each_candidate`] tests
+/// before it branches once on all of them.
+const FINGERPRINT_STRIDE: usize = 8;
+
+/// The needle filter: one pass over the text, any number of needles.
+///
+/// Every needle is three or four bytes. The four bytes at each text position
+/// are hashed (one multiplication) into a table of 2^16 flags that holds the
+/// hash of every needle (a three-byte needle followed by each of the 256
+/// possible bytes): a clear flag proves no needle starts there. With a few
+/// hundred entries, a position of text with no needle hits a set flag with
+/// probability around 1 %, so candidates are
+/// rare on ordinary text, and only there are the needles sharing the first
+/// two bytes compared. Unlike the Teddy searchers this has no limit of 64
+/// needles per pass and no candidate rate growing with the needles per
+/// bucket, and it reads the normalised text as it is (no remapped copy).
+struct FingerprintFilter {
+    /// Entry `h` = 1: some needle's four bytes hash to `h`.
+    table: Box<[u8]>,
+    /// Pair → where its needles start in [`Self::ids`] (entry `k + 1` is
+    /// where they end): a candidate finds its needles with two loads, not a
+    /// dependent binary search (which cost more than the filter on short texts).
+    starts: Box<[u16]>,
+    /// Needle ids grouped by their first two bytes (little-endian), in pair order.
+    ids: Box<[u32]>,
+    /// The CPU has BMI2 (`shrx`, `tzcnt` without a dependency on flags).
+    bmi2: bool,
+}
+
+/// The table index of the four bytes `x` (little-endian).
+#[inline(always)]
+fn fingerprint(x: u32) -> usize {
+    (x.wrapping_mul(FINGERPRINT_MULTIPLIER) >> (32 - FINGERPRINT_BITS_LOG2)) as usize
+}
+
+impl FingerprintFilter {
+    fn new(needles: &[Needle]) -> Self {
+        let mut table = vec![0u8; 1usize << FINGERPRINT_BITS_LOG2];
+        let mut set = |x: u32| {
+            let h = fingerprint(x);
+            table[h] = 1;
+        };
+        let mut pairs: Vec<(u16, u32)> = Vec::with_capacity(needles.len());
+        for (id, n) in needles.iter().enumerate() {
+            let b = &n.bytes;
+            match *b.as_ref() {
+                [b0, b1, b2, b3] => set(u32::from_le_bytes([b0, b1, b2, b3])),
+                [b0, b1, b2] => (0..=255u8).for_each(|x| set(u32::from_le_bytes([b0, b1, b2, x]))),
+                _ => unreachable!("needles are three or four bytes"),
+            }
+            pairs.push((u16::from_le_bytes([b[0], b[1]]), id as u32));
+        }
+        pairs.sort_unstable();
+        assert!(pairs.len() < usize::from(u16::MAX), "fewer than 65,535 needles");
+        let mut starts = vec![0u16; (1 << 16) + 1];
+        for &(key, _) in &pairs {
+            starts[usize::from(key) + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        Self {
+            table: table.into_boxed_slice(),
+            starts: starts.into_boxed_slice(),
+            ids: pairs.iter().map(|p| p.1).collect(),
+            bmi2: bmi2_available(),
+        }
+    }
+
+    /// See [`Self::for_each_candidate_with`]; with BMI2 when the CPU has it.
+    #[inline]
+    fn for_each_candidate(&self, padded: &[u8], len: usize, candidate: impl FnMut(usize, &[u32])) {
+        #[cfg(target_arch = "x86_64")]
+        if self.bmi2 {
+            // SAFETY: BMI2 was detected at construction.
+            unsafe { self.for_each_candidate_bmi2(padded, len, candidate) };
+            return;
+        }
+        self.for_each_candidate_with(padded, len, candidate);
+    }
+
+    /// [`Self::for_each_candidate_with`] compiled for BMI2 (`shrx`/`shlx`:
+    /// a variable shift in one instruction instead of three).
+    ///
+    /// # Safety
+    /// The CPU supports BMI2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "bmi2")]
+    unsafe fn for_each_candidate_bmi2(&self, padded: &[u8], len: usize, candidate: impl FnMut(usize, &[u32])) {
+        self.for_each_candidate_with(padded, len, candidate);
+    }
+
+    /// Calls `candidate(at, needle ids)` for every position `at < len` whose
+    /// flag is set, with the needles starting with the two bytes at `at`.
+    /// `padded` holds at least [`PADDING_BYTES`] after `len`.
+    #[inline(always)]
+    fn for_each_candidate_with(&self, padded: &[u8], len: usize, mut candidate: impl FnMut(usize, &[u32])) {
+        assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
+        let table = &*self.table;
+        assert!(table.len() == 1usize << FINGERPRINT_BITS_LOG2);
+        let base = padded.as_ptr();
+        let mut at = 0;
+        // The entry at position p (< len + FINGERPRINT_STRIDE).
+        let entry = |p: usize| -> u8 {
+            // SAFETY: p < len + FINGERPRINT_STRIDE, so p + 4 <= len + FINGERPRINT_STRIDE + 3 <= padded.len().
+            let x = u32::from_le_bytes(unsafe { base.add(p).cast::<[u8; 4]>().read_unaligned() });
+            // SAFETY: the fingerprint is below 2^FINGERPRINT_BITS_LOG2 == table.len() (asserted above).
+            unsafe { *table.get_unchecked(fingerprint(x)) }
+        };
+        while at < len {
+            // Only OR the entries (four instructions a position); which positions hit is worked out
+            // again in the rare case that one did.
+            let mut any = 0u8;
+            for j in 0..FINGERPRINT_STRIDE {
+                any |= entry(at + j);
+            }
+            if any == 0 {
+                at += FINGERPRINT_STRIDE;
+                continue;
+            }
+            let mut hits = 0u64;
+            for j in 0..FINGERPRINT_STRIDE {
+                hits |= u64::from(entry(at + j)) << j;
+            }
+            while hits != 0 {
+                let i = at + hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                if i >= len {
+                    break;
+                }
+                let key = usize::from(u16::from_le_bytes([padded[i], padded[i + 1]]));
+                let (lo, hi) = (usize::from(self.starts[key]), usize::from(self.starts[key + 1]));
+                if lo < hi {
+                    candidate(i, &self.ids[lo..hi]);
+                }
+            }
+            at += FINGERPRINT_STRIDE;
         }
     }
 }
@@ -479,6 +666,17 @@ impl ShortSet {
     }
 }
 
+fn bmi2_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("bmi2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 fn avx2_available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
@@ -563,12 +761,20 @@ mod tests {
         let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
         let mut search = StringSearch::new(&owned).expect("builds");
         search.short.avx2 &= avx2;
+        search.bigrams.bmi2 &= avx2;
         let mut padded = text.as_bytes().to_vec();
         padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
         let mut ids = Vec::new();
         search.for_each_found(&padded, text.len(), &mut Vec::new(), |id| ids.push(id));
         ids.sort_unstable();
         ids.dedup();
+        // The previous engine (Teddy searchers) must find the same strings.
+        search.use_teddy(true);
+        let mut teddy = Vec::new();
+        search.for_each_found(&padded, text.len(), &mut Vec::new(), |id| teddy.push(id));
+        teddy.sort_unstable();
+        teddy.dedup();
+        assert_eq!(teddy, ids, "fingerprint filter and Teddy differ on {text:?}");
         ids
     }
 
@@ -607,6 +813,76 @@ mod tests {
         let expected: Vec<usize> = (0..refs.len()).filter(|&i| text.contains(refs[i])).collect();
         assert!(expected.len() >= 4);
         assert_eq!(found(&refs, text), expected);
+    }
+
+    /// The fingerprint filter against the previous engine (Teddy) and a naive
+    /// search over 20,000 generated texts: words of the strings' vocabulary,
+    /// pieces of them, words sharing their first bytes, punctuation, non-ASCII
+    /// and bytes >= 0x80, and strings at the very end of the text.
+    #[test]
+    fn fingerprint_filter_equals_teddy_and_naive_on_generated_texts() {
+        let strings: Vec<String> = [
+            "ignore all previous instructions", "instructions", "instruction", "inst", "act", "dan", "sys",
+            "system prompt", "jailbreak", "override", "persona", "<script", "javascript:", "union", "select",
+            "drop", "true", "user", "mode", "evil", "exec", "=", "<", "--", "..", "'", "\"", "(", "ét", "dé",
+            "ignoriere alle", "忽略之前的所有指令", "bypass", "without", "filters", "unfiltered", "rules",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
+        let owned: Vec<Vec<u8>> = refs.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let mut fast = StringSearch::new(&owned).expect("builds");
+        let mut teddy = StringSearch::new(&owned).expect("builds");
+        teddy.use_teddy(true);
+        let mut pieces: Vec<String> = Vec::new();
+        for s in &refs {
+            let chars: Vec<char> = s.chars().collect();
+            pieces.push(s.to_string());
+            pieces.push(chars[..chars.len().div_ceil(2)].iter().collect());
+            pieces.push(chars[chars.len() / 2..].iter().collect());
+        }
+        for p in [
+            " ", " ", " ", "the ", "and ", "a", "ac", "da", "sy", "ins", "acts", "dance", "system", "drops", "x",
+            "\n", "é", "\u{FFFD}", "ü", "12", ";", "actually", "instant", "user's", "modern", "truest",
+        ] {
+            pieces.push(p.to_string());
+        }
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let (mut with_hits, mut buffer) = (0, Vec::new());
+        for _ in 0..20_000 {
+            let count = next(30);
+            let text: String = (0..count).map(|_| pieces[next(pieces.len())].as_str()).collect();
+            let mut padded = text.as_bytes().to_vec();
+            // Raw bytes >= 0x80 (the search runs on normalised, valid UTF-8, but must not care).
+            if next(10) == 0 {
+                padded.push(0x80 + next(0x7F) as u8);
+            }
+            let len = padded.len();
+            padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            let run = |search: &StringSearch, buffer: &mut Vec<u8>| {
+                let mut ids = Vec::new();
+                search.for_each_found(&padded, len, buffer, |id| ids.push(id));
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let expected: Vec<usize> = (0..owned.len())
+                .filter(|&i| padded[..len].windows(owned[i].len()).any(|w| w == owned[i].as_slice()))
+                .collect();
+            let got = run(&fast, &mut buffer);
+            assert_eq!(got, expected, "fingerprint filter on {text:?}");
+            assert_eq!(run(&teddy, &mut buffer), expected, "Teddy on {text:?}");
+            fast.bigrams.bmi2 = !fast.bigrams.bmi2;
+            with_hits += usize::from(!expected.is_empty());
+        }
+        assert!(with_hits > 10_000, "the generator must produce matches: {with_hits}");
     }
 
     #[test]
