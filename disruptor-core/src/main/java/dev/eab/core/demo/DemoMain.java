@@ -7,13 +7,12 @@ import dev.eab.api.MaciRole;
 import dev.eab.api.MessagePublisher;
 import dev.eab.api.MessageType;
 import dev.eab.api.MessageView;
-import dev.eab.api.NativeMode;
 import dev.eab.api.OutcomeListener;
 import dev.eab.api.RateLimit;
 import dev.eab.api.RejectReason;
 import dev.eab.api.ValidationResult;
 import dev.eab.core.EnhancedAgentBus;
-import dev.eab.core.ffi.NativeLibrary;
+import dev.eab.core.ops.ConfigurationSources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +94,7 @@ public final class DemoMain
             bus.start();
             final String validator = bus.validator().name();
             final String scanner = bus.contentScanner() == null ? null : bus.contentScanner().name();
-            for (final String line : demoConfig.describe(validator, nativeFailure(config), scanner))
+            for (final String line : demoConfig.describe(validator, ConfigurationSources.nativeFailure(config), scanner))
             {
                 log("%s", line);
             }
@@ -131,7 +130,7 @@ public final class DemoMain
                 failures.add(crossTenantDeliveries.get() + " deliveries crossed tenants");
             }
             final Map<String, Object> metrics = bus.getMetrics();
-            report.row("validator", demoConfig.validatorReason(validator, nativeFailure(config)) + " (native decisions " + metrics.get("native_decisions") +
+            report.row("validator", demoConfig.validatorReason(validator, ConfigurationSources.nativeFailure(config)) + " (native decisions " + metrics.get("native_decisions") +
                 ", java " + metrics.get("java_decisions") + ")");
             report.row("content scanner", demoConfig.scannerReason(scanner, validator));
             report.row("idle strategy", demoConfig.idleReason());
@@ -221,23 +220,6 @@ public final class DemoMain
     }
 
     /** @return why the native library did not load, or null (loaded, or not asked for). */
-    private static String nativeFailure(final BusConfiguration config)
-    {
-        if (config.nativeMode() == NativeMode.OFF)
-        {
-            return null;
-        }
-        try
-        {
-            NativeLibrary.load();
-            return null;
-        }
-        catch (final RuntimeException e)
-        {
-            return e.getMessage();
-        }
-    }
-
     private Map<String, AtomicLong> registerAgents(final EnhancedAgentBus bus)
     {
         bus.registerAgent("acme-planner", "planner", Set.of("planning", "governance"), ACME, MaciRole.EXECUTIVE);
