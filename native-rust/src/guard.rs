@@ -213,26 +213,17 @@ impl EabGuard {
     /// Parses and compiles the JSON configuration produced by Java's
     /// `GuardrailPatterns.toNativeJson()`.
     pub fn from_json(json: &[u8]) -> Result<Self, GuardError> {
-        let config: GuardConfig =
-            serde_json::from_slice(json).map_err(|e| GuardError(format!("config JSON: {e}")))?;
-        let families: Vec<(&str, Vec<&str>, Vec<&str>)> = config
-            .families
-            .iter()
-            .map(|f| {
-                (
-                    f.name.as_str(),
-                    f.literals.iter().map(String::as_str).collect(),
-                    f.regexes.iter().map(String::as_str).collect(),
-                )
-            })
-            .collect();
-        Self::new(&families)
+        Self::from_json_keywords(json, None)
     }
 
     /// [`Self::from_json`] for a guard that also finds the impact keywords in
     /// its pass, with `matching` [`MATCH_SUBSTRING`] or [`MATCH_WORD`] (see
     /// [`Self::scan_keywords`]).
     pub fn from_json_with_keywords(json: &[u8], matching: u32) -> Result<Self, GuardError> {
+        Self::from_json_keywords(json, Some(matching))
+    }
+
+    fn from_json_keywords(json: &[u8], matching: Option<u32>) -> Result<Self, GuardError> {
         let config: GuardConfig =
             serde_json::from_slice(json).map_err(|e| GuardError(format!("config JSON: {e}")))?;
         let families: Vec<(&str, Vec<&str>, Vec<&str>)> = config
@@ -246,7 +237,7 @@ impl EabGuard {
                 )
             })
             .collect();
-        Self::with_keywords(&families, Some(matching))
+        Self::with_keywords(&families, matching)
     }
 
     /// Compiles families given as `(name, literals, regexes)`. Literals and
