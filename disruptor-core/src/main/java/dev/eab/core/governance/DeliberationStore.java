@@ -6,12 +6,11 @@ import dev.eab.api.VoteChoice;
 import dev.eab.api.exception.DeliberationException;
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.core.journal.MessageCodec;
+import dev.eab.core.journal.SharedAppendQueue;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.file.Path;
@@ -49,20 +48,13 @@ public final class DeliberationStore implements AutoCloseable
     /** @throws DeliberationException when the queue cannot be opened. */
     public static DeliberationStore open(final Path directory)
     {
-        SingleChronicleQueue q = null;
         try
         {
-            q = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY).build();
-            final ExcerptAppender a = q.createAppender();
-            a.singleThreadedCheckDisabled(true);
-            return new DeliberationStore(directory, q, a);
+            final SharedAppendQueue q = SharedAppendQueue.open(directory);
+            return new DeliberationStore(directory, q.queue(), q.appender());
         }
         catch (final Throwable t)
         {
-            if (q != null)
-            {
-                q.close();
-            }
             throw new DeliberationException("Cannot open the deliberation store at " + directory + ": " + ThrowableText.describe(t),
                 Map.of("store", String.valueOf(directory)), null, t);
         }

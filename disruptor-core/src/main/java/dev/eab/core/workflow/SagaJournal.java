@@ -2,12 +2,11 @@ package dev.eab.core.workflow;
 
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.api.exception.WorkflowException;
+import dev.eab.core.journal.SharedAppendQueue;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.charset.StandardCharsets;
@@ -54,20 +53,13 @@ public final class SagaJournal implements AutoCloseable
      */
     public static SagaJournal open(final Path directory)
     {
-        SingleChronicleQueue queue = null;
         try
         {
-            queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY).build();
-            final ExcerptAppender appender = queue.createAppender();
-            appender.singleThreadedCheckDisabled(true);
-            return new SagaJournal(directory, queue, appender);
+            final SharedAppendQueue q = SharedAppendQueue.open(directory);
+            return new SagaJournal(directory, q.queue(), q.appender());
         }
         catch (final Throwable t)
         {
-            if (queue != null)
-            {
-                queue.close();
-            }
             throw new WorkflowException("Cannot open the saga journal at " + directory + ": " + ThrowableText.describe(t),
                 Map.of("journal", String.valueOf(directory)), t);
         }
