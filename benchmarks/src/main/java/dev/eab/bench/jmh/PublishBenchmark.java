@@ -4,9 +4,6 @@ import dev.eab.api.MessageClaim;
 import dev.eab.api.MessagePublisher;
 import dev.eab.api.MessageType;
 import dev.eab.api.NativeMode;
-import dev.eab.api.DeliveryMode;
-import dev.eab.api.OutcomeListener;
-import dev.eab.api.RejectReason;
 import dev.eab.bench.EabSeries;
 import dev.eab.bench.SystemUnderTest;
 import dev.eab.core.EnhancedAgentBus;
@@ -21,7 +18,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,24 +50,8 @@ public class PublishBenchmark
     public void setUp()
     {
         bus = new EnhancedAgentBus(EabSeries.configuration(NativeMode.REQUIRED, dev.eab.api.IdleStrategy.YIELDING, true));
-        bus.start();
-        bus.registerAgent(EabSeries.SENDER, "worker", Set.of(), EabSeries.TENANT, null);
-        recipient = bus.registerAgent(EabSeries.RECIPIENT, "worker", Set.of(), EabSeries.TENANT, null).handle();
-        final AtomicLong d = delivered;
-        bus.subscribe(EabSeries.RECIPIENT, m -> d.lazySet(d.get() + 1), DeliveryMode.INLINE);
-        publisher = bus.publisher(EabSeries.SENDER, new OutcomeListener()
-        {
-            @Override
-            public void onDelivered(final long correlationId, final int recipientHandle)
-            {
-            }
-
-            @Override
-            public void onRejected(final long correlationId, final RejectReason reason)
-            {
-                throw new IllegalStateException("benchmark message rejected: " + reason);
-            }
-        });
+        recipient = BenchBusFixture.startWithRecipient(bus, delivered);
+        publisher = BenchBusFixture.senderPublisher(bus);
     }
 
     @TearDown(Level.Trial)
