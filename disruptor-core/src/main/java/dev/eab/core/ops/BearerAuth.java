@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import dev.eab.api.exception.ConfigurationException;
+import dev.eab.core.registry.Ed25519JdkVerifier;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
@@ -105,8 +105,6 @@ public final class BearerAuth
     private static final Logger LOG = Logger.getLogger(BearerAuth.class.getName());
     private static final String BEARER_PREFIX = "bearer ";
     // DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), followed by the 32-byte key.
-    private static final byte[] ED25519_SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-    private static final int ED25519_KEY_BYTES = 32;
 
     private final String issuer;
     private final String audience;
@@ -417,14 +415,9 @@ public final class BearerAuth
             }
             else if (JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg))
             {
-                final byte[] signingInput = jwt.getSigningInput();
-                final byte[] signature = jwt.getSignature().decode();
                 for (final VerificationKey key : candidates(kid, false))
                 {
-                    final Signature verifier = Signature.getInstance("Ed25519");
-                    verifier.initVerify(key.key());
-                    verifier.update(signingInput);
-                    if (verifier.verify(signature))
+                    if (jwt.verify(new Ed25519JdkVerifier(key.key())))
                     {
                         return;
                     }
@@ -435,7 +428,7 @@ public final class BearerAuth
                 throw unauthorized("algorithm_not_accepted", "algorithm " + alg + " is not accepted (HS256, RS256, EdDSA)");
             }
         }
-        catch (final JOSEException | GeneralSecurityException | RuntimeException e)
+        catch (final JOSEException | RuntimeException e)
         {
             if (e instanceof TokenRejectedException rejected)
             {
@@ -619,14 +612,14 @@ public final class BearerAuth
                     }
                     else if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve()))
                     {
-                        publicKey(jwk.getKeyID(), ed25519PublicKey(okp.getX().decode()));
+                        publicKey(jwk.getKeyID(), Ed25519JdkVerifier.publicKey(okp.getX().decode()));
                     }
                     else
                     {
                         LOG.warning("JWKS key '" + jwk.getKeyID() + "' (" + jwk.getKeyType() + ") ignored: only RSA and Ed25519 keys are used");
                     }
                 }
-                catch (final JOSEException | GeneralSecurityException e)
+                catch (final JOSEException e)
                 {
                     throw new ConfigurationException(ENV_JWKS_FILE, "JWKS key '" + jwk.getKeyID() + "' is unusable: "
                         + dev.eab.api.exception.ThrowableText.message(e), e);
@@ -652,17 +645,6 @@ public final class BearerAuth
             {
                 return KeyFactory.getInstance("Ed25519").generatePublic(spec);
             }
-        }
-
-        private static PublicKey ed25519PublicKey(final byte[] raw) throws GeneralSecurityException
-        {
-            if (raw.length != ED25519_KEY_BYTES)
-            {
-                throw new java.security.InvalidKeyException("Ed25519 key must be 32 bytes, not " + raw.length);
-            }
-            final byte[] der = Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + ED25519_KEY_BYTES);
-            System.arraycopy(raw, 0, der, ED25519_SPKI_PREFIX.length, ED25519_KEY_BYTES);
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
         }
 
         private static String requireText(final String key, final String v)

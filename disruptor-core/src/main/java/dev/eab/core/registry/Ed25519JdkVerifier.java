@@ -26,6 +26,9 @@ public final class Ed25519JdkVerifier implements JWSVerifier
     /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112); the 32-byte key follows. */
     private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
+    /** "EdDSA" (RFC 8037) and its fully specified name "Ed25519" (RFC 9864): the same signature. */
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+
     private final PublicKey key;
     private final JCAContext jca = new JCAContext();
 
@@ -37,6 +40,12 @@ public final class Ed25519JdkVerifier implements JWSVerifier
             throw new JOSEException("not an Ed25519 key: curve " + jwk.getCurve());
         }
         this.key = publicKey(jwk.getX().decode());
+    }
+
+    /** @param key an Ed25519 public key (as {@link #publicKey(byte[])} or a PEM file gives it). */
+    public Ed25519JdkVerifier(final PublicKey key)
+    {
+        this.key = key;
     }
 
     /** @return the JDK public key for a raw 32-byte Ed25519 key. */
@@ -62,7 +71,7 @@ public final class Ed25519JdkVerifier implements JWSVerifier
     @Override
     public boolean verify(final JWSHeader header, final byte[] signingInput, final Base64URL signature) throws JOSEException
     {
-        if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm()))
+        if (!supportedJWSAlgorithms().contains(header.getAlgorithm()))
         {
             return false;
         }
@@ -86,7 +95,7 @@ public final class Ed25519JdkVerifier implements JWSVerifier
     @Override
     public Set<JWSAlgorithm> supportedJWSAlgorithms()
     {
-        return Set.of(JWSAlgorithm.EdDSA);
+        return ALGORITHMS;
     }
 
     @Override
