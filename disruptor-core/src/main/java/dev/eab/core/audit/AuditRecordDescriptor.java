@@ -237,6 +237,28 @@ public final class AuditRecordDescriptor
             pos = p;
         }
 
+        /**
+         * @return {@code s} as {@link #string} writes it (int32 length + UTF-8; null as ""), for {@link #raw}: strings
+         * every record repeats (decisions, tags, keys, the constitutional hash) are encoded once, then copied.
+         */
+        public static byte[] preEncode(final String s)
+        {
+            final byte[] utf8 = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+            final byte[] out = new byte[4 + utf8.length];
+            INT.set(out, 0, utf8.length);
+            System.arraycopy(utf8, 0, out, 4, utf8.length);
+            return out;
+        }
+
+        /** A body string pre-encoded by {@link #preEncode}: one bulk copy. */
+        public void raw(final byte[] encoded)
+        {
+            final int n = encoded.length;
+            ensure(n);
+            System.arraycopy(encoded, 0, buf, pos, n);
+            pos += n;
+        }
+
         /** A count (tags, metadata pairs). */
         public void count(final int v)
         {
