@@ -478,6 +478,12 @@ public final class EnhancedAgentBus implements AgentBus
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
+        // A stop right after start would otherwise race the bus thread's start: the Disruptor's shutdown ignores a
+        // processor that is not running yet, and its halt then fails what was sent with BUS_STOPPED.
+        if (!pipeline.awaitStarted(STOP_TIMEOUT_MS))
+        {
+            LOG.warning("the bus thread did not start within " + STOP_TIMEOUT_MS + " ms; a stop before it runs would fail what was sent");
+        }
         // After a stop, dispatched subscriptions need their drainer threads back.
         for (final Inbox inbox : registry.allInboxes())
         {

@@ -57,6 +57,14 @@ public final class AuditFeed
     /** The policy version last read and its encoding: re-encoded only when a reload changes it. */
     private String lastPolicyVersion;
     private byte[] lastPolicyVersionBytes;
+    /**
+     * Writer thread only: the last agent ids and tenant written and their encodings. Most records repeat the previous
+     * record's sender, tenant and recipient (the same String objects, from the agent records), so each is copied
+     * pre-encoded instead of re-encoded; a different string is encoded and remembered.
+     */
+    private final StringCache senders = new StringCache();
+    private final StringCache tenants = new StringCache();
+    private final StringCache recipients = new StringCache();
     // nanoTime → epoch ns: publishedNanos is on the monotonic clock, records carry wall-clock time.
     private final long epochNanosAtStart;
     private final long nanoTimeAtStart;
@@ -150,7 +158,7 @@ public final class AuditFeed
     int encode(final MessageEvent e, final int code, final AgentRecord recipient, final long sequence, final AuditRecordDescriptor.Encoder enc)
     {
         return encode(enc, sequence, code, pathOf(e), e.auditReplay(), timestampOf(e), e.correlationId(), e.messageType(), e.auditHeldId(),
-            lastPolicyVersionBytes, constitutionalHash, e.auditMessage(), e.auditSender(), recipient);
+            lastPolicyVersionBytes, constitutionalHash, e.auditMessage(), e.auditSender(), recipient, senders, tenants, recipients);
     }
 
     /** The run's bus thread, as it fails what a stop left: copies one outcome into a hand-off slot (references and primitives). */
@@ -184,7 +192,7 @@ public final class AuditFeed
             return enc.append(sequence, s.entry);
         }
         return encode(enc, sequence, s.code, s.path, s.replay, s.timestampNanos, s.correlationId, s.messageType, s.heldId, s.policyVersion,
-            s.constitutionalHash, s.message, s.sender, s.recipient);
+            s.constitutionalHash, s.message, s.sender, s.recipient, null, null, null);
     }
 
     /**
@@ -196,7 +204,8 @@ public final class AuditFeed
     private static int encode(
         final AuditRecordDescriptor.Encoder enc, final long sequence, final int code, final int path, final boolean replay, final long timestampNanos,
         final long correlationId, final int messageType, final String heldId, final byte[] policyVersion, final byte[] constitutionalHash,
-        final AgentMessage m, final AgentRecord sender, final AgentRecord recipient)
+        final AgentMessage m, final AgentRecord sender, final AgentRecord recipient, final StringCache senders, final StringCache tenants,
+        final StringCache recipients)
     {
         final RejectReason reason = RejectReason.fromCode(code);
         final boolean accepted = code == 0;
@@ -206,15 +215,15 @@ public final class AuditFeed
         {
             enc.string(m.messageId());
             enc.string(m.conversationId());
-            enc.string(m.sendingAgent());
-            enc.string(TenantIds.normalize(m.tenantId()));
+            StringCache.write(senders, enc, m.sendingAgent());
+            StringCache.write(tenants, enc, TenantIds.normalize(m.tenantId()));
         }
         else
         {
             enc.decimal(correlationId);
             enc.raw(EMPTY);
-            enc.string(sender == null ? "" : sender.agentId());
-            enc.string(sender == null ? null : sender.tenantId());
+            StringCache.write(senders, enc, sender == null ? "" : sender.agentId());
+            StringCache.write(tenants, enc, sender == null ? null : sender.tenantId());
         }
         enc.raw(policyVersion);
         enc.raw(held ? HOLD : accepted ? ACCEPT : REJECT_DECISIONS[reason.ordinal()]);
@@ -225,13 +234,13 @@ public final class AuditFeed
         enc.raw(RECIPIENT);
         if (m != null)
         {
-            enc.string(recipient != null ? recipient.agentId() : m.toAgent());
+            StringCache.write(recipients, enc, recipient != null ? recipient.agentId() : m.toAgent());
             enc.raw(MESSAGE_TYPE);
             enc.raw(TYPE_NAMES[m.messageType().ordinal()]);
         }
         else
         {
-            enc.string(recipient == null ? "" : recipient.agentId());
+            StringCache.write(recipients, enc, recipient == null ? "" : recipient.agentId());
             enc.raw(MESSAGE_TYPE_CODE);
             enc.decimal(messageType);
         }
@@ -250,6 +259,44 @@ public final class AuditFeed
         }
         final double risk = m == null || m.impactScore() == null ? Double.NaN : m.impactScore();
         return enc.finish(sequence, held ? AuditKind.HOLD : accepted ? AuditKind.ACCEPT : AuditKind.REJECT, code, timestampNanos, risk);
+    }
+
+    /**
+     * The last string written in one field and its encoding, compared by identity (a hit is the same String object, so
+     * nothing needs comparing); single writer, the writer thread.
+     */
+    static final class StringCache
+    {
+        private String last;
+        /** The last string's encoding (int32 length + bytes) in [0, length): reused, grown only for a longer string. */
+        private byte[] encoded = new byte[64];
+        private int length;
+
+        /** Writes {@code s} through {@code cache} (copied when it is the last one seen), or plainly when {@code cache} is null. */
+        static void write(final StringCache cache, final AuditRecordDescriptor.Encoder enc, final String s)
+        {
+            if (cache == null || s == null)
+            {
+                enc.string(s);
+                return;
+            }
+            if (s != cache.last)
+            {
+                // Encode once through the encoder itself (the one definition of a body string), then keep the bytes.
+                final int at = enc.size();
+                enc.string(s);
+                final int n = enc.size() - at;
+                if (cache.encoded.length < n)
+                {
+                    cache.encoded = new byte[Math.max(n, cache.encoded.length * 2)];
+                }
+                System.arraycopy(enc.bytes(), at, cache.encoded, 0, n);
+                cache.length = n;
+                cache.last = s;
+                return;
+            }
+            enc.raw(cache.encoded, cache.length);
+        }
     }
 
     private static byte[][] typeNames()

@@ -310,6 +310,33 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         this.processed = sequenceCallback;
     }
 
+    /**
+     * Counted down when the bus thread's processor runs. A stop must not race the start: the Disruptor's shutdown
+     * ignores a processor that has not started yet and its halt then ends it before it reads anything; the bus waits
+     * for this before it accepts messages.
+     */
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void onStart()
+    {
+        started.countDown();
+    }
+
+    /** @return true once the handler runs on its processor (waits up to {@code timeoutMs}). */
+    public boolean awaitStarted(final long timeoutMs)
+    {
+        try
+        {
+            return started.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Installs the end-of-batch hook (the audit writer's wake-up); before the handler runs. */
     public void afterBatch(final Runnable hook)
     {
