@@ -30,7 +30,7 @@ import dev.eab.api.RejectReason;
 import dev.eab.core.governance.BusGovernance;
 import dev.eab.core.governance.DeliberationQueue;
 import dev.eab.core.governance.HeldMessage;
-import dev.eab.core.audit.AuditCapture;
+import dev.eab.core.audit.AuditFeed;
 import dev.eab.core.audit.AuditKind;
 import dev.eab.core.audit.AuditLog;
 import dev.eab.core.audit.ChainHashers;
@@ -431,18 +431,15 @@ public final class EnhancedAgentBus implements AgentBus
         }
         awaitPreviousBusThread();
         final int payloadCapacity = config.payloadCapacityBytes();
-        // The Disruptor asks for one thread per handler, in the order added: the pipeline first (the bus
-        // thread), then the audit capture when the audit log is on.
-        final int[] threadsMade = {0};
+        // The Disruptor asks for one thread: the pipeline's (the bus thread). The audit writer reads the ring from
+        // its own thread (AuditLog), not as a Disruptor handler.
         // Each run's bus thread knows its own run: a thread halted by a stop that timed out may end after the next
         // start, and must then neither fail the new ring's messages nor declare the new run dead.
         final int run = ++runGeneration;
         final dev.eab.core.pipeline.PendingFailer pendingFailer = new dev.eab.core.pipeline.PendingFailer();
         disruptor = new Disruptor<>(EventSlots.factory(payloadCapacity), config.ringSize(),
             r -> {
-                final Thread t = threadsMade[0]++ == 0
-                    ? (busThread = new Thread(() -> runBusThread(r, run, disruptor.getRingBuffer(), pendingFailer), "eab-bus"))
-                    : new Thread(r, "eab-audit-capture");
+                final Thread t = busThread = new Thread(() -> runBusThread(r, run, disruptor.getRingBuffer(), pendingFailer), "eab-bus");
                 t.setDaemon(true);
                 return t;
             },
@@ -467,20 +464,25 @@ public final class EnhancedAgentBus implements AgentBus
             audit != null);
         pipeline.meter(ops().meter());
         ops().start();
-        final com.lmax.disruptor.dsl.EventHandlerGroup<MessageEvent> handlers = disruptor.handleEventsWith(pipeline);
-        final AuditCapture capture = audit == null ? null : new AuditCapture(audit, config.constitutionalHash(), policy::version);
-        if (capture != null)
+        disruptor.handleEventsWith(pipeline);
+        final AuditFeed auditFeed = audit == null ? null
+            : new AuditFeed(disruptor.getRingBuffer(), pipeline.sequence(), config.constitutionalHash(), policy::version);
+        if (auditFeed != null)
         {
-            // Behind the pipeline on the same ring: gates it, so a lagging audit log back-pressures publishers.
-            handlers.then(capture);
+            // The audit writer reads the ring behind the pipeline and gates it (a slot is reused only once its
+            // decision is committed to the chain), so a lagging audit log back-pressures publishers.
+            audit.attach(auditFeed);
+            pipeline.afterBatch(audit::wake);
         }
-        pendingFailer.attach(routeStage, pipeline, capture);
+        pendingFailer.attach(routeStage, pipeline, audit, auditFeed);
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
-        if (capture != null && !capture.awaitStarted(STOP_TIMEOUT_MS))
+        // A stop right after start would otherwise race the bus thread's start: the Disruptor's shutdown ignores a
+        // processor that is not running yet, and its halt then fails what was sent with BUS_STOPPED.
+        if (!pipeline.awaitStarted(STOP_TIMEOUT_MS))
         {
-            LOG.warning("audit: the capture thread did not start within " + STOP_TIMEOUT_MS + " ms; a stop before it runs would lose decisions");
+            LOG.warning("the bus thread did not start within " + STOP_TIMEOUT_MS + " ms; a stop before it runs would fail what was sent");
         }
         // After a stop, dispatched subscriptions need their drainer threads back.
         for (final Inbox inbox : registry.allInboxes())

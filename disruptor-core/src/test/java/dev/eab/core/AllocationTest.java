@@ -135,9 +135,9 @@ class AllocationTest
     }
 
     /**
-     * The audit chain on: the bus thread only keeps each outcome in its slot; the capture thread copies it into
-     * the audit log's pre-allocated ring (references and primitives); the writer encodes, chains and appends
-     * in batches. Bus, publisher and capture threads allocate nothing per message; the writer less than
+     * The audit chain on: the bus thread only keeps each outcome in its slot (and wakes an idle writer); the audit
+     * writer reads the ring behind it, encodes straight from the slots, chains and appends in batches. Bus and
+     * publisher threads allocate nothing per message; the writer less than
      * {@value #WRITER_BYTES_PER_RECORD_BOUND} B per record (a batch's FFM segments, amortised).
      */
     @Test
@@ -209,16 +209,13 @@ class AllocationTest
 
         long bestBus = Long.MAX_VALUE;
         long bestPublisher = Long.MAX_VALUE;
-        long bestCapture = Long.MAX_VALUE;
         long bestWriter = Long.MAX_VALUE;
-        final long captureId = auditDir == null ? -1 : threadId("eab-audit-capture");
         final long writerId = auditDir == null ? -1 : threadId("eab-audit");
         final StringBuilder report = new StringBuilder();
         for (int round = 0; round < ROUNDS; round++)
         {
             final long busBefore = threads.getThreadAllocatedBytes(busId);
             final long pubBefore = threads.getCurrentThreadAllocatedBytes();
-            final long captureBefore = captureId < 0 ? 0 : threads.getThreadAllocatedBytes(captureId);
             final long writerBefore = writerId < 0 ? 0 : threads.getThreadAllocatedBytes(writerId);
             sent = run(pub, listener, recipient, payload, sent, MEASURED_MESSAGES);
             final long pubBytes = threads.getCurrentThreadAllocatedBytes() - pubBefore;
@@ -229,12 +226,9 @@ class AllocationTest
                 round, busBytes, busBytes / (double)MEASURED_MESSAGES, pubBytes, pubBytes / (double)MEASURED_MESSAGES));
             if (auditDir != null)
             {
-                final long captureBytes = threads.getThreadAllocatedBytes(captureId) - captureBefore;
                 final long writerBytes = threads.getThreadAllocatedBytes(writerId) - writerBefore;
-                bestCapture = Math.min(bestCapture, captureBytes);
                 bestWriter = Math.min(bestWriter, writerBytes);
-                report.append(String.format("         audit capture thread %d B (%.4f B/msg), audit writer thread %d B (%.4f B/record)%n",
-                    captureBytes, captureBytes / (double)MEASURED_MESSAGES, writerBytes, writerBytes / (double)MEASURED_MESSAGES));
+                report.append(String.format("         audit writer thread %d B (%.4f B/record)%n", writerBytes, writerBytes / (double)MEASURED_MESSAGES));
             }
         }
         System.out.printf("AllocationTest[%s, validator=%s, journal=%s, maci=%s] %d messages per round after %d warm-up:%n%s", mode,
@@ -252,7 +246,6 @@ class AllocationTest
         assertTrue((bestPublisher - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "publisher thread allocates per message:\n" + report);
         if (auditDir != null)
         {
-            assertTrue((bestCapture - SLACK_BYTES) / (double)MEASURED_MESSAGES < 1.0, "audit capture thread allocates per message:\n" + report);
             assertTrue((bestWriter - SLACK_BYTES) / (double)MEASURED_MESSAGES < WRITER_BYTES_PER_RECORD_BOUND,
                 "audit writer allocates per record:\n" + report);
         }

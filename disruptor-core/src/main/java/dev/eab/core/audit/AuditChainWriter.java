@@ -116,14 +116,26 @@ public final class AuditChainWriter implements AutoCloseable
         return sequence;
     }
 
-    /** Stages the decision record the audit capture left in {@code slot} (encoded here, off the capture thread). */
-    long appendCaptured(final AuditSlot slot)
+    /** @return the batch encoder: {@link AuditLog}'s writer encodes record {@link #records()} into it, then {@link #stage}s it. */
+    AuditRecordDescriptor.Encoder encoder()
     {
-        final long sequence = nextSequence;
-        lengths[staged++] = AuditCapture.encode(slot, sequence, encoder);
-        nextSequence = sequence + 1;
-        commitIfFull();
-        return sequence;
+        return encoder;
+    }
+
+    /** @return true when the batch must be committed before another record is encoded. */
+    boolean full()
+    {
+        return staged == MAX_BATCH_RECORDS || encoder.size() >= MAX_BATCH_BYTES;
+    }
+
+    /**
+     * Stages the record just encoded (as sequence {@link #records()}) into {@link #encoder()}; the caller commits
+     * when {@link #full()} (it then releases the slots the batch's records came from).
+     */
+    void stage(final int length)
+    {
+        lengths[staged++] = length;
+        nextSequence++;
     }
 
     private void commitIfFull()
@@ -147,6 +159,9 @@ public final class AuditChainWriter implements AutoCloseable
         if (appender == null)
         {
             appender = queue.createAppender();
+            // One writer thread appends (see the class comment); Chronicle's per-document ownership check cost up to a
+            // sixth of the writer's CPU at saturation (JFR), so it is off, as for the journal's appenders.
+            appender.singleThreadedCheckDisabled(true);
         }
         final byte[] buf = encoder.bytes();
         hasher.chainBatch(link, buf, lengths, staged);

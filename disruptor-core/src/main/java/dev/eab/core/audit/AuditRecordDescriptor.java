@@ -75,6 +75,26 @@ public final class AuditRecordDescriptor
      */
     public static final class Encoder
     {
+        /** The tens and ones digit of 0..99, for {@link #decimal}. */
+        private static final byte[] DIGIT_TENS = new byte[100];
+        private static final byte[] DIGIT_ONES = new byte[100];
+        /** 10^0 .. 10^18. */
+        private static final long[] POWERS_OF_TEN = new long[19];
+
+        static
+        {
+            long p = 1;
+            for (int i = 0; i < POWERS_OF_TEN.length; i++, p *= 10)
+            {
+                POWERS_OF_TEN[i] = p;
+            }
+            for (int i = 0; i < 100; i++)
+            {
+                DIGIT_TENS[i] = (byte)('0' + i / 10);
+                DIGIT_ONES[i] = (byte)('0' + i % 10);
+            }
+        }
+
         private byte[] buf = new byte[512];
         /** Scratch for {@link #string}'s bulk char copy. */
         private char[] chars = new char[128];
@@ -220,21 +240,59 @@ public final class AuditRecordDescriptor
                 buf[p++] = '-';
                 x = -x;
             }
-            final int digitsAt = p;
-            do
+            // Digits counted first, then written from the end two at a time (half the divisions, no reversal).
+            int digits = 1;
+            while (digits < 19 && x >= POWERS_OF_TEN[digits])
             {
-                buf[p++] = (byte)('0' + (int)(x % 10));
-                x /= 10;
+                digits++;
             }
-            while (x != 0);
-            for (int i = digitsAt, j = p - 1; i < j; i++, j--)
+            int q = p + digits;
+            final int end = q;
+            while (x >= 100)
             {
-                final byte t = buf[i];
-                buf[i] = buf[j];
-                buf[j] = t;
+                final int r = (int)(x % 100);
+                x /= 100;
+                buf[--q] = DIGIT_ONES[r];
+                buf[--q] = DIGIT_TENS[r];
             }
-            INT.set(buf, lengthAt, p - lengthAt - 4);
-            pos = p;
+            if (x >= 10)
+            {
+                buf[--q] = DIGIT_ONES[(int)x];
+                buf[--q] = DIGIT_TENS[(int)x];
+            }
+            else
+            {
+                buf[--q] = (byte)('0' + x);
+            }
+            INT.set(buf, lengthAt, end - lengthAt - 4);
+            pos = end;
+        }
+
+        /**
+         * @return {@code s} as {@link #string} writes it (int32 length + UTF-8; null as ""), for {@link #raw}: strings
+         * every record repeats (decisions, tags, keys, the constitutional hash) are encoded once, then copied.
+         */
+        public static byte[] preEncode(final String s)
+        {
+            final byte[] utf8 = s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+            final byte[] out = new byte[4 + utf8.length];
+            INT.set(out, 0, utf8.length);
+            System.arraycopy(utf8, 0, out, 4, utf8.length);
+            return out;
+        }
+
+        /** A body string pre-encoded by {@link #preEncode}: one bulk copy. */
+        public void raw(final byte[] encoded)
+        {
+            raw(encoded, encoded.length);
+        }
+
+        /** A body string encoded as {@link #string} writes it, in {@code encoded[0, length)}: one bulk copy. */
+        public void raw(final byte[] encoded, final int length)
+        {
+            ensure(length);
+            System.arraycopy(encoded, 0, buf, pos, length);
+            pos += length;
         }
 
         /** A count (tags, metadata pairs). */

@@ -4,11 +4,11 @@ import dev.eab.api.AgentMessage;
 import dev.eab.core.registry.AgentRecord;
 
 /**
- * One pre-allocated entry of the audit log's hand-off ring ({@link AuditLog}): either a decision the audit
- * capture copied out of a bus ring slot (primitives and references the slot already held: nothing is
- * allocated per message, no string is built) or, for the rarer decisions other layers record (registration,
- * identity, holds decided, policy reloads), an {@link AuditEntry}. The writer thread turns it into record bytes
- * ({@link AuditCapture#encode}) and then {@link #clear()}s it, so a slot keeps nothing alive.
+ * One pre-allocated entry of the audit log's hand-off ring ({@link AuditLog}), for the records that do not come
+ * straight off the bus ring: the decisions other layers record (registration, identity, holds decided, policy
+ * reloads), as an {@link AuditEntry}, and the messages a stopping bus fails ({@code BUS_STOPPED}), copied out of
+ * their ring slot ({@link AuditFeed#fill}). The writer thread turns it into record bytes ({@link AuditFeed#encode})
+ * and then {@link #clear()}s it, so a slot keeps nothing alive.
  *
  * <p>Ownership: written by the producer that claimed its sequence, read and cleared by the writer after the
  * ring published it; the ring's sequences order the two.
@@ -31,8 +31,9 @@ final class AuditSlot
     long correlationId;
     int messageType;
     String heldId;
-    String policyVersion;
-    String constitutionalHash;
+    /** Pre-encoded ({@code AuditRecordDescriptor.Encoder.preEncode}). */
+    byte[] policyVersion;
+    byte[] constitutionalHash;
     AgentMessage message;
     AgentRecord sender;
     AgentRecord recipient;

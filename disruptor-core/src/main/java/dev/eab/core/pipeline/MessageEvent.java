@@ -92,6 +92,8 @@ public final class MessageEvent
     // ---- audit capture: copied by the bus thread just before clear() (only when the audit log is on), then
     // read and released by the audit capture thread, which runs behind the bus thread on the same ring.
     int auditCode;
+    /** True from captureAudit to releaseAudit: the slot holds an outcome for the audit writer (ballast never does). */
+    boolean auditPending;
     boolean auditReplay;
     String auditHeldId;
     AgentMessage auditMessage;
@@ -112,6 +114,7 @@ public final class MessageEvent
     void captureAudit()
     {
         auditCode = rejectCode;
+        auditPending = true;
         auditReplay = replay;
         auditHeldId = heldId;
         auditMessage = message;
@@ -124,6 +127,7 @@ public final class MessageEvent
     /** Audit capture thread, once it has read the outcome: drops the references so the slot keeps nothing alive. */
     public void releaseAudit()
     {
+        auditPending = false;
         auditHeldId = null;
         auditMessage = null;
         auditSender = null;
@@ -134,6 +138,8 @@ public final class MessageEvent
 
     /** Audit capture: the final reject code (0 = accepted). */
     public int auditCode() { return auditCode; }
+    /** Audit writer: true when the slot holds an outcome not yet encoded. */
+    public boolean auditPending() { return auditPending; }
     public boolean auditReplay() { return auditReplay; }
     /** Audit capture: the deliberation id when the governance stage held the message (not delivered), else null. */
     public String auditHeldId() { return auditHeldId; }

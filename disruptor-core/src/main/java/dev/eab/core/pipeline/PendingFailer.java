@@ -2,7 +2,8 @@ package dev.eab.core.pipeline;
 
 import com.lmax.disruptor.RingBuffer;
 import dev.eab.api.RejectReason;
-import dev.eab.core.audit.AuditCapture;
+import dev.eab.core.audit.AuditFeed;
+import dev.eab.core.audit.AuditLog;
 import dev.eab.core.ops.SafeLog;
 
 import java.util.logging.Logger;
@@ -10,14 +11,15 @@ import java.util.logging.Logger;
 /**
  * Fails, as a run's bus thread ends, every message published after the last one the pipeline processed (a
  * halt after a stop timed out, or a dying bus thread), so no sender is left waiting, and hands each such
- * outcome to the audit capture, so a {@code BUS_STOPPED} decision is in the chain like any other. Before that,
- * the capture catches up with the pipeline ({@link AuditCapture#catchUp}): a halt stops the capture's processor
- * too, possibly short of messages the pipeline finished.
+ * outcome to the audit log, so a {@code BUS_STOPPED} decision is in the chain like any other. Before that, it
+ * lets the audit writer commit every decision the pipeline made ({@link AuditLog#catchUp}), so the failed
+ * outcomes follow them in the chain.
  *
  * <p>Starts after the <em>pipeline's</em> sequence, not the ring's gating sequence: with the audit log on, the
- * ring is gated by the capture behind the pipeline, and slots between the two were already processed (and
- * cleared) by the pipeline. The capture processor never reads the slots failed here (it only follows the
- * pipeline's sequence, which does not pass them), so each is captured exactly once.
+ * ring is also gated by the audit writer behind the pipeline, and slots between the two were already processed (and
+ * cleared) by the pipeline. The writer never reads the slots failed here (it only follows the pipeline's
+ * sequence, which does not pass them); their outcomes go through the audit log's slot ring
+ * ({@link AuditLog#recordFailed}), so each is recorded exactly once.
  *
  * <p>One per run: the bus creates it before the run's threads and {@link #attach}es the stages once built; run by
  * that run's bus thread as it ends (the single writer of the slots it fails).
@@ -25,19 +27,21 @@ import java.util.logging.Logger;
 public final class PendingFailer
 {
     private static final Logger LOG = Logger.getLogger(PendingFailer.class.getName());
-    /** Bound on waiting for the capture to pass the pipeline as a run ends (it is normally there already). */
+    /** Bound on waiting for the audit writer to pass the pipeline as a run ends (it is normally there already). */
     private static final long CATCH_UP_TIMEOUT_MS = 10_000;
 
     private volatile RouteStage route;
     private volatile PipelineHandler pipeline;
-    private volatile AuditCapture capture;
+    private volatile AuditLog audit;
+    private volatile AuditFeed feed;
 
-    /** The run's routing stage, pipeline and audit capture (null when the audit log is off). */
-    public void attach(final RouteStage route, final PipelineHandler pipeline, final AuditCapture capture)
+    /** The run's routing stage, pipeline, audit log and the run's feed into it (both null when the audit log is off). */
+    public void attach(final RouteStage route, final PipelineHandler pipeline, final AuditLog audit, final AuditFeed feed)
     {
         this.route = route;
         this.pipeline = pipeline;
-        this.capture = capture;
+        this.audit = audit;
+        this.feed = feed;
     }
 
     /**
@@ -55,11 +59,12 @@ public final class PendingFailer
         final PipelineHandler p = pipeline;
         final long processed = p == null || p.processedSequence() == Long.MIN_VALUE ? r.getMinimumGatingSequence() : p.processedSequence();
         final long cursor = r.getCursor();
-        final AuditCapture audit = capture;
-        if (audit != null)
+        final AuditLog log = audit;
+        final AuditFeed auditFeed = feed;
+        if (log != null && auditFeed != null && processed < cursor)
         {
-            // What the pipeline processed goes into the chain first (a halted capture stopped short of it).
-            audit.catchUp(r, processed, CATCH_UP_TIMEOUT_MS);
+            // What the pipeline processed goes into the chain first.
+            log.catchUp(auditFeed, processed, CATCH_UP_TIMEOUT_MS);
         }
         int failed = 0;
         for (long seq = processed + 1; seq <= cursor; seq++)
@@ -76,12 +81,12 @@ public final class PendingFailer
             }
             routeStage.failPending(e, reason);
             failed++;
-            if (audit != null)
+            if (log != null && auditFeed != null)
             {
                 e.captureAudit();
                 try
                 {
-                    audit.onEvent(e, seq, seq == cursor);
+                    log.recordFailed(auditFeed, e);
                 }
                 catch (final Throwable t)
                 {

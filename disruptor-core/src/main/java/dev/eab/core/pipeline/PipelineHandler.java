@@ -30,8 +30,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final PathWarmer warmer;
     /** The ops meter (counters, metering, tenant budgets), or null; set before the bus thread starts. */
     private PipelineMeter meter;
-    /** True when an audit capture runs behind this handler on the ring: each outcome is kept for it. */
+    /** True when the audit writer reads this handler's ring behind it: each outcome is kept in its slot. */
     private final boolean audited;
+    /** Run at the end of each batch (the audit writer's wake-up: a volatile read unless it sleeps), or null. */
+    private Runnable afterBatch;
     /**
      * True when the journal holds routing until the batch's msync (SYNC_PER_BATCH): each event runs validate →
      * govern → journal as it comes and waits in {@link #held}; at the batch end (or when {@value #MAX_HELD_BATCH}
@@ -185,6 +187,11 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             if (endOfBatch)
             {
                 journal.endOfBatch();
+                final Runnable after = afterBatch;
+                if (after != null)
+                {
+                    after.run();
+                }
             }
         }
     }
@@ -269,6 +276,11 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             }
         }
         journal.afterHeldRoute();
+        final Runnable after = afterBatch;
+        if (after != null)
+        {
+            after.run();
+        }
     }
 
     private static void admit(final PipelineMeter m, final MessageEvent e)
@@ -296,6 +308,48 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     public void setSequenceCallback(final Sequence sequenceCallback)
     {
         this.processed = sequenceCallback;
+    }
+
+    /**
+     * Counted down when the bus thread's processor runs. A stop must not race the start: the Disruptor's shutdown
+     * ignores a processor that has not started yet and its halt then ends it before it reads anything; the bus waits
+     * for this before it accepts messages.
+     */
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public void onStart()
+    {
+        started.countDown();
+    }
+
+    /** @return true once the handler runs on its processor (waits up to {@code timeoutMs}). */
+    public boolean awaitStarted(final long timeoutMs)
+    {
+        try
+        {
+            return started.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Installs the end-of-batch hook (the audit writer's wake-up); before the handler runs. */
+    public void afterBatch(final Runnable hook)
+    {
+        this.afterBatch = hook;
+    }
+
+    /**
+     * @return the processor's sequence, advanced after each event has its outcome (the audit writer follows it), or null
+     * before the handler is on a processor.
+     */
+    public Sequence sequence()
+    {
+        return processed;
     }
 
     /** @return the last sequence this handler processed, or {@link Long#MIN_VALUE} before it runs on a processor. */

@@ -210,14 +210,10 @@ final class AuditLogTest
             log.resumeWriter();
             producer.join(HANG_BOUND_MS);
             assertFalse(producer.isAlive(), "released, not left waiting");
-            // The failing batch's poll frees its slots a moment before the failure is known: a producer may take one
-            // of them (its record is then behind a failed writer, which health reports as CRITICAL below) instead of
-            // being refused. What must never happen is a producer left waiting, or a refusal that hides the cause.
-            if (thrown.get() != null)
-            {
-                assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
-                assertTrue(thrown.get().getMessage().contains("failed"), thrown.get().getMessage());
-            }
+            // The failing batch's slots are released only once it is committed, which never happens: the producer
+            // cannot slip into one of them behind a failed writer; it is refused, naming the cause.
+            assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+            assertTrue(thrown.get().getMessage().contains("failed"), thrown.get().getMessage());
             assertEquals(HealthStatus.CRITICAL, log.health().status());
             assertTrue(String.valueOf(log.metrics().get("failure")).contains("-2"), log.metrics().toString());
             assertThrows(IllegalStateException.class, () -> log.record(AuditChainTest.entry(3)));

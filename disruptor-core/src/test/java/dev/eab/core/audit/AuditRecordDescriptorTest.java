@@ -60,6 +60,43 @@ final class AuditRecordDescriptorTest
         assertThrows(AuditFormatException.class, () -> AuditRecordDescriptor.decode(count, count.length));
     }
 
+    /** Decimals at every digit-count boundary and at random agree with Long.toString; pre-encoded strings with string(). */
+    @Test
+    void decimalsAtEveryLengthAndPreEncodedStringsMatchThePlainEncoding()
+    {
+        final java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(0L, 9L, 10L, 99L, 100L, Long.MAX_VALUE, Long.MIN_VALUE,
+            Long.MIN_VALUE + 1));
+        long p = 1;
+        for (int i = 0; i < 19; i++, p *= 10)
+        {
+            values.addAll(java.util.List.of(p - 1, p, p + 1, -p, -(p - 1)));
+        }
+        final java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 2_000; i++)
+        {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        final AuditRecordDescriptor.Encoder enc = new AuditRecordDescriptor.Encoder();
+        final AuditRecordDescriptor.Encoder plain = new AuditRecordDescriptor.Encoder();
+        for (final long v : values)
+        {
+            enc.reset();
+            enc.decimal(v);
+            plain.reset();
+            plain.string(Long.toString(v));
+            assertEquals(Long.toString(v), new String(Arrays.copyOfRange(enc.bytes(), 4, enc.size()), java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(Arrays.equals(plain.bytes(), 0, plain.size(), enc.bytes(), 0, enc.size()), "decimal " + v);
+        }
+        for (final String s : new String[] {"", "accept", "é-ü", "cdd01ef066bc6cf2", null})
+        {
+            enc.reset();
+            enc.raw(AuditRecordDescriptor.Encoder.preEncode(s));
+            plain.reset();
+            plain.string(s);
+            assertTrue(Arrays.equals(plain.bytes(), 0, plain.size(), enc.bytes(), 0, enc.size()), "pre-encoded " + s);
+        }
+    }
+
     /** The encoder's building blocks: decimals as Long.toString writes them, null as "", several records in one batch. */
     @Test
     void decimalsNullsAndBatchesEncodeAsTheEntryPathWould()
