@@ -487,9 +487,16 @@ impl EabGuard {
 
     /// The family mask, the keywords found (all of them), and whether the input was ASCII.
     fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> (u64, u32, bool) {
-        let ascii = normalize_with(utf8, &mut scratch.text, &mut scratch.segment);
-        let len = scratch.text.len();
-        scratch.text.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+        // ASCII input on an AVX-512 CPU: lowercased and padded in one sweep, searched by the AVX-512 sweep.
+        let swept = self.strings.has_ascii_sweep() && lower_ascii_padded(utf8, &mut scratch.text);
+        let (ascii, len) = if swept {
+            (true, utf8.len())
+        } else {
+            let ascii = normalize_with(utf8, &mut scratch.text, &mut scratch.segment);
+            let len = scratch.text.len();
+            scratch.text.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            (ascii, len)
+        };
         let padded = scratch.text.as_slice();
         let text = &padded[..len];
         let seen = scratch.seen.as_mut_slice();
@@ -499,7 +506,7 @@ impl EabGuard {
         let mut mask = 0u64;
         let mut keywords = 0u32;
         let hits = &self.hits;
-        self.strings.for_each_found(padded, len, &mut scratch.spread, |id| {
+        let found = |id: usize| {
             let hit = &hits[id];
             mask |= hit.families;
             keywords |= hit.keywords;
@@ -509,7 +516,12 @@ impl EabGuard {
             for (s, r) in candidates.iter_mut().zip(hit.regexes.iter()) {
                 *s |= r;
             }
-        });
+        };
+        if ascii {
+            self.strings.for_each_found_ascii(padded, len, &mut scratch.spread, found);
+        } else {
+            self.strings.for_each_found(padded, len, &mut scratch.spread, found);
+        }
         for (word, &bits) in candidates.iter().enumerate() {
             let mut bits = bits;
             while bits != 0 {
@@ -532,6 +544,24 @@ impl EabGuard {
             }
         }
         (mask, keywords, ascii)
+    }
+}
+
+/// Lowercases ASCII `input` into `out` followed by the padding, with AVX-512
+/// (see `guard_sweep.rs`); false when the input is not ASCII or the CPU has no
+/// AVX-512 (then `out` must be filled by [`normalize_with`]).
+#[inline]
+fn lower_ascii_padded(input: &[u8], out: &mut Vec<u8>) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: called only when the search has an ASCII sweep, which exists only where
+        // AsciiSweep::available() (AVX-512 F, BW, VBMI) held.
+        unsafe { crate::guard_sweep::lower_ascii_padded(input, out, PADDING_BYTES) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (input, out);
+        false
     }
 }
 

@@ -32,6 +32,7 @@
 use aho_corasick::{packed, Span};
 
 use crate::guard::GuardError;
+use crate::guard_sweep::{AsciiSweep, MAX_SWEEP_SHORT_BLOCKS, SWEEP_READ_AHEAD};
 
 /// Bytes of `0xFF` the caller appends after the text (see the module docs):
 /// at least one AVX2 block plus one byte, and at least Teddy's minimum
@@ -66,9 +67,11 @@ pub(crate) const SHORT_MAX_BYTES: usize = 2;
 /// Buckets per [`ShortSet`] block: one bit each in a byte of the vector.
 const SHORT_BLOCK: usize = 8;
 
-/// Blocks a [`ShortSet`] holds at most: 64 one- or two-byte strings and
-/// gates. Beyond that, [`StringSearch::new`] refuses the configuration.
+/// Blocks a [`ShortSet`] holds at most: 64 one- or two-byte strings.
+/// Beyond that, [`StringSearch::new`] refuses the configuration.
 const MAX_SHORT_BLOCKS: usize = 8;
+
+const _: () = assert!(MAX_SHORT_BLOCKS <= MAX_SWEEP_SHORT_BLOCKS && PADDING_BYTES >= SWEEP_READ_AHEAD);
 
 /// A string represented by a needle: where the needle sits inside it.
 struct Confirm {
@@ -98,8 +101,9 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
-    /// String id → its substring searcher, for the strings behind a two-byte gate.
-    finders: Box<[Option<memchr::memmem::Finder<'static>>]>,
+    /// The AVX-512 sweep for ASCII text (see `guard_sweep.rs`); None when the
+    /// CPU lacks AVX-512 VBMI (or the tests switched it off).
+    sweep: Option<AsciiSweep>,
     /// String id → it counts only where it starts a word (no ASCII letter or digit before it): the impact
     /// keywords' word mode. Such strings are always Teddy needles (checked when built).
     word_start: Box<[bool]>,
@@ -139,10 +143,7 @@ impl StringSearch {
                 )));
             }
             if s.len() <= SHORT_MAX_BYTES {
-                add_short(&mut short, s, ShortTarget { id, confirm: false });
-            } else if let Some(gate) = punctuation_gate(s, |w| short.iter().any(|(b, _)| b.as_slice() == w)) {
-                let gate = gate.to_vec();
-                add_short(&mut short, &gate, ShortTarget { id, confirm: true });
+                add_short(&mut short, s, ShortTarget { id });
             } else {
                 // A window some earlier string already searches for costs nothing.
                 let width = s.len().min(NEEDLE_BYTES);
@@ -214,29 +215,38 @@ impl StringSearch {
         }
         if short.len() > MAX_SHORT_BLOCKS * SHORT_BLOCK {
             return Err(GuardError(format!(
-                "string search: {} distinct one- and two-byte strings and gates, at most {} are supported",
+                "string search: {} distinct one- and two-byte strings, at most {} are supported",
                 short.len(),
                 MAX_SHORT_BLOCKS * SHORT_BLOCK
             )));
         }
         let spread_padding = teddies.iter().map(|(t, _)| t.minimum_len()).max().unwrap_or(0);
-        let mut finders: Vec<Option<memchr::memmem::Finder<'static>>> = vec![None; strings.len()];
-        for (_, targets) in &short {
-            for t in targets.iter().filter(|t| t.confirm) {
-                finders[t.id] = Some(memchr::memmem::Finder::new(&strings[t.id]).into_owned());
-            }
-        }
+        // The AVX-512 ASCII sweep when the CPU has it (else None: the scalar filter and the AVX2 pass).
+        let sweep = if AsciiSweep::available() {
+            let needle_bytes: Vec<&[u8]> = linked.iter().map(|n| &*n.bytes).collect();
+            let short_bytes: Vec<&[u8]> = short.iter().map(|(b, _)| b.as_slice()).collect();
+            AsciiSweep::new(&needle_bytes, &short_bytes, byte_frequency)
+        } else {
+            None
+        };
         Ok(Self {
+            sweep,
             bigrams: FingerprintFilter::new(&linked),
             teddy: false,
             word_start: word_start.into(),
-            finders: finders.into_boxed_slice(),
             spread_padding,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
             needles: linked.into_boxed_slice(),
             teddies: teddies.into_boxed_slice(),
             short: ShortSet::new(short),
         })
+    }
+
+    /// True when ASCII text is searched by the AVX-512 sweep (so the caller
+    /// may lowercase it with the sweep's [`crate::guard_sweep::lower_ascii_padded`]).
+    #[inline]
+    pub(crate) fn has_ascii_sweep(&self) -> bool {
+        self.sweep.is_some() && !self.teddy
     }
 
     /// Number of needles searched by Teddy and of strings in the short set.
@@ -302,20 +312,45 @@ impl StringSearch {
         }
     }
 
-    /// Reports the one- and two-byte strings present, and the strings behind a
-    /// two-byte gate that the text holds.
+    /// [`Self::for_each_found`] for text known to be ASCII (`padded[..len]`
+    /// holds no byte >= 0x80): the AVX-512 sweep when the CPU has it, the
+    /// same passes as any text otherwise.
+    #[inline]
+    pub(crate) fn for_each_found_ascii(
+        &self,
+        padded: &[u8],
+        len: usize,
+        spread: &mut Vec<u8>,
+        mut found: impl FnMut(usize),
+    ) {
+        let Some(sweep) = self.sweep.as_ref().filter(|_| !self.teddy) else {
+            return self.for_each_found(padded, len, spread, found);
+        };
+        assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
+        debug_assert!(padded[..len].is_ascii());
+        let text = &padded[..len];
+        let mut blocks = [0u8; MAX_SHORT_BLOCKS];
+        let short_blocks = sweep.short_blocks();
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the sweep exists only where AsciiSweep::available() held; PADDING_BYTES >=
+        // SWEEP_READ_AHEAD (asserted at compile time); one output byte per short block.
+        unsafe {
+            sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| {
+                for &n in self.bigrams.probe(padded, at) {
+                    let needle = &self.needles[n as usize];
+                    if padded[at..].starts_with(&needle.bytes) {
+                        self.confirm(needle, text, at, &mut found);
+                    }
+                }
+            })
+        };
+        self.short.for_each_in(&blocks, |target| found(target.id));
+    }
+
+    /// Reports the one- and two-byte strings present.
     #[inline]
     fn for_each_short(&self, padded: &[u8], len: usize, found: &mut impl FnMut(usize)) {
-        let text = &padded[..len];
-        self.short.for_each_present(padded, len, |target| {
-            let confirmed = match &self.finders[target.id] {
-                Some(finder) if target.confirm => finder.find(text).is_some(),
-                _ => true,
-            };
-            if confirmed {
-                found(target.id);
-            }
-        });
+        self.short.for_each_present(padded, len, |target| found(target.id));
     }
 
     /// Selects the previous engine (Teddy searchers over spread bytes) instead
@@ -417,6 +452,20 @@ impl FingerprintFilter {
         }
     }
 
+    /// The needles that may start at `at`: those beginning with the two bytes
+    /// there when the fingerprint of the four bytes there is set, else none.
+    /// `padded` holds at least four bytes from `at`.
+    #[inline(always)]
+    fn probe(&self, padded: &[u8], at: usize) -> &[u32] {
+        let w = &padded[at..at + 4];
+        let x = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        if self.table[fingerprint(x)] == 0 {
+            return &[];
+        }
+        let key = usize::from(u16::from_le_bytes([w[0], w[1]]));
+        &self.ids[usize::from(self.starts[key])..usize::from(self.starts[key + 1])]
+    }
+
     /// See [`Self::for_each_candidate_with`]; with BMI2 when the CPU has it.
     #[inline]
     fn for_each_candidate(&self, padded: &[u8], len: usize, candidate: impl FnMut(usize, &[u32])) {
@@ -503,20 +552,6 @@ fn rarest_window(s: &[u8]) -> (usize, &[u8]) {
         .expect("a string of three bytes or more has a window")
 }
 
-/// For a string holding a byte other than a lowercase ASCII letter, a digit
-/// or whitespace (punctuation, non-ASCII): its two-byte window that holds
-/// such a byte and is least likely in ordinary text. Such a window is rare
-/// enough to gate a substring search of the whole string, and it keeps the
-/// string out of the Teddy searchers.
-/// A window that `taken(window)` says is a gate already is used first: it
-/// costs the vector pass nothing more.
-fn punctuation_gate(s: &[u8], taken: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
-    let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b.is_ascii_whitespace();
-    s.windows(SHORT_MAX_BYTES)
-        .filter(|w| w.iter().any(|&b| !plain(b)))
-        .min_by_key(|w| (!taken(w), w.iter().map(|&b| byte_frequency(b)).sum::<u32>()))
-}
-
 /// True when `a` and `b` have a window of [`NEEDLE_BYTES`] in common, so
 /// that one needle can stand for both.
 pub(crate) fn share_a_needle(a: &[u8], b: &[u8]) -> bool {
@@ -593,9 +628,6 @@ struct ShortSet {
 struct ShortTarget {
     /// The string's id.
     id: usize,
-    /// False: the bucket is the string. True: the bucket is a two-byte gate
-    /// inside a longer string, which is then looked for in the text.
-    confirm: bool,
 }
 
 impl ShortSet {
@@ -634,9 +666,15 @@ impl ShortSet {
     /// Calls `present(target)` for every target of every bucket present in
     /// `padded[..len]`.
     #[inline]
-    fn for_each_present(&self, padded: &[u8], len: usize, mut present: impl FnMut(ShortTarget)) {
+    fn for_each_present(&self, padded: &[u8], len: usize, present: impl FnMut(ShortTarget)) {
         let mut blocks = [0u8; MAX_SHORT_BLOCKS];
         self.blocks_present(padded, len, &mut blocks[..self.nibbles.len()]);
+        self.for_each_in(&blocks, present);
+    }
+
+    /// Calls `present(target)` for every target of the buckets set in `blocks`.
+    #[inline]
+    fn for_each_in(&self, blocks: &[u8; MAX_SHORT_BLOCKS], mut present: impl FnMut(ShortTarget)) {
         for (block, buckets) in self.targets.chunks(SHORT_BLOCK).enumerate() {
             let mut bits = blocks[block];
             while bits != 0 {
@@ -762,12 +800,23 @@ mod tests {
         let mut search = StringSearch::new(&owned).expect("builds");
         search.short.avx2 &= avx2;
         search.bigrams.bmi2 &= avx2;
+        if !avx2 {
+            search.sweep = None;
+        }
         let mut padded = text.as_bytes().to_vec();
         padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
         let mut ids = Vec::new();
         search.for_each_found(&padded, text.len(), &mut Vec::new(), |id| ids.push(id));
         ids.sort_unstable();
         ids.dedup();
+        if text.is_ascii() {
+            // The ASCII entry (the AVX-512 sweep where the CPU has it) must agree.
+            let mut swept = Vec::new();
+            search.for_each_found_ascii(&padded, text.len(), &mut Vec::new(), |id| swept.push(id));
+            swept.sort_unstable();
+            swept.dedup();
+            assert_eq!(swept, ids, "ASCII sweep on {text:?}");
+        }
         // The previous engine (Teddy searchers) must find the same strings.
         search.use_teddy(true);
         let mut teddy = Vec::new();
@@ -855,7 +904,7 @@ mod tests {
             rng ^= rng << 17;
             (rng % n as u64) as usize
         };
-        let (mut with_hits, mut buffer) = (0, Vec::new());
+        let (mut with_hits, mut buffer, mut swept) = (0, Vec::new(), 0);
         for _ in 0..20_000 {
             let count = next(30);
             let text: String = (0..count).map(|_| pieces[next(pieces.len())].as_str()).collect();
@@ -878,11 +927,121 @@ mod tests {
                 .collect();
             let got = run(&fast, &mut buffer);
             assert_eq!(got, expected, "fingerprint filter on {text:?}");
+            if padded[..len].is_ascii() {
+                let mut ids = Vec::new();
+                fast.for_each_found_ascii(&padded, len, &mut buffer, |id| ids.push(id));
+                ids.sort_unstable();
+                ids.dedup();
+                assert_eq!(ids, expected, "ASCII sweep on {text:?}");
+                swept += 1;
+            }
             assert_eq!(run(&teddy, &mut buffer), expected, "Teddy on {text:?}");
             fast.bigrams.bmi2 = !fast.bigrams.bmi2;
             with_hits += usize::from(!expected.is_empty());
         }
         assert!(with_hits > 10_000, "the generator must produce matches: {with_hits}");
+        assert!(swept > 5_000, "the generator must produce ASCII texts: {swept}");
+    }
+
+    /// The AVX-512 ASCII sweep (where the CPU has it) against the scalar filter with the AVX2 pass, the
+    /// table-per-byte pass and a naive search, over 20,000 generated ASCII texts: the shipped set's kinds
+    /// of strings (words, phrases, punctuation strings once behind two-byte gates such as `%2e%2e%2f`,
+    /// `/etc/passwd`, `onerror=`, one- and two-byte strings, a non-ASCII string that never matches here),
+    /// pieces and near misses of them, noise bytes (controls, DEL, `@`, `[`, `` ` ``, `{`: the neighbours of
+    /// the letters and of the table's seven-bit index), and matches at the very start and end.
+    #[test]
+    fn ascii_sweep_equals_reference_on_generated_texts() {
+        let strings: Vec<&str> = vec![
+            "ignore all previous instructions", "instructions", "act", "dan", "sys", "system prompt", "jailbreak",
+            "<script", "javascript:", "onerror=", "onload=", "%2e%2e%2f", "..%2f", "/etc/passwd", "c:\\windows",
+            "xp_cmdshell", "<start_of_turn>", "im_start", "new system prompt:", "union", "select", "pg_sleep",
+            "=", "<", "--", "..", "'", "\"", "|", ";", ":", "/", "\\", "`", "[", "]", "<<", ">>", "«", "précédentes",
+            "risk", "audit", "exploit", "zzzz", "q~q", "a\u{7f}b",
+        ];
+        let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let swept = StringSearch::new(&owned).expect("builds");
+        assert_eq!(swept.sweep.is_some(), AsciiSweep::available(), "the sweep is built wherever the CPU runs it");
+        let mut plain = StringSearch::new(&owned).expect("builds");
+        plain.sweep = None;
+        let mut pieces: Vec<String> = Vec::new();
+        for s in strings.iter().filter(|s| s.is_ascii()) {
+            pieces.push(s.to_string());
+            pieces.push(s[..s.len().div_ceil(2)].to_string());
+            pieces.push(s[s.len() / 2..].to_string());
+            // A near miss: the last byte changed.
+            let mut near = s.as_bytes().to_vec();
+            *near.last_mut().expect("non-empty") ^= 1;
+            pieces.push(String::from_utf8(near).expect("ASCII"));
+        }
+        for p in [" ", " ", "the ", "a", "\n", "\t", "12", "@", "{", "\u{7f}", "\u{1}", "~", "%", "_", "e", "ac", "sy"] {
+            pieces.push(p.to_string());
+        }
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut with_hits = 0;
+        for _ in 0..20_000 {
+            // Up to ~300 bytes: several 64-byte blocks, every tail length.
+            let count = next(60);
+            let text: String = (0..count).map(|_| pieces[next(pieces.len())].as_str()).collect();
+            let len = text.len();
+            let mut padded = text.into_bytes();
+            padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            let run = |search: &StringSearch, ascii: bool| {
+                let mut ids = Vec::new();
+                if ascii {
+                    search.for_each_found_ascii(&padded, len, &mut Vec::new(), |id| ids.push(id));
+                } else {
+                    search.for_each_found(&padded, len, &mut Vec::new(), |id| ids.push(id));
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let expected: Vec<usize> = (0..owned.len())
+                .filter(|&i| padded[..len].windows(owned[i].len()).any(|w| w == owned[i].as_slice()))
+                .collect();
+            let text = String::from_utf8_lossy(&padded[..len]);
+            assert_eq!(run(&swept, true), expected, "sweep on {text:?}");
+            assert_eq!(run(&plain, true), expected, "scalar filter on {text:?}");
+            with_hits += usize::from(!expected.is_empty());
+        }
+        assert!(with_hits > 15_000, "the generator must produce matches: {with_hits}");
+    }
+
+    /// Every needle of a search, planted anywhere, passes the sweep's prefilter (its bucket bits are never
+    /// all cleared), and the prefilter lets through only a few per cent of positions of English text.
+    #[test]
+    fn sweep_prefilter_keeps_every_needle_and_few_positions() {
+        let strings: Vec<Vec<u8>> = [
+            "ignore", "previous", "instructions", "disregard", "system prompt", "jailbreak", "developer mode",
+            "act", "dan", "sys", "without", "filters", "persona", "override", "<script", "javascript:", "union",
+            "select", "drop", "exec", "risk", "audit", "exploit", "breach", "payment", "transfer", "delete",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        let search = StringSearch::new(&strings).expect("builds");
+        let needles: Vec<&[u8]> = search.needles.iter().map(|n| &*n.bytes).collect();
+        let shorts: Vec<&[u8]> = Vec::new();
+        let sweep = AsciiSweep::new(&needles, &shorts, byte_frequency).expect("builds");
+        for n in &needles {
+            let mut padded = b"xx".to_vec();
+            padded.extend_from_slice(n);
+            padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            assert_ne!(sweep.buckets_at(&padded, 2), 0, "needle {:?}", String::from_utf8_lossy(n));
+        }
+        let english = b"please reconcile the globex ledger against the november bank statement and flag any \
+            difference above 50 eur. the quarterly report is attached; could you check the totals before \
+            friday and send the summary to the finance team? thanks, and have a good weekend. ";
+        let mut padded = english.to_vec();
+        padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+        let candidates = (0..english.len()).filter(|&i| sweep.buckets_at(&padded, i) != 0).count();
+        assert!(candidates * 100 < english.len() * 8, "{candidates} candidates in {} positions", english.len());
     }
 
     #[test]
