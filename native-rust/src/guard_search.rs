@@ -101,6 +101,9 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
+    /// Needle id → its bytes as a little-endian word and the mask of the bytes
+    /// it has (a three-byte needle: the low three).
+    needle_words: Box<[(u32, u32)]>,
     /// The AVX-512 sweep for ASCII text (see `guard_sweep.rs`); None when the
     /// CPU lacks AVX-512 VBMI (or the tests switched it off).
     sweep: Option<AsciiSweep>,
@@ -229,7 +232,16 @@ impl StringSearch {
         } else {
             None
         };
+        let needle_words = linked
+            .iter()
+            .map(|n| {
+                let mut word = [0u8; 4];
+                word[..n.bytes.len()].copy_from_slice(&n.bytes);
+                (u32::from_le_bytes(word), u32::MAX >> (8 * (4 - n.bytes.len())))
+            })
+            .collect();
         Ok(Self {
+            needle_words,
             sweep,
             bigrams: FingerprintFilter::new(&linked),
             teddy: false,
@@ -247,6 +259,11 @@ impl StringSearch {
     #[inline]
     pub(crate) fn has_ascii_sweep(&self) -> bool {
         self.sweep.is_some() && !self.teddy
+    }
+
+    /// Drops the AVX-512 sweep (see [`crate::EabGuard::disable_ascii_sweep`]).
+    pub(crate) fn disable_sweep(&mut self) {
+        self.sweep = None;
     }
 
     /// Number of needles searched by Teddy and of strings in the short set.
@@ -336,10 +353,12 @@ impl StringSearch {
         // SWEEP_READ_AHEAD (asserted at compile time); one output byte per short block.
         unsafe {
             sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| {
-                for &n in self.bigrams.probe(padded, at) {
-                    let needle = &self.needles[n as usize];
-                    if padded[at..].starts_with(&needle.bytes) {
-                        self.confirm(needle, text, at, &mut found);
+                let (x, ids) = self.bigrams.probe(padded, at);
+                for &n in ids {
+                    // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
+                    let (value, mask) = self.needle_words[n as usize];
+                    if x & mask == value {
+                        self.confirm(&self.needles[n as usize], text, at, &mut found);
                     }
                 }
             })
@@ -455,15 +474,16 @@ impl FingerprintFilter {
     /// The needles that may start at `at`: those beginning with the two bytes
     /// there when the fingerprint of the four bytes there is set, else none.
     /// `padded` holds at least four bytes from `at`.
+    /// Also returns the four bytes at `at` (little-endian).
     #[inline(always)]
-    fn probe(&self, padded: &[u8], at: usize) -> &[u32] {
+    fn probe(&self, padded: &[u8], at: usize) -> (u32, &[u32]) {
         let w = &padded[at..at + 4];
         let x = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
         if self.table[fingerprint(x)] == 0 {
-            return &[];
+            return (x, &[]);
         }
-        let key = usize::from(u16::from_le_bytes([w[0], w[1]]));
-        &self.ids[usize::from(self.starts[key])..usize::from(self.starts[key + 1])]
+        let key = (x & 0xFFFF) as usize;
+        (x, &self.ids[usize::from(self.starts[key])..usize::from(self.starts[key + 1])])
     }
 
     /// See [`Self::for_each_candidate_with`]; with BMI2 when the CPU has it.

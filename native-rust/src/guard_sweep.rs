@@ -202,11 +202,9 @@ impl AsciiSweep {
         };
         let g0: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[0][k]));
         let g1: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[1][k]));
-        let blocks = self.short.len();
-        let mut short = [[(_mm512_setzero_si512(), _mm512_setzero_si512()); 2]; MAX_SWEEP_SHORT_BLOCKS];
-        for (s, t) in short.iter_mut().zip(self.short.iter()) {
-            *s = [load(&t[0]), load(&t[1])];
-        }
+        // The short-string tables are read from memory (L1) in the loop: copying a fixed-size array of
+        // them to the stack first cost more than the whole sweep of a 64-byte text.
+        let short = &*self.short;
         let mut acc = [_mm512_setzero_si512(); MAX_SWEEP_SHORT_BLOCKS];
         let look = |t: (__m512i, __m512i), v: __m512i| _mm512_permutex2var_epi8(t.0, v, t.1);
         let base = padded.as_ptr();
@@ -230,9 +228,9 @@ impl AsciiSweep {
                 _mm512_and_si512(look(g1[0], v0), look(g1[1], v1)),
                 _mm512_and_si512(look(g1[2], v2), look(g1[3], v3)),
             );
-            for b in 0..blocks {
-                let present = _mm512_and_si512(look(short[b][0], v0), look(short[b][1], v1));
-                acc[b] = _mm512_or_si512(acc[b], _mm512_maskz_mov_epi8(valid, present));
+            for (a, t) in acc.iter_mut().zip(short) {
+                let present = _mm512_and_si512(look(load(&t[0]), v0), look(load(&t[1]), v1));
+                *a = _mm512_or_si512(*a, _mm512_maskz_mov_epi8(valid, present));
             }
             let mut hits = _mm512_test_epi8_mask(c0, c0) | _mm512_test_epi8_mask(c1, c1);
             hits &= valid;
@@ -284,13 +282,14 @@ pub(crate) unsafe fn lower_ascii_padded(input: &[u8], out: &mut Vec<u8>, padding
     use std::arch::x86_64::*;
     let n = input.len();
     out.clear();
-    out.reserve(n + padding);
     let src = input.as_ptr();
-    let dst = out.as_mut_ptr();
     let upper_a = _mm512_set1_epi8(b'A' as i8);
     let letters = _mm512_set1_epi8(25);
     let case_bit = _mm512_set1_epi8(0x20);
     let mut high = _mm512_setzero_si512();
+    // Room for the padding written as whole vectors (below).
+    out.reserve(n + padding.next_multiple_of(64));
+    let dst = out.as_mut_ptr();
     let mut at = 0;
     while at < n {
         let mask: u64 = if n - at >= 64 { u64::MAX } else { _bzhi_u64(u64::MAX, (n - at) as u32) };
@@ -307,9 +306,15 @@ pub(crate) unsafe fn lower_ascii_padded(input: &[u8], out: &mut Vec<u8>, padding
     if _mm512_movepi8_mask(high) != 0 {
         return false;
     }
-    // SAFETY: n + padding bytes reserved; 0..n written above, the padding here.
+    let fill = _mm512_set1_epi8(PADDING_BYTE as i8);
+    // SAFETY: n + padding.next_multiple_of(64) bytes reserved; 0..n written above, the padding (and up to
+    // 63 bytes more, past the length) here.
     unsafe {
-        core::ptr::write_bytes(dst.add(n), PADDING_BYTE, padding);
+        let mut p = 0;
+        while p < padding {
+            _mm512_storeu_si512(dst.add(n + p).cast(), fill);
+            p += 64;
+        }
         out.set_len(n + padding);
     }
     true
