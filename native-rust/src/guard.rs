@@ -51,18 +51,23 @@
 //! ## Allocation and threads
 //!
 //! The normalised text, the NFKC segment buffer, the trigger-condition bitset
-//! and the regex caches live in a [`Scratch`] inside the guard behind a `Mutex`. The
-//! bus calls from one thread, so the lock is uncontended (one atomic swap each
-//! way) and the scratch is reused: a scan allocates nothing once the scratch
-//! has grown to the largest message seen. A second thread scanning
+//! and the regex caches live in a [`Scratch`] inside the guard behind a
+//! try-lock ([`ScratchSlot`]: one compare-and-swap to take, a plain release
+//! store to give back; a `std::sync::Mutex` cost two locked instructions, about
+//! 10 % of a 64-byte scan). The bus calls from one thread, so the lock is
+//! uncontended and the scratch is reused: a scan allocates nothing once the
+//! scratch has grown to the largest message seen. A second thread scanning
 //! concurrently is still correct: it finds the lock taken and uses a fresh
-//! scratch (allocating) for that call. The NFKC iterator keeps up to four
+//! scratch (allocating) for that call. A panic inside a scan (caught at the C
+//! boundary) gives the slot back while unwinding. The NFKC iterator keeps up to four
 //! pending characters inline; only pathological runs (more than four
 //! combining marks in a row, or a single compatibility decomposition longer
 //! than four characters such as U+FDFA) make it spill to the heap.
 
 use std::cmp::Reverse;
-use std::sync::{Mutex, OnceLock, TryLockError};
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::Input;
@@ -195,7 +200,55 @@ pub struct EabGuard {
     /// The impact keywords' matching mode and the reference finder, when this
     /// guard finds them in its own pass (see [`Self::scan_keywords`]).
     keywords: Option<(u32, Keywords)>,
-    scratch: Mutex<Scratch>,
+    scratch: ScratchSlot,
+}
+
+/// The guard's reusable [`Scratch`] behind a try-lock (see the module docs).
+struct ScratchSlot {
+    /// True while a scan holds the scratch.
+    busy: AtomicBool,
+    scratch: UnsafeCell<Scratch>,
+}
+
+// SAFETY: the scratch is only reached through a `ScratchTaken`, which exists for at most one thread at a
+// time (`busy` is taken by compare-and-swap and given back by its drop); Scratch itself is Send.
+unsafe impl Sync for ScratchSlot {}
+
+impl ScratchSlot {
+    /// The scratch, unless another scan holds it.
+    #[inline]
+    fn try_take(&self) -> Option<ScratchTaken<'_>> {
+        self.busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| ScratchTaken(self))
+    }
+}
+
+/// Exclusive use of a [`ScratchSlot`]'s scratch until dropped (also when unwinding).
+struct ScratchTaken<'a>(&'a ScratchSlot);
+
+impl Drop for ScratchTaken<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.0.busy.store(false, Ordering::Release);
+    }
+}
+
+impl std::ops::Deref for ScratchTaken<'_> {
+    type Target = Scratch;
+
+    fn deref(&self) -> &Scratch {
+        // SAFETY: this thread holds the slot (see ScratchSlot).
+        unsafe { &*self.0.scratch.get() }
+    }
+}
+
+impl std::ops::DerefMut for ScratchTaken<'_> {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        // SAFETY: this thread holds the slot (see ScratchSlot).
+        unsafe { &mut *self.0.scratch.get() }
+    }
 }
 
 impl std::fmt::Debug for EabGuard {
@@ -404,19 +457,21 @@ impl EabGuard {
             condition_words,
             always: always.into_boxed_slice(),
             keywords: keywords.map(|m| (m, Keywords::new())),
-            scratch: Mutex::new(Scratch {
-                text: Vec::new(),
-                spread: Vec::new(),
-                segment: Vec::new(),
-                seen: Vec::new(),
-                candidates: Vec::new(),
-                caches: Vec::new(),
-            }),
+            scratch: ScratchSlot {
+                busy: AtomicBool::new(false),
+                scratch: UnsafeCell::new(Scratch {
+                    text: Vec::new(),
+                    spread: Vec::new(),
+                    segment: Vec::new(),
+                    seen: Vec::new(),
+                    candidates: Vec::new(),
+                    caches: Vec::new(),
+                }),
+            },
         };
-        *guard
-            .scratch
-            .lock()
-            .map_err(|_| GuardError("poisoned".into()))? = guard.new_scratch();
+        let scratch = guard.new_scratch();
+        let mut guard = guard;
+        *guard.scratch.scratch.get_mut() = scratch;
         Ok(guard)
     }
 
@@ -471,17 +526,12 @@ impl EabGuard {
     /// word), and more than five distinct keywords (which five the
     /// reference keeps depends on the order it meets them in).
     pub fn scan_keywords(&self, utf8: &[u8]) -> (u64, i32) {
-        let (mask, found, ascii) = match self.scratch.try_lock() {
-            Ok(mut scratch) => self.scan_with(utf8, &mut scratch),
-            // A panic during an earlier scan (caught at the boundary) left
-            // the lock poisoned; the scratch holds no invariant worth keeping,
-            // and scan_with resets what it uses.
-            Err(TryLockError::Poisoned(poisoned)) => {
-                self.scan_with(utf8, &mut poisoned.into_inner())
-            }
+        let (mask, found, ascii) = match self.scratch.try_take() {
+            // scan_with resets what it uses, so a scratch left by a scan that panicked is fine.
+            Some(mut scratch) => self.scan_with(utf8, &mut scratch),
             // Another thread is scanning with this guard: correct but
             // allocating, see the module docs.
-            Err(TryLockError::WouldBlock) => self.scan_with(utf8, &mut self.new_scratch()),
+            None => self.scan_with(utf8, &mut self.new_scratch()),
         };
         let Some((matching, reference)) = &self.keywords else {
             return (mask, -1);

@@ -101,6 +101,9 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
+    /// String id → its first eight bytes (fewer for a shorter string) as a
+    /// little-endian word and the mask of the bytes it has (see [`Self::confirm`]).
+    prefixes: Box<[(u64, u64)]>,
     /// Needle id → its bytes as a little-endian word and the mask of the bytes
     /// it has (a three-byte needle: the low three).
     needle_words: Box<[(u32, u32)]>,
@@ -240,7 +243,17 @@ impl StringSearch {
                 (u32::from_le_bytes(word), u32::MAX >> (8 * (4 - n.bytes.len())))
             })
             .collect();
+        let prefixes = strings
+            .iter()
+            .map(|s| {
+                let n = s.len().min(8);
+                let mut word = [0u8; 8];
+                word[..n].copy_from_slice(&s[..n]);
+                (u64::from_le_bytes(word), u64::MAX >> (8 * (8 - n)))
+            })
+            .collect();
         Ok(Self {
+            prefixes,
             needle_words,
             sweep,
             bigrams: FingerprintFilter::new(&linked),
@@ -290,7 +303,7 @@ impl StringSearch {
                 for &n in needles {
                     let needle = &self.needles[n as usize];
                     if padded[at..].starts_with(&needle.bytes) {
-                        self.confirm(needle, text, at, &mut found);
+                        self.confirm(needle, padded, len, at, &mut found);
                     }
                 }
             });
@@ -317,11 +330,11 @@ impl StringSearch {
                     break;
                 }
                 let needle = &self.needles[first + m.pattern().as_usize()];
-                self.confirm(needle, text, start, &mut found);
+                self.confirm(needle, padded, len, start, &mut found);
                 for &s in needle.siblings.iter() {
                     let sibling = &self.needles[s];
                     if text[start..].starts_with(&sibling.bytes) {
-                        self.confirm(sibling, text, start, &mut found);
+                        self.confirm(sibling, padded, len, start, &mut found);
                     }
                 }
                 at = start + 1;
@@ -345,7 +358,6 @@ impl StringSearch {
         };
         assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
         debug_assert!(padded[..len].is_ascii());
-        let text = &padded[..len];
         let mut blocks = [0u8; MAX_SHORT_BLOCKS];
         let short_blocks = sweep.short_blocks();
         #[cfg(target_arch = "x86_64")]
@@ -358,7 +370,7 @@ impl StringSearch {
                     // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
                     let (value, mask) = self.needle_words[n as usize];
                     if x & mask == value {
-                        self.confirm(&self.needles[n as usize], text, at, &mut found);
+                        self.confirm(&self.needles[n as usize], padded, len, at, &mut found);
                     }
                 }
             })
@@ -379,13 +391,23 @@ impl StringSearch {
     }
 
     /// Reports each string of `needle` that `text` holds around `at`.
+    /// `padded` holds [`PADDING_BYTES`] after the text's `len` bytes: the
+    /// first eight bytes of a string are compared as one masked word read
+    /// there (the padding never equals a string's byte), the rest, if any, as bytes.
     #[inline]
-    fn confirm(&self, needle: &Needle, text: &[u8], at: usize, found: &mut impl FnMut(usize)) {
+    fn confirm(&self, needle: &Needle, padded: &[u8], len: usize, at: usize, found: &mut impl FnMut(usize)) {
         for c in needle.confirms.iter() {
+            if at < c.offset {
+                continue;
+            }
+            let start = at - c.offset;
+            let (word, mask) = self.prefixes[c.id];
+            let w = &padded[start..start + 8];
+            let head = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
             let s = &self.strings[c.id];
-            if at >= c.offset
-                && text[at - c.offset..].starts_with(s)
-                && (!self.word_start[c.id] || at == c.offset || !text[at - c.offset - 1].is_ascii_alphanumeric())
+            if head & mask == word
+                && (s.len() <= 8 || padded[..len][start..].starts_with(s))
+                && (!self.word_start[c.id] || start == 0 || !padded[start - 1].is_ascii_alphanumeric())
             {
                 found(c.id);
             }

@@ -45,6 +45,10 @@ const GROUPS: usize = NEEDLE_BUCKETS / GROUP_BUCKETS;
 /// Offsets a needle covers: the look-ups at offsets 0..4 of each position.
 const NEEDLE_OFFSETS: usize = 4;
 
+/// Steps of 64 positions whose candidates the sweep collects before handing
+/// them out (see [`AsciiSweep::sweep`]).
+const CHUNK_BLOCKS: usize = 16;
+
 /// Entries of a `vpermi2b` table: the byte's low seven bits.
 const TABLE_ENTRIES: usize = 128;
 
@@ -200,45 +204,55 @@ impl AsciiSweep {
                 _mm512_load_si512(t.0.as_ptr().add(64).cast()),
             )
         };
-        let g0: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[0][k]));
-        let g1: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[1][k]));
-        // The short-string tables are read from memory (L1) in the loop: copying a fixed-size array of
-        // them to the stack first cost more than the whole sweep of a 64-byte text.
         let short = &*self.short;
         let mut acc = [_mm512_setzero_si512(); MAX_SWEEP_SHORT_BLOCKS];
         let look = |t: (__m512i, __m512i), v: __m512i| _mm512_permutex2var_epi8(t.0, v, t.1);
         let base = padded.as_ptr();
         let mut at = 0;
+        // Two phases per chunk of CHUNK_BLOCKS steps: the vector loop only records each step's candidate
+        // mask (no calls, so the sixteen needle tables stay in registers: every zmm register is
+        // caller-saved, and a call inside the loop made the compiler copy the tables to the stack and
+        // reload them), then the candidates are handed out.
         while at < len {
-            // SAFETY: see above.
-            let (v0, v1, v2, v3) = unsafe {
-                (
-                    _mm512_loadu_si512(base.add(at).cast()),
-                    _mm512_loadu_si512(base.add(at + 1).cast()),
-                    _mm512_loadu_si512(base.add(at + 2).cast()),
-                    _mm512_loadu_si512(base.add(at + 3).cast()),
-                )
-            };
-            let valid: u64 = if len - at >= 64 { u64::MAX } else { _bzhi_u64(u64::MAX, (len - at) as u32) };
-            let c0 = _mm512_and_si512(
-                _mm512_and_si512(look(g0[0], v0), look(g0[1], v1)),
-                _mm512_and_si512(look(g0[2], v2), look(g0[3], v3)),
-            );
-            let c1 = _mm512_and_si512(
-                _mm512_and_si512(look(g1[0], v0), look(g1[1], v1)),
-                _mm512_and_si512(look(g1[2], v2), look(g1[3], v3)),
-            );
-            for (a, t) in acc.iter_mut().zip(short) {
-                let present = _mm512_and_si512(look(load(&t[0]), v0), look(load(&t[1]), v1));
-                *a = _mm512_or_si512(*a, _mm512_maskz_mov_epi8(valid, present));
+            let chunk = at;
+            let mut masks = [0u64; CHUNK_BLOCKS];
+            let mut steps = 0;
+            let g0: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[0][k]));
+            let g1: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[1][k]));
+            while at < len && steps < CHUNK_BLOCKS {
+                // SAFETY: see above.
+                let (v0, v1, v2, v3) = unsafe {
+                    (
+                        _mm512_loadu_si512(base.add(at).cast()),
+                        _mm512_loadu_si512(base.add(at + 1).cast()),
+                        _mm512_loadu_si512(base.add(at + 2).cast()),
+                        _mm512_loadu_si512(base.add(at + 3).cast()),
+                    )
+                };
+                let valid: u64 = if len - at >= 64 { u64::MAX } else { _bzhi_u64(u64::MAX, (len - at) as u32) };
+                let c0 = _mm512_and_si512(
+                    _mm512_and_si512(look(g0[0], v0), look(g0[1], v1)),
+                    _mm512_and_si512(look(g0[2], v2), look(g0[3], v3)),
+                );
+                let c1 = _mm512_and_si512(
+                    _mm512_and_si512(look(g1[0], v0), look(g1[1], v1)),
+                    _mm512_and_si512(look(g1[2], v2), look(g1[3], v3)),
+                );
+                for (a, t) in acc.iter_mut().zip(short) {
+                    let present = _mm512_and_si512(look(load(&t[0]), v0), look(load(&t[1]), v1));
+                    *a = _mm512_or_si512(*a, _mm512_maskz_mov_epi8(valid, present));
+                }
+                masks[steps] = (_mm512_test_epi8_mask(c0, c0) | _mm512_test_epi8_mask(c1, c1)) & valid;
+                steps += 1;
+                at += 64;
             }
-            let mut hits = _mm512_test_epi8_mask(c0, c0) | _mm512_test_epi8_mask(c1, c1);
-            hits &= valid;
-            while hits != 0 {
-                candidate(at + hits.trailing_zeros() as usize);
-                hits &= hits - 1;
+            for (step, &mask) in masks[..steps].iter().enumerate() {
+                let mut hits = mask;
+                while hits != 0 {
+                    candidate(chunk + step * 64 + hits.trailing_zeros() as usize);
+                    hits &= hits - 1;
+                }
             }
-            at += 64;
         }
         for (o, a) in short_out.iter_mut().zip(acc) {
             // OR of the 64 bytes: the OR of the sixteen 32-bit lanes, then of its four bytes.
