@@ -97,8 +97,14 @@ fn candidate_rate(sets: &[[bool; TABLE_ENTRIES]; NEEDLE_OFFSETS], frequency: &im
 }
 
 impl AsciiSweep {
-    /// True when this CPU runs the sweep (AVX-512 F, BW and VBMI).
+    /// True when this CPU runs the sweep (AVX-512 F, BW and VBMI) and the
+    /// environment does not switch it off (`EAB_SCAN_SWEEP=off`: the operator's
+    /// switch, e.g. to compare with the scalar path in a benchmark, or should a
+    /// host's AVX-512 be unwelcome). Read when a guard is built, never per scan.
     pub(crate) fn available() -> bool {
+        if std::env::var_os("EAB_SCAN_SWEEP").is_some_and(|v| v == "off") {
+            return false;
+        }
         #[cfg(target_arch = "x86_64")]
         {
             std::arch::is_x86_feature_detected!("avx512f")
