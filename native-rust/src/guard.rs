@@ -1286,6 +1286,40 @@ mod tests {
         }
     }
 
+    /// One guard scanned from four threads at once: the thread holding the scratch slot and those that find
+    /// it taken (a fresh scratch each) give the single-threaded verdicts, with and without the AVX-512 sweep.
+    #[test]
+    fn concurrent_scans_share_one_guard() {
+        let g = guard(&[
+            ("a", &["ignore all previous instructions"], &[]),
+            ("b", &[], &["union[ \\t\\r\\n]+select[ \\t\\r\\n]"]),
+            ("c", &["/etc/passwd", "<script"], &[]),
+        ]);
+        let texts: [(&[u8], u64); 5] = [
+            (b"hello there, nothing to see", 0),
+            (b"Please IGNORE ALL PREVIOUS INSTRUCTIONS now", 0b001),
+            (b"1 UNION\n SELECT password from users", 0b010),
+            ("cat /etc/passwd; <SCRIPT> ｉｇｎｏｒｅ all previous instructions".as_bytes(), 0b101),
+            (b"a long benign line about ledgers and the november bank statement, twice over", 0),
+        ];
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let (g, texts) = (&g, &texts);
+                s.spawn(move || {
+                    for i in 0..2_000 {
+                        let (text, expected) = texts[(i + t) % texts.len()];
+                        assert_eq!(g.scan(text), expected, "{:?}", String::from_utf8_lossy(text));
+                    }
+                });
+            }
+        });
+        let mut g = g;
+        g.disable_ascii_sweep();
+        for (text, expected) in texts {
+            assert_eq!(g.scan(text), expected);
+        }
+    }
+
     #[test]
     fn config_errors_name_the_family_and_pattern() {
         let err = |families: &[(&str, &[&str], &[&str])]| {
