@@ -22,7 +22,15 @@
 //! * strings of one or two bytes (the punctuation triggers `=`, `<`, `--`,
 //!   `..`) are exact buckets of a [`ShortSet`]: one vector pass records which
 //!   of them occur anywhere (AVX2 when the CPU has it, a table per byte
-//!   otherwise).
+//!   otherwise). Longer strings with punctuation (`%2e%2e%2f`, `onerror=`)
+//!   are needles like the words (until round 3 they hid behind a two-byte
+//!   gate in this pass and were confirmed by a substring search of the text).
+//!
+//! On a CPU with AVX-512 VBMI, ASCII text takes [`StringSearch::for_each_found_ascii`]:
+//! the sweep of `guard_sweep.rs` prefilters the needles and finds the short
+//! strings in one vector pass, and only its candidate positions are probed in
+//! the fingerprint table. Everything else (non-ASCII text, other CPUs) takes
+//! the passes above.
 //!
 //! The text must be followed by [`PADDING_BYTES`] of `0xFF` (a byte that never
 //! occurs in UTF-8, so no string can match into it): Teddy then never falls
@@ -132,7 +140,7 @@ impl StringSearch {
     pub(crate) fn with_word_starts(strings: &[Vec<u8>], word_start: &[bool]) -> Result<Self, GuardError> {
         assert_eq!(strings.len(), word_start.len(), "one word-start flag per string");
         let mut needles: Vec<(Vec<u8>, Vec<Confirm>)> = Vec::new();
-        // Two-byte gates and one- or two-byte strings, each with the strings it stands for.
+        // One- and two-byte strings, each with the strings it stands for.
         let mut short: Vec<(Vec<u8>, Vec<ShortTarget>)> = Vec::new();
         fn add_short(short: &mut Vec<(Vec<u8>, Vec<ShortTarget>)>, bytes: &[u8], target: ShortTarget) {
             match short.iter_mut().find(|(b, _)| b.as_slice() == bytes) {
