@@ -1,6 +1,8 @@
 //! Times `EabGuard::scan` on the texts of `GuardBenchmark` without the JVM:
 //! `cargo run --release --example guard_timing -- <config.json>`, where the
-//! JSON is what `GuardrailPatterns.toNativeJson()` produces. A development
+//! JSON is what `GuardrailPatterns.toNativeJson()` produces. Optional second
+//! argument: one case name (e.g. `benign64`); `GUARD_TIMING_VARIANT=<part of a
+//! label>` times only matching variants. A development
 //! aid for the scanner's inner loop; JMH (`./eab bench --jmh`) gives the
 //! numbers that count, downcall included.
 
@@ -42,11 +44,18 @@ fn main() {
     plain_teddy.use_reference_search(true);
     let mut fused_teddy = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
     fused_teddy.use_reference_search(true);
+    // The scalar fingerprint filter and the AVX2 short-string pass (round 2; any CPU), same run.
+    let mut plain_scalar = EabGuard::from_json(&json).expect("valid config");
+    plain_scalar.disable_ascii_sweep();
+    let mut fused_scalar = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
+    fused_scalar.disable_ascii_sweep();
     for (label, guard) in [
         ("plain, Teddy (previous)", &plain_teddy),
-        ("plain, fingerprint filter", &plain),
+        ("plain, scalar fingerprint filter (round 2)", &plain_scalar),
+        ("plain, AVX-512 sweep where the CPU has it", &plain),
         ("keywords, Teddy (previous)", &fused_teddy),
-        ("keywords, fingerprint filter", &fused),
+        ("keywords, scalar fingerprint filter (round 2)", &fused_scalar),
+        ("keywords, AVX-512 sweep where the CPU has it", &fused),
     ] {
     // GUARD_TIMING_VARIANT=<part of a label> times only the matching variants (for a profiler).
     if std::env::var("GUARD_TIMING_VARIANT").is_ok_and(|v| !label.contains(v.as_str())) {
@@ -67,18 +76,22 @@ fn main() {
             continue;
         }
         let mask = guard.scan(text);
-        // About 0.2 s per case, best of five rounds.
+        // About 0.2 s per case in GUARD_TIMING_ROUNDS rounds (default 100, ~2 ms each), best round: on a
+        // machine shared with other work, a short round is often not preempted, so the best round is the
+        // scan's own cost (five long rounds, as before round 3, were all hit under load).
         let iterations = std::env::var("GUARD_TIMING_ITERATIONS")
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or((200_000_000 / (text.len() as u64 * 4 + 200)).max(1000));
+        let rounds: u64 = std::env::var("GUARD_TIMING_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+        let per_round = (iterations / rounds).max(1);
         let mut best = f64::MAX;
-        for _ in 0..5 {
+        for _ in 0..rounds {
             let start = Instant::now();
-            for _ in 0..iterations / 5 {
+            for _ in 0..per_round {
                 black_box(guard.scan_keywords(black_box(text)));
             }
-            best = best.min(start.elapsed().as_nanos() as f64 / (iterations / 5) as f64);
+            best = best.min(start.elapsed().as_nanos() as f64 / per_round as f64);
         }
         println!("{name:>10} {:>5} B  mask {mask:#018x}  {best:>9.1} ns/scan", text.len());
     }

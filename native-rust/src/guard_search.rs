@@ -22,7 +22,15 @@
 //! * strings of one or two bytes (the punctuation triggers `=`, `<`, `--`,
 //!   `..`) are exact buckets of a [`ShortSet`]: one vector pass records which
 //!   of them occur anywhere (AVX2 when the CPU has it, a table per byte
-//!   otherwise).
+//!   otherwise). Longer strings with punctuation (`%2e%2e%2f`, `onerror=`)
+//!   are needles like the words (until round 3 they hid behind a two-byte
+//!   gate in this pass and were confirmed by a substring search of the text).
+//!
+//! On a CPU with AVX-512 VBMI, ASCII text takes [`StringSearch::for_each_found_ascii`]:
+//! the sweep of `guard_sweep.rs` prefilters the needles and finds the short
+//! strings in one vector pass, and only its candidate positions are probed in
+//! the fingerprint table. Everything else (non-ASCII text, other CPUs) takes
+//! the passes above.
 //!
 //! The text must be followed by [`PADDING_BYTES`] of `0xFF` (a byte that never
 //! occurs in UTF-8, so no string can match into it): Teddy then never falls
@@ -32,6 +40,7 @@
 use aho_corasick::{packed, Span};
 
 use crate::guard::GuardError;
+use crate::guard_sweep::{AsciiSweep, MAX_SWEEP_SHORT_BLOCKS, SWEEP_READ_AHEAD};
 
 /// Bytes of `0xFF` the caller appends after the text (see the module docs):
 /// at least one AVX2 block plus one byte, and at least Teddy's minimum
@@ -66,9 +75,11 @@ pub(crate) const SHORT_MAX_BYTES: usize = 2;
 /// Buckets per [`ShortSet`] block: one bit each in a byte of the vector.
 const SHORT_BLOCK: usize = 8;
 
-/// Blocks a [`ShortSet`] holds at most: 64 one- or two-byte strings and
-/// gates. Beyond that, [`StringSearch::new`] refuses the configuration.
+/// Blocks a [`ShortSet`] holds at most: 64 one- or two-byte strings.
+/// Beyond that, [`StringSearch::new`] refuses the configuration.
 const MAX_SHORT_BLOCKS: usize = 8;
+
+const _: () = assert!(MAX_SHORT_BLOCKS <= MAX_SWEEP_SHORT_BLOCKS && PADDING_BYTES >= SWEEP_READ_AHEAD);
 
 /// A string represented by a needle: where the needle sits inside it.
 struct Confirm {
@@ -98,8 +109,15 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
-    /// String id → its substring searcher, for the strings behind a two-byte gate.
-    finders: Box<[Option<memchr::memmem::Finder<'static>>]>,
+    /// String id → its first eight bytes (fewer for a shorter string) as a
+    /// little-endian word and the mask of the bytes it has (see [`Self::confirm`]).
+    prefixes: Box<[(u64, u64)]>,
+    /// Needle id → its bytes as a little-endian word and the mask of the bytes
+    /// it has (a three-byte needle: the low three).
+    needle_words: Box<[(u32, u32)]>,
+    /// The AVX-512 sweep for ASCII text (see `guard_sweep.rs`); None when the
+    /// CPU lacks AVX-512 VBMI (or the tests switched it off).
+    sweep: Option<AsciiSweep>,
     /// String id → it counts only where it starts a word (no ASCII letter or digit before it): the impact
     /// keywords' word mode. Such strings are always Teddy needles (checked when built).
     word_start: Box<[bool]>,
@@ -122,7 +140,7 @@ impl StringSearch {
     pub(crate) fn with_word_starts(strings: &[Vec<u8>], word_start: &[bool]) -> Result<Self, GuardError> {
         assert_eq!(strings.len(), word_start.len(), "one word-start flag per string");
         let mut needles: Vec<(Vec<u8>, Vec<Confirm>)> = Vec::new();
-        // Two-byte gates and one- or two-byte strings, each with the strings it stands for.
+        // One- and two-byte strings, each with the strings it stands for.
         let mut short: Vec<(Vec<u8>, Vec<ShortTarget>)> = Vec::new();
         fn add_short(short: &mut Vec<(Vec<u8>, Vec<ShortTarget>)>, bytes: &[u8], target: ShortTarget) {
             match short.iter_mut().find(|(b, _)| b.as_slice() == bytes) {
@@ -139,10 +157,7 @@ impl StringSearch {
                 )));
             }
             if s.len() <= SHORT_MAX_BYTES {
-                add_short(&mut short, s, ShortTarget { id, confirm: false });
-            } else if let Some(gate) = punctuation_gate(s, |w| short.iter().any(|(b, _)| b.as_slice() == w)) {
-                let gate = gate.to_vec();
-                add_short(&mut short, &gate, ShortTarget { id, confirm: true });
+                add_short(&mut short, s, ShortTarget { id });
             } else {
                 // A window some earlier string already searches for costs nothing.
                 let width = s.len().min(NEEDLE_BYTES);
@@ -214,29 +229,62 @@ impl StringSearch {
         }
         if short.len() > MAX_SHORT_BLOCKS * SHORT_BLOCK {
             return Err(GuardError(format!(
-                "string search: {} distinct one- and two-byte strings and gates, at most {} are supported",
+                "string search: {} distinct one- and two-byte strings, at most {} are supported",
                 short.len(),
                 MAX_SHORT_BLOCKS * SHORT_BLOCK
             )));
         }
         let spread_padding = teddies.iter().map(|(t, _)| t.minimum_len()).max().unwrap_or(0);
-        let mut finders: Vec<Option<memchr::memmem::Finder<'static>>> = vec![None; strings.len()];
-        for (_, targets) in &short {
-            for t in targets.iter().filter(|t| t.confirm) {
-                finders[t.id] = Some(memchr::memmem::Finder::new(&strings[t.id]).into_owned());
-            }
-        }
+        // The AVX-512 ASCII sweep when the CPU has it (else None: the scalar filter and the AVX2 pass).
+        let sweep = if AsciiSweep::available() {
+            let needle_bytes: Vec<&[u8]> = linked.iter().map(|n| &*n.bytes).collect();
+            let short_bytes: Vec<&[u8]> = short.iter().map(|(b, _)| b.as_slice()).collect();
+            AsciiSweep::new(&needle_bytes, &short_bytes, byte_frequency)
+        } else {
+            None
+        };
+        let needle_words = linked
+            .iter()
+            .map(|n| {
+                let mut word = [0u8; 4];
+                word[..n.bytes.len()].copy_from_slice(&n.bytes);
+                (u32::from_le_bytes(word), u32::MAX >> (8 * (4 - n.bytes.len())))
+            })
+            .collect();
+        let prefixes = strings
+            .iter()
+            .map(|s| {
+                let n = s.len().min(8);
+                let mut word = [0u8; 8];
+                word[..n].copy_from_slice(&s[..n]);
+                (u64::from_le_bytes(word), u64::MAX >> (8 * (8 - n)))
+            })
+            .collect();
         Ok(Self {
+            prefixes,
+            needle_words,
+            sweep,
             bigrams: FingerprintFilter::new(&linked),
             teddy: false,
             word_start: word_start.into(),
-            finders: finders.into_boxed_slice(),
             spread_padding,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
             needles: linked.into_boxed_slice(),
             teddies: teddies.into_boxed_slice(),
             short: ShortSet::new(short),
         })
+    }
+
+    /// True when ASCII text is searched by the AVX-512 sweep (so the caller
+    /// may lowercase it with the sweep's [`crate::guard_sweep::lower_ascii_padded`]).
+    #[inline]
+    pub(crate) fn has_ascii_sweep(&self) -> bool {
+        self.sweep.is_some() && !self.teddy
+    }
+
+    /// Drops the AVX-512 sweep (see [`crate::EabGuard::disable_ascii_sweep`]).
+    pub(crate) fn disable_sweep(&mut self) {
+        self.sweep = None;
     }
 
     /// Number of needles searched by Teddy and of strings in the short set.
@@ -263,7 +311,7 @@ impl StringSearch {
                 for &n in needles {
                     let needle = &self.needles[n as usize];
                     if padded[at..].starts_with(&needle.bytes) {
-                        self.confirm(needle, text, at, &mut found);
+                        self.confirm(needle, padded, len, at, &mut found);
                     }
                 }
             });
@@ -290,11 +338,11 @@ impl StringSearch {
                     break;
                 }
                 let needle = &self.needles[first + m.pattern().as_usize()];
-                self.confirm(needle, text, start, &mut found);
+                self.confirm(needle, padded, len, start, &mut found);
                 for &s in needle.siblings.iter() {
                     let sibling = &self.needles[s];
                     if text[start..].starts_with(&sibling.bytes) {
-                        self.confirm(sibling, text, start, &mut found);
+                        self.confirm(sibling, padded, len, start, &mut found);
                     }
                 }
                 at = start + 1;
@@ -302,20 +350,46 @@ impl StringSearch {
         }
     }
 
-    /// Reports the one- and two-byte strings present, and the strings behind a
-    /// two-byte gate that the text holds.
+    /// [`Self::for_each_found`] for text known to be ASCII (`padded[..len]`
+    /// holds no byte >= 0x80): the AVX-512 sweep when the CPU has it, the
+    /// same passes as any text otherwise.
+    #[inline]
+    pub(crate) fn for_each_found_ascii(
+        &self,
+        padded: &[u8],
+        len: usize,
+        spread: &mut Vec<u8>,
+        mut found: impl FnMut(usize),
+    ) {
+        let Some(sweep) = self.sweep.as_ref().filter(|_| !self.teddy) else {
+            return self.for_each_found(padded, len, spread, found);
+        };
+        assert!(padded.len() >= len + PADDING_BYTES, "text must be padded");
+        debug_assert!(padded[..len].is_ascii());
+        let mut blocks = [0u8; MAX_SHORT_BLOCKS];
+        let short_blocks = sweep.short_blocks();
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the sweep exists only where AsciiSweep::available() held; PADDING_BYTES >=
+        // SWEEP_READ_AHEAD (asserted at compile time); one output byte per short block.
+        unsafe {
+            sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| {
+                let (x, ids) = self.bigrams.probe(padded, at);
+                for &n in ids {
+                    // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
+                    let (value, mask) = self.needle_words[n as usize];
+                    if x & mask == value {
+                        self.confirm(&self.needles[n as usize], padded, len, at, &mut found);
+                    }
+                }
+            })
+        };
+        self.short.for_each_in(&blocks, |target| found(target.id));
+    }
+
+    /// Reports the one- and two-byte strings present.
     #[inline]
     fn for_each_short(&self, padded: &[u8], len: usize, found: &mut impl FnMut(usize)) {
-        let text = &padded[..len];
-        self.short.for_each_present(padded, len, |target| {
-            let confirmed = match &self.finders[target.id] {
-                Some(finder) if target.confirm => finder.find(text).is_some(),
-                _ => true,
-            };
-            if confirmed {
-                found(target.id);
-            }
-        });
+        self.short.for_each_present(padded, len, |target| found(target.id));
     }
 
     /// Selects the previous engine (Teddy searchers over spread bytes) instead
@@ -325,13 +399,23 @@ impl StringSearch {
     }
 
     /// Reports each string of `needle` that `text` holds around `at`.
+    /// `padded` holds [`PADDING_BYTES`] after the text's `len` bytes: the
+    /// first eight bytes of a string are compared as one masked word read
+    /// there (the padding never equals a string's byte), the rest, if any, as bytes.
     #[inline]
-    fn confirm(&self, needle: &Needle, text: &[u8], at: usize, found: &mut impl FnMut(usize)) {
+    fn confirm(&self, needle: &Needle, padded: &[u8], len: usize, at: usize, found: &mut impl FnMut(usize)) {
         for c in needle.confirms.iter() {
+            if at < c.offset {
+                continue;
+            }
+            let start = at - c.offset;
+            let (word, mask) = self.prefixes[c.id];
+            let w = &padded[start..start + 8];
+            let head = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
             let s = &self.strings[c.id];
-            if at >= c.offset
-                && text[at - c.offset..].starts_with(s)
-                && (!self.word_start[c.id] || at == c.offset || !text[at - c.offset - 1].is_ascii_alphanumeric())
+            if head & mask == word
+                && (s.len() <= 8 || padded[..len][start..].starts_with(s))
+                && (!self.word_start[c.id] || start == 0 || !padded[start - 1].is_ascii_alphanumeric())
             {
                 found(c.id);
             }
@@ -415,6 +499,21 @@ impl FingerprintFilter {
             ids: pairs.iter().map(|p| p.1).collect(),
             bmi2: bmi2_available(),
         }
+    }
+
+    /// The needles that may start at `at`: those beginning with the two bytes
+    /// there when the fingerprint of the four bytes there is set, else none.
+    /// `padded` holds at least four bytes from `at`.
+    /// Also returns the four bytes at `at` (little-endian).
+    #[inline(always)]
+    fn probe(&self, padded: &[u8], at: usize) -> (u32, &[u32]) {
+        let w = &padded[at..at + 4];
+        let x = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        if self.table[fingerprint(x)] == 0 {
+            return (x, &[]);
+        }
+        let key = (x & 0xFFFF) as usize;
+        (x, &self.ids[usize::from(self.starts[key])..usize::from(self.starts[key + 1])])
     }
 
     /// See [`Self::for_each_candidate_with`]; with BMI2 when the CPU has it.
@@ -503,20 +602,6 @@ fn rarest_window(s: &[u8]) -> (usize, &[u8]) {
         .expect("a string of three bytes or more has a window")
 }
 
-/// For a string holding a byte other than a lowercase ASCII letter, a digit
-/// or whitespace (punctuation, non-ASCII): its two-byte window that holds
-/// such a byte and is least likely in ordinary text. Such a window is rare
-/// enough to gate a substring search of the whole string, and it keeps the
-/// string out of the Teddy searchers.
-/// A window that `taken(window)` says is a gate already is used first: it
-/// costs the vector pass nothing more.
-fn punctuation_gate(s: &[u8], taken: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
-    let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b.is_ascii_whitespace();
-    s.windows(SHORT_MAX_BYTES)
-        .filter(|w| w.iter().any(|&b| !plain(b)))
-        .min_by_key(|w| (!taken(w), w.iter().map(|&b| byte_frequency(b)).sum::<u32>()))
-}
-
 /// True when `a` and `b` have a window of [`NEEDLE_BYTES`] in common, so
 /// that one needle can stand for both.
 pub(crate) fn share_a_needle(a: &[u8], b: &[u8]) -> bool {
@@ -593,9 +678,6 @@ struct ShortSet {
 struct ShortTarget {
     /// The string's id.
     id: usize,
-    /// False: the bucket is the string. True: the bucket is a two-byte gate
-    /// inside a longer string, which is then looked for in the text.
-    confirm: bool,
 }
 
 impl ShortSet {
@@ -634,9 +716,15 @@ impl ShortSet {
     /// Calls `present(target)` for every target of every bucket present in
     /// `padded[..len]`.
     #[inline]
-    fn for_each_present(&self, padded: &[u8], len: usize, mut present: impl FnMut(ShortTarget)) {
+    fn for_each_present(&self, padded: &[u8], len: usize, present: impl FnMut(ShortTarget)) {
         let mut blocks = [0u8; MAX_SHORT_BLOCKS];
         self.blocks_present(padded, len, &mut blocks[..self.nibbles.len()]);
+        self.for_each_in(&blocks, present);
+    }
+
+    /// Calls `present(target)` for every target of the buckets set in `blocks`.
+    #[inline]
+    fn for_each_in(&self, blocks: &[u8; MAX_SHORT_BLOCKS], mut present: impl FnMut(ShortTarget)) {
         for (block, buckets) in self.targets.chunks(SHORT_BLOCK).enumerate() {
             let mut bits = blocks[block];
             while bits != 0 {
@@ -762,12 +850,23 @@ mod tests {
         let mut search = StringSearch::new(&owned).expect("builds");
         search.short.avx2 &= avx2;
         search.bigrams.bmi2 &= avx2;
+        if !avx2 {
+            search.sweep = None;
+        }
         let mut padded = text.as_bytes().to_vec();
         padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
         let mut ids = Vec::new();
         search.for_each_found(&padded, text.len(), &mut Vec::new(), |id| ids.push(id));
         ids.sort_unstable();
         ids.dedup();
+        if text.is_ascii() {
+            // The ASCII entry (the AVX-512 sweep where the CPU has it) must agree.
+            let mut swept = Vec::new();
+            search.for_each_found_ascii(&padded, text.len(), &mut Vec::new(), |id| swept.push(id));
+            swept.sort_unstable();
+            swept.dedup();
+            assert_eq!(swept, ids, "ASCII sweep on {text:?}");
+        }
         // The previous engine (Teddy searchers) must find the same strings.
         search.use_teddy(true);
         let mut teddy = Vec::new();
@@ -855,7 +954,7 @@ mod tests {
             rng ^= rng << 17;
             (rng % n as u64) as usize
         };
-        let (mut with_hits, mut buffer) = (0, Vec::new());
+        let (mut with_hits, mut buffer, mut swept) = (0, Vec::new(), 0);
         for _ in 0..20_000 {
             let count = next(30);
             let text: String = (0..count).map(|_| pieces[next(pieces.len())].as_str()).collect();
@@ -878,11 +977,121 @@ mod tests {
                 .collect();
             let got = run(&fast, &mut buffer);
             assert_eq!(got, expected, "fingerprint filter on {text:?}");
+            if padded[..len].is_ascii() {
+                let mut ids = Vec::new();
+                fast.for_each_found_ascii(&padded, len, &mut buffer, |id| ids.push(id));
+                ids.sort_unstable();
+                ids.dedup();
+                assert_eq!(ids, expected, "ASCII sweep on {text:?}");
+                swept += 1;
+            }
             assert_eq!(run(&teddy, &mut buffer), expected, "Teddy on {text:?}");
             fast.bigrams.bmi2 = !fast.bigrams.bmi2;
             with_hits += usize::from(!expected.is_empty());
         }
         assert!(with_hits > 10_000, "the generator must produce matches: {with_hits}");
+        assert!(swept > 5_000, "the generator must produce ASCII texts: {swept}");
+    }
+
+    /// The AVX-512 ASCII sweep (where the CPU has it) against the scalar filter with the AVX2 pass, the
+    /// table-per-byte pass and a naive search, over 20,000 generated ASCII texts: the shipped set's kinds
+    /// of strings (words, phrases, punctuation strings once behind two-byte gates such as `%2e%2e%2f`,
+    /// `/etc/passwd`, `onerror=`, one- and two-byte strings, a non-ASCII string that never matches here),
+    /// pieces and near misses of them, noise bytes (controls, DEL, `@`, `[`, `` ` ``, `{`: the neighbours of
+    /// the letters and of the table's seven-bit index), and matches at the very start and end.
+    #[test]
+    fn ascii_sweep_equals_reference_on_generated_texts() {
+        let strings: Vec<&str> = vec![
+            "ignore all previous instructions", "instructions", "act", "dan", "sys", "system prompt", "jailbreak",
+            "<script", "javascript:", "onerror=", "onload=", "%2e%2e%2f", "..%2f", "/etc/passwd", "c:\\windows",
+            "xp_cmdshell", "<start_of_turn>", "im_start", "new system prompt:", "union", "select", "pg_sleep",
+            "=", "<", "--", "..", "'", "\"", "|", ";", ":", "/", "\\", "`", "[", "]", "<<", ">>", "«", "précédentes",
+            "risk", "audit", "exploit", "zzzz", "q~q", "a\u{7f}b",
+        ];
+        let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let swept = StringSearch::new(&owned).expect("builds");
+        assert_eq!(swept.sweep.is_some(), AsciiSweep::available(), "the sweep is built wherever the CPU runs it");
+        let mut plain = StringSearch::new(&owned).expect("builds");
+        plain.sweep = None;
+        let mut pieces: Vec<String> = Vec::new();
+        for s in strings.iter().filter(|s| s.is_ascii()) {
+            pieces.push(s.to_string());
+            pieces.push(s[..s.len().div_ceil(2)].to_string());
+            pieces.push(s[s.len() / 2..].to_string());
+            // A near miss: the last byte changed.
+            let mut near = s.as_bytes().to_vec();
+            *near.last_mut().expect("non-empty") ^= 1;
+            pieces.push(String::from_utf8(near).expect("ASCII"));
+        }
+        for p in [" ", " ", "the ", "a", "\n", "\t", "12", "@", "{", "\u{7f}", "\u{1}", "~", "%", "_", "e", "ac", "sy"] {
+            pieces.push(p.to_string());
+        }
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut with_hits = 0;
+        for _ in 0..20_000 {
+            // Up to ~300 bytes: several 64-byte blocks, every tail length.
+            let count = next(60);
+            let text: String = (0..count).map(|_| pieces[next(pieces.len())].as_str()).collect();
+            let len = text.len();
+            let mut padded = text.into_bytes();
+            padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            let run = |search: &StringSearch, ascii: bool| {
+                let mut ids = Vec::new();
+                if ascii {
+                    search.for_each_found_ascii(&padded, len, &mut Vec::new(), |id| ids.push(id));
+                } else {
+                    search.for_each_found(&padded, len, &mut Vec::new(), |id| ids.push(id));
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let expected: Vec<usize> = (0..owned.len())
+                .filter(|&i| padded[..len].windows(owned[i].len()).any(|w| w == owned[i].as_slice()))
+                .collect();
+            let text = String::from_utf8_lossy(&padded[..len]);
+            assert_eq!(run(&swept, true), expected, "sweep on {text:?}");
+            assert_eq!(run(&plain, true), expected, "scalar filter on {text:?}");
+            with_hits += usize::from(!expected.is_empty());
+        }
+        assert!(with_hits > 15_000, "the generator must produce matches: {with_hits}");
+    }
+
+    /// Every needle of a search, planted anywhere, passes the sweep's prefilter (its bucket bits are never
+    /// all cleared), and the prefilter lets through only a few per cent of positions of English text.
+    #[test]
+    fn sweep_prefilter_keeps_every_needle_and_few_positions() {
+        let strings: Vec<Vec<u8>> = [
+            "ignore", "previous", "instructions", "disregard", "system prompt", "jailbreak", "developer mode",
+            "act", "dan", "sys", "without", "filters", "persona", "override", "<script", "javascript:", "union",
+            "select", "drop", "exec", "risk", "audit", "exploit", "breach", "payment", "transfer", "delete",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        let search = StringSearch::new(&strings).expect("builds");
+        let needles: Vec<&[u8]> = search.needles.iter().map(|n| &*n.bytes).collect();
+        let shorts: Vec<&[u8]> = Vec::new();
+        let sweep = AsciiSweep::new(&needles, &shorts, byte_frequency).expect("builds");
+        for n in &needles {
+            let mut padded = b"xx".to_vec();
+            padded.extend_from_slice(n);
+            padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+            assert_ne!(sweep.buckets_at(&padded, 2), 0, "needle {:?}", String::from_utf8_lossy(n));
+        }
+        let english = b"please reconcile the globex ledger against the november bank statement and flag any \
+            difference above 50 eur. the quarterly report is attached; could you check the totals before \
+            friday and send the summary to the finance team? thanks, and have a good weekend. ";
+        let mut padded = english.to_vec();
+        padded.extend_from_slice(&[PADDING_BYTE; PADDING_BYTES]);
+        let candidates = (0..english.len()).filter(|&i| sweep.buckets_at(&padded, i) != 0).count();
+        assert!(candidates * 100 < english.len() * 8, "{candidates} candidates in {} positions", english.len());
     }
 
     #[test]

@@ -61,6 +61,7 @@ mod guard;
 mod guard_keywords;
 mod guard_lower;
 mod guard_search;
+mod guard_sweep;
 mod impact;
 mod rego;
 mod maci;
