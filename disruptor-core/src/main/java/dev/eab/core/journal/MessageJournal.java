@@ -147,7 +147,8 @@ public final class MessageJournal implements AutoCloseable
         return queue(path, JournalRollCycle.DAILY);
     }
 
-    static ChronicleQueue queue(final Path path, final JournalRollCycle rollCycle)
+    /** A journal queue with the journal's roll cycle and index settings (public for the benchmarks' baseline). */
+    public static ChronicleQueue queue(final Path path, final JournalRollCycle rollCycle)
     {
         final RollCycle cycle = rollCycle(rollCycle);
         final SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(path).rollCycle(cycle);
