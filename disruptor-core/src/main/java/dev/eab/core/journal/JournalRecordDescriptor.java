@@ -17,7 +17,8 @@ package dev.eab.core.journal;
  * <pre>
  * BATCH document (8):   int TYPE_BATCH, int count, long firstRecordId, count x (int length, length bytes: one record as below)
  *                       (at most {@link #MAX_BATCH_RECORDS} records; closed at the end of the ring batch, or once it
- *                       holds {@link #MAX_BATCH_BYTES} bytes)
+ *                       holds {@link #MAX_BATCH_BYTES} bytes; journaledAtMs and ackedAtMs of its records are the time
+ *                       the batch was opened: one clock read per document)
  * </pre>
  *
  * <p><b>Record ids.</b> Every record has a 64-bit id, the "index" an accepted message carries to its ack and what

@@ -88,6 +88,8 @@ public final class MessageJournal implements AutoCloseable
     private long batchStart;
     /** The id the next record gets (bus thread; set by {@link #beginRun()}). */
     private long nextId;
+    /** When the open BATCH document was opened: its records' journaledAtMs / ackedAtMs (bus thread). */
+    private long batchNowMs;
     private int batchCount;
     /** Where the record being written keeps its length (bus thread). */
     private long recordLengthAt;
@@ -434,7 +436,7 @@ public final class MessageJournal implements AutoCloseable
         {
             final Bytes<?> b = batchBytes;
             b.writeInt(TYPE_FLYWEIGHT).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeInt(messageType).writeInt(priority);
-            b.writeLong(correlationId).writeLong(expiresAtMs).writeLong(System.currentTimeMillis()).writeInt(payloadLength);
+            b.writeLong(correlationId).writeLong(expiresAtMs).writeLong(batchNowMs).writeInt(payloadLength);
             b.write(payload, 0, payloadLength);
             b.writeInt(RECORD_END);
         }
@@ -456,7 +458,7 @@ public final class MessageJournal implements AutoCloseable
         try
         {
             final Bytes<?> b = batchBytes;
-            b.writeInt(TYPE_MESSAGE).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(System.currentTimeMillis());
+            b.writeInt(TYPE_MESSAGE).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(batchNowMs);
             MessageCodec.encode(message, b);
             b.writeInt(RECORD_END);
         }
@@ -480,7 +482,7 @@ public final class MessageJournal implements AutoCloseable
         {
             final Bytes<?> b = batchBytes;
             b.writeInt(TYPE_REJECTED).writeInt(reasonCode).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(correlationId);
-            b.writeLong(System.currentTimeMillis()).writeUtf8(messageId == null ? "" : messageId);
+            b.writeLong(batchNowMs).writeUtf8(messageId == null ? "" : messageId);
         }
         catch (final RuntimeException | Error e)
         {
@@ -520,7 +522,7 @@ public final class MessageJournal implements AutoCloseable
         startRunIfNeeded();
         beginRecord();
         final Bytes<?> b = batchBytes;
-        b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(System.currentTimeMillis());
+        b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(batchNowMs);
         for (int i = 0; i < n; i++)
         {
             b.writeLong(busAckIndexes[i]).writeInt(busAckStatuses[i]);
@@ -543,6 +545,9 @@ public final class MessageJournal implements AutoCloseable
             batchBytes = dc.wire().bytes();
             batchStart = batchBytes.writePosition();
             batchCount = 0;
+            // One clock read per document: a record's journaledAtMs is when its batch was opened (the batch lasts one
+            // ring batch, at most 1,024 events), not a clock read per record.
+            batchNowMs = System.currentTimeMillis();
             batchBytes.writeInt(TYPE_BATCH).writeInt(0).writeLong(nextId);
         }
         recordLengthAt = batchBytes.writePosition();
