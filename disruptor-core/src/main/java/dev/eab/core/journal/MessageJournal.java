@@ -534,7 +534,7 @@ public final class MessageJournal implements AutoCloseable
      * Bus thread: starts a record in this ring batch's BATCH document, opening the document first when none is open
      * (one Chronicle document, so one header, one index update and one lock, per batch instead of per record).
      *
-     * @return the new record's id ({@link JournalRecordDescriptor#recordId}).
+     * @return the new record's id (the batch's first id plus its slot; see {@link JournalRecordDescriptor}).
      */
     private long beginRecord()
     {

@@ -350,6 +350,39 @@ class JournalBatchTest
         assertTrue(text.contains(Long.toHexString(old[0]) + "=delivered"), "old acks are shown by the id they name: " + text);
     }
 
+    @Test
+    void aRecordWhoseWriteFailsIsCutOffAndTheBatchBeforeItStaysWhole(@TempDir final Path dir)
+    {
+        final byte[] payload = {1, 2, 3};
+        try (MessageJournal journal = MessageJournal.open(dir, 16))
+        {
+            journal.beginRun();
+            for (int i = 0; i < 3; i++)
+            {
+                journal.appendFlyweight(null, null, 1, 0, i, 0L, payload, payload.length);
+            }
+            // A MESSAGE record fails mid-write (its header is written, then the encode throws).
+            assertThrows(NullPointerException.class, () -> journal.appendMessage(null, null, null));
+            journal.appendFlyweight(null, null, 1, 0, 3, 0L, payload, payload.length);
+            journal.endOfBatch();
+            // The first record of a batch fails: no empty batch is left behind.
+            assertThrows(NullPointerException.class, () -> journal.appendMessage(null, null, null));
+            journal.appendFlyweight(null, null, 1, 0, 4, 0L, payload, payload.length);
+            journal.endOfBatch();
+            journal.endRun();
+            final MessageJournal.Pending p = journal.readPending();
+            assertEquals(List.of(), p.warnings());
+            assertEquals(5, p.size());
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals(i, p.pending().correlationId(i));
+                assertTrue(i == 0 || p.pending().id(i) == p.pending().id(i - 1) + 1, "no id is lost to the failed records");
+            }
+        }
+        final List<long[]> docs = documents(dir.resolve(MESSAGES_QUEUE));
+        assertTrue(docs.stream().allMatch(d -> d[1] == TYPE_BATCH && d[4] >= 1), "only whole, non-empty batches");
+    }
+
     interface Writer
     {
         void write(Bytes<?> b);
