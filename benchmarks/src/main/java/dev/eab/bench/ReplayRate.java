@@ -98,7 +98,7 @@ public final class ReplayRate
             try (dev.eab.core.journal.MessageJournal j = dev.eab.core.journal.MessageJournal.open(dir, config.maxAgents(),
                 config.journalOptions().withPretouch(false)))
             {
-                if (j.readPending().messages().size() != messages)
+                if (j.readPending().size() != messages)
                 {
                     throw new IllegalStateException("the journal does not hold " + messages + " pending messages");
                 }

@@ -1270,7 +1270,7 @@ public final class EnhancedAgentBus implements AgentBus
         m.put("maci", maci.metrics());
         final JournalReplayer.Result replayed = replay;
         m.put("journal", journal == null ? Map.of("enabled", false)
-            : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(),
+            : Map.of("enabled", true, "dir", config.journalDir().toString(), "appended", journal.appended(), "batches", journal.batchesWritten(),
                 "replayed", replayed == null ? 0L : replayed.replayed(), "replay_unroutable", replayed == null ? 0L : replayed.unroutable(),
                 "pretouched_pages", journal.pagesPretouched(), "reclaimed_files", journal.reclaimedFiles()));
         final BusOps o = ops;

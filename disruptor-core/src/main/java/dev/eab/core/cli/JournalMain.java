@@ -77,6 +77,7 @@ public final class JournalMain
             {
                 final JournalInspector.Stats s = JournalInspector.stats(dir);
                 System.out.println("records      " + s.recordsByType());
+                System.out.println("documents    " + s.documents() + " (Chronicle documents; the bus writes one batch of records per ring batch)");
                 System.out.println("cycles       " + s.cycles() + " file(s)");
                 System.out.println("bytes        " + s.bytes() + " (apparent size; queue files are sparse)");
                 System.out.println("acks         " + s.acks());

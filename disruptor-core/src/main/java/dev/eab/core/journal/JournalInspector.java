@@ -52,7 +52,7 @@ public final class JournalInspector
         final Map<Integer, String> tenants = new HashMap<>();
         try (ChronicleQueue messages = MessageJournal.readOnlyQueue(dir.resolve(MESSAGES_QUEUE)))
         {
-            MessageJournal.readQueue(messages, MESSAGES_QUEUE, null, (index, b) -> {
+            MessageJournal.readRecords(messages, MESSAGES_QUEUE, null, (document, index, b) -> {
                 final String line = describe(index, b, agents, tenants, filter);
                 if (line != null && printed[0] < filter.limit())
                 {
@@ -65,7 +65,7 @@ public final class JournalInspector
         {
             try (ChronicleQueue acks = MessageJournal.readOnlyQueue(dir.resolve(ACKS_QUEUE)))
             {
-                MessageJournal.readQueue(acks, ACKS_QUEUE, null, (index, b) -> {
+                MessageJournal.readRecords(acks, ACKS_QUEUE, null, (document, index, b) -> {
                     final String line = describe(index, b, agents, tenants, filter);
                     if (line != null && printed[0] < filter.limit())
                     {
@@ -137,7 +137,8 @@ public final class JournalInspector
                     ? "rejected id=" + id + " reason=" + reason.metricName() + " from=" + fromId + " to=" + toId
                     : null;
             }
-            case TYPE_ACK -> f.equals(Filter.ALL) ? "ack index=" + Long.toHexString(b.readLong()) + " status=" + ackStatusName(b.readInt()) : null;
+            case TYPE_ACK -> f.equals(Filter.ALL)
+                ? "ack index=" + Long.toHexString(b.readLong()) + " status=" + ackStatusName(b.readInt()) : null;
             case TYPE_ACK_BATCH ->
             {
                 if (!f.equals(Filter.ALL))
@@ -157,8 +158,11 @@ public final class JournalInspector
         };
     }
 
-    /** Counts of a journal directory. */
-    public record Stats(Map<String, Long> recordsByType, long cycles, long bytes, int pending, int acks, List<String> warnings)
+    /**
+     * Counts of a journal directory. {@code recordsByType} counts records (a BATCH document's records one by one);
+     * {@code documents} counts the Chronicle documents holding them in both queues.
+     */
+    public record Stats(Map<String, Long> recordsByType, long cycles, long bytes, int pending, int acks, List<String> warnings, long documents)
     {
     }
 
@@ -166,13 +170,15 @@ public final class JournalInspector
     {
         requireJournal(dir);
         final Map<String, Long> byType = new LinkedHashMap<>();
+        final long[] documents = {0};
         final MessageJournal.Pending pending;
         try (ChronicleQueue messages = MessageJournal.readOnlyQueue(dir.resolve(MESSAGES_QUEUE));
              ChronicleQueue acks = MessageJournal.readOnlyQueue(dir.resolve(ACKS_QUEUE)))
         {
             for (final ChronicleQueue q : List.of(messages, acks))
             {
-                MessageJournal.readQueue(q, "stats", null, (index, b) -> byType.merge(typeName(b.readInt()), 1L, Long::sum));
+                MessageJournal.readQueue(q, "stats", null, (index, b) -> documents[0]++);
+                MessageJournal.readRecords(q, "stats", null, (document, index, b) -> byType.merge(typeName(b.readInt()), 1L, Long::sum));
             }
             pending = MessageJournal.readPending(messages, acks);
         }
@@ -193,7 +199,7 @@ public final class JournalInspector
         {
             throw new UncheckedIOException(e);
         }
-        return new Stats(byType, cycles, bytes, pending.messages().size(), pending.acks(), pending.warnings());
+        return new Stats(byType, cycles, bytes, pending.size(), pending.acks(), pending.warnings(), documents[0]);
     }
 
     private static void requireJournal(final Path dir)

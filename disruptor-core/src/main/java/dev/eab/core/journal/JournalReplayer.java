@@ -6,7 +6,6 @@ import dev.eab.core.pipeline.MessageEvent;
 import dev.eab.core.registry.AgentRecord;
 import dev.eab.core.registry.AgentRegistry;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,7 +46,8 @@ public final class JournalReplayer
         journal.replayRead();
         long replayed = 0;
         long unroutable = 0;
-        final List<PendingMessage> messages = pending.messages();
+        // Filled from the read's columns: no PendingMessage or payload array per message.
+        final PendingRecords messages = pending.pending();
         final int count = messages.size();
         final int batchMax = Math.max(1, Math.min(MAX_BATCH, ring.getBufferSize()));
         // The read maps handles to ids through one String per agent and run: the last lookup is reused by identity.
@@ -61,7 +61,7 @@ public final class JournalReplayer
             int end = i;
             while (end < count && routable < batchMax)
             {
-                if (recipients.get(messages.get(end).recipientId()) != null)
+                if (recipients.get(messages.recipientId(end)) != null)
                 {
                     routable++;
                 }
@@ -77,16 +77,15 @@ public final class JournalReplayer
                 long seq = hi - routable + 1;
                 for (int k = i; k < end; k++)
                 {
-                    final PendingMessage p = messages.get(k);
-                    final AgentRecord recipient = recipients.get(p.recipientId());
+                    final AgentRecord recipient = recipients.get(messages.recipientId(k));
                     if (recipient == null)
                     {
                         continue;
                     }
-                    final boolean fits = EventSlots.fillReplay(ring.get(seq), p, senders.get(p.senderId()), recipient);
+                    final boolean fits = EventSlots.fillReplay(ring.get(seq), messages, k, senders.get(messages.senderId(k)), recipient);
                     if (!fits)
                     {
-                        journal.ack(p.index(), JournalRecordDescriptor.ACK_REJECTED);
+                        journal.ack(messages.id(k), JournalRecordDescriptor.ACK_REJECTED);
                     }
                     seq++;
                     replayed++;

@@ -37,7 +37,7 @@ final class JournalRetention
     }
 
     /**
-     * @param oldestNeededIndex the index of the oldest record replay needs (-1: none).
+     * @param oldestNeededIndex the Chronicle index of the oldest document replay needs (-1: none).
      */
     static Result reclaim(final ChronicleQueue messages, final ChronicleQueue acks, final long retentionMs, final long nowMs,
         final long oldestNeededIndex)

@@ -16,7 +16,8 @@ import java.util.List;
  * nothing. A replayed message was journaled by the run that accepted it and is not appended again.
  *
  * <p>The zero-allocation path stays allocation-free: the slot's fields and payload bytes are written
- * straight into the memory-mapped queue.
+ * straight into the memory-mapped queue, into one BATCH document per ring batch ({@link JournalRecordDescriptor}),
+ * closed at {@link #endOfBatch()} before the batch is routed.
  */
 public final class JournalStage implements Stage
 {
@@ -58,10 +59,17 @@ public final class JournalStage implements Stage
         journal.flushAcks();
     }
 
+    /**
+     * Always with a journal: the batch's records are one Chronicle document, readable (and so replayable after a
+     * crash) only once it is closed at the end of the batch. Routing before that could let a dispatched handler or
+     * a sender see a message whose record a {@code kill -9} would then lose, so under the page-cache policy too
+     * nothing is delivered and no sender hears "accepted" before its batch is written (and, under SYNC_PER_BATCH,
+     * msynced).
+     */
     @Override
     public boolean holdsRouteUntilEndOfBatch()
     {
-        return journal != null && journal.syncsPerBatch();
+        return journal != null;
     }
 
     @Override

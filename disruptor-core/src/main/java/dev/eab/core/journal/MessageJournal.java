@@ -82,6 +82,19 @@ public final class MessageJournal implements AutoCloseable
     private ExcerptAppender appender;
     private boolean runStarted;
     private long appended;
+    /** The open BATCH document of this ring batch (bus thread), or null; see {@link #beginRecord()}. */
+    private DocumentContext batch;
+    private Bytes<?> batchBytes;
+    private long batchStart;
+    /** The id the next record gets (bus thread; set by {@link #beginRun()}). */
+    private long nextId;
+    /** When the open BATCH document was opened: its records' journaledAtMs / ackedAtMs (bus thread). */
+    private long batchNowMs;
+    private int batchCount;
+    /** Where the record being written keeps its length (bus thread). */
+    private long recordLengthAt;
+    /** BATCH documents closed by the bus thread since open. */
+    private volatile long batchesWritten;
 
     private MessageJournal(final Path dir, final int maxAgents, final JournalOptions options)
     {
@@ -136,7 +149,8 @@ public final class MessageJournal implements AutoCloseable
         return queue(path, JournalRollCycle.DAILY);
     }
 
-    static ChronicleQueue queue(final Path path, final JournalRollCycle rollCycle)
+    /** A journal queue with the journal's roll cycle and index settings (public for the benchmarks' baseline). */
+    public static ChronicleQueue queue(final Path path, final JournalRollCycle rollCycle)
     {
         final RollCycle cycle = rollCycle(rollCycle);
         final SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(path).rollCycle(cycle);
@@ -203,6 +217,13 @@ public final class MessageJournal implements AutoCloseable
     public void flushAcks()
     {
         flushBusAcks();
+        closeBatch();
+    }
+
+    /** @return BATCH documents the bus thread wrote to {@code messages/} since open (records per document = appended / this). */
+    public long batchesWritten()
+    {
+        return batchesWritten;
     }
 
     /** @return cycle files deleted by retention since open. */
@@ -230,6 +251,7 @@ public final class MessageJournal implements AutoCloseable
     public void endOfBatch()
     {
         flushBusAcks();
+        closeBatch();
         if (unsynced)
         {
             unsynced = false;
@@ -338,9 +360,42 @@ public final class MessageJournal implements AutoCloseable
     /** Bus thread: opens this run's appender; the RUN_START record is written with the first record. */
     public void beginRun()
     {
+        nextId = firstIdOfRun(messages, System.currentTimeMillis());
         appender = messages.createAppender();
         runStarted = false;
         java.util.Arrays.fill(agentJournaled, false);
+    }
+
+    /**
+     * The first record id of a run: one past the last id in {@code messages/}, and at least {@code nowMs << RUN_ID_SHIFT}
+     * (ids keep growing after retention deleted every earlier file). A last document that is not a whole batch (it could
+     * not be replayed past anyway) counts by its Chronicle index.
+     */
+    static long firstIdOfRun(final ChronicleQueue queue, final long nowMs)
+    {
+        long last = -1;
+        try (ExcerptTailer t = queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd())
+        {
+            try (DocumentContext dc = t.readingDocument())
+            {
+                if (dc.isPresent() && dc.isData())
+                {
+                    last = dc.index();
+                    final Bytes<?> b = dc.wire().bytes();
+                    final long start = b.readPosition();
+                    if (b.readLimit() - start >= BATCH_HEADER_LENGTH && b.readInt(start) == TYPE_BATCH)
+                    {
+                        final int count = b.readInt(start + BATCH_COUNT_OFFSET);
+                        final long first = b.readLong(start + BATCH_FIRST_ID_OFFSET);
+                        if (count >= 1 && count <= MAX_BATCH_RECORDS && first >= 0 && first < Long.MAX_VALUE - MAX_BATCH_RECORDS)
+                        {
+                            last = first + count - 1;
+                        }
+                    }
+                }
+            }
+        }
+        return Math.max(last + 1, nowMs << RUN_ID_SHIFT);
     }
 
     /** Bus thread, as it ends: closes this run's appender. */
@@ -349,6 +404,7 @@ public final class MessageJournal implements AutoCloseable
         if (appender != null)
         {
             flushBusAcks();
+            closeBatch();
         }
         final ExcerptAppender a = appender;
         appender = null;
@@ -375,43 +431,45 @@ public final class MessageJournal implements AutoCloseable
         final long expiresAtMs, final byte[] payload, final int payloadLength)
     {
         ensureAgents(sender, recipient);
-        try (DocumentContext dc = appender.writingDocument())
+        final long id = beginRecord();
+        try
         {
-            final Bytes<?> b = dc.wire().bytes();
+            final Bytes<?> b = batchBytes;
             b.writeInt(TYPE_FLYWEIGHT).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeInt(messageType).writeInt(priority);
-            b.writeLong(correlationId).writeLong(expiresAtMs).writeLong(System.currentTimeMillis()).writeInt(payloadLength);
+            b.writeLong(correlationId).writeLong(expiresAtMs).writeLong(batchNowMs).writeInt(payloadLength);
             b.write(payload, 0, payloadLength);
             b.writeInt(RECORD_END);
-            if (pretoucher != null)
-            {
-                pretoucher.tail(b.writePosition());
-            }
         }
-        appended++;
+        catch (final RuntimeException | Error e)
+        {
+            abandonRecord();
+            throw e;
+        }
+        endRecord();
         acceptedAppended++;
-        unsynced = syncPerBatch;
-        return appender.lastIndexAppended();
+        return id;
     }
 
     /** Bus thread: an accepted {@code send} (or one recipient of a broadcast). @return its index. */
     public long appendMessage(final AgentRecord sender, final AgentRecord recipient, final AgentMessage message)
     {
         ensureAgents(sender, recipient);
-        try (DocumentContext dc = appender.writingDocument())
+        final long id = beginRecord();
+        try
         {
-            final Bytes<?> b = dc.wire().bytes();
-            b.writeInt(TYPE_MESSAGE).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(System.currentTimeMillis());
+            final Bytes<?> b = batchBytes;
+            b.writeInt(TYPE_MESSAGE).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(batchNowMs);
             MessageCodec.encode(message, b);
             b.writeInt(RECORD_END);
-            if (pretoucher != null)
-            {
-                pretoucher.tail(b.writePosition());
-            }
         }
-        appended++;
+        catch (final RuntimeException | Error e)
+        {
+            abandonRecord();
+            throw e;
+        }
+        endRecord();
         acceptedAppended++;
-        unsynced = syncPerBatch;
-        return appender.lastIndexAppended();
+        return id;
     }
 
     /** Bus thread: a rejection, as a decision (reason, no payload). */
@@ -419,14 +477,19 @@ public final class MessageJournal implements AutoCloseable
         final int reasonCode, final AgentRecord sender, final AgentRecord recipient, final long correlationId, final String messageId)
     {
         ensureAgents(sender, recipient);
-        try (DocumentContext dc = appender.writingDocument())
+        beginRecord();
+        try
         {
-            final Bytes<?> b = dc.wire().bytes();
+            final Bytes<?> b = batchBytes;
             b.writeInt(TYPE_REJECTED).writeInt(reasonCode).writeInt(handleOf(sender)).writeInt(handleOf(recipient)).writeLong(correlationId);
-            b.writeLong(System.currentTimeMillis()).writeUtf8(messageId == null ? "" : messageId);
-            appended++;
+            b.writeLong(batchNowMs).writeUtf8(messageId == null ? "" : messageId);
         }
-        unsynced = syncPerBatch;
+        catch (final RuntimeException | Error e)
+        {
+            abandonRecord();
+            throw e;
+        }
+        endRecord();
     }
 
     /**
@@ -457,17 +520,86 @@ public final class MessageJournal implements AutoCloseable
         }
         busAcks = 0;
         startRunIfNeeded();
-        try (DocumentContext dc = appender.writingDocument())
+        beginRecord();
+        final Bytes<?> b = batchBytes;
+        b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(batchNowMs);
+        for (int i = 0; i < n; i++)
         {
-            final Bytes<?> b = dc.wire().bytes();
-            b.writeInt(TYPE_ACK_BATCH).writeInt(n).writeLong(System.currentTimeMillis());
-            for (int i = 0; i < n; i++)
-            {
-                b.writeLong(busAckIndexes[i]).writeInt(busAckStatuses[i]);
-            }
-            appended++;
+            b.writeLong(busAckIndexes[i]).writeInt(busAckStatuses[i]);
         }
+        endRecord();
+    }
+
+    /**
+     * Bus thread: starts a record in this ring batch's BATCH document, opening the document first when none is open
+     * (one Chronicle document, so one header, one index update and one lock, per batch instead of per record).
+     *
+     * @return the new record's id (the batch's first id plus its slot; see {@link JournalRecordDescriptor}).
+     */
+    private long beginRecord()
+    {
+        if (batch == null)
+        {
+            final DocumentContext dc = appender.writingDocument();
+            batch = dc;
+            batchBytes = dc.wire().bytes();
+            batchStart = batchBytes.writePosition();
+            batchCount = 0;
+            // One clock read per document: a record's journaledAtMs is when its batch was opened (the batch lasts one
+            // ring batch, at most 1,024 events), not a clock read per record.
+            batchNowMs = System.currentTimeMillis();
+            batchBytes.writeInt(TYPE_BATCH).writeInt(0).writeLong(nextId);
+        }
+        recordLengthAt = batchBytes.writePosition();
+        batchBytes.writeInt(0);
+        return nextId + batchCount;
+    }
+
+    /** Bus thread: ends the record {@link #beginRecord()} started (its length filled in); closes a full document. */
+    private void endRecord()
+    {
+        final Bytes<?> b = batchBytes;
+        final long end = b.writePosition();
+        b.writeInt(recordLengthAt, (int)(end - recordLengthAt - RECORD_LENGTH_FIELD));
+        appended++;
         unsynced = syncPerBatch;
+        if (++batchCount == MAX_BATCH_RECORDS || end - batchStart >= MAX_BATCH_BYTES)
+        {
+            closeBatch();
+        }
+    }
+
+    /** Bus thread: a record that failed mid-write is cut off: the document ends with the records before it. */
+    private void abandonRecord()
+    {
+        batchBytes.writePosition(recordLengthAt);
+        if (batchCount == 0)
+        {
+            // Nothing whole in it: no empty batch is written.
+            batch.rollbackOnClose();
+        }
+        closeBatch();
+    }
+
+    /** Bus thread: writes the open BATCH document's count and commits it (the records become readable together). */
+    private void closeBatch()
+    {
+        final DocumentContext dc = batch;
+        if (dc == null)
+        {
+            return;
+        }
+        batch = null;
+        final Bytes<?> b = batchBytes;
+        batchBytes = null;
+        b.writeInt(batchStart + BATCH_COUNT_OFFSET, batchCount);
+        nextId += batchCount;
+        if (pretoucher != null)
+        {
+            pretoucher.tail(b.writePosition());
+        }
+        dc.close();
+        batchesWritten = batchesWritten + 1;
     }
 
     /** Any thread: an acknowledgement, written by the ack writer thread (waits when 64 Ki acks are queued). */
@@ -492,10 +624,9 @@ public final class MessageJournal implements AutoCloseable
         {
             runStarted = true;
             final long now = System.currentTimeMillis();
-            try (DocumentContext dc = appender.writingDocument())
-            {
-                dc.wire().bytes().writeInt(TYPE_RUN_START).writeLong(now).writeLong(now);
-            }
+            beginRecord();
+            batchBytes.writeInt(TYPE_RUN_START).writeLong(now).writeLong(now);
+            endRecord();
         }
     }
 
@@ -507,10 +638,9 @@ public final class MessageJournal implements AutoCloseable
             return;
         }
         agentJournaled[r.handle()] = true;
-        try (DocumentContext dc = appender.writingDocument())
-        {
-            dc.wire().bytes().writeInt(TYPE_AGENT).writeInt(r.handle()).writeUtf8(r.agentId()).writeUtf8(r.tenantId() == null ? "" : r.tenantId());
-        }
+        beginRecord();
+        batchBytes.writeInt(TYPE_AGENT).writeInt(r.handle()).writeUtf8(r.agentId()).writeUtf8(r.tenantId() == null ? "" : r.tenantId());
+        endRecord();
     }
 
     private static int handleOf(final AgentRecord r)
@@ -547,7 +677,7 @@ public final class MessageJournal implements AutoCloseable
     private static Pending readPending(final ChronicleQueue messages, final ChronicleQueue acks, final List<String> warnings)
     {
         final LongHashSet acked = new LongHashSet(1024);
-        readQueue(acks, "acks", warnings, (index, b) -> {
+        readRecords(acks, "acks", warnings, (document, index, b) -> {
             final int type = b.readInt();
             if (type == TYPE_ACK)
             {
@@ -555,17 +685,15 @@ public final class MessageJournal implements AutoCloseable
             }
             else if (type == TYPE_ACK_BATCH)
             {
-                readAckBatch(b, acked, null, null);
+                readAckBatch(b, acked, null);
             }
         });
-        final List<PendingMessage> pending = new ArrayList<>();
-        final PendingIndexes positions = new PendingIndexes(1024);
+        final PendingRecords pending = new PendingRecords();
         final AgentNames agents = new AgentNames();
         final long[] records = new long[1];
-        // The index of the RUN_START of each pending entry's run (what retention must keep for it).
-        final long[][] runStarts = {new long[1024]};
+        // The document index of the RUN_START of the current run (what retention must keep for the run's pending entries).
         final long[] runStart = {-1};
-        readQueue(messages, "messages", warnings, (index, b) -> {
+        readRecords(messages, "messages", warnings, (document, index, b) -> {
             records[0]++;
             final int type = b.readInt();
             switch (type)
@@ -573,51 +701,39 @@ public final class MessageJournal implements AutoCloseable
                 case TYPE_RUN_START ->
                 {
                     agents.clear();
-                    runStart[0] = index;
+                    runStart[0] = document;
                 }
                 case TYPE_AGENT -> agents.put(b.readInt(), b.readUtf8());
-                case TYPE_FLYWEIGHT, TYPE_MESSAGE ->
+                case TYPE_FLYWEIGHT ->
                 {
                     if (!acked.contains(index))
                     {
-                        final int at = pending.size();
-                        pending.add(decodeAccepted(type, index, b, agents));
-                        positions.add(index);
-                        if (at == runStarts[0].length)
-                        {
-                            runStarts[0] = java.util.Arrays.copyOf(runStarts[0], at * 2);
-                        }
-                        runStarts[0][at] = runStart[0] < 0 ? index : runStart[0];
+                        pending.addFlyweight(index, b, agents, runStart[0] < 0 ? document : runStart[0]);
+                    }
+                }
+                case TYPE_MESSAGE ->
+                {
+                    if (!acked.contains(index))
+                    {
+                        pending.addMessage(decodeAccepted(type, index, b, agents), runStart[0] < 0 ? document : runStart[0]);
                     }
                 }
                 case TYPE_ACK ->
                 {
                     final long ackedIndex = b.readLong();
                     acked.add(ackedIndex);
-                    clear(pending, positions, ackedIndex);
+                    pending.clear(ackedIndex);
                 }
-                case TYPE_ACK_BATCH -> readAckBatch(b, acked, pending, positions);
+                case TYPE_ACK_BATCH -> readAckBatch(b, acked, pending);
                 default ->
                 {
                     // REJECTED: a decision, nothing to redeliver.
                 }
             }
         });
-        final List<PendingMessage> compact = new ArrayList<>(pending.size());
-        long oldestNeeded = -1;
-        for (int i = 0; i < pending.size(); i++)
-        {
-            final PendingMessage p = pending.get(i);
-            if (p != null)
-            {
-                if (oldestNeeded < 0)
-                {
-                    oldestNeeded = runStarts[0][i];
-                }
-                compact.add(p);
-            }
-        }
-        return new Pending(compact, records[0], acked.size(), warnings == null ? List.of() : warnings, oldestNeeded);
+        pending.compact();
+        final long oldestNeeded = pending.size() == 0 ? -1 : pending.runStart(0);
+        return new Pending(pending, records[0], acked.size(), warnings == null ? List.of() : warnings, oldestNeeded);
     }
 
     /** A run's handle → agent id, in an array indexed by handle (no boxing on the replay's read). */
@@ -650,8 +766,8 @@ public final class MessageJournal implements AutoCloseable
         }
     }
 
-    /** Reads an ACK_BATCH record (type read): each index into {@code acked}, and out of the pending list when given. */
-    private static void readAckBatch(final Bytes<?> b, final LongHashSet acked, final List<PendingMessage> pending, final PendingIndexes positions)
+    /** Reads an ACK_BATCH record (type read): each record id into {@code acked}, and out of the pending list when given. */
+    private static void readAckBatch(final Bytes<?> b, final LongHashSet acked, final PendingRecords pending)
     {
         final int n = b.readInt();
         b.readLong(); // acked at
@@ -662,17 +778,8 @@ public final class MessageJournal implements AutoCloseable
             acked.add(index);
             if (pending != null)
             {
-                clear(pending, positions, index);
+                pending.clear(index);
             }
-        }
-    }
-
-    private static void clear(final List<PendingMessage> pending, final PendingIndexes positions, final long index)
-    {
-        final int at = positions.positionOf(index);
-        if (at >= 0)
-        {
-            pending.set(at, null);
         }
     }
 
@@ -708,7 +815,7 @@ public final class MessageJournal implements AutoCloseable
         return PendingMessage.flyweight(index, sender, recipient, messageType, priority, correlationId, expiresAtMs, payload);
     }
 
-    private static void checkEnd(final Bytes<?> b, final long index)
+    static void checkEnd(final Bytes<?> b, final long index)
     {
         if (b.readRemaining() < Integer.BYTES || b.readInt() != RECORD_END)
         {
@@ -718,15 +825,167 @@ public final class MessageJournal implements AutoCloseable
 
     /**
      * What a restart finds: accepted messages without an ack, in journal order; {@code oldestNeededIndex} is
-     * the first record replay needs (the RUN_START of the oldest pending message's run), -1 when none is pending.
+     * the Chronicle index of the first document replay needs (the RUN_START of the oldest pending message's run), -1 when none is pending.
      */
-    public record Pending(List<PendingMessage> messages, long records, int acks, List<String> warnings, long oldestNeededIndex)
+    public static final class Pending
     {
+        private final PendingRecords records;
+        private final long recordsRead;
+        private final int acks;
+        private final List<String> warnings;
+        private final long oldestNeededIndex;
+
+        Pending(final PendingRecords records, final long recordsRead, final int acks, final List<String> warnings, final long oldestNeededIndex)
+        {
+            this.records = records;
+            this.recordsRead = recordsRead;
+            this.acks = acks;
+            this.warnings = warnings;
+            this.oldestNeededIndex = oldestNeededIndex;
+        }
+
+        /** @return the pending records in columns (what replay reads; no object per message). */
+        public PendingRecords pending()
+        {
+            return records;
+        }
+
+        /** @return how many messages are pending. */
+        public int size()
+        {
+            return records.size();
+        }
+
+        /** @return the pending messages as objects, in journal order (allocates one per message: tools and tests). */
+        public List<PendingMessage> messages()
+        {
+            final List<PendingMessage> list = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++)
+            {
+                list.add(records.toPendingMessage(i));
+            }
+            return list;
+        }
+
+        /** @return records read from {@code messages/}. */
+        public long records()
+        {
+            return recordsRead;
+        }
+
+        /** @return distinct acknowledged record ids read. */
+        public int acks()
+        {
+            return acks;
+        }
+
+        public List<String> warnings()
+        {
+            return warnings;
+        }
+
+        /** @return the Chronicle index of the first document replay needs (its run's RUN_START), -1 when none is pending. */
+        public long oldestNeededIndex()
+        {
+            return oldestNeededIndex;
+        }
     }
 
     interface RecordReader
     {
         void read(long index, Bytes<?> bytes);
+    }
+
+    /** What {@link #readRecords} hands each record: its document's Chronicle index, its id and its bytes. */
+    interface JournalRecordReader
+    {
+        void read(long documentIndex, long recordId, Bytes<?> bytes);
+    }
+
+    /**
+     * {@link #readQueue} over a journal queue's records rather than its documents: a BATCH document is checked whole
+     * ({@link #checkBatch}) and then handed out record by record, each with its id and its bytes limited to it; any
+     * other document is one record (slot 0). A batch that fails the check ends the read before any of its records.
+     */
+    static void readRecords(final ChronicleQueue q, final String name, final List<String> warnings, final JournalRecordReader reader)
+    {
+        readQueue(q, name, warnings, (index, b) -> {
+            final long start = b.readPosition();
+            final long limit = b.readLimit();
+            if (limit - start < Integer.BYTES || b.readInt(start) != TYPE_BATCH)
+            {
+                reader.read(index, index, b);
+                return;
+            }
+            final int count = checkBatch(index, b, start, limit);
+            final long firstId = b.readLong(start + BATCH_FIRST_ID_OFFSET);
+            long at = start + BATCH_HEADER_LENGTH;
+            try
+            {
+                for (int slot = 0; slot < count; slot++)
+                {
+                    final int length = b.readInt(at);
+                    final long recordStart = at + RECORD_LENGTH_FIELD;
+                    b.readLimit(recordStart + length);
+                    b.readPosition(recordStart);
+                    reader.read(index, firstId + slot, b);
+                    b.readLimit(limit);
+                    at = recordStart + length;
+                }
+            }
+            finally
+            {
+                b.readLimit(limit);
+                b.readPosition(limit);
+            }
+        });
+    }
+
+    /**
+     * Checks a BATCH document before any of its records is read: a count in range, every record length inside the
+     * document, and every accepted record ending with {@link JournalRecordDescriptor#RECORD_END}.
+     *
+     * @return the record count.
+     * @throws JournalFormatException when the document is not a whole batch (scribbled or otherwise damaged).
+     */
+    static int checkBatch(final long index, final Bytes<?> b, final long start, final long limit)
+    {
+        if (limit - start < BATCH_HEADER_LENGTH)
+        {
+            throw new JournalFormatException("batch at index " + Long.toHexString(index) + " has no record count");
+        }
+        final int count = b.readInt(start + BATCH_COUNT_OFFSET);
+        final long firstId = b.readLong(start + BATCH_FIRST_ID_OFFSET);
+        if (firstId < 0 || firstId > Long.MAX_VALUE - MAX_BATCH_RECORDS)
+        {
+            throw new JournalFormatException("batch at index " + Long.toHexString(index) + " has a first record id out of range (" + firstId +
+                "): a damaged batch");
+        }
+        if (count < 1 || count > MAX_BATCH_RECORDS)
+        {
+            throw new JournalFormatException("batch at index " + Long.toHexString(index) + " names " + count + " records (1.." +
+                MAX_BATCH_RECORDS + "): a damaged batch");
+        }
+        long at = start + BATCH_HEADER_LENGTH;
+        for (int slot = 0; slot < count; slot++)
+        {
+            final int length = at + RECORD_LENGTH_FIELD <= limit ? b.readInt(at) : -1;
+            final long recordStart = at + RECORD_LENGTH_FIELD;
+            if (length < Integer.BYTES || recordStart + length > limit)
+            {
+                throw new JournalFormatException("batch at index " + Long.toHexString(index) + ": record " + slot + " of " + count +
+                    " does not fit in the document (length " + length + "): a damaged batch");
+            }
+            final int type = b.readInt(recordStart);
+            if ((type == TYPE_FLYWEIGHT || type == TYPE_MESSAGE) &&
+                (length < 2 * Integer.BYTES || b.readInt(recordStart + length - Integer.BYTES) != RECORD_END))
+            {
+                throw new JournalFormatException("batch at index " + Long.toHexString(index) + ": record " + slot + " of " + count +
+                    " is not whole (no end marker): a damaged batch");
+            }
+            at = recordStart + length;
+        }
+        return count;
     }
 
     static void readQueue(final ChronicleQueue q, final String name, final List<String> warnings, final RecordReader reader)

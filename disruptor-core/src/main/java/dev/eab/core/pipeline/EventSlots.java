@@ -87,6 +87,55 @@ public final class EventSlots
     }
 
     /**
+     * {@link #fillReplay(MessageEvent, PendingMessage, AgentRecord, AgentRecord)} from entry {@code i} of a journal
+     * read's columns: a zero-allocation message's payload is copied from the read's chunk straight into the slot, with
+     * no object per message.
+     *
+     * @return false when a zero-allocation payload no longer fits the slot (the payload capacity shrank).
+     */
+    public static boolean fillReplay(
+        final MessageEvent e, final dev.eab.core.journal.PendingRecords p, final int i, final AgentRecord sender, final AgentRecord recipient)
+    {
+        e.replay = true;
+        e.journalIndex = p.id(i);
+        e.sender = sender;
+        e.recipient = recipient;
+        e.senderHandle = sender == null ? -1 : sender.handle();
+        e.recipientHandle = recipient.handle();
+        e.messageType = p.messageType(i);
+        e.priority = p.priority(i);
+        e.correlationId = p.correlationId(i);
+        e.expiresAtMs = p.expiresAtMs(i);
+        e.presetReject = 0;
+        e.listener = null;
+        e.broadcastFuture = null;
+        e.publishedNanos = System.nanoTime();
+        if (p.isFlyweight(i))
+        {
+            e.kind = MessageEvent.KIND_FLYWEIGHT;
+            e.message = null;
+            e.future = null;
+            final int length = p.payloadLength(i);
+            if (length > e.payload.length)
+            {
+                e.replay = false;
+                e.presetReject = dev.eab.api.RejectReason.MESSAGE_TOO_LARGE.code();
+                e.payloadLength = 0;
+                return false;
+            }
+            p.copyPayload(i, e.payload);
+            e.payloadLength = length;
+        }
+        else
+        {
+            e.kind = MessageEvent.KIND_MESSAGE;
+            e.message = p.message(i);
+            e.future = new CompletableFuture<>();
+        }
+        return true;
+    }
+
+    /**
      * Fills a claimed slot with a held message a deliberation approved: validated and governed when it was sent,
      * so, like a replay, it only passes through routing, keeping its message id. A zero-allocation sender's
      * listener is told the delivery.

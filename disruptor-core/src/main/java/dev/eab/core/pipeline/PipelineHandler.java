@@ -35,10 +35,11 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     /** Run at the end of each batch (the audit writer's wake-up: a volatile read unless it sleeps), or null. */
     private Runnable afterBatch;
     /**
-     * True when the journal holds routing until the batch's msync (SYNC_PER_BATCH): each event runs validate →
-     * govern → journal as it comes and waits in {@link #held}; at the batch end (or when {@value #MAX_HELD_BATCH}
-     * wait) the journal syncs, then they are routed in ring order, so nothing is delivered and no sender is told
-     * "accepted" before its record is on disk. Their slots are not released (the sequence does not advance) until then.
+     * True when the journal holds routing until the end of the batch (whenever journaling is on: the batch's
+     * records are one Chronicle document, written whole at the batch end, and msynced there under SYNC_PER_BATCH):
+     * each event runs validate → govern → journal as it comes and waits in {@link #held}; at the batch end (or when
+     * {@value #MAX_HELD_BATCH} wait) the journal closes (and syncs) the document, then they are routed in ring order,
+     * so nothing is delivered and no sender is told "accepted" before its record is written. Their slots are not released (the sequence does not advance) until then.
      */
     private final boolean holdRoute;
     /** Most events held for one msync (bounds the wait a long ring batch would add). */
@@ -196,7 +197,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         }
     }
 
-    /** SYNC_PER_BATCH: validate, govern and journal now; route with the rest of the batch after its msync. */
+    /** Journaled: validate, govern and journal now; route with the rest of the batch once its document is written. */
     private void onEventHeld(final MessageEvent e, final long sequence, final boolean endOfBatch)
     {
         metrics.onProcessed();
@@ -204,10 +205,28 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();
         try
         {
-            validate.onEvent(e);
-            admit(m, e);
-            govern.onEvent(e);
-            journal.onEvent(e);
+            if (timed && (sequence & STAGE_SAMPLE_MASK) == 0)
+            {
+                // Sampled as on the unheld path; route and total are timed when the batch is routed.
+                final long t0 = System.nanoTime();
+                validate.onEvent(e);
+                admit(m, e);
+                final long t1 = System.nanoTime();
+                govern.onEvent(e);
+                final long t2 = System.nanoTime();
+                journal.onEvent(e);
+                final long t3 = System.nanoTime();
+                metrics.record(BusMetrics.Stage.VALIDATE, t1 - t0);
+                metrics.record(BusMetrics.Stage.GOVERN, t2 - t1);
+                metrics.record(BusMetrics.Stage.JOURNAL, t3 - t2);
+            }
+            else
+            {
+                validate.onEvent(e);
+                admit(m, e);
+                govern.onEvent(e);
+                journal.onEvent(e);
+            }
         }
         catch (final Throwable t)
         {
@@ -247,7 +266,18 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             {
                 if (!e.completed)
                 {
-                    route.onEvent(e);
+                    if (timed && (heldSequences[i] & STAGE_SAMPLE_MASK) == 0)
+                    {
+                        final long t0 = System.nanoTime();
+                        route.onEvent(e);
+                        final long t1 = System.nanoTime();
+                        metrics.record(BusMetrics.Stage.ROUTE, t1 - t0);
+                        metrics.record(BusMetrics.Stage.TOTAL, t1 - e.publishedNanos);
+                    }
+                    else
+                    {
+                        route.onEvent(e);
+                    }
                 }
             }
             catch (final Throwable t)
