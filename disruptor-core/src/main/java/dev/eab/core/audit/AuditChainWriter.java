@@ -149,7 +149,7 @@ public final class AuditChainWriter implements AutoCloseable
             appender = queue.createAppender();
         }
         final byte[] buf = encoder.bytes();
-        hasher.chainBatch(link, buf, lengths, staged);
+        hasher.chainBatchV3(link, buf, lengths, staged);
         try (DocumentContext dc = appender.writingDocument())
         {
             dc.wire().bytes().write(buf, 0, encoder.size());
