@@ -32,7 +32,7 @@ use crate::audit::{EAB_BLAKE3_LEN, EAB_ERR_AUDIT_BATCH_BOUNDS};
 use crate::{EAB_ERR_NULL_ARGUMENT, EAB_ERR_PANIC, EAB_OK};
 
 /// Longest record hashed in the lanes: one BLAKE3 chunk.
-pub const LANE_MAX_RECORD_LEN: usize = 1024;
+pub(crate) const LANE_MAX_RECORD_LEN: usize = 1024;
 const BLOCK_LEN: usize = 64;
 const CHUNK_START: u32 = 1;
 const CHUNK_END: u32 = 2;
@@ -53,9 +53,9 @@ const SCHEDULE: [[usize; 16]; 7] = [
 ];
 
 /// Lanes hashed together with AVX-512 (16 x 32-bit words in a zmm register).
-pub const LANES_AVX512: usize = 16;
+pub(crate) const LANES_AVX512: usize = 16;
 /// Lanes hashed together with AVX2 (8 x 32-bit words in a ymm register).
-pub const LANES_AVX2: usize = 8;
+pub(crate) const LANES_AVX2: usize = 8;
 
 /// Which lane width this CPU runs (16, 8, or 1 for the scalar crate), detected once.
 pub fn lane_width() -> usize {

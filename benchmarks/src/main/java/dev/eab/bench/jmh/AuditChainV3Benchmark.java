@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +51,7 @@ public class AuditChainV3Benchmark
         {
             batch[i] = (byte)(i * 31 + 7);
         }
-        java.util.Arrays.fill(lengths, RECORD_BYTES);
+        Arrays.fill(lengths, RECORD_BYTES);
         rust = new Blake3Native();
         java = new Blake3Java();
     }
