@@ -274,6 +274,47 @@ final class AuditChainTest
         assertTrue(r.problem().contains("unreadable"), r.problem());
     }
 
+    /** Re-labelling a record with another chain version (its magic) without re-hashing is an edit like any other. */
+    @Test
+    void aRecordSwitchedToAnotherChainVersionIsCaught(@TempDir final Path dir) throws IOException
+    {
+        writeChain(dir.resolve("a"), RECORDS, 3);
+        for (final int older : new int[] {2, 1})
+        {
+            final List<byte[]> raw = new ArrayList<>(rawRecords(dir.resolve("a")));
+            raw.set(4, withVersion(raw.get(4), older));
+            final Path b = dir.resolve("b" + older);
+            rewrite(dir.resolve("a"), b, raw);
+            final AuditChainVerifier.Result r = AuditChainVerifier.verify(b);
+            assertFalse(r.ok());
+            assertEquals(4, r.badSequence(), r.describe());
+            assertTrue(r.problem().contains("edited"), r.problem());
+        }
+    }
+
+    /** An older log continued by today's writer holds two versions and verifies end to end. */
+    @Test
+    void aVersionTwoLogContinuedByTheVersionThreeWriterVerifies(@TempDir final Path dir) throws IOException
+    {
+        writeChain(dir.resolve("a"), RECORDS, 2);
+        try (AuditChainWriter w = new AuditChainWriter(dir.resolve("a"), ChainHashers.best()))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                w.append(entry(i));
+            }
+        }
+        final List<byte[]> raw = rawRecords(dir.resolve("a"));
+        assertEquals(2, AuditRecordDescriptor.chainVersion(raw.get(RECORDS - 1)));
+        assertEquals(3, AuditRecordDescriptor.chainVersion(raw.get(RECORDS)));
+        for (final ChainHasher h : List.of(new Blake3Java(), ChainHashers.best()))
+        {
+            final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir.resolve("a"), h);
+            assertTrue(r.ok(), r.describe());
+            assertEquals(RECORDS + 20, r.records());
+        }
+    }
+
     private static byte[] forged(final byte[] prev, final int sequence, final int version)
     {
         final AuditRecordDescriptor.Encoder enc = new AuditRecordDescriptor.Encoder();

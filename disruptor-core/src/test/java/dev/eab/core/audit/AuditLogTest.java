@@ -218,6 +218,13 @@ final class AuditLogTest
                 assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
                 assertTrue(thrown.get().getMessage().contains("failed"), thrown.get().getMessage());
             }
+            // The producer may be released by a freed slot before the writer thread records its failure (the
+            // hashing of the batch runs first): wait for it, bounded.
+            final long failedBy = System.currentTimeMillis() + HANG_BOUND_MS;
+            while (String.valueOf(log.metrics().get("failure")).isEmpty() && System.currentTimeMillis() < failedBy)
+            {
+                Thread.sleep(1);
+            }
             assertEquals(HealthStatus.CRITICAL, log.health().status());
             assertTrue(String.valueOf(log.metrics().get("failure")).contains("-2"), log.metrics().toString());
             assertThrows(IllegalStateException.class, () -> log.record(AuditChainTest.entry(3)));
