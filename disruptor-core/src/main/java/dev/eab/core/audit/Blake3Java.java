@@ -16,6 +16,7 @@ public final class Blake3Java implements ChainHasher
     private final Blake3Keyed keyed = new Blake3Keyed();
     private final byte[] key = new byte[HASH_LENGTH];
     private final Blake3Lanes lanes = new Blake3Lanes();
+    private final Blake3Lanes wideLanes = new Blake3Lanes(Blake3Lanes.WIDE_LANES);
     /** Records whose leaves are hashed before their links are chained: one group's offsets and leaves. */
     private static final int GROUP_RECORDS = 64;
     /** A run of fewer single-chunk records than this is hashed one by one: a lane group costs as much for 1 as for 16. */
@@ -41,9 +42,9 @@ public final class Blake3Java implements ChainHasher
     }
 
     /**
-     * Version 3 batch: per group of up to 64 records, the leaves first (runs of single-chunk records
-     * {@value Blake3Lanes#LANES} at a time in {@link Blake3Lanes}, the rest one by one), then the links in
-     * order. Allocation-free.
+     * Version 3 batch: per group of up to 64 records, the leaves first (runs of more than 32 single-chunk
+     * records 64 lanes at a time, runs of 4 or more 16 at a time, in {@link Blake3Lanes}; the rest one by one),
+     * then the links in order. Allocation-free.
      */
     @Override
     public void chainBatchV3(final byte[] link, final byte[] buf, final int[] lengths, final int count)
@@ -74,16 +75,22 @@ public final class Blake3Java implements ChainHasher
         int j = 0;
         while (j < n)
         {
-            final int limit = Math.min(n - j, Blake3Lanes.LANES);
+            final int limit = Math.min(n - j, Blake3Lanes.WIDE_LANES);
             int run = 0;
             while (run < limit && groupLengths[j + run] <= Blake3Lanes.MAX_RECORD_LENGTH)
             {
                 run++;
             }
-            if (run >= MIN_LANE_RECORDS)
+            if (run > Blake3Lanes.WIDE_LANES / 2)
             {
-                lanes.hash(buf, offsets, groupLengths, j, run, leaves, j * HASH_LENGTH);
+                wideLanes.hash(buf, offsets, groupLengths, j, run, leaves, j * HASH_LENGTH);
                 j += run;
+            }
+            else if (run >= MIN_LANE_RECORDS)
+            {
+                final int count = Math.min(run, Blake3Lanes.LANES);
+                lanes.hash(buf, offsets, groupLengths, j, count, leaves, j * HASH_LENGTH);
+                j += count;
             }
             else
             {

@@ -19,8 +19,14 @@ import java.nio.ByteOrder;
  */
 final class Blake3Lanes
 {
-    /** Records hashed together. */
+    /** Records hashed together by default: one AVX-512 register of ints. */
     static final int LANES = 16;
+    /**
+     * The wide width, for runs of many records: with 16 lanes each G loop is too short for C2's vectorised main
+     * loop (most iterations land in its pre/post loops); 64 lanes keep the main loop busy and measured ~1.8x
+     * cheaper per record, but cost as much for 17 records as for 64.
+     */
+    static final int WIDE_LANES = 64;
     /** Longest record hashed here: one BLAKE3 chunk. */
     static final int MAX_RECORD_LENGTH = 1024;
     private static final int BLOCK_LENGTH = 64;
@@ -40,30 +46,57 @@ final class Blake3Lanes
     };
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final int[][] v = new int[16][LANES];
-    private final int[][] m = new int[16][LANES];
-    private final int[][] cv = new int[8][LANES];
-    private final int[] blockLength = new int[LANES];
-    private final int[] flags = new int[LANES];
-    private final int[] active = new int[LANES];
-    private final int[] blocks = new int[LANES];
+    private final int lanes;
+    private final int[][] v;
+    private final int[][] m;
+    private final int[][] cv;
+    private final int[] blockLength;
+    private final int[] flags;
+    private final int[] active;
+    private final int[] blocks;
     private final byte[] pad = new byte[BLOCK_LENGTH];
+
+    /** {@value #LANES} lanes. */
+    Blake3Lanes()
+    {
+        this(LANES);
+    }
+
+    /** @param lanes records hashed together (a multiple of 16). */
+    Blake3Lanes(final int lanes)
+    {
+        this.lanes = lanes;
+        v = new int[16][lanes];
+        m = new int[16][lanes];
+        cv = new int[8][lanes];
+        blockLength = new int[lanes];
+        flags = new int[lanes];
+        active = new int[lanes];
+        blocks = new int[lanes];
+    }
+
+    /** @return records hashed together. */
+    int lanes()
+    {
+        return lanes;
+    }
 
     /**
      * Hashes records {@code first .. first + count - 1}: record {@code j} is {@code data[offsets[j], offsets[j] +
      * lengths[j])}; its 32-byte hash goes to {@code out[outOffset + 32 * (j - first)]}.
      *
-     * @throws IllegalArgumentException when {@code count} exceeds {@link #LANES} or a record exceeds one chunk.
+     * @throws IllegalArgumentException when {@code count} exceeds {@link #lanes()} or a record exceeds one chunk.
      */
     void hash(final byte[] data, final int[] offsets, final int[] lengths, final int first, final int count,
         final byte[] out, final int outOffset)
     {
-        if (count < 0 || count > LANES)
+        final int lanes = this.lanes;
+        if (count < 0 || count > lanes)
         {
-            throw new IllegalArgumentException(count + " records for " + LANES + " lanes");
+            throw new IllegalArgumentException(count + " records for " + lanes + " lanes");
         }
         int maxBlocks = 1;
-        for (int l = 0; l < LANES; l++)
+        for (int l = 0; l < lanes; l++)
         {
             int b = 0;
             if (l < count)
@@ -101,7 +134,7 @@ final class Blake3Lanes
     private void loadBlock(final byte[] data, final int[] offsets, final int[] lengths, final int first, final int count, final int b)
     {
         final int at = b * BLOCK_LENGTH;
-        for (int l = 0; l < LANES; l++)
+        for (int l = 0; l < lanes; l++)
         {
             final boolean live = b < blocks[l];
             final int length = l < count ? lengths[first + l] : 0;
@@ -143,9 +176,10 @@ final class Blake3Lanes
         final int[][] v = this.v;
         final int[][] m = this.m;
         final int[][] cv = this.cv;
+        final int lanes = this.lanes;
         for (int i = 0; i < 8; i++)
         {
-            System.arraycopy(cv[i], 0, v[i], 0, LANES);
+            System.arraycopy(cv[i], 0, v[i], 0, lanes);
         }
         for (int i = 0; i < 4; i++)
         {
@@ -153,8 +187,8 @@ final class Blake3Lanes
         }
         java.util.Arrays.fill(v[12], 0);
         java.util.Arrays.fill(v[13], 0);
-        System.arraycopy(blockLength, 0, v[14], 0, LANES);
-        System.arraycopy(flags, 0, v[15], 0, LANES);
+        System.arraycopy(blockLength, 0, v[14], 0, lanes);
+        System.arraycopy(flags, 0, v[15], 0, lanes);
         final int[] v0 = v[0];
         final int[] v1 = v[1];
         final int[] v2 = v[2];
@@ -189,7 +223,7 @@ final class Blake3Lanes
             final int[] c = cv[i];
             final int[] lo = v[i];
             final int[] hi = v[i + 8];
-            for (int l = 0; l < LANES; l++)
+            for (int l = 0; l < lanes; l++)
             {
                 final int a = mask[l];
                 c[l] = ((lo[l] ^ hi[l]) & a) | (c[l] & ~a);
@@ -200,7 +234,7 @@ final class Blake3Lanes
     /** BLAKE3's G on every lane: a loop with no dependence between iterations, which SuperWord vectorises. */
     private static void g(final int[] a, final int[] b, final int[] c, final int[] d, final int[] x, final int[] y)
     {
-        for (int l = 0; l < LANES; l++)
+        for (int l = 0; l < a.length; l++)
         {
             int va = a[l] + b[l] + x[l];
             int vd = Integer.rotateRight(d[l] ^ va, 16);

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * twin ({@link Blake3Lanes} leaves, hand-written links) and a reference built only from Bouncy Castle's
  * {@code Blake3Digest} (leaf = plain hash, link = keyed hash of the leaf), over generated batches: record lengths
  * 0..2,000 (single-chunk lanes, records that end at different blocks, records over one chunk that take the tree
- * path), batch sizes 1..40 (lane groups full, partial and below the lane threshold).
+ * path), batch sizes 1..40 (lane groups full, partial and below the lane threshold) and, every 8th round, up to
+ * 150 (the 64-lane width and several 64-record groups).
  */
 final class ChainV3DifferentialTest
 {
@@ -38,7 +39,8 @@ final class ChainV3DifferentialTest
         final SplittableRandom random = new SplittableRandom(0x3EAB3L);
         for (int round = 0; round < 400; round++)
         {
-            final int count = 1 + random.nextInt(40);
+            // 1..40 records (narrow lanes, partial groups, one-by-one); every 8th round up to 150 (wide lanes, groups of 64).
+            final int count = 1 + random.nextInt(round % 8 == 0 ? 150 : 40);
             final int[] lengths = new int[count];
             int total = 0;
             for (int i = 0; i < count; i++)
@@ -74,38 +76,42 @@ final class ChainV3DifferentialTest
         }
     }
 
-    /** Every length of one chunk in full lane groups, each lane ending at a different block. */
+    /** Every length of one chunk in lane groups of each width (16 and 64), each lane ending at a different block. */
     @Test
     void lanesMatchBouncyCastleOnEveryLengthUpToAChunk()
     {
-        final Blake3Lanes lanes = new Blake3Lanes();
-        final SplittableRandom random = new SplittableRandom(77);
-        final byte[] data = new byte[Blake3Lanes.LANES * (Blake3Lanes.MAX_RECORD_LENGTH + 7)];
-        random.nextBytes(data);
-        final int[] offsets = new int[Blake3Lanes.LANES];
-        final int[] lengths = new int[Blake3Lanes.LANES];
-        final byte[] out = new byte[32 * Blake3Lanes.LANES];
-        final byte[] expected = new byte[32];
-        final Blake3Digest d = new Blake3Digest(256);
-        for (int base = 0; base <= Blake3Lanes.MAX_RECORD_LENGTH; base++)
+        for (final Blake3Lanes lanes : new Blake3Lanes[] {new Blake3Lanes(), new Blake3Lanes(Blake3Lanes.WIDE_LANES)})
         {
-            final int used = 1 + base % Blake3Lanes.LANES;
-            for (int l = 0; l < used; l++)
+            final int width = lanes.lanes();
+            final SplittableRandom random = new SplittableRandom(77);
+            final byte[] data = new byte[width * (Blake3Lanes.MAX_RECORD_LENGTH + 7)];
+            random.nextBytes(data);
+            final int[] offsets = new int[width];
+            final int[] lengths = new int[width];
+            final byte[] out = new byte[32 * width];
+            final byte[] expected = new byte[32];
+            final Blake3Digest d = new Blake3Digest(256);
+            for (int base = 0; base <= Blake3Lanes.MAX_RECORD_LENGTH; base += width == Blake3Lanes.LANES ? 1 : 3)
             {
-                offsets[l] = l * (Blake3Lanes.MAX_RECORD_LENGTH + 7) + l % 7;
-                lengths[l] = (base + 61 * l) % (Blake3Lanes.MAX_RECORD_LENGTH + 1);
+                final int used = 1 + base % width;
+                for (int l = 0; l < used; l++)
+                {
+                    offsets[l] = l * (Blake3Lanes.MAX_RECORD_LENGTH + 7) + l % 7;
+                    lengths[l] = (base + 61 * l) % (Blake3Lanes.MAX_RECORD_LENGTH + 1);
+                }
+                lanes.hash(data, offsets, lengths, 0, used, out, 0);
+                for (int l = 0; l < used; l++)
+                {
+                    d.reset();
+                    d.update(data, offsets[l], lengths[l]);
+                    d.doFinal(expected, 0);
+                    final byte[] got = java.util.Arrays.copyOfRange(out, 32 * l, 32 * l + 32);
+                    assertArrayEquals(expected, got, "width " + width + ", lane " + l + " of " + used + ", length " + lengths[l]);
+                }
             }
-            lanes.hash(data, offsets, lengths, 0, used, out, 0);
-            for (int l = 0; l < used; l++)
-            {
-                d.reset();
-                d.update(data, offsets[l], lengths[l]);
-                d.doFinal(expected, 0);
-                final byte[] got = java.util.Arrays.copyOfRange(out, 32 * l, 32 * l + 32);
-                assertArrayEquals(expected, got, "lane " + l + " of " + used + ", length " + lengths[l]);
-            }
+            assertThrows(IllegalArgumentException.class, () -> lanes.hash(data, offsets, new int[] {1025}, 0, 1, out, 0));
+            assertThrows(IllegalArgumentException.class, () -> lanes.hash(data, offsets, lengths, 0, width + 1, out, 0));
         }
-        assertThrows(IllegalArgumentException.class, () -> lanes.hash(data, offsets, new int[] {1025}, 0, 1, out, 0));
     }
 
     /** The single-record step (the verifier's) agrees across implementations and may write over its key. */
