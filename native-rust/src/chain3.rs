@@ -439,6 +439,33 @@ mod tests {
         }
     }
 
+    /// Where the time of a version-3 batch goes (not a benchmark gate: prints, asserts nothing about time).
+    /// `cargo test --release --lib chain3::tests::cost_breakdown -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn cost_breakdown() {
+        let data = vec![7u8; 64 * 256];
+        let recs: Vec<&[u8]> = data.chunks(256).collect();
+        let mut out = vec![[0u8; 32]; 64];
+        let key = [1u8; 32];
+        let time = |name: &str, n: usize, per: usize, f: &mut dyn FnMut()| {
+            for _ in 0..n / 10 {
+                f();
+            }
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            println!("{name}: {:.1} ns per record", t.elapsed().as_nanos() as f64 / (n * per) as f64);
+        };
+        time("blake3::hash(256 B)", 200_000, 1, &mut || out[0] = *blake3::hash(std::hint::black_box(recs[0])).as_bytes());
+        time("keyed_hash(256 B) (v2 step)", 200_000, 1, &mut || out[0] = *blake3::keyed_hash(&key, std::hint::black_box(recs[0])).as_bytes());
+        time("link_of_leaf (keyed, 32 B)", 200_000, 1, &mut || out[0] = link_of_leaf(&key, std::hint::black_box(&out[1])));
+        for w in [LANES_AVX512, LANES_AVX2, 1] {
+            time(&format!("leaves, width {w}, 64 records"), 20_000, 64, &mut || leaves(std::hint::black_box(&recs), &mut out, w));
+        }
+    }
+
     #[test]
     fn batch_v3_refuses_lengths_beyond_the_buffer_and_writes_nothing() {
         let mut buf = vec![1u8; 100];
