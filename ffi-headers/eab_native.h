@@ -774,6 +774,31 @@ int32_t eab_audit_chain_keyed(const uint8_t *prev, const uint8_t *record, size_t
  */
 int32_t eab_audit_chain_batch(uint8_t *link, uint8_t *buf, size_t buf_len, const int32_t *lens, int32_t n);
 
+/**
+ * As `eab_audit_chain_batch`, with the version-3 links (records with magic
+ * "EAB3"): `buf[0..buf_len]` holds `n` records back to back, each followed by
+ * a 32-byte slot that receives `BLAKE3-keyed(key = previous link,
+ * BLAKE3(record))`; `link` is the first key on entry and the last link on
+ * return. The leaves are hashed many records at a time (AVX-512 / AVX2 when
+ * the CPU has them). Returns 0, `EAB_ERR_NULL_ARGUMENT`,
+ * `EAB_ERR_AUDIT_BATCH_BOUNDS` (nothing written) or `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * As `eab_audit_chain_batch`.
+ */
+int32_t eab_audit_chain_batch_v3(uint8_t *link, uint8_t *buf, size_t buf_len, const int32_t *lens, int32_t n);
+
+/**
+ * One version-3 link alone (the verifier walks record by record): writes
+ * `BLAKE3-keyed(key = prev[0..32], BLAKE3(record[0..len]))` to `out` (32
+ * bytes; may alias `prev`). Returns 0, `EAB_ERR_NULL_ARGUMENT` or
+ * `EAB_ERR_PANIC`.
+ *
+ * # Safety
+ * As `eab_audit_chain_step`.
+ */
+int32_t eab_audit_chain_v3(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

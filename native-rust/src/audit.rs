@@ -75,7 +75,7 @@ pub unsafe extern "C" fn eab_audit_chain_step(
 ///
 /// # Safety
 /// As `eab_audit_chain_step`.
-unsafe fn link_ffi(
+pub(crate) unsafe fn link_ffi(
     prev: *const u8,
     record: *const u8,
     len: usize,

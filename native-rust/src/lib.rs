@@ -66,6 +66,7 @@ mod impact;
 mod rego;
 mod maci;
 pub mod audit;
+pub mod chain3;
 
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 pub use impact::EabImpact;

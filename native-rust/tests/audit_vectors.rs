@@ -2,10 +2,14 @@
 //! official BLAKE3 test vectors through the `eab_blake3` export (and the
 //! extended output through the crate), and the audit chain steps through
 //! `eab_audit_chain_step` (chain version 1) and `eab_audit_chain_keyed` (version
-//! 2, checked against the crate's `keyed_hash`). `EAB_BLESS=1` (re)writes the chain and keyed rows from this
+//! 2, checked against the crate's `keyed_hash`), and version 3 (`v3` rows,
+//! computed as one batch through `eab_audit_chain_batch_v3`, so through the
+//! lane-parallel leaves, and checked against `keyed_hash(prev, hash(record))`
+//! from the crate). `EAB_BLESS=1` (re)writes the chain, keyed and v3 rows from this
 //! implementation; Java's Bouncy Castle twin must then agree with them.
 
 use eab_native::audit::{chain_step, eab_audit_chain_keyed, eab_audit_chain_step, eab_blake3};
+use eab_native::chain3::eab_audit_chain_batch_v3;
 
 const EAB_BLAKE3_LEN: usize = 32;
 use std::path::PathBuf;
@@ -62,6 +66,59 @@ fn keyed_rows() -> Vec<String> {
         prev = out;
     }
     rows
+}
+
+/// Version-3 rows: the same records chained from the genesis link as ONE
+/// batch (leaves in lanes where the CPU has them): `v3,<len>,<seed>:<key
+/// hex>,<hash hex>`, the key being the previous row's hash.
+fn v3_rows() -> Vec<String> {
+    let mut buf = Vec::new();
+    let mut lens = Vec::new();
+    for &(len, seed) in CHAIN {
+        buf.extend_from_slice(&chain_record(len, seed));
+        buf.extend_from_slice(&[0u8; EAB_BLAKE3_LEN]);
+        lens.push(len as i32);
+    }
+    let mut link = [0u8; EAB_BLAKE3_LEN];
+    // SAFETY: valid buffers of the stated lengths.
+    let rc = unsafe { eab_audit_chain_batch_v3(link.as_mut_ptr(), buf.as_mut_ptr(), buf.len(), lens.as_ptr(), lens.len() as i32) };
+    assert_eq!(rc, 0);
+    let mut prev = [0u8; EAB_BLAKE3_LEN];
+    let mut rows = Vec::new();
+    let mut off = 0;
+    for &(len, seed) in CHAIN {
+        let record = chain_record(len, seed);
+        let expected = *blake3::keyed_hash(&prev, blake3::hash(&record).as_bytes()).as_bytes();
+        assert_eq!(&buf[off + len..off + len + EAB_BLAKE3_LEN], &expected, "v3 record of {len} bytes");
+        rows.push(format!("v3,{len},{seed}:{},{}", hex(&prev), hex(&expected)));
+        prev = expected;
+        off += len + EAB_BLAKE3_LEN;
+    }
+    assert_eq!(link, prev);
+    rows
+}
+
+#[test]
+fn v3_vectors_match() {
+    let path = vectors_path();
+    let text = std::fs::read_to_string(&path).expect("blake3_vectors.csv");
+    let expected = v3_rows();
+    if std::env::var_os("EAB_BLESS").is_some_and(|v| v == "1") {
+        let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("v3,")).collect();
+        let mut out = kept.join("\n");
+        out.push('\n');
+        for r in &expected {
+            out.push_str(r);
+            out.push('\n');
+        }
+        std::fs::write(&path, out).unwrap();
+        return;
+    }
+    let actual: Vec<&str> = text.lines().filter(|l| l.starts_with("v3,")).collect();
+    assert_eq!(actual.len(), expected.len(), "run EAB_BLESS=1 cargo test --test audit_vectors");
+    for (a, e) in actual.iter().zip(expected.iter()) {
+        assert_eq!(a, e);
+    }
 }
 
 #[test]

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Re-walks a chain: every record must decode, carry the next sequence number, and store the hash
- * {@code BLAKE3-keyed(key = previous hash, its bytes)} (version-1 records: {@code BLAKE3(previous hash || its bytes)}); then the anchor must name a record the log holds, with that
+ * Re-walks a chain: every record must decode, carry the next sequence number, and store the hash its chain
+ * version defines ({@link ChainHasher#linkRecord}: version 3 {@code BLAKE3-keyed(key = previous hash, BLAKE3(its
+ * bytes))}, version 2 {@code BLAKE3-keyed(key = previous hash, its bytes)}, version 1 {@code BLAKE3(previous hash
+ * || its bytes)}); then the anchor must name a record the log holds, with that
  * record's hash. Pinpoints the first bad record: an edited byte (hash mismatch at that record), a deleted or
  * inserted record (sequence or link broken at the first record after the change), a reordering (sequence), a
  * cut tail (the anchor's record is missing).
@@ -82,16 +84,9 @@ public final class AuditChainVerifier
                     " belongs (a record was deleted, inserted or moved)";
                 return false;
             }
-            // Each record names its chain version by its magic; both are hashed inside the record, so a
-            // version cannot be swapped without breaking that record's hash.
-            if (AuditRecordDescriptor.chainVersion(record) == 1)
-            {
-                hasher.step(link, record, 0, length - ChainHasher.HASH_LENGTH, expected);
-            }
-            else
-            {
-                hasher.keyedStep(link, record, 0, length - ChainHasher.HASH_LENGTH, expected);
-            }
+            // Each record names its chain version (1, 2 or 3) by its magic; the magic is hashed inside the
+            // record, so a version cannot be swapped without breaking that record's hash.
+            hasher.linkRecord(link, record, length - ChainHasher.HASH_LENGTH, expected);
             if (!Arrays.equals(expected, r.hash()))
             {
                 problem[0] = "stored hash " + r.hashHex() + " but its bytes and the previous link give " + HexOf.of(expected) +

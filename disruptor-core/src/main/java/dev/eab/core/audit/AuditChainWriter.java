@@ -164,7 +164,7 @@ public final class AuditChainWriter implements AutoCloseable
             appender.singleThreadedCheckDisabled(true);
         }
         final byte[] buf = encoder.bytes();
-        hasher.chainBatch(link, buf, lengths, staged);
+        hasher.chainBatchV3(link, buf, lengths, staged);
         try (DocumentContext dc = appender.writingDocument())
         {
             dc.wire().bytes().write(buf, 0, encoder.size());

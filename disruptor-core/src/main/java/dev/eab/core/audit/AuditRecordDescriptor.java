@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <pre>
  *  offset  size  field
- *       0     4  MAGIC            0x32424145 ("EAB2"); 0x31424145 ("EAB1") in logs written before version 2
+ *       0     4  MAGIC            0x33424145 ("EAB3"); 0x32424145 ("EAB2") and 0x31424145 ("EAB1") in logs
+ *                                 written before versions 3 and 2
  *       4     4  KIND             {@link AuditKind#code()}
  *       8     8  SEQUENCE         record number, from 0, no gaps
  *      16     8  TIMESTAMP_NS     epoch nanoseconds
@@ -28,9 +29,11 @@ import java.util.Map;
  *                                 agent id, tenant id, policy version, decision, constitutional hash;
  *                                 then int32 tag count + that many strings; then int32 metadata count +
  *                                 that many key, value string pairs
- *  40 + n    32  HASH             EAB2: BLAKE3 keyed hash of bytes [0, 40 + n) with the previous record's HASH
- *                                 as the key; EAB1: BLAKE3(previous HASH || bytes [0, 40 + n)). The first
- *                                 record's previous hash is {@link #GENESIS} (32 zero bytes)
+ *  40 + n    32  HASH             EAB3: BLAKE3 keyed hash of BLAKE3(bytes [0, 40 + n)) (the record's leaf, 32
+ *                                 bytes) with the previous record's HASH as the key; EAB2: BLAKE3 keyed hash of
+ *                                 bytes [0, 40 + n) with the previous HASH as the key; EAB1: BLAKE3(previous
+ *                                 HASH || bytes [0, 40 + n)). The first record's previous hash is
+ *                                 {@link #GENESIS} (32 zero bytes). See {@link ChainHasher} for why.
  * </pre>
  *
  * Because the sequence is inside the hashed bytes and each hash covers the previous one, an edited byte
@@ -39,8 +42,10 @@ import java.util.Map;
  */
 public final class AuditRecordDescriptor
 {
-    /** Records written now (chain version 2, keyed links): "EAB2". */
-    public static final int MAGIC = 0x32424145;
+    /** Records written now (chain version 3, a keyed link over each record's leaf hash): "EAB3". */
+    public static final int MAGIC = 0x33424145;
+    /** Records of logs written before version 3 (keyed links over the whole record): "EAB2"; still read and verified. */
+    public static final int MAGIC_V2 = 0x32424145;
     /** Records of logs written before version 2 (links over {@code prev || record}): "EAB1"; still read and verified. */
     public static final int MAGIC_V1 = 0x31424145;
     public static final int MAGIC_OFFSET = 0;
@@ -330,11 +335,11 @@ public final class AuditRecordDescriptor
         return HEADER_LENGTH + bodyLength + HASH_LENGTH;
     }
 
-    /** @return the record's chain version: 2 for {@link #MAGIC}, 1 for {@link #MAGIC_V1}, 0 for neither. */
+    /** @return the record's chain version: 3 for {@link #MAGIC}, 2 for {@link #MAGIC_V2}, 1 for {@link #MAGIC_V1}, 0 for none. */
     public static int chainVersion(final byte[] record)
     {
         final int magic = (int)INT.get(record, MAGIC_OFFSET);
-        return magic == MAGIC ? 2 : magic == MAGIC_V1 ? 1 : 0;
+        return magic == MAGIC ? 3 : magic == MAGIC_V2 ? 2 : magic == MAGIC_V1 ? 1 : 0;
     }
 
     /** @return the total stored length (header + body + hash) the record's header claims. */
@@ -355,7 +360,7 @@ public final class AuditRecordDescriptor
             throw new AuditFormatException("record of " + length + " bytes is shorter than the " + (HEADER_LENGTH + HASH_LENGTH) + "-byte minimum");
         }
         final int magic = (int)INT.get(record, MAGIC_OFFSET);
-        if (magic != MAGIC && magic != MAGIC_V1)
+        if (magic != MAGIC && magic != MAGIC_V2 && magic != MAGIC_V1)
         {
             throw new AuditFormatException("bad magic 0x" + Integer.toHexString(magic));
         }

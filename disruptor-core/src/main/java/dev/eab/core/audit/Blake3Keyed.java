@@ -30,6 +30,10 @@ final class Blake3Keyed
     private static final int IV1 = 0xBB67AE85;
     private static final int IV2 = 0x3C6EF372;
     private static final int IV3 = 0xA54FF53A;
+    private static final int IV4 = 0x510E527F;
+    private static final int IV5 = 0x9B05688C;
+    private static final int IV6 = 0x1F83D9AB;
+    private static final int IV7 = 0x5BE0CD19;
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int[] cv = new int[8];
@@ -50,13 +54,42 @@ final class Blake3Keyed
         {
             cv[i] = (int)LE_INT.get(key, 4 * i);
         }
+        chunk(KEYED_HASH, data, offset, length, out, outOffset);
+    }
+
+    /**
+     * {@code out[outOffset, +32) = BLAKE3(data[offset, offset + length))}, the plain hash (chain version 3's
+     * leaf of a record that has no lane group to join).
+     *
+     * @throws IllegalArgumentException when {@code length} exceeds one chunk.
+     */
+    void hash(final byte[] data, final int offset, final int length, final byte[] out, final int outOffset)
+    {
+        if (length > CHUNK_LENGTH)
+        {
+            throw new IllegalArgumentException("one chunk (" + CHUNK_LENGTH + " bytes) at most, got " + length);
+        }
+        cv[0] = IV0;
+        cv[1] = IV1;
+        cv[2] = IV2;
+        cv[3] = IV3;
+        cv[4] = IV4;
+        cv[5] = IV5;
+        cv[6] = IV6;
+        cv[7] = IV7;
+        chunk(0, data, offset, length, out, outOffset);
+    }
+
+    /** Compresses one chunk from the chaining value in {@link #cv} ({@code mode}: 0 plain, KEYED_HASH keyed). */
+    private void chunk(final int mode, final byte[] data, final int offset, final int length, final byte[] out, final int outOffset)
+    {
         // Every block but the last is full; the last (possibly empty) one is zero-padded.
         final int fullBlocks = length == 0 ? 0 : (length - 1) / BLOCK_LENGTH;
-        int flags = KEYED_HASH | CHUNK_START;
+        int flags = mode | CHUNK_START;
         for (int b = 0; b < fullBlocks; b++)
         {
             compress(data, offset + b * BLOCK_LENGTH, BLOCK_LENGTH, flags);
-            flags = KEYED_HASH;
+            flags = mode;
         }
         final int tail = length - fullBlocks * BLOCK_LENGTH;
         final int tailAt = offset + fullBlocks * BLOCK_LENGTH;

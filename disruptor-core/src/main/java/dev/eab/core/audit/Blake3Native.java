@@ -22,6 +22,8 @@ public final class Blake3Native implements ChainHasher
     private static final MethodHandle CHAIN_STEP;
     private static final MethodHandle CHAIN_KEYED;
     private static final MethodHandle CHAIN_BATCH;
+    private static final MethodHandle CHAIN_BATCH_V3;
+    private static final MethodHandle CHAIN_V3;
     private static final Throwable UNAVAILABLE;
     /** {@code EAB_ERR_AUDIT_BATCH_BOUNDS} in {@code audit.rs}. */
     private static final int BATCH_BOUNDS_ERROR = -40;
@@ -32,6 +34,8 @@ public final class Blake3Native implements ChainHasher
         MethodHandle chainStep = null;
         MethodHandle chainKeyed = null;
         MethodHandle chainBatch = null;
+        MethodHandle chainBatchV3 = null;
+        MethodHandle chainV3 = null;
         Throwable unavailable = null;
         try
         {
@@ -47,6 +51,10 @@ public final class Blake3Native implements ChainHasher
             // thread-state transition (the writer thread is no safepoint-critical thread).
             chainBatch = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_BATCH_FN),
                 NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_BATCH_FN), Linker.Option.critical(true));
+            chainBatchV3 = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_BATCH_V3_FN),
+                NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_BATCH_V3_FN), Linker.Option.critical(true));
+            chainV3 = linker.downcallHandle(find(lookup, NativeFunctions.AUDIT_CHAIN_V3_FN),
+                NativeFunctions.DESCRIPTORS.get(NativeFunctions.AUDIT_CHAIN_V3_FN), Linker.Option.critical(true));
         }
         catch (final Throwable t)
         {
@@ -56,6 +64,8 @@ public final class Blake3Native implements ChainHasher
         CHAIN_STEP = chainStep;
         CHAIN_KEYED = chainKeyed;
         CHAIN_BATCH = chainBatch;
+        CHAIN_BATCH_V3 = chainBatchV3;
+        CHAIN_V3 = chainV3;
         UNAVAILABLE = unavailable;
     }
 
@@ -150,6 +160,61 @@ public final class Blake3Native implements ChainHasher
         if (rc != 0)
         {
             throw new IllegalStateException("eab_audit_chain_batch returned " + rc);
+        }
+    }
+
+    /** Version 3 link of one record in one FFM call ({@code eab_audit_chain_v3}): the verifier's step. */
+    @Override
+    public void v3Step(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
+    {
+        if (offset < 0 || length < 0 || offset + length > record.length || prev.length < HASH_LENGTH || out.length < HASH_LENGTH)
+        {
+            throw new IndexOutOfBoundsException("record [" + offset + ", " + (offset + length) + ") of " + record.length);
+        }
+        final int rc;
+        try
+        {
+            rc = (int)CHAIN_V3.invokeExact(MemorySegment.ofArray(prev), MemorySegment.ofArray(record).asSlice(offset),
+                (long)length, MemorySegment.ofArray(out));
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("eab_audit_chain_v3 failed: " + t, t);
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("eab_audit_chain_v3 returned " + rc);
+        }
+    }
+
+    /**
+     * Version 3 batch in one FFM call ({@code eab_audit_chain_batch_v3}): Rust hashes the leaves 16 (AVX-512) or
+     * 8 (AVX2) records at a time, then links them in order.
+     */
+    @Override
+    public void chainBatchV3(final byte[] link, final byte[] buf, final int[] lengths, final int count)
+    {
+        if (count < 0 || count > lengths.length || link.length < HASH_LENGTH)
+        {
+            throw new IndexOutOfBoundsException(count + " records of " + lengths.length + " lengths");
+        }
+        final int rc;
+        try
+        {
+            rc = (int)CHAIN_BATCH_V3.invokeExact(MemorySegment.ofArray(link), MemorySegment.ofArray(buf), (long)buf.length,
+                MemorySegment.ofArray(lengths), count);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("eab_audit_chain_batch_v3 failed: " + t, t);
+        }
+        if (rc == BATCH_BOUNDS_ERROR)
+        {
+            throw new IndexOutOfBoundsException(count + " records do not fit a buffer of " + buf.length + " bytes");
+        }
+        if (rc != 0)
+        {
+            throw new IllegalStateException("eab_audit_chain_batch_v3 returned " + rc);
         }
     }
 

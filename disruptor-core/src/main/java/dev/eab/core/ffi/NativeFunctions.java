@@ -43,6 +43,8 @@ public final class NativeFunctions
     public static final String AUDIT_CHAIN_STEP_FN = "eab_audit_chain_step";
     public static final String AUDIT_CHAIN_KEYED_FN = "eab_audit_chain_keyed";
     public static final String AUDIT_CHAIN_BATCH_FN = "eab_audit_chain_batch";
+    public static final String AUDIT_CHAIN_BATCH_V3_FN = "eab_audit_chain_batch_v3";
+    public static final String AUDIT_CHAIN_V3_FN = "eab_audit_chain_v3";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -117,6 +119,12 @@ public final class NativeFunctions
         // int32_t eab_audit_chain_batch(uint8_t *link, uint8_t *buf, size_t buf_len, const int32_t *lens, int32_t n)
         m.put(AUDIT_CHAIN_BATCH_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        // int32_t eab_audit_chain_batch_v3(uint8_t *link, uint8_t *buf, size_t buf_len, const int32_t *lens, int32_t n)
+        m.put(AUDIT_CHAIN_BATCH_V3_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        // int32_t eab_audit_chain_v3(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out)
+        m.put(AUDIT_CHAIN_V3_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
+            ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }
 

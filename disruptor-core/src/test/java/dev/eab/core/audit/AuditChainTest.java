@@ -6,6 +6,8 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every kind of tampering with a real chain (Chronicle files on disk) is caught and pinned to the first bad
  * record: an edited byte in the file, a deleted, reordered or inserted record, a cut tail (only the anchor can
  * see that one), a whole chain re-hashed after a change (the anchor again), and a writer refusing to continue
- * a cut log.
+ * a cut log. The tampering tests run on a log of each chain version (3: what the writer writes now; 2 and 1:
+ * logs written before, rebuilt here from the same records with their magic and links), so old logs stay
+ * verifiable and every version's links catch the same tampering.
  */
 final class AuditChainTest
 {
@@ -37,6 +41,42 @@ final class AuditChainTest
         return new AuditEntry(i % 2 == 0 ? AuditKind.ACCEPT : AuditKind.REJECT, i % 2 == 0 ? 0 : 12, 1_700_000_000_000_000_000L + i,
             "trace-" + String.format("%04d", i) + "-mark", "span-" + i, "agent-" + (i % 3), "acme", "v1", i / 10.0,
             i % 2 == 0 ? "accept" : "reject:policy_denied", "cdd01ef066bc6cf2", List.of("policy"), Map.of("recipient", "agent-x", "n", "" + i));
+    }
+
+    /**
+     * A log of {@code n} records of chain version {@code version}: the writer's own (version 3), or the same records
+     * re-stamped with an older magic and re-linked by that version's definition (with its anchor), as an older
+     * writer would have left them.
+     */
+    static void writeChain(final Path dir, final int n, final int version) throws IOException
+    {
+        if (version == 3)
+        {
+            writeChain(dir, n);
+            return;
+        }
+        final Path source = dir.resolveSibling(dir.getFileName() + "-v3");
+        writeChain(source, n);
+        final List<byte[]> records = new ArrayList<>();
+        byte[] prev = AuditRecordDescriptor.GENESIS;
+        for (final byte[] r : rawRecords(source))
+        {
+            final byte[] old = relink(withVersion(r, version), prev);
+            records.add(old);
+            prev = Arrays.copyOfRange(old, old.length - 32, old.length);
+        }
+        Files.createDirectories(dir);
+        new AuditAnchor(n - 1, prev).write(dir);
+        rewrite(dir, dir, records);
+    }
+
+    /** A copy of {@code record} carrying the magic of chain version {@code version} (its hash not yet redone). */
+    static byte[] withVersion(final byte[] record, final int version)
+    {
+        final byte[] out = record.clone();
+        final int magic = version == 3 ? AuditRecordDescriptor.MAGIC : version == 2 ? AuditRecordDescriptor.MAGIC_V2 : AuditRecordDescriptor.MAGIC_V1;
+        java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(AuditRecordDescriptor.MAGIC_OFFSET, magic);
+        return out;
     }
 
     static void writeChain(final Path dir, final int n)
@@ -71,7 +111,10 @@ final class AuditChainTest
                 }
             }
         }
-        Files.copy(from.resolve(AuditAnchor.FILE_NAME), to.resolve(AuditAnchor.FILE_NAME));
+        if (!from.equals(to))
+        {
+            Files.copy(from.resolve(AuditAnchor.FILE_NAME), to.resolve(AuditAnchor.FILE_NAME));
+        }
     }
 
     @Test
@@ -91,10 +134,11 @@ final class AuditChainTest
         assertEquals(3, third.sequence());
     }
 
-    @Test
-    void anEditedByteInTheFileIsPinnedToItsRecord(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void anEditedByteInTheFileIsPinnedToItsRecord(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir, RECORDS);
+        writeChain(dir, RECORDS, version);
         final Path file;
         try (Stream<Path> s = Files.list(dir.resolve(AuditQueues.CHAIN_DIR)))
         {
@@ -112,10 +156,11 @@ final class AuditChainTest
         assertTrue(r.problem().contains("edited"), r.problem());
     }
 
-    @Test
-    void aDeletedRecordIsCaughtWhereItWas(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void aDeletedRecordIsCaughtWhereItWas(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         final List<byte[]> raw = new ArrayList<>(rawRecords(dir.resolve("a")));
         raw.remove(3);
         rewrite(dir.resolve("a"), dir.resolve("b"), raw);
@@ -125,10 +170,11 @@ final class AuditChainTest
         assertTrue(r.problem().contains("sequence number 4"), r.problem());
     }
 
-    @Test
-    void reorderedRecordsAreCaught(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void reorderedRecordsAreCaught(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         final List<byte[]> raw = new ArrayList<>(rawRecords(dir.resolve("a")));
         final byte[] two = raw.get(2);
         raw.set(2, raw.get(3));
@@ -139,31 +185,33 @@ final class AuditChainTest
         assertEquals(2, r.badSequence(), r.describe());
     }
 
-    @Test
-    void anInsertedRecordIsCaughtEvenWhenCorrectlyLinked(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void anInsertedRecordIsCaughtEvenWhenCorrectlyLinked(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         final List<byte[]> raw = new ArrayList<>(rawRecords(dir.resolve("a")));
         // A forgery that links properly onto record 2 and carries the next number: the records after it no longer fit.
         final byte[] prev = AuditRecordDescriptor.decode(raw.get(2), raw.get(2).length).hash();
-        raw.add(3, forged(prev, 3));
+        raw.add(3, forged(prev, 3, version));
         rewrite(dir.resolve("a"), dir.resolve("b"), raw);
         final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir.resolve("b"));
         assertFalse(r.ok());
         assertEquals(4, r.badSequence(), r.describe());
     }
 
-    @Test
-    void aChainRehashedAfterAnEditIsCaughtByTheAnchor(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void aChainRehashedAfterAnEditIsCaughtByTheAnchor(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         final List<byte[]> raw = rawRecords(dir.resolve("a"));
         // The attacker rebuilds the whole chain with one record changed: every link is valid again.
         final List<byte[]> rebuilt = new ArrayList<>();
         byte[] prev = AuditRecordDescriptor.GENESIS;
         for (int i = 0; i < raw.size(); i++)
         {
-            final byte[] r = i == 6 ? forged(prev, 6) : relink(raw.get(i), prev);
+            final byte[] r = i == 6 ? forged(prev, 6, version) : relink(raw.get(i), prev);
             rebuilt.add(r);
             prev = Arrays.copyOfRange(r, r.length - 32, r.length);
         }
@@ -173,10 +221,11 @@ final class AuditChainTest
         assertTrue(r.problem().contains("anchor"), r.describe());
     }
 
-    @Test
-    void aCutTailIsCaughtByTheAnchor(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void aCutTailIsCaughtByTheAnchor(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         final List<byte[]> raw = rawRecords(dir.resolve("a"));
         rewrite(dir.resolve("a"), dir.resolve("b"), raw.subList(0, 7));
         final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir.resolve("b"));
@@ -190,10 +239,11 @@ final class AuditChainTest
         assertFalse(unanchored.anchored());
     }
 
-    @Test
-    void aWriterRefusesToContinueACutLogAndContinuesAnIntactOne(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void aWriterRefusesToContinueACutLogAndContinuesAnIntactOne(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         rewrite(dir.resolve("a"), dir.resolve("b"), rawRecords(dir.resolve("a")).subList(0, 4));
         final ConfigurationException e = assertThrows(ConfigurationException.class, () -> new AuditChainWriter(dir.resolve("b"), new Blake3Java()));
         assertTrue(e.getMessage().contains("tail was cut"), e.getMessage());
@@ -210,10 +260,11 @@ final class AuditChainTest
         assertEquals(RECORDS + 3, r.records());
     }
 
-    @Test
-    void damagedRecordBytesAreReportedNotThrown(@TempDir final Path dir) throws IOException
+    @ParameterizedTest(name = "chain version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void damagedRecordBytesAreReportedNotThrown(final int version, @TempDir final Path dir) throws IOException
     {
-        writeChain(dir.resolve("a"), RECORDS);
+        writeChain(dir.resolve("a"), RECORDS, version);
         final List<byte[]> raw = new ArrayList<>(rawRecords(dir.resolve("a")));
         raw.set(1, Arrays.copyOf(raw.get(1), 20));
         rewrite(dir.resolve("a"), dir.resolve("b"), raw);
@@ -223,24 +274,62 @@ final class AuditChainTest
         assertTrue(r.problem().contains("unreadable"), r.problem());
     }
 
-    private static byte[] forged(final byte[] prev, final int sequence)
+    /** Re-labelling a record with another chain version (its magic) without re-hashing is an edit like any other. */
+    @Test
+    void aRecordSwitchedToAnotherChainVersionIsCaught(@TempDir final Path dir) throws IOException
+    {
+        writeChain(dir.resolve("a"), RECORDS, 3);
+        for (final int older : new int[] {2, 1})
+        {
+            final List<byte[]> raw = new ArrayList<>(rawRecords(dir.resolve("a")));
+            raw.set(4, withVersion(raw.get(4), older));
+            final Path b = dir.resolve("b" + older);
+            rewrite(dir.resolve("a"), b, raw);
+            final AuditChainVerifier.Result r = AuditChainVerifier.verify(b);
+            assertFalse(r.ok());
+            assertEquals(4, r.badSequence(), r.describe());
+            assertTrue(r.problem().contains("edited"), r.problem());
+        }
+    }
+
+    /** An older log continued by today's writer holds two versions and verifies end to end. */
+    @Test
+    void aVersionTwoLogContinuedByTheVersionThreeWriterVerifies(@TempDir final Path dir) throws IOException
+    {
+        writeChain(dir.resolve("a"), RECORDS, 2);
+        try (AuditChainWriter w = new AuditChainWriter(dir.resolve("a"), ChainHashers.best()))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                w.append(entry(i));
+            }
+        }
+        final List<byte[]> raw = rawRecords(dir.resolve("a"));
+        assertEquals(2, AuditRecordDescriptor.chainVersion(raw.get(RECORDS - 1)));
+        assertEquals(3, AuditRecordDescriptor.chainVersion(raw.get(RECORDS)));
+        for (final ChainHasher h : List.of(new Blake3Java(), ChainHashers.best()))
+        {
+            final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir.resolve("a"), h);
+            assertTrue(r.ok(), r.describe());
+            assertEquals(RECORDS + 20, r.records());
+        }
+    }
+
+    private static byte[] forged(final byte[] prev, final int sequence, final int version)
     {
         final AuditRecordDescriptor.Encoder enc = new AuditRecordDescriptor.Encoder();
         final AuditEntry fake = new AuditEntry(AuditKind.ACCEPT, 0, 1L, "forged", "", "mallory", "acme", "v1", Double.NaN, "accept",
             "cdd01ef066bc6cf2", List.of(), Map.of());
         final int n = enc.encode(sequence, fake);
-        final byte[] out = Arrays.copyOf(enc.bytes(), n + 32);
-        final byte[] link = new byte[32];
-        new Blake3Java().keyedStep(prev, out, 0, n, link);
-        System.arraycopy(link, 0, out, n, 32);
-        return out;
+        return relink(withVersion(Arrays.copyOf(enc.bytes(), n + 32), version), prev);
     }
 
+    /** {@code record} with its hash redone onto {@code prev}, by the chain version its magic names. */
     private static byte[] relink(final byte[] record, final byte[] prev)
     {
         final byte[] out = record.clone();
         final byte[] link = new byte[32];
-        new Blake3Java().keyedStep(prev, out, 0, out.length - 32, link);
+        new Blake3Java().linkRecord(prev, out, out.length - 32, link);
         System.arraycopy(link, 0, out, out.length - 32, 32);
         return out;
     }

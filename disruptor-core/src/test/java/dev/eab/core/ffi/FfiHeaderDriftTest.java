@@ -595,7 +595,7 @@ class FfiHeaderDriftTest
     @Test
     void parserFoundTheWholeHeader()
     {
-        assertEquals(28, header.functions().size(), "prototypes: " + header.functions().keySet());
+        assertEquals(30, header.functions().size(), "prototypes: " + header.functions().keySet());
         assertEquals(Set.of("EabPolicyRule", "EabEngineConfig", "EabMessageHeader", "EabMaciConfig"), header.structs().keySet());
         assertEquals(19, header.structs().get("EabMessageHeader").fields().size());
         assertEquals(4, header.structs().get("EabMaciConfig").fields().size());
