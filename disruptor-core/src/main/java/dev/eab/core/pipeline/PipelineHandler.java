@@ -25,8 +25,25 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final RouteStage route;
     private final BusMetrics metrics;
     private final boolean timed;
-    /** The processor's sequence, advanced after every event (not only per batch); see {@link #setSequenceCallback}. */
+    /**
+     * The processor's sequence (gating the publishers), advanced every {@value #SEQUENCE_PUBLISH_INTERVAL} events and
+     * at the end of each batch; see {@link #setSequenceCallback}.
+     */
     private Sequence processed;
+    /**
+     * How often, in events, the gating sequence is advanced inside a batch. Not after every event: at saturation a
+     * publisher spinning on a full ring reads that sequence on every claim attempt, so a store per event made the bus
+     * thread fetch the line back from the publisher's core on every message (measured: docs/BENCHMARKS.md "Pipe").
+     * Every 64 events frees slots soon enough for the publisher, and {@link #lastProcessed} keeps the exact position.
+     */
+    static final int SEQUENCE_PUBLISH_INTERVAL = 64;
+    private static final long SEQUENCE_PUBLISH_MASK = SEQUENCE_PUBLISH_INTERVAL - 1;
+    /**
+     * The last sequence this handler finished (outcome given, slot cleared), after every event: bus thread writes
+     * (release), {@link #processedSequence()} reads it (a halted run fails what follows it). On its own line, apart
+     * from what publishers read.
+     */
+    private final Sequence lastProcessed = new Sequence(Long.MIN_VALUE);
     private final PathWarmer warmer;
     /** The ops meter (counters, metering, tenant budgets), or null; set before the bus thread starts. */
     private PipelineMeter meter;
@@ -115,6 +132,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             {
                 e.clear();
                 e.kind = 0;
+                lastProcessed.set(sequence);
                 if (processed != null)
                 {
                     processed.set(sequence);
@@ -175,10 +193,12 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                 e.captureAudit();
             }
             e.clear();
-            // Per event, not per batch: a subscription switch waits on this sequence, and if the bus thread
-            // ends mid-batch, failing what is left must start after the last event that got its outcome.
-            // An ordered store: no fence on x86.
-            if (processed != null)
+            // The exact position, per event: if the bus thread ends mid-batch, failing what is left must start
+            // after the last event that got its outcome. An ordered store on a line no publisher reads.
+            lastProcessed.set(sequence);
+            // The gating sequence, in steps (a subscription switch waits on it; the processor also sets it at the
+            // batch end): see SEQUENCE_PUBLISH_INTERVAL.
+            if (processed != null && (endOfBatch || (sequence & SEQUENCE_PUBLISH_MASK) == SEQUENCE_PUBLISH_MASK))
             {
                 processed.set(sequence);
             }
@@ -262,6 +282,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                     e.captureAudit();
                 }
                 e.clear();
+                lastProcessed.set(heldSequences[i]);
                 if (processed != null)
                 {
                     processed.set(heldSequences[i]);
@@ -302,6 +323,6 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     public long processedSequence()
     {
         final Sequence s = processed;
-        return s == null ? Long.MIN_VALUE : s.get();
+        return s == null ? Long.MIN_VALUE : Math.max(s.get(), lastProcessed.get());
     }
 }
