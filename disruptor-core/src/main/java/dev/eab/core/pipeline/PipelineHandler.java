@@ -124,6 +124,11 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                 routeHeld();
             }
             // Chaos ring exhaustion: held until its scenario ends, then passed without an outcome or a count.
+            // What came before is released first (the gating sequence moves in steps): only the ballast holds slots.
+            if (processed != null && lastProcessed.get() > processed.get())
+            {
+                processed.set(lastProcessed.get());
+            }
             try
             {
                 RingBallast.hold(e);
