@@ -32,9 +32,10 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private Sequence processed;
     /**
      * How often, in events, the gating sequence is advanced inside a batch. Not after every event: at saturation a
-     * publisher spinning on a full ring reads that sequence on every claim attempt, so a store per event made the bus
-     * thread fetch the line back from the publisher's core on every message (measured: docs/BENCHMARKS.md "Pipe").
-     * Every 64 events frees slots soon enough for the publisher, and {@link #lastProcessed} keeps the exact position.
+     * publisher spinning on a full ring reads that sequence on every claim attempt, so a store per event makes the bus
+     * thread fetch the line back from the publisher's core on every message (the reasoning, and before/after runs too
+     * noisy to show it on a loaded host: docs/BENCHMARKS.md "Pipe"). Every 64 events frees slots soon enough for the
+     * publisher, and {@link #lastProcessed} keeps the exact position.
      */
     static final int SEQUENCE_PUBLISH_INTERVAL = 64;
     private static final long SEQUENCE_PUBLISH_MASK = SEQUENCE_PUBLISH_INTERVAL - 1;
@@ -201,8 +202,8 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             // The exact position, per event: if the bus thread ends mid-batch, failing what is left must start
             // after the last event that got its outcome. An ordered store on a line no publisher reads.
             lastProcessed.set(sequence);
-            // The gating sequence, in steps (a subscription switch waits on it; the processor also sets it at the
-            // batch end): see SEQUENCE_PUBLISH_INTERVAL.
+            // The gating sequence, in steps (the processor also sets it at the batch end; a subscription switch
+            // reads the exact position through processedSequence()): see SEQUENCE_PUBLISH_INTERVAL.
             if (processed != null && (endOfBatch || (sequence & SEQUENCE_PUBLISH_MASK) == SEQUENCE_PUBLISH_MASK))
             {
                 processed.set(sequence);
