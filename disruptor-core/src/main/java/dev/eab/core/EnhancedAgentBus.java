@@ -641,6 +641,18 @@ public final class EnhancedAgentBus implements AgentBus
         try
         {
             disruptor.shutdown(drainMs, TimeUnit.MILLISECONDS);
+            // shutdown() returns once the ring is drained, while the bus thread may still be finishing its last
+            // batch (the journal's end-of-batch ack flush): wait for it, so close() never closes the journal under
+            // it (seen once as a SIGSEGV in Chronicle's writeInt from flushBusAcks during JournalTornTailTest).
+            final Thread t = busThread;
+            if (t != null && t != Thread.currentThread())
+            {
+                t.join(drainMs);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
         catch (final TimeoutException e)
         {
