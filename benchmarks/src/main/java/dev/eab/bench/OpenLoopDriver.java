@@ -55,11 +55,13 @@ public final class OpenLoopDriver
             // ---- measurement
             final CpuSampler.Sample cpu0 = CpuSampler.sample();
             final long deliveryCpu0 = CpuSampler.otherThreadsCpuNanos(hiccup.threadId());
+            final java.util.Map<Long, Long> threadCpu0 = ThreadCpu.sample();
             final long deliveredAtStart = sink.delivered();
             final long t0 = System.nanoTime();
             phase(t0, seconds(measureSec), intervalNanos);
             final long t1 = System.nanoTime();
             final long deliveredAtEnd = sink.delivered();
+            final java.util.Map<Long, Long> threadCpu1 = ThreadCpu.sample();
             final long deliveryCpu1 = CpuSampler.otherThreadsCpuNanos(hiccup.threadId());
             final CpuSampler.Sample cpu1 = CpuSampler.sample();
             final Histogram hiccups = hiccup.swap();
@@ -91,6 +93,7 @@ public final class OpenLoopDriver
             r.selfCpuCores = CpuSampler.selfCores(cpu0, cpu1);
             r.deliveryCpuCores = (deliveryCpu1 - deliveryCpu0) / 1e9 / r.measureSec;
             r.details.putAll(sut.details());
+            r.details.putAll(ThreadCpu.perMessage(threadCpu0, threadCpu1, r.deliveredInWindow));
             r.details.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
             return r;
         }

@@ -475,6 +475,7 @@ public final class EnhancedAgentBus implements AgentBus
             pipeline.afterBatch(audit::wake);
         }
         pendingFailer.attach(routeStage, pipeline, audit, auditFeed);
+        pipelineHandler = pipeline;
         disruptor.setDefaultExceptionHandler(new LastResortExceptionHandler(routeStage, metrics));
         failure = null;
         ring = disruptor.start();
@@ -642,6 +643,18 @@ public final class EnhancedAgentBus implements AgentBus
         try
         {
             disruptor.shutdown(drainMs, TimeUnit.MILLISECONDS);
+            // shutdown() returns once the ring is drained, while the bus thread may still be finishing its last
+            // batch (the journal's end-of-batch ack flush): wait for it, so close() never closes the journal under
+            // it (seen once as a SIGSEGV in Chronicle's writeInt from flushBusAcks during JournalTornTailTest).
+            final Thread t = busThread;
+            if (t != null && t != Thread.currentThread())
+            {
+                t.join(drainMs);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
         catch (final TimeoutException e)
         {
@@ -1362,6 +1375,9 @@ public final class EnhancedAgentBus implements AgentBus
      * The bus's {@link RoutingBarrier} over its ring: the mark is the ring's cursor, passed once the bus
      * thread's sequence reaches it. Bus-owned threads are marked with this bus as a thread-local value.
      */
+    /** The current run's pipeline, for the routing barrier's exact position; set by start() before the ring runs. */
+    private volatile PipelineHandler pipelineHandler;
+
     private final class BusBarrier implements RoutingBarrier
     {
         private static final long AWAIT_PARK_NS = 20_000;
@@ -1381,7 +1397,11 @@ public final class EnhancedAgentBus implements AgentBus
         {
             final RingBuffer<MessageEvent> r = ring;
             final int s = state;
-            return mark < 0 || r == null || (s != STATE_RUNNING && s != STATE_STOPPING) || r.getMinimumGatingSequence() >= mark;
+            // The pipeline's exact position too: its gating sequence moves in steps of 64 events (PipelineHandler),
+            // and a switch must not wait for a step while the bus thread is held inside a later event.
+            final PipelineHandler p = pipelineHandler;
+            return mark < 0 || r == null || (s != STATE_RUNNING && s != STATE_STOPPING) || r.getMinimumGatingSequence() >= mark
+                || (p != null && p.processedSequence() >= mark);
         }
 
         @Override

@@ -32,6 +32,11 @@ public final class BusMetrics
     private final AtomicLongArray counters = new AtomicLongArray(1);
     private final AtomicLongArray rejected = new AtomicLongArray(RejectReason.count());
     private final LongAdder delivered = new LongAdder();
+    /**
+     * Deliveries made on the bus thread (INLINE handlers): its single writer counts with a plain increment and an
+     * ordered store, not the adder's locked add (one fewer locked instruction per message at saturation).
+     */
+    private final AtomicLongArray busThreadDelivered = new AtomicLongArray(1);
     private final LongAdder handlerFailed = new LongAdder();
     private final LongAdder backpressure = new LongAdder();
     private final LongAdder pipelineFailures = new LongAdder();
@@ -162,6 +167,12 @@ public final class BusMetrics
         delivered.increment();
     }
 
+    /** Bus thread only (single writer): a message reached its recipient's INLINE handler. */
+    public void onDeliveredByBusThread()
+    {
+        busThreadDelivered.lazySet(0, busThreadDelivered.get(0) + 1);
+    }
+
     /** Any thread: a recipient's handler threw. */
     public void onHandlerFailed()
     {
@@ -202,7 +213,7 @@ public final class BusMetrics
     }
 
     public long processed() { return counters.get(0); }
-    public long delivered() { return delivered.sum(); }
+    public long delivered() { return delivered.sum() + busThreadDelivered.get(0); }
     public long handlerFailed() { return handlerFailed.sum(); }
     public long backpressureRejected() { return backpressure.sum(); }
     public long pipelineFailures() { return pipelineFailures.sum(); }

@@ -25,8 +25,27 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     private final RouteStage route;
     private final BusMetrics metrics;
     private final boolean timed;
-    /** The processor's sequence, advanced after every event (not only per batch); see {@link #setSequenceCallback}. */
+    /**
+     * The processor's sequence (gating the publishers), advanced every {@value #SEQUENCE_PUBLISH_INTERVAL} events and
+     * at the end of each batch; see {@link #setSequenceCallback}.
+     */
     private Sequence processed;
+    /**
+     * How often, in events, the gating sequence is advanced inside a batch. Not after every event: at saturation a
+     * publisher spinning on a full ring reads that sequence on every claim attempt, so a store per event makes the bus
+     * thread fetch the line back from the publisher's core on every message (the reasoning, and before/after runs too
+     * noisy to show it on a loaded host: docs/BENCHMARKS.md "Pipe"). Every 64 events frees slots soon enough for the
+     * publisher, and {@link #lastProcessed} keeps the exact position.
+     */
+    static final int SEQUENCE_PUBLISH_INTERVAL = 64;
+    private static final long SEQUENCE_PUBLISH_MASK = SEQUENCE_PUBLISH_INTERVAL - 1;
+    /**
+     * The last sequence this handler finished (outcome given, slot cleared), after every event: bus thread writes
+     * (release); {@link #processedSequence()} reads it (a halted run fails what follows it) and the audit writer
+     * follows it ({@link #sequence()}), so a run that halts mid-step leaves no decided event unaudited. On its own
+     * line, apart from what spinning publishers read.
+     */
+    private final Sequence lastProcessed = new Sequence();
     private final PathWarmer warmer;
     /** The ops meter (counters, metering, tenant budgets), or null; set before the bus thread starts. */
     private PipelineMeter meter;
@@ -110,6 +129,11 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                 routeHeld();
             }
             // Chaos ring exhaustion: held until its scenario ends, then passed without an outcome or a count.
+            // What came before is released first (the gating sequence moves in steps): only the ballast holds slots.
+            if (processed != null && lastProcessed.get() > processed.get())
+            {
+                processed.set(lastProcessed.get());
+            }
             try
             {
                 RingBallast.hold(e);
@@ -118,6 +142,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
             {
                 e.clear();
                 e.kind = 0;
+                lastProcessed.set(sequence);
                 if (processed != null)
                 {
                     processed.set(sequence);
@@ -178,10 +203,12 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                 e.captureAudit();
             }
             e.clear();
-            // Per event, not per batch: a subscription switch waits on this sequence, and if the bus thread
-            // ends mid-batch, failing what is left must start after the last event that got its outcome.
-            // An ordered store: no fence on x86.
-            if (processed != null)
+            // The exact position, per event: if the bus thread ends mid-batch, failing what is left must start
+            // after the last event that got its outcome. An ordered store on a line no publisher reads.
+            lastProcessed.set(sequence);
+            // The gating sequence, in steps (the processor also sets it at the batch end; a subscription switch
+            // reads the exact position through processedSequence()): see SEQUENCE_PUBLISH_INTERVAL.
+            if (processed != null && (endOfBatch || (sequence & SEQUENCE_PUBLISH_MASK) == SEQUENCE_PUBLISH_MASK))
             {
                 processed.set(sequence);
             }
@@ -299,6 +326,7 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
                     e.captureAudit();
                 }
                 e.clear();
+                lastProcessed.set(heldSequences[i]);
                 if (processed != null)
                 {
                     processed.set(heldSequences[i]);
@@ -374,18 +402,18 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
     }
 
     /**
-     * @return the processor's sequence, advanced after each event has its outcome (the audit writer follows it), or null
-     * before the handler is on a processor.
+     * @return the exact position, advanced after each event has its outcome (the audit writer follows it; the gating
+     * sequence moves in steps of {@value #SEQUENCE_PUBLISH_INTERVAL}).
      */
     public Sequence sequence()
     {
-        return processed;
+        return lastProcessed;
     }
 
     /** @return the last sequence this handler processed, or {@link Long#MIN_VALUE} before it runs on a processor. */
     public long processedSequence()
     {
         final Sequence s = processed;
-        return s == null ? Long.MIN_VALUE : s.get();
+        return s == null ? Long.MIN_VALUE : Math.max(s.get(), lastProcessed.get());
     }
 }

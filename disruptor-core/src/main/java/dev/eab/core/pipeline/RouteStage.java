@@ -363,7 +363,7 @@ public final class RouteStage implements Stage
             ack(e.journalIndex, ok ? JournalRecordDescriptor.ACK_DELIVERED : JournalRecordDescriptor.ACK_FAILED);
             if (ok)
             {
-                metrics.onDelivered();
+                metrics.onDeliveredByBusThread();
                 if (e.listener != null)
                 {
                     Outcomes.delivered(e.listener, e.correlationId, recipient.handle(), metrics);

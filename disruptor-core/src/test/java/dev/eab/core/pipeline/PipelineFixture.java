@@ -82,6 +82,13 @@ public final class PipelineFixture implements AutoCloseable
     /** Runs one zero-allocation message from sender to recipient through the pipeline, as the bus thread would. */
     public void deliver(final MessageEvent slot, final long correlationId, final byte[] payload, final OutcomeListener listener)
     {
+        fill(slot, correlationId, payload, listener);
+        handler.onEvent(slot, sequence++, true);
+    }
+
+    /** Fills {@code slot} as a publisher would for one zero-allocation message from sender to recipient. */
+    public void fill(final MessageEvent slot, final long correlationId, final byte[] payload, final OutcomeListener listener)
+    {
         slot.kind = MessageEvent.KIND_FLYWEIGHT;
         slot.senderHandle = sender;
         slot.recipientHandle = recipient;
@@ -95,7 +102,6 @@ public final class PipelineFixture implements AutoCloseable
         slot.presetReject = 0;
         slot.listener = listener;
         slot.publishedNanos = System.nanoTime();
-        handler.onEvent(slot, sequence++, true);
     }
 
     /** @return a ring slot for {@link #deliver}. */
