@@ -274,8 +274,9 @@ final class AuditFeedTest
             this.release = release;
         }
 
+        /** The writer's one hashing call (chain version 3): held until the test releases it. */
         @Override
-        public void chainBatch(final byte[] link, final byte[] buf, final int[] lengths, final int count)
+        public void chainBatchV3(final byte[] link, final byte[] buf, final int[] lengths, final int count)
         {
             hashing.countDown();
             try
@@ -286,7 +287,7 @@ final class AuditFeedTest
             {
                 Thread.currentThread().interrupt();
             }
-            delegate.chainBatch(link, buf, lengths, count);
+            delegate.chainBatchV3(link, buf, lengths, count);
         }
 
         @Override
