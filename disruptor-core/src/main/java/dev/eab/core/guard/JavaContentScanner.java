@@ -63,6 +63,10 @@ public final class JavaContentScanner implements ContentScanner
     private final int[] conditionCount;
     /** Reused per scan: bit c = condition c holds (one of its strings occurs). */
     private final long[] seen;
+    /** What the matcher was built from (for {@link #referenceMatcher()}). */
+    private final List<String> searchedStrings;
+    private final long[] searchedFamilies;
+    private final long[][] searchedConditions;
 
     /** Compiles {@code patterns}; every pattern was validated when the set was loaded. Does not find impact keywords. */
     public JavaContentScanner(final GuardrailPatterns patterns)
@@ -137,6 +141,9 @@ public final class JavaContentScanner implements ContentScanner
         if (strings.isEmpty() && keywordMatching == null)
         {
             literals = null;
+            searchedStrings = List.of();
+            searchedFamilies = new long[0];
+            searchedConditions = new long[0][];
         }
         else
         {
@@ -151,6 +158,9 @@ public final class JavaContentScanner implements ContentScanner
             }
             literals = new FingerprintLiteralMatcher(keys, families, conditionBits, words, conditions.size(),
                 eagerStrings(conditions), keywordMatching);
+            searchedStrings = List.copyOf(keys);
+            searchedFamilies = families;
+            searchedConditions = conditionBits;
         }
     }
 
@@ -188,6 +198,34 @@ public final class JavaContentScanner implements ContentScanner
             }
         }
         return eager;
+    }
+
+    /** @return the fingerprint matcher (tests), or null when there is nothing to search for. */
+    FingerprintLiteralMatcher matcher()
+    {
+        return literals;
+    }
+
+    /** @return the number of trigger conditions (tests). */
+    int conditions()
+    {
+        final int n = regexes.length;
+        return n == 0 ? 0 : conditionFirst[n - 1] + conditionCount[n - 1];
+    }
+
+    /** @return the bitset words per string (tests). */
+    int conditionWords()
+    {
+        return seen.length;
+    }
+
+    /**
+     * @return the stop-8 engine over the same strings, family bits and conditions ({@link ByteLiteralMatcher}: every
+     * string found in its pass, no lazy condition), the reference of {@code FingerprintMatcherDifferentialTest}.
+     */
+    ByteLiteralMatcher referenceMatcher()
+    {
+        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length);
     }
 
     /** @return a scanner for the shipped pattern set. */
