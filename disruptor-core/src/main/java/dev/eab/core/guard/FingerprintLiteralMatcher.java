@@ -16,27 +16,26 @@ import java.util.Set;
  * Multi-string search over UTF-8 bytes by a fingerprint filter (the Java twin of Rust's {@code FingerprintFilter} in
  * {@code guard_search.rs}; issue 8 §1). At every position the four bytes there are read as one little-endian int,
  * ASCII-folded by OR-ing {@code 0x20} into every byte, hashed by one multiplication (top {@value #HASH_BITS} bits) and
- * looked up in a bit table ({@value #FILTER_BYTES} bytes, in L1) that holds the hash of one 4-byte window of every
- * searched string; eight positions are tested before one branch. Only at a set bit are the strings whose window has
+ * looked up in a byte table ({@value #FILTER_BYTES} bytes, in L1) that marks the hash of one 4-byte window of every
+ * string in the pass; eight positions are tested before one branch. Only at a set entry are the strings whose window has
  * that exact folded value compared in place (ASCII-folded, as {@link ByteLiteralMatcher} does).
  *
  * <p>Why: the byte automaton it replaces is a chain of dependent loads (each state needs the last), about 2.3 µs of
  * CPU per KB on the dev VM even with four chains side by side; here the positions are independent, so the loop runs
- * at the core's throughput, and the table is 8 KB instead of ~80 KB. Measured in {@code JavaScanTiming}.
+ * at the core's throughput, and the table is 32 KB instead of ~80 KB. Measured in {@code JavaScanTiming}.
  *
- * <p>What is searched where (every string keeps exactly the meaning it had; only <i>when</i> a short one is looked
+ * <p>What is searched where (every string keeps exactly the meaning it had; only <i>when</i> a trigger string is looked
  * for changes):
  * <ul>
- *   <li>strings of four bytes or more: their rarest-looking 4-byte window goes into the filter;</li>
+ *   <li>literals, and the strings of each regex's <i>eager</i> condition (chosen by the scanner): four bytes or more by
+ *   their rarest-looking 4-byte window in the filter; three bytes under all 256 fourth bytes;</li>
  *   <li>one-byte strings: a per-byte OR from a 256-entry table, no branch (as before);</li>
- *   <li>three-byte literals, and three-byte triggers the scanner asks for eagerly ({@code eagerShort}: those a regex
- *   has no cheaper condition than), under all 256 fourth bytes;</li>
  *   <li>two-byte literals: searched after the pass (the shipped set has none);</li>
- *   <li>the other two- and three-byte <i>trigger</i> strings ({@code "or"}, {@code "you"}, {@code ".."}, ...): not in
- *   the pass at all. Common English words would send most positions to confirmation; a regex's condition made of them
- *   is instead resolved <i>lazily</i> ({@link #lazyHolds}), only once every other condition of that regex holds, by a
- *   direct search of the text, skipped when the string's rarest non-letter byte (a <i>gate</i>, from the per-byte
- *   table) is absent. A condition then holds exactly when it did before: verdicts cannot change
+ *   <li>every other trigger string ({@code "you"}, {@code "open"}, {@code "or"}, {@code ".."}, ...): not in the pass at
+ *   all. Common words would send many positions to confirmation; a regex condition made of them is instead resolved
+ *   <i>lazily</i> ({@link #lazyHolds}), only once every condition of that regex the pass decided holds, by a direct
+ *   search of the text, skipped when the string's rarest non-letter byte (a <i>gate</i>, from the per-byte table) is
+ *   absent. A condition then holds exactly when it did before: verdicts cannot change
  *   ({@code FingerprintMatcherDifferentialTest} holds it to {@link ByteLiteralMatcher} over generated texts).</li>
  * </ul>
  * With a {@link KeywordMatching}, the impact scorer's 28 keywords are more windows of the same filter (each keyword's

@@ -19,19 +19,21 @@ import java.util.Set;
 
 /**
  * The pure-Java scanner, the fallback twin of {@link NativeContentScanner} (identical results,
- * {@code GuardDifferentialTest}). One pass of a {@link ByteLiteralMatcher} (Aho-Corasick on bytes, two chains side
- * by side) finds the family literals and the regexes' {@link RegexTriggers trigger} strings; then an
- * {@link NfaRegex} (a Pike VM: linear time, no backtracking) runs for just the regexes whose trigger conditions all
- * hold and whose family is not already matched.
+ * {@code GuardDifferentialTest}). One pass of a {@link FingerprintLiteralMatcher} (hashed 4-byte windows against a
+ * byte table, eight positions per branch) finds the family literals and each regex's eager {@link RegexTriggers
+ * trigger} condition; then an {@link NfaRegex} (a Pike VM: linear time, no backtracking) runs for just the regexes
+ * whose family is not already matched and whose trigger conditions all hold, the conditions the pass decided checked
+ * first and the others (common short words) looked up in the text only then ({@link FingerprintLiteralMatcher#lazyHolds}).
  *
- * <p>ASCII text (checked eight bytes at a time) is searched as it arrives: the automaton folds case in its byte
- * classes, so nothing is normalised or copied unless a regex has to run (then the text is lowercased into a char
- * buffer for the VM). Other text goes through {@link TextNormalizer} and is re-encoded as UTF-8 for the same
- * automaton. Built with a {@link KeywordMatching}, the scanner also finds the impact scorer's keywords
- * ({@link #impactKeywords()}) in the same loop over the raw bytes, exactly as {@code ImpactKeywords.find}.
+ * <p>ASCII text (checked eight bytes at a time) is searched as it arrives: the filter folds case, so nothing is
+ * normalised or copied unless a regex has to run (then the text is lowercased into a char buffer for the VM). Other
+ * text goes through {@link TextNormalizer} and is re-encoded as UTF-8 for the same matcher. Built with a
+ * {@link KeywordMatching}, the scanner also finds the impact scorer's keywords ({@link #impactKeywords()}) as windows of
+ * the same pass, exactly as {@code ImpactKeywords.find}.
  *
- * <p>Allocation-free once its buffers have grown, on benign and attack text alike; only non-ASCII text may allocate,
- * inside {@link java.text.Normalizer}. Not thread-safe (reusable buffers): one instance per scanning thread.
+ * <p>Allocation-free once its buffers have grown and its normaliser's {@link SegmentCache} has seen the text's pieces
+ * of combining marks or compatibility characters, on benign, attack and unicode text alike. Not thread-safe (reusable
+ * buffers): one instance per scanning thread.
  */
 public final class JavaContentScanner implements ContentScanner
 {
