@@ -7,6 +7,7 @@ import dev.eab.core.governance.JavaImpactScorer;
 import dev.eab.core.guard.GuardrailPatterns;
 import dev.eab.core.guard.JavaContentScanner;
 import dev.eab.core.guard.LegacyJavaContentScanner;
+import dev.eab.core.guard.Stop8JavaContentScanner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * in the same run, and the fused impact-keyword pass (issue 10):
  * <ul>
  *   <li>{@code legacy*}: the scanner before the byte automaton ({@code LegacyJavaContentScanner}, the baseline);</li>
+ *   <li>{@code stop8*}: the stop-8 engine (byte automaton, four chains; {@code Stop8JavaContentScanner}), the baseline of
+ *   the fingerprint engine;</li>
  *   <li>{@code java*}: {@link JavaContentScanner} without keywords;</li>
  *   <li>{@code javaKw*}: the same scanner finding the impact keywords in its pass (substring mode);</li>
  *   <li>{@code scoreText256} / {@code scoreFound256}: {@link JavaImpactScorer#score} (its own keyword search) against
@@ -56,11 +59,15 @@ public class JavaScanBenchmark
     private final byte[] benign1k = exactly(BENIGN, 1024);
     private final byte[] benign4k = exactly(BENIGN, 4096);
     private final byte[] unicode1k = exactly(UNICODE, 1024);
+    private final byte[] marks1k = exactly("Cafe\u0301 re\u0301sume\u0301 fu\u0308r den Bericht, Ｑ４ ｒｅｐｏｒｔ ﬁnal, "
+        + "Noe\u0308l a\u0300 la carte; ｉｇｎｏｒｅ the draft. ", 1024);
     private final byte[] attack256 = exactly(ATTACK, 256);
     private final byte[] attack1k = exactly(ATTACK, 1024);
     private final byte[] keywords256 = exactly(KEYWORDS, 256);
     private final byte[] tools = "read_file\nsend_mail".getBytes(StandardCharsets.US_ASCII);
     private LegacyJavaContentScanner legacy;
+    private Stop8JavaContentScanner stop8;
+    private Stop8JavaContentScanner stop8Kw;
     private JavaContentScanner java;
     private JavaContentScanner javaKw;
     private JavaImpactScorer scorer;
@@ -73,6 +80,8 @@ public class JavaScanBenchmark
     {
         final GuardrailPatterns patterns = GuardrailPatterns.defaults();
         legacy = new LegacyJavaContentScanner(patterns);
+        stop8 = new Stop8JavaContentScanner(patterns);
+        stop8Kw = new Stop8JavaContentScanner(patterns, KeywordMatching.SUBSTRING);
         java = new JavaContentScanner(patterns);
         javaKw = new JavaContentScanner(patterns, KeywordMatching.SUBSTRING);
         scorer = new JavaImpactScorer(16, KeywordMatching.SUBSTRING);
@@ -80,7 +89,7 @@ public class JavaScanBenchmark
         for (final byte[] t : new byte[][] {benign64, benign256, benign1k, benign4k, unicode1k, attack256, attack1k, keywords256})
         {
             final long old = legacy.scan(t);
-            if (old != java.scan(t) || old != javaKw.scan(t) || (old != 0) != (t == attack256 || t == attack1k) ||
+            if (old != java.scan(t) || old != javaKw.scan(t) || old != stop8.scan(t) || (old != 0) != (t == attack256 || t == attack1k) ||
                 javaKw.impactKeywords() != ImpactKeywords.find(t, 0, t.length, KeywordMatching.SUBSTRING))
             {
                 throw new IllegalStateException("unexpected verdict for " + new String(t, StandardCharsets.UTF_8));
@@ -147,6 +156,54 @@ public class JavaScanBenchmark
     public long legacyAttack1k()
     {
         return legacy.scan(attack1k, 0, attack1k.length);
+    }
+
+    @Benchmark
+    public long stop8Benign64()
+    {
+        return stop8.scan(benign64, 0, benign64.length);
+    }
+
+    @Benchmark
+    public long stop8Benign256()
+    {
+        return stop8.scan(benign256, 0, benign256.length);
+    }
+
+    @Benchmark
+    public long stop8Benign1k()
+    {
+        return stop8.scan(benign1k, 0, benign1k.length);
+    }
+
+    @Benchmark
+    public long stop8Benign4k()
+    {
+        return stop8.scan(benign4k, 0, benign4k.length);
+    }
+
+    @Benchmark
+    public long stop8Marks1k()
+    {
+        return stop8.scan(marks1k, 0, marks1k.length);
+    }
+
+    @Benchmark
+    public long stop8Attack1k()
+    {
+        return stop8.scan(attack1k, 0, attack1k.length);
+    }
+
+    @Benchmark
+    public long stop8KwBenign1k()
+    {
+        return stop8Kw.scan(benign1k, 0, benign1k.length) + stop8Kw.impactKeywords();
+    }
+
+    @Benchmark
+    public long javaMarks1k()
+    {
+        return java.scan(marks1k, 0, marks1k.length);
     }
 
     @Benchmark

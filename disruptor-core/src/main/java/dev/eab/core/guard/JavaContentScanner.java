@@ -6,27 +6,34 @@ import dev.eab.core.governance.ImpactScorer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import dev.eab.core.governance.ImpactKeywords;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pure-Java scanner, the fallback twin of {@link NativeContentScanner} (identical results,
- * {@code GuardDifferentialTest}). One pass of a {@link ByteLiteralMatcher} (Aho-Corasick on bytes, two chains side
- * by side) finds the family literals and the regexes' {@link RegexTriggers trigger} strings; then an
- * {@link NfaRegex} (a Pike VM: linear time, no backtracking) runs for just the regexes whose trigger conditions all
- * hold and whose family is not already matched.
+ * {@code GuardDifferentialTest}). One pass of a {@link FingerprintLiteralMatcher} (hashed 4-byte windows against a
+ * byte table, eight positions per branch) finds the family literals and each regex's eager {@link RegexTriggers
+ * trigger} condition; then an {@link NfaRegex} (a Pike VM: linear time, no backtracking) runs for just the regexes
+ * whose family is not already matched and whose trigger conditions all hold, the conditions the pass decided checked
+ * first and the others (common short words) looked up in the text only then ({@link FingerprintLiteralMatcher#lazyHolds}).
  *
- * <p>ASCII text (checked eight bytes at a time) is searched as it arrives: the automaton folds case in its byte
- * classes, so nothing is normalised or copied unless a regex has to run (then the text is lowercased into a char
- * buffer for the VM). Other text goes through {@link TextNormalizer} and is re-encoded as UTF-8 for the same
- * automaton. Built with a {@link KeywordMatching}, the scanner also finds the impact scorer's keywords
- * ({@link #impactKeywords()}) in the same loop over the raw bytes, exactly as {@code ImpactKeywords.find}.
+ * <p>ASCII text (checked eight bytes at a time) is searched as it arrives: the filter folds case, so nothing is
+ * normalised or copied unless a regex has to run (then the text is lowercased into a char buffer for the VM). Other
+ * text goes through {@link TextNormalizer} and is re-encoded as UTF-8 for the same matcher. Built with a
+ * {@link KeywordMatching}, the scanner also finds the impact scorer's keywords ({@link #impactKeywords()}) as windows of
+ * the same pass, exactly as {@code ImpactKeywords.find}.
  *
- * <p>Allocation-free once its buffers have grown, on benign and attack text alike; only non-ASCII text may allocate,
- * inside {@link java.text.Normalizer}. Not thread-safe (reusable buffers): one instance per scanning thread.
+ * <p>Allocation-free once its buffers have grown and its normaliser's {@link SegmentCache} has seen the text's pieces
+ * of combining marks or compatibility characters, on benign, attack and unicode text alike. Not thread-safe (reusable
+ * buffers): one instance per scanning thread.
  */
 public final class JavaContentScanner implements ContentScanner
 {
@@ -37,9 +44,9 @@ public final class JavaContentScanner implements ContentScanner
     private final GuardrailPatterns patterns;
     private final TextNormalizer normalizer = new TextNormalizer();
     /** Null when there is nothing to search for (no literal, no trigger). */
-    private final ByteLiteralMatcher literals;
+    private final FingerprintLiteralMatcher literals;
     /** Null when this scanner does not find the impact keywords. */
-    private final ImpactKeywordFinder keywords;
+    private final KeywordMatching keywords;
     /** The last scan's keyword mask (see {@link #impactKeywords()}). */
     private int keywordMask = -1;
     /** The normalised text re-encoded as UTF-8 (non-ASCII texts), or a CharSequence's UTF-8; grows. */
@@ -58,6 +65,10 @@ public final class JavaContentScanner implements ContentScanner
     private final int[] conditionCount;
     /** Reused per scan: bit c = condition c holds (one of its strings occurs). */
     private final long[] seen;
+    /** What the matcher was built from (for {@link #referenceMatcher()}). */
+    private final List<String> searchedStrings;
+    private final long[] searchedFamilies;
+    private final long[][] searchedConditions;
 
     /** Compiles {@code patterns}; every pattern was validated when the set was loaded. Does not find impact keywords. */
     public JavaContentScanner(final GuardrailPatterns patterns)
@@ -74,7 +85,7 @@ public final class JavaContentScanner implements ContentScanner
     public JavaContentScanner(final GuardrailPatterns patterns, final KeywordMatching keywordMatching)
     {
         this.patterns = patterns;
-        this.keywords = keywordMatching == null ? null : new ImpactKeywordFinder(keywordMatching);
+        this.keywords = keywordMatching;
         final List<NfaRegex> compiled = new ArrayList<>();
         final List<Long> owners = new ArrayList<>();
         final List<List<List<String>>> triggerSets = new ArrayList<>();
@@ -129,9 +140,12 @@ public final class JavaContentScanner implements ContentScanner
                 strings.computeIfAbsent(t, k -> new long[1 + words])[1 + c / 64] |= 1L << (c % 64);
             }
         }
-        if (strings.isEmpty())
+        if (strings.isEmpty() && keywordMatching == null)
         {
             literals = null;
+            searchedStrings = List.of();
+            searchedFamilies = new long[0];
+            searchedConditions = new long[0][];
         }
         else
         {
@@ -144,8 +158,76 @@ public final class JavaContentScanner implements ContentScanner
                 families[k] = v[0];
                 conditionBits[k] = Arrays.copyOfRange(v, 1, v.length);
             }
-            literals = new ByteLiteralMatcher(keys, families, conditionBits, words);
+            literals = new FingerprintLiteralMatcher(keys, families, conditionBits, words, conditions.size(),
+                eagerStrings(conditions), keywordMatching);
+            searchedStrings = List.copyOf(keys);
+            searchedFamilies = families;
+            searchedConditions = conditionBits;
         }
+    }
+
+    /**
+     * The trigger strings the fingerprint pass searches: for each regex, the strings of one <i>eager</i> condition, the
+     * first in {@link RegexTriggers}' order (rarest first) whose strings the pass can hold cheaply: one byte or four and
+     * more ({@code penalty} 0), else one with three-byte words (each under 256 fourth bytes: "dan", "act"). A condition
+     * with a two-byte string is never eager ("or", ".."). The regex's other conditions are looked up lazily, only
+     * when everything the pass decides holds, so a common word ("you", "the", "open") costs nothing in the pass.
+     */
+    private Set<String> eagerStrings(final List<List<String>> conditions)
+    {
+        final Set<String> eager = new HashSet<>();
+        for (int r = 0; r < regexes.length; r++)
+        {
+            List<String> best = null;
+            int bestPenalty = 2;
+            for (int c = conditionFirst[r]; c < conditionFirst[r] + conditionCount[r]; c++)
+            {
+                int penalty = 0;
+                for (final String t : conditions.get(c))
+                {
+                    final int n = t.getBytes(StandardCharsets.UTF_8).length;
+                    penalty = Math.max(penalty, n == 2 ? 2 : n == 3 ? 1 : 0);
+                }
+                if (penalty < bestPenalty)
+                {
+                    bestPenalty = penalty;
+                    best = conditions.get(c);
+                }
+            }
+            if (best != null)
+            {
+                eager.addAll(best);
+            }
+        }
+        return eager;
+    }
+
+    /** @return the fingerprint matcher (tests), or null when there is nothing to search for. */
+    FingerprintLiteralMatcher matcher()
+    {
+        return literals;
+    }
+
+    /** @return the number of trigger conditions (tests). */
+    int conditions()
+    {
+        final int n = regexes.length;
+        return n == 0 ? 0 : conditionFirst[n - 1] + conditionCount[n - 1];
+    }
+
+    /** @return the bitset words per string (tests). */
+    int conditionWords()
+    {
+        return seen.length;
+    }
+
+    /**
+     * @return the stop-8 engine over the same strings, family bits and conditions ({@link ByteLiteralMatcher}: every
+     * string found in its pass, no lazy condition), the reference of {@code FingerprintMatcherDifferentialTest}.
+     */
+    ByteLiteralMatcher referenceMatcher()
+    {
+        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length);
     }
 
     /** @return a scanner for the shipped pattern set. */
@@ -161,35 +243,31 @@ public final class JavaContentScanner implements ContentScanner
         // Not found yet: should this scan fail part-way, the last text's mask must not stand for this one.
         keywordMask = -1;
         Arrays.fill(seen, 0L);
-        if (keywords != null)
-        {
-            keywords.reset();
-        }
         final long found;
         if (isAscii(text, off, len))
         {
-            // Searched as it is: the automaton folds ASCII case; the keyword steps share its loop.
+            // Searched as it is: the filter folds ASCII case; the keywords are windows of the same pass.
             normalised = false;
-            found = literals == null ? 0L : literals.scan(text, off, len, seen, keywords);
-            if (literals == null && keywords != null)
-            {
-                keywords.range(text, off, off, off + len);
-            }
-        }
-        else
-        {
-            normalised = true;
-            final int chars = normalizer.normalizeUtf8(text, off, len);
-            final int bytes = encodeUtf8(normalizer.chars(), chars);
-            found = literals == null ? 0L : literals.scan(utf8, 0, bytes, seen, null);
+            found = literals == null ? 0L : literals.scan(text, off, len, seen);
             if (keywords != null)
             {
-                // The scorer reads the text as sent, not its normal form: its own loop over the raw bytes.
-                keywords.range(text, off, off, off + len);
+                final int all = literals.keywordsFound();
+                // More than five: which five find keeps depends on its order, so ask it.
+                keywordMask = len == 0 ? ImpactScorer.KEYWORD_MASK_EMPTY_TEXT
+                    : Integer.bitCount(all) > ImpactKeywords.SATURATION_COUNT ? ImpactKeywords.find(text, off, len, keywords) : all;
             }
+            return regexes(found, text, off, len, text, off, len);
         }
-        keywordMask = keywords == null ? -1 : len == 0 ? ImpactScorer.KEYWORD_MASK_EMPTY_TEXT : keywords.mask();
-        return regexes(found, text, off, len);
+        normalised = true;
+        final int chars = normalizer.normalizeUtf8(text, off, len);
+        final int bytes = encodeUtf8(normalizer.chars(), chars);
+        found = literals == null ? 0L : literals.scan(utf8, 0, bytes, seen);
+        if (keywords != null)
+        {
+            // The scorer reads the text as sent, not its normal form.
+            keywordMask = ImpactKeywords.find(text, off, len, keywords);
+        }
+        return regexes(found, text, off, len, utf8, 0, bytes);
     }
 
     @Override
@@ -213,14 +291,18 @@ public final class JavaContentScanner implements ContentScanner
         return keywordMask;
     }
 
-    /** Runs the regexes whose family is not matched yet and whose trigger conditions all hold. */
-    private long regexes(final long found, final byte[] text, final int off, final int len)
+    /**
+     * Runs the regexes whose family is not matched yet and whose trigger conditions all hold; {@code searched} is what
+     * the literal pass read (the raw ASCII, or the normal form's UTF-8), where lazy conditions are looked up.
+     */
+    private long regexes(final long found, final byte[] text, final int off, final int len, final byte[] searched,
+        final int searchedOff, final int searchedLen)
     {
         long mask = found;
         int chars = normalised ? normalizer.length() : -1;
         for (int r = 0; r < regexes.length; r++)
         {
-            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r]))
+            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r], searched, searchedOff, searchedLen))
             {
                 if (chars < 0)
                 {
@@ -351,13 +433,36 @@ public final class JavaContentScanner implements ContentScanner
         return utf8;
     }
 
-    private boolean allHold(final int first, final int count)
+    /**
+     * Whether every condition of a regex holds: first those the pass decided (a condition without lazy strings that
+     * the pass did not see fails at once, with no search), then the lazy ones, each looked up in the text only now.
+     */
+    private boolean allHold(final int first, final int count, final byte[] searched, final int off, final int len)
     {
+        boolean lazy = false;
         for (int c = first; c < first + count; c++)
         {
             if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
             {
-                return false;
+                if (!literals.hasLazy(c))
+                {
+                    return false;
+                }
+                lazy = true;
+            }
+        }
+        if (lazy)
+        {
+            for (int c = first; c < first + count; c++)
+            {
+                if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
+                {
+                    if (!literals.lazyHolds(c, searched, off, len))
+                    {
+                        return false;
+                    }
+                    seen[c >>> 6] |= 1L << (c & 63);
+                }
             }
         }
         return true;

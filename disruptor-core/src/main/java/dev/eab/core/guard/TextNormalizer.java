@@ -27,8 +27,10 @@ import java.util.Objects;
  * allocates nothing once the buffers have grown. Non-ASCII text made only of <i>stable starters</i>
  * ({@link #isStableStarter}: NFKC leaves the code point alone, it has no combining class and nothing composes
  * with it from before; nearly all letters, ideographs, punctuation and emoji of running text) is its own NFKC,
- * so it skips {@link Normalizer} and allocates nothing either; any other text allocates inside
- * {@link Normalizer#normalize}.
+ * so it skips {@link Normalizer} and allocates nothing either. In any other text only the pieces around the other
+ * characters (a letter with its combining marks, a fullwidth letter, a ligature) are normalised, through a per-instance
+ * cache of their NFKC ({@link SegmentCache}): a piece seen recently costs no allocation, a new one allocates inside
+ * {@link Normalizer#normalize} once.
  */
 public final class TextNormalizer
 {
@@ -56,6 +58,7 @@ public final class TextNormalizer
     private static final int INITIAL_CAPACITY_CHARS = 1024;
 
     private char[] decoded = new char[INITIAL_CAPACITY_CHARS];
+    private final SegmentCache segments = new SegmentCache();
     private char[] normal = new char[INITIAL_CAPACITY_CHARS];
     private int length;
 
@@ -165,6 +168,12 @@ public final class TextNormalizer
         return normal;
     }
 
+    /** @return pieces normalised through {@link Normalizer} so far, i.e. not answered by the cache (tests). */
+    long segmentMisses()
+    {
+        return segments.misses();
+    }
+
     /** @return the length in chars of the last normalised text. */
     public int length()
     {
@@ -220,35 +229,67 @@ public final class TextNormalizer
         return bits;
     }
 
-    /** NFKC, then drop invisible characters and lowercase, from {@code src[0..n)} into {@link #normal}. */
+    /**
+     * NFKC, then drop invisible characters and lowercase, from {@code src[0..n)} into {@link #normal}. A text of stable
+     * starters only is its own NFKC. Otherwise the text is cut before every stable starter or ASCII character (neither
+     * reorders nor composes with what precedes it, so the NFKC of the whole is the NFKC of the pieces, one after the
+     * other): a piece that is one such character is copied, and the others (a starter with its combining marks, a
+     * fullwidth letter, a ligature) are normalised through {@link SegmentCache}, which calls {@link Normalizer} (and
+     * allocates) only for a piece it has not seen recently.
+     */
     private int finish(final char[] src, final int n)
     {
         if (allStableStarters(src, n))
         {
             return dropAndLower(src, n);
         }
-        final String nfkc = Normalizer.normalize(CharBuffer.wrap(src, 0, n), Normalizer.Form.NFKC);
-        final int m = nfkc.length();
-        // Dropping characters only shrinks the text, but lowercasing may map a BMP character to a
-        // supplementary one (two chars), so the loop still checks room for two chars per code point.
-        char[] out = normalBuffer(m);
         int k = 0;
-        for (int i = 0; i < m; )
+        int i = 0;
+        while (i < n)
         {
-            final int cp = nfkc.codePointAt(i);
-            i += Character.charCount(cp);
-            if (isInvisible(cp))
+            final int start = i;
+            i += Character.charCount(Character.codePointAt(src, i, n));
+            while (i < n)
             {
-                continue;
+                final int cp = Character.codePointAt(src, i, n);
+                if (cp < 0x80 || isStableStarter(cp))
+                {
+                    break;
+                }
+                i += Character.charCount(cp);
             }
-            final int lower = Character.toLowerCase(cp);
-            if (k + 2 > out.length)
+            final int first = Character.codePointAt(src, start, n);
+            if (i == start + Character.charCount(first) && (first < 0x80 || isStableStarter(first)))
             {
-                out = normal = Arrays.copyOf(out, Math.max(out.length * 2, k + 2));
+                k = append(first, k);
             }
-            k += Character.toChars(lower, out, k);
+            else
+            {
+                final char[] nfkc = segments.nfkc(src, start, i);
+                final int m = segments.length();
+                for (int j = 0; j < m; )
+                {
+                    final int cp = Character.codePointAt(nfkc, j, m);
+                    j += Character.charCount(cp);
+                    k = append(cp, k);
+                }
+            }
         }
         return k;
+    }
+
+    /** Appends {@code cp} lowercased to {@link #normal} at {@code k} unless it is invisible; @return the new length. */
+    private int append(final int cp, final int k)
+    {
+        if (isInvisible(cp))
+        {
+            return k;
+        }
+        if (k + 2 > normal.length)
+        {
+            normal = Arrays.copyOf(normal, Math.max(normal.length * 2, k + 2));
+        }
+        return k + Character.toChars(Character.toLowerCase(cp), normal, k);
     }
 
     private static boolean allStableStarters(final char[] src, final int n)
