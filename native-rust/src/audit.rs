@@ -153,6 +153,35 @@ pub unsafe extern "C" fn eab_audit_chain_batch(
     lens: *const i32,
     n: i32,
 ) -> i32 {
+    // SAFETY: the contract above is chain_batch_ffi's.
+    unsafe {
+        chain_batch_ffi(link, buf, buf_len, lens, n, |mut key, data, lens| {
+            let mut off = 0usize;
+            for &l in lens {
+                let end = off + l as usize;
+                key = chain_step_keyed(&key, &data[off..end]);
+                data[end..end + EAB_BLAKE3_LEN].copy_from_slice(&key);
+                off = end + EAB_BLAKE3_LEN;
+            }
+            key
+        })
+    }
+}
+
+/// The checks and copies both batch exports share: null and bounds checks
+/// (nothing written on a refusal), the first key read from `link`, `chain`
+/// run over the batch's bytes, the last link written back; panics caught.
+///
+/// # Safety
+/// As `eab_audit_chain_batch`.
+pub(crate) unsafe fn chain_batch_ffi(
+    link: *mut u8,
+    buf: *mut u8,
+    buf_len: usize,
+    lens: *const i32,
+    n: i32,
+    chain: impl FnOnce([u8; EAB_BLAKE3_LEN], &mut [u8], &[i32]) -> [u8; EAB_BLAKE3_LEN],
+) -> i32 {
     if link.is_null() || n < 0 || (n > 0 && (buf.is_null() || lens.is_null())) {
         return EAB_ERR_NULL_ARGUMENT;
     }
@@ -180,13 +209,7 @@ pub unsafe extern "C" fn eab_audit_chain_batch(
         let mut key = [0u8; EAB_BLAKE3_LEN];
         // SAFETY: valid for 32 reads.
         unsafe { core::ptr::copy_nonoverlapping(link, key.as_mut_ptr(), EAB_BLAKE3_LEN) };
-        let mut off = 0usize;
-        for &l in lens {
-            let end = off + l as usize;
-            key = chain_step_keyed(&key, &data[off..end]);
-            data[end..end + EAB_BLAKE3_LEN].copy_from_slice(&key);
-            off = end + EAB_BLAKE3_LEN;
-        }
+        let key = chain(key, data, lens);
         // SAFETY: valid for 32 writes.
         unsafe { core::ptr::copy_nonoverlapping(key.as_ptr(), link, EAB_BLAKE3_LEN) };
         EAB_OK

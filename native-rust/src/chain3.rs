@@ -26,10 +26,8 @@
 //! BLAKE3 tree and go to `blake3::hash`; so does everything when neither
 //! feature is present.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::audit::{EAB_BLAKE3_LEN, EAB_ERR_AUDIT_BATCH_BOUNDS};
-use crate::{EAB_ERR_NULL_ARGUMENT, EAB_ERR_PANIC, EAB_OK};
+use crate::audit::{chain_batch_ffi, EAB_BLAKE3_LEN};
 
 /// Longest record hashed in the lanes: one BLAKE3 chunk.
 pub(crate) const LANE_MAX_RECORD_LEN: usize = 1024;
@@ -308,39 +306,8 @@ pub unsafe extern "C" fn eab_audit_chain_batch_v3(
     lens: *const i32,
     n: i32,
 ) -> i32 {
-    if link.is_null() || n < 0 || (n > 0 && (buf.is_null() || lens.is_null())) {
-        return EAB_ERR_NULL_ARGUMENT;
-    }
-    catch_unwind(AssertUnwindSafe(|| {
-        if n == 0 {
-            return EAB_OK;
-        }
-        // SAFETY: valid for n reads per the contract.
-        let lens = unsafe { core::slice::from_raw_parts(lens, n as usize) };
-        let mut total: usize = 0;
-        for &l in lens {
-            if l < 0 {
-                return EAB_ERR_AUDIT_BATCH_BOUNDS;
-            }
-            total = match total.checked_add(l as usize + EAB_BLAKE3_LEN) {
-                Some(t) => t,
-                None => return EAB_ERR_AUDIT_BATCH_BOUNDS,
-            };
-        }
-        if total > buf_len {
-            return EAB_ERR_AUDIT_BATCH_BOUNDS;
-        }
-        // SAFETY: valid for buf_len reads and writes per the contract, and total <= buf_len.
-        let data = unsafe { core::slice::from_raw_parts_mut(buf, total) };
-        let mut key = [0u8; EAB_BLAKE3_LEN];
-        // SAFETY: valid for 32 reads.
-        unsafe { core::ptr::copy_nonoverlapping(link, key.as_mut_ptr(), EAB_BLAKE3_LEN) };
-        key = chain_batch_v3(key, data, lens, usize::MAX);
-        // SAFETY: valid for 32 writes.
-        unsafe { core::ptr::copy_nonoverlapping(key.as_ptr(), link, EAB_BLAKE3_LEN) };
-        EAB_OK
-    }))
-    .unwrap_or(EAB_ERR_PANIC)
+    // SAFETY: the contract above is chain_batch_ffi's.
+    unsafe { chain_batch_ffi(link, buf, buf_len, lens, n, |key, data, lens| chain_batch_v3(key, data, lens, usize::MAX)) }
 }
 
 /// One version-3 link alone (the verifier walks record by record): writes
