@@ -331,6 +331,8 @@ pub unsafe extern "C" fn eab_audit_chain_v3(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::EAB_ERR_AUDIT_BATCH_BOUNDS;
+    use crate::{EAB_ERR_NULL_ARGUMENT, EAB_OK};
 
     /// A small deterministic generator (xorshift), so failures reproduce.
     struct Rng(u64);
