@@ -155,31 +155,14 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();
         try
         {
-            if (timed && (sequence & STAGE_SAMPLE_MASK) == 0)
+            final boolean sampled = timed && (sequence & STAGE_SAMPLE_MASK) == 0;
+            final long t3 = throughJournal(e, m, sampled);
+            route.onEvent(e);
+            if (sampled)
             {
-                final long t0 = System.nanoTime();
-                validate.onEvent(e);
-                admit(m, e);
-                final long t1 = System.nanoTime();
-                govern.onEvent(e);
-                final long t2 = System.nanoTime();
-                journal.onEvent(e);
-                final long t3 = System.nanoTime();
-                route.onEvent(e);
                 final long t4 = System.nanoTime();
-                metrics.record(BusMetrics.Stage.VALIDATE, t1 - t0);
-                metrics.record(BusMetrics.Stage.GOVERN, t2 - t1);
-                metrics.record(BusMetrics.Stage.JOURNAL, t3 - t2);
                 metrics.record(BusMetrics.Stage.ROUTE, t4 - t3);
                 metrics.record(BusMetrics.Stage.TOTAL, t4 - e.publishedNanos);
-            }
-            else
-            {
-                validate.onEvent(e);
-                admit(m, e);
-                govern.onEvent(e);
-                journal.onEvent(e);
-                route.onEvent(e);
             }
         }
         catch (final Throwable t)
@@ -224,6 +207,36 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         }
     }
 
+    /**
+     * Validate (and admit), govern and journal one event, both paths' first three stages; when {@code sampled}, their
+     * timings are recorded.
+     *
+     * @return the time the journal stage ended when sampled (where the route's timing starts), else 0.
+     */
+    private long throughJournal(final MessageEvent e, final PipelineMeter m, final boolean sampled)
+    {
+        if (!sampled)
+        {
+            validate.onEvent(e);
+            admit(m, e);
+            govern.onEvent(e);
+            journal.onEvent(e);
+            return 0;
+        }
+        final long t0 = System.nanoTime();
+        validate.onEvent(e);
+        admit(m, e);
+        final long t1 = System.nanoTime();
+        govern.onEvent(e);
+        final long t2 = System.nanoTime();
+        journal.onEvent(e);
+        final long t3 = System.nanoTime();
+        metrics.record(BusMetrics.Stage.VALIDATE, t1 - t0);
+        metrics.record(BusMetrics.Stage.GOVERN, t2 - t1);
+        metrics.record(BusMetrics.Stage.JOURNAL, t3 - t2);
+        return t3;
+    }
+
     /** Journaled: validate, govern and journal now; route with the rest of the batch once its document is written. */
     private void onEventHeld(final MessageEvent e, final long sequence, final boolean endOfBatch)
     {
@@ -232,28 +245,8 @@ public final class PipelineHandler implements EventHandler<MessageEvent>
         final long rejectionsBefore = m == null ? 0 : metrics.busThreadRejections();
         try
         {
-            if (timed && (sequence & STAGE_SAMPLE_MASK) == 0)
-            {
-                // Sampled as on the unheld path; route and total are timed when the batch is routed.
-                final long t0 = System.nanoTime();
-                validate.onEvent(e);
-                admit(m, e);
-                final long t1 = System.nanoTime();
-                govern.onEvent(e);
-                final long t2 = System.nanoTime();
-                journal.onEvent(e);
-                final long t3 = System.nanoTime();
-                metrics.record(BusMetrics.Stage.VALIDATE, t1 - t0);
-                metrics.record(BusMetrics.Stage.GOVERN, t2 - t1);
-                metrics.record(BusMetrics.Stage.JOURNAL, t3 - t2);
-            }
-            else
-            {
-                validate.onEvent(e);
-                admit(m, e);
-                govern.onEvent(e);
-                journal.onEvent(e);
-            }
+            // Sampled as on the unheld path; route and total are timed when the batch is routed.
+            throughJournal(e, m, timed && (sequence & STAGE_SAMPLE_MASK) == 0);
         }
         catch (final Throwable t)
         {
