@@ -107,40 +107,9 @@ final class AuditHashVectorsTest
     @Test
     void keyedChainVectorsMatchBothImplementationsStepByStepAndInOneBatch() throws Exception
     {
-        final List<String> rows = rows("keyed");
-        assertTrue(rows.size() >= 10, "keyed vectors: " + rows.size());
         for (final ChainHasher h : hashers())
         {
-            byte[] prev = new byte[32];
-            final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
-            final int[] lengths = new int[rows.size()];
-            for (int i = 0; i < rows.size(); i++)
-            {
-                // keyed,<len>,<seed>:<key hex>,<hash hex>
-                final String[] f = rows.get(i).split(",", -1);
-                final String[] seedPrev = f[2].split(":");
-                assertArrayEquals(HexFormat.of().parseHex(seedPrev[1]), prev, "rows chain on from each other");
-                final byte[] record = chainRecord(Integer.parseInt(f[1]), Integer.parseInt(seedPrev[0]));
-                final byte[] out = new byte[32];
-                h.keyedStep(prev, record, 0, record.length, out);
-                assertEquals(f[3], HexFormat.of().formatHex(out), h.name() + " keyed row " + rows.get(i));
-                prev = out;
-                batch.writeBytes(record);
-                batch.writeBytes(new byte[32]);
-                lengths[i] = record.length;
-            }
-            // The same rows as one batch (one FFM call for the native hasher): each slot gets its row's hash.
-            final byte[] buf = batch.toByteArray();
-            final byte[] link = new byte[32];
-            h.chainBatch(link, buf, lengths, lengths.length);
-            assertArrayEquals(prev, link, h.name() + " batch head");
-            int end = 0;
-            for (int i = 0; i < rows.size(); i++)
-            {
-                end += lengths[i];
-                assertEquals(rows.get(i).split(",", -1)[3], HexFormat.of().formatHex(Arrays.copyOfRange(buf, end, end + 32)), h.name() + " batch row " + i);
-                end += 32;
-            }
+            checkChainRows("keyed", h.name() + " keyed", h::keyedStep, h::chainBatch);
         }
     }
 
@@ -148,39 +117,61 @@ final class AuditHashVectorsTest
     @Test
     void v3ChainVectorsMatchBothImplementationsStepByStepAndInOneBatch() throws Exception
     {
-        final List<String> rows = rows("v3");
-        assertTrue(rows.size() >= 10, "v3 vectors: " + rows.size());
         for (final ChainHasher h : hashers())
         {
-            byte[] prev = new byte[32];
-            final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
-            final int[] lengths = new int[rows.size()];
-            for (int i = 0; i < rows.size(); i++)
-            {
-                // v3,<len>,<seed>:<key hex>,<hash hex>
-                final String[] f = rows.get(i).split(",", -1);
-                final String[] seedPrev = f[2].split(":");
-                assertArrayEquals(HexFormat.of().parseHex(seedPrev[1]), prev, "rows chain on from each other");
-                final byte[] record = chainRecord(Integer.parseInt(f[1]), Integer.parseInt(seedPrev[0]));
-                final byte[] out = new byte[32];
-                h.v3Step(prev, record, 0, record.length, out);
-                assertEquals(f[3], HexFormat.of().formatHex(out), h.name() + " v3 row " + rows.get(i));
-                prev = out;
-                batch.writeBytes(record);
-                batch.writeBytes(new byte[32]);
-                lengths[i] = record.length;
-            }
-            final byte[] buf = batch.toByteArray();
-            final byte[] link = new byte[32];
-            h.chainBatchV3(link, buf, lengths, lengths.length);
-            assertArrayEquals(prev, link, h.name() + " v3 batch head");
-            int end = 0;
-            for (int i = 0; i < rows.size(); i++)
-            {
-                end += lengths[i];
-                assertEquals(rows.get(i).split(",", -1)[3], HexFormat.of().formatHex(Arrays.copyOfRange(buf, end, end + 32)), h.name() + " v3 batch row " + i);
-                end += 32;
-            }
+            checkChainRows("v3", h.name() + " v3", h::v3Step, h::chainBatchV3);
+        }
+    }
+
+    /** One link function of a {@link ChainHasher} ({@code keyedStep}, {@code v3Step}). */
+    @FunctionalInterface
+    private interface Step
+    {
+        void step(byte[] prev, byte[] record, int offset, int length, byte[] out);
+    }
+
+    /** One batch function of a {@link ChainHasher} ({@code chainBatch}, {@code chainBatchV3}). */
+    @FunctionalInterface
+    private interface Batch
+    {
+        void chain(byte[] link, byte[] buf, int[] lengths, int count);
+    }
+
+    /**
+     * The {@code kind} rows ({@code <kind>,<len>,<seed>:<key hex>,<hash hex>}, each keyed by the one before) step by
+     * step, then the same rows as one batch (one FFM call for the native hasher): each slot gets its row's hash.
+     */
+    private static void checkChainRows(final String kind, final String label, final Step step, final Batch batchFn) throws Exception
+    {
+        final List<String> rows = rows(kind);
+        assertTrue(rows.size() >= 10, kind + " vectors: " + rows.size());
+        byte[] prev = new byte[32];
+        final java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+        final int[] lengths = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++)
+        {
+            final String[] f = rows.get(i).split(",", -1);
+            final String[] seedPrev = f[2].split(":");
+            assertArrayEquals(HexFormat.of().parseHex(seedPrev[1]), prev, "rows chain on from each other");
+            final byte[] record = chainRecord(Integer.parseInt(f[1]), Integer.parseInt(seedPrev[0]));
+            final byte[] out = new byte[32];
+            step.step(prev, record, 0, record.length, out);
+            assertEquals(f[3], HexFormat.of().formatHex(out), label + " row " + rows.get(i));
+            prev = out;
+            batch.writeBytes(record);
+            batch.writeBytes(new byte[32]);
+            lengths[i] = record.length;
+        }
+        final byte[] buf = batch.toByteArray();
+        final byte[] link = new byte[32];
+        batchFn.chain(link, buf, lengths, lengths.length);
+        assertArrayEquals(prev, link, label + " batch head");
+        int end = 0;
+        for (int i = 0; i < rows.size(); i++)
+        {
+            end += lengths[i];
+            assertEquals(rows.get(i).split(",", -1)[3], HexFormat.of().formatHex(Arrays.copyOfRange(buf, end, end + 32)), label + " batch row " + i);
+            end += 32;
         }
     }
 
