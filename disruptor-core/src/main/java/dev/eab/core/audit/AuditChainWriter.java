@@ -15,8 +15,8 @@ import java.util.Arrays;
 
 /**
  * Appends decision records to the chain in batches: encodes each into the batch buffer
- * ({@link AuditRecordDescriptor}), then per batch links them all ({@code hash = BLAKE3-keyed(key = previous
- * hash, record)}, one {@link ChainHasher#chainBatch} call) and appends the batch as one Chronicle document;
+ * ({@link AuditRecordDescriptor}), then per batch links them all (chain version 3: {@code hash = BLAKE3-keyed(key =
+ * previous hash, BLAKE3(record))}, one {@link ChainHasher#chainBatchV3} call) and appends the batch as one Chronicle document;
  * on {@link #flush()} writes the anchor. Continues an existing chain: on open it reads the last stored record and checks it
  * against the anchor, refusing to append to a log whose tail was cut (the cut would be hidden otherwise).
  *
