@@ -100,6 +100,11 @@ public final class BenchMain
     private static void runSuite(final BenchOptions o, final Path root, final Path results) throws Exception
     {
         final Path jvmOptions = jvmOptions(root);
+        if (o.repeat > 1)
+        {
+            RepeatRunner.run(o, jvmOptions, results);
+            return;
+        }
         final List<RunResult> runs = new ArrayList<>();
         int total = 0;
         double planned = 0;
@@ -180,7 +185,7 @@ public final class BenchMain
     }
 
     /** Waits, up to {@code maxSec}, for a 1-second window in which other processes used < 0.15 CPU. */
-    private static void waitQuiet(final double maxSec) throws InterruptedException
+    static void waitQuiet(final double maxSec) throws InterruptedException
     {
         final long deadline = System.nanoTime() + (long)(maxSec * 1e9);
         boolean told = false;
@@ -206,7 +211,7 @@ public final class BenchMain
         }
     }
 
-    private static RunResult fork(
+    static RunResult fork(
         final Path jvmOptions, final Path results, final Series s, final long rate, final double warm, final double measure,
         final HiccupMeter.Mode hiccup) throws IOException, InterruptedException
     {
@@ -266,7 +271,7 @@ public final class BenchMain
         return rate == Schedule.SATURATION ? "saturation" : String.format(Locale.ROOT, "%,d/s", rate);
     }
 
-    private static String elapsed(final long start)
+    static String elapsed(final long start)
     {
         final long s = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);

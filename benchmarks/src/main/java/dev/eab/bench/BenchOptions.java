@@ -36,6 +36,11 @@ public final class BenchOptions
     public String jmhInclude = "dev\\.eab\\.bench\\.jmh\\..*Benchmark\\..*";
     /** Before each run, wait up to this many seconds for other processes to go quiet (0: don't wait). */
     public double waitQuietSec;
+    /**
+     * {@code --repeat N}: run the named series alternately N times per rate (order rotated each round) and report the
+     * median of each percentile per series and how many rounds each bus won against each baseline ({@link RepeatRunner}).
+     */
+    public int repeat = 1;
     /** Child mode: the one series and rate to run, its durations, and where to write. */
     public Series childSeries;
     public long childRate;
@@ -65,6 +70,7 @@ public final class BenchOptions
                 case "--results" -> o.resultsDir = Path.of(value(args, ++i, a));
                 case "--jmh-include" -> o.jmhInclude = value(args, ++i, a);
                 case "--wait-quiet" -> o.waitQuietSec = positive(value(args, ++i, a), a);
+                case "--repeat" -> o.repeat = (int)positive(value(args, ++i, a), a);
                 case "--child" ->
                 {
                     o.child = true;
@@ -76,6 +82,10 @@ public final class BenchOptions
                 }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (try --help)");
             }
+        }
+        if (o.repeat > 1 && (o.jmh || o.metering || o.replayMessages > 0))
+        {
+            throw new IllegalArgumentException("--repeat applies to the open-loop suite only");
         }
         if (o.jmh && o.quick)
         {
@@ -235,6 +245,10 @@ public final class BenchOptions
               --wait-quiet S      before each run wait up to S seconds until other processes use < 0.15 CPU, and
                                   repeat (at most twice) a run during which they used > 0.25 CPU (for shared
                                   machines; the CPU others used is reported per run either way)
+              --repeat N          run the series alternately N times per rate (fresh JVM each, order rotated per round) and
+                                  report per series the median of each percentile and, per bus/baseline pair, in how many
+                                  rounds the bus won (p50, p99, both) and the issue-8 targets by median and by rounds won;
+                                  repeat.json. For a decision on a noisy machine, e.g. --repeat 5 --warmup 2 --measure 4
               --help              this text
             Outputs: latest.json, one .hgrm per run, latency.png (results directory); a table on stdout.
             """;
