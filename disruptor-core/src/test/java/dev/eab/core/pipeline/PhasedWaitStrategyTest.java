@@ -262,6 +262,118 @@ class PhasedWaitStrategyTest
             + " messages through spins, parks, learning and idle ticks");
     }
 
+    /** Publishes {@code messages} one every {@code periodNanos} (parks to ~50 µs before each, then spins to it). */
+    private static void sendPaced(final RingBuffer<long[]> ring, final long periodNanos, final int messages)
+    {
+        long next = System.nanoTime() + periodNanos;
+        for (int i = 0; i < messages; i++)
+        {
+            final long early = next - System.nanoTime() - 50_000;
+            if (early > 0)
+            {
+                LockSupport.parkNanos(early);
+            }
+            while (System.nanoTime() < next)
+            {
+                Thread.onSpinWait();
+            }
+            publish(ring, 1);
+            next += periodNanos;
+        }
+    }
+
+    @Test
+    void aPacedSenderIsCaughtInTheCadenceWindow()
+    {
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(20_000, 0, HOUR_NANOS, TimeUnit.MICROSECONDS.toNanos(250), true, true,
+            TimeUnit.MICROSECONDS.toNanos(20));
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        final int messages = 1_500;
+        // One message a millisecond: the deviation the learner tolerates (a quarter of the gap, 250 µs) is far above a
+        // loaded machine's wake-up jitter, so the cadence is learned, and the consumer spins in windows before messages.
+        boolean regular = false;
+        for (int k = 0; k < messages / 100; k++)
+        {
+            sendPaced(ring, TimeUnit.MILLISECONDS.toNanos(1), 100);
+            regular |= strategy.cadenceRegular();
+        }
+        final long expected = messages;
+        await(() -> handler.events.get() == expected, "every paced message delivered");
+        assertTrue(regular, "a 1 ms cadence was never learned");
+        assertTrue(strategy.cadenceSpins() > 0, "never spun in a cadence window");
+    }
+
+    @Test
+    void noWakeUpIsLostWithACadence() throws InterruptedException
+    {
+        // Paced runs (the cadence is learned, so the consumer parks until a window and spins in it) alternate with
+        // random pauses and bursts from a second publisher, so publishes race timed parks, windows and plain parks; a
+        // park outside a window lasts an hour, so a lost wake-up hangs.
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(20_000, 0, HOUR_NANOS, TimeUnit.MICROSECONDS.toNanos(250), true, true,
+            TimeUnit.MICROSECONDS.toNanos(20));
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        final int rounds = 8;
+        final int paced = 100;
+        final int burst = 50;
+        final Thread other = Thread.ofPlatform().start(() -> {
+            final ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int r = 0; r < rounds; r++)
+            {
+                LockSupport.parkNanos(random.nextLong(5_000_000, 30_000_000));
+                for (int i = 0; i < burst; i++)
+                {
+                    publish(ring, 1);
+                }
+            }
+        });
+        for (int r = 0; r < rounds; r++)
+        {
+            sendPaced(ring, TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextLong(80, 400)), paced);
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 3_000_000));
+        }
+        other.join();
+        final long expected = (long)rounds * (paced + burst);
+        await(() -> handler.events.get() == expected, "every event delivered, none waiting on a missed wake-up");
+        assertEquals(expected, handler.sum.get());
+    }
+
+    @Test
+    void theCadenceAllocatesNothingOnTheConsumerThread()
+    {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final PhasedWaitStrategy strategy = new PhasedWaitStrategy(20_000, 0, HOUR_NANOS, TimeUnit.MICROSECONDS.toNanos(250), true, true,
+            TimeUnit.MICROSECONDS.toNanos(20));
+        final Counting handler = new Counting();
+        final RingBuffer<long[]> ring = start(strategy, handler);
+        final int messages = 400;
+        sendPaced(ring, TimeUnit.MICROSECONDS.toNanos(500), messages); // learns the cadence; the timer slack is set on the first park
+        await(() -> handler.events.get() == messages, "delivered");
+        final long threadId = consumer.threadId();
+        final long before = threads.getThreadAllocatedBytes(threadId);
+        sendPaced(ring, TimeUnit.MICROSECONDS.toNanos(500), messages);
+        await(() -> handler.events.get() == 2L * messages, "delivered");
+        final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        assertTrue(allocated < 64, "the consumer allocated " + allocated + " B over " + messages + " paced messages (timed parks, windows, ticks)");
+    }
+
+    @Test
+    void theTimerSlackCanBeSetOnLinux()
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux"));
+        final long[] seen = new long[2];
+        final Thread t = Thread.ofPlatform().unstarted(() -> {
+            assertTrue(ThreadTimerSlack.set(PhasedWaitStrategy.CADENCE_TIMER_SLACK_NANOS));
+            seen[0] = ThreadTimerSlack.get();
+        });
+        t.start();
+        assertDoesNotThrow(() -> t.join());
+        assertEquals(PhasedWaitStrategy.CADENCE_TIMER_SLACK_NANOS, seen[0], "prctl(PR_GET_TIMERSLACK) on the thread that set it");
+        assertNotEquals(PhasedWaitStrategy.CADENCE_TIMER_SLACK_NANOS, ThreadTimerSlack.get(), "per thread: the test thread keeps its own");
+    }
+
     /** Bursts with ~2 µs gaps and pauses of 0.3–1 ms (ticks and parks), then waits until all are consumed. */
     private static void sendMixed(final RingBuffer<long[]> ring, final Counting handler, final int messages)
     {
@@ -291,5 +403,6 @@ class PhasedWaitStrategyTest
         assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(-1, 0, 1, 0, false));
         assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(0, 0, 0, 0, false));
         assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(0, 0, 1, -1, false));
+        assertThrows(IllegalArgumentException.class, () -> new PhasedWaitStrategy(20_000, 0, 1, 0, false, true, -1));
     }
 }
