@@ -100,7 +100,7 @@ public final class Report
     /** @return the floor a series is compared with: the bare Disruptor with the same wait strategy (the yielding one for the rest). */
     static String floorOf(final String series)
     {
-        return series.equals(SHARED_HOST_BUS) || series.equals(PHASED_FLOOR) ? PHASED_FLOOR : FLOOR;
+        return series.startsWith(SHARED_HOST_BUS) || series.equals(PHASED_FLOOR) ? PHASED_FLOOR : FLOOR;
     }
 
     /** @return the floor run for {@code r}: same rate, same run. */

@@ -31,6 +31,11 @@ public enum Series
     EAB_JAVA("eab-java", Rates.RATED_SATURATION),
     /** eab-native with the PHASED idle strategy: the default configuration (spin, then park; warm while idle). */
     EAB_NATIVE_PHASED("eab-native-phased", Rates.ALL_RATED),
+    /**
+     * eab-native-phased with PHASED's learned cadence on ({@code eab.idle.phased.cadence=true}, set in the child before
+     * the bus starts): the same-run A/B of the cadence (opt-in: {@code --series eab-native-phased,eab-native-phased-cadence}).
+     */
+    EAB_NATIVE_PHASED_CADENCE("eab-native-phased-cadence", Rates.NONE),
     /** eab-native with the BACKOFF idle strategy (the Disruptor's SleepingWaitStrategy; the default before PHASED). */
     EAB_NATIVE_BACKOFF("eab-native-backoff", Rates.RATED),
     /** eab-native with the BLOCKING idle strategy (the Disruptor's BlockingWaitStrategy). */
@@ -109,7 +114,7 @@ public enum Series
     {
         return switch (this)
         {
-            case EAB_NATIVE_PHASED, BASELINE_DISRUPTOR_PHASED -> IdleStrategy.PHASED;
+            case EAB_NATIVE_PHASED, EAB_NATIVE_PHASED_CADENCE, BASELINE_DISRUPTOR_PHASED -> IdleStrategy.PHASED;
             case EAB_NATIVE_BACKOFF -> IdleStrategy.BACKOFF;
             case EAB_NATIVE_BLOCKING, BASELINE_ABQ, BASELINE_ABQ_NOSCAN -> IdleStrategy.BLOCKING;
             default -> IdleStrategy.YIELDING;
@@ -123,6 +128,11 @@ public enum Series
         {
             case EAB_NATIVE, EAB_NATIVE_PHASED, EAB_NATIVE_BACKOFF, EAB_NATIVE_BLOCKING ->
                 new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink);
+            case EAB_NATIVE_PHASED_CADENCE ->
+            {
+                System.setProperty(dev.eab.core.pipeline.IdleWaitStrategies.CADENCE_PROPERTY, "true"); // one series per child JVM
+                yield new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink);
+            }
             case EAB_NATIVE_NOSCAN -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), false, false, sink);
             case EAB_NATIVE_NOMETERING -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, false, sink).withoutMetering();
             case EAB_NATIVE_FLOOD -> new EabSeries(NativeMode.REQUIRED, idleStrategy(), true, true, sink);

@@ -39,6 +39,7 @@ public final class SeriesLegend
             case EAB_JOURNAL_SYNC -> "eab-native + write-ahead journal, msync per batch; YIELDING";
             case EAB_JAVA -> "bus with the Java validator + rate limit + Java content scan; YIELDING";
             case EAB_NATIVE_PHASED -> "eab-native with the default idle strategy PHASED (learned spin ≤ 20 µs, else park; publisher unparks; warm probe every 250 µs idle)";
+            case EAB_NATIVE_PHASED_CADENCE -> "eab-native-phased with the learned cadence on (timed wake 20 µs before a steady sender's next message, then spin)";
             case EAB_NATIVE_BACKOFF -> "eab-native with BACKOFF (Disruptor SleepingWaitStrategy: spin, yield, 100 ns sleeps)";
             case EAB_NATIVE_BLOCKING -> "eab-native with BLOCKING (Disruptor BlockingWaitStrategy: lock + condition)";
             case BASELINE_ABQ -> "naive bus: new object per send, ArrayBlockingQueue, Java validator + rate limit + Java content scan; take()";

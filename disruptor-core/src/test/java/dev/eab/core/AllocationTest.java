@@ -252,6 +252,74 @@ class AllocationTest
     }
 
     /**
+     * A paced sender (one message every 200 µs) on the default PHASED bus: the wait strategy learns the cadence
+     * ({@code CadenceLearner}), parks on a timer until just before each message, runs one warm-up probe as the window
+     * opens and spins for the message; none of that, nor the timer-slack call on the first park, allocates on the
+     * bus thread once warm. 200 µs is under the 250 µs idle tick, so without the cadence no probe would run at all.
+     */
+    @Test
+    void pacedSenderOnThePhasedBusAllocatesNothingOnTheBusThread()
+    {
+        bus = started(config(NativeMode.REQUIRED).idleStrategy(dev.eab.api.IdleStrategy.PHASED).ringSize(4096).contentScanning(true).build());
+        bus.registerAgent("s", "worker", Set.of(), "acme", null);
+        final int recipient = bus.registerAgent("r", "worker", Set.of(), "acme", null).handle();
+        final long[] busThreadId = {-1};
+        bus.subscribe("r", v -> busThreadId[0] = Thread.currentThread().threadId(), DeliveryMode.INLINE);
+        final CountingListener listener = new CountingListener();
+        final MessagePublisher pub = bus.publisher("s", listener);
+        final byte[] payload = new byte[32];
+        final int perRound = 1_000;
+        long sent = runPaced(pub, listener, recipient, payload, 0, 3 * perRound, 200_000);
+        final long busId = busThreadId[0];
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++)
+        {
+            final long before = threads.getThreadAllocatedBytes(busId);
+            sent = runPaced(pub, listener, recipient, payload, sent, perRound, 200_000);
+            best = Math.min(best, threads.getThreadAllocatedBytes(busId) - before);
+        }
+        assertEquals(sent, listener.delivered.get());
+        assertEquals(0, listener.rejected.get());
+        assertTrue(best < SLACK_BYTES, "the paced PHASED bus thread allocated " + best + " B over " + perRound + " messages");
+    }
+
+    /** Sends {@code count} messages one every {@code periodNanos} (a timed park to ~50 µs before each, then a spin). */
+    private static long runPaced(
+        final MessagePublisher pub, final CountingListener listener, final int recipient, final byte[] payload, final long first,
+        final int count, final long periodNanos)
+    {
+        long next = System.nanoTime() + periodNanos;
+        for (long i = first; i < first + count; i++)
+        {
+            final long early = next - System.nanoTime() - 50_000;
+            if (early > 0)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(early);
+            }
+            while (System.nanoTime() < next)
+            {
+                Thread.onSpinWait();
+            }
+            while (!pub.tryPublish(recipient, MessageType.EVENT, i, payload, 0, payload.length))
+            {
+                Thread.onSpinWait();
+            }
+            next += periodNanos;
+        }
+        final long end = first + count;
+        final long deadline = System.nanoTime() + HANG_GUARD_S * 1_000_000_000L;
+        while (listener.delivered.get() + listener.rejected.get() + listener.failed.get() < end)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("hang guard: " + listener.delivered.get() + " of " + end + " delivered");
+            }
+            Thread.onSpinWait();
+        }
+        return end;
+    }
+
+    /**
      * The idle warm-up (the probe an idle bus thread runs through every stage each few hundred µs) allocates
      * nothing either: driven here on the test thread through {@code PipelineHandler.onTimeout}, as the wait
      * strategy's tick does on the bus thread, with the native validator and the native scanner.

@@ -38,12 +38,16 @@ public final class IdleWaitStrategies
      */
     public static final long PHASED_SPIN_CAP_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     /**
-     * PHASED: with a steady sender whose gaps are too long to spin through (≥ 50 µs, regular), wake this long before
-     * its next message is due and spin for it ({@link CadenceLearner}), so the wake-up is off the message's path. It
-     * covers a timed wake-up's lateness on a VM (5–15 µs measured here with the slack cut to 1 µs). Override:
-     * {@code eab.idle.phased.cadence-lead-us} (0: off).
+     * PHASED with {@code -Deab.idle.phased.cadence=true} (off by default): with a steady sender whose gaps are too long
+     * to spin through (≥ 50 µs, regular), wake this long before its next message is due and spin for it
+     * ({@link CadenceLearner}), so the wake-up is off the message's path. It covers a timed wake-up's lateness on this
+     * VM with the slack cut to 1 µs (p50 9–11 µs, p90 10–19 µs at load 10). Off by default from measurement
+     * (docs/BENCHMARKS.md, "Stop 10 (idle2)"): on the oversubscribed 2-vCPU host it made 10k msg/s worse, not better.
+     * Override: {@code eab.idle.phased.cadence-lead-us}.
      */
     public static final long PHASED_CADENCE_LEAD_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** The system property that turns PHASED's learned cadence on ({@code true}; default off). */
+    public static final String CADENCE_PROPERTY = "eab.idle.phased.cadence";
     /** PHASED: then yield this long before parking. */
     public static final long PHASED_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(0);
     /** Longest single park: only a safety net, a publisher unparks the bus thread as soon as it publishes. */
@@ -72,14 +76,15 @@ public final class IdleWaitStrategies
         final boolean learn = !"false".equalsIgnoreCase(System.getProperty("eab.idle.phased.learn", "true").trim());
         final long spin = micros("eab.idle.phased.spin-us", learn ? PHASED_SPIN_CAP_NANOS : PHASED_SPIN_NANOS);
         return new PhasedWaitStrategy(spin, micros("eab.idle.phased.yield-us", PHASED_YIELD_NANOS), MAX_PARK_NANOS, tick,
-            !Boolean.getBoolean("eab.idle.phased.no-adapt"), learn && spin > 0, micros("eab.idle.phased.cadence-lead-us", PHASED_CADENCE_LEAD_NANOS));
+            !Boolean.getBoolean("eab.idle.phased.no-adapt"), learn && spin > 0,
+            Boolean.getBoolean(CADENCE_PROPERTY) ? micros("eab.idle.phased.cadence-lead-us", PHASED_CADENCE_LEAD_NANOS) : 0);
     }
 
     /**
      * @return the system property {@code key} in µs as nanoseconds, else {@code defaultNanos}. Overrides for
      * measuring (docs/BENCHMARKS.md): {@code eab.idle.warm-tick-us} (0: no idle ticks, so no warm-up),
-     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}, {@code eab.idle.phased.cadence-lead-us} (0: no learned
-     * cadence); and the booleans {@code eab.idle.phased.learn}
+     * {@code eab.idle.phased.spin-us}, {@code eab.idle.phased.yield-us}, {@code eab.idle.phased.cadence-lead-us} (with the
+     * cadence on); and the booleans {@code eab.idle.phased.cadence} (default false: no learned cadence), {@code eab.idle.phased.learn}
      * (default true: the spin is learned, see {@link SpinLearner}) and
      * {@code eab.idle.phased.no-adapt} (PHASED keeps spinning even when descheduled while spinning).
      */

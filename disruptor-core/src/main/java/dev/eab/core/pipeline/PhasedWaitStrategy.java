@@ -103,6 +103,7 @@ public final class PhasedWaitStrategy implements WaitStrategy
     private long windowStartNanos = CadenceLearner.NONE;
     private long windowEndNanos = CadenceLearner.NONE;
     private long cadenceSpins;
+    private long windowCatches;
     private boolean windowWarmed;
     private long skippedTicks;
 
@@ -165,6 +166,12 @@ public final class PhasedWaitStrategy implements WaitStrategy
         this.adaptive = adaptive;
         this.learner = learnSpin ? new SpinLearner(spinNanos) : null;
         this.cadence = cadenceLeadNanos > 0 ? new CadenceLearner(cadenceLeadNanos) : null;
+        if (cadence != null)
+        {
+            // Link prctl here, on the building thread: linking a downcall the first time takes ~0.1-0.2 s, which must
+            // not stall the consumer's first park (the consumer then only calls it, on its own thread).
+            ThreadTimerSlack.available();
+        }
         // A learned spin starts off: no history yet, and parking is the safe choice on a shared host.
         this.episodeSpinNanos = learnSpin ? 0 : spinNanos;
         this.episodeYieldEndNanos = learnSpin ? yieldEndNanos - spinNanos : yieldEndNanos;
@@ -266,6 +273,10 @@ public final class PhasedWaitStrategy implements WaitStrategy
             previous = now;
             now = System.nanoTime();
         }
+        if (inWindow(now))
+        {
+            windowCatches++;
+        }
         endEpisode(now);
         return available;
     }
@@ -342,6 +353,12 @@ public final class PhasedWaitStrategy implements WaitStrategy
     public long cadenceSpins()
     {
         return cadenceSpins;
+    }
+
+    /** @return how many messages the consumer saw while spinning in a cadence window (single writer; racy read for diagnostics) */
+    public long windowCatches()
+    {
+        return windowCatches;
     }
 
     /** @return how many idle ticks were skipped because a message was due (single writer; racy read for diagnostics) */

@@ -43,6 +43,12 @@ final class ThreadTimerSlack
         }
     }
 
+    /** @return true when {@code prctl} could be linked (initialises this class: call it off the thread that must not stall) */
+    static boolean available()
+    {
+        return PRCTL != null;
+    }
+
     /**
      * @param slackNanos the calling thread's new timer slack (> 0)
      * @return true when the kernel took it

@@ -302,6 +302,7 @@ class PhasedWaitStrategyTest
         await(() -> handler.events.get() == expected, "every paced message delivered");
         assertTrue(regular, "a 1 ms cadence was never learned");
         assertTrue(strategy.cadenceSpins() > 0, "never spun in a cadence window");
+        assertTrue(strategy.windowCatches() > 0, "no message was ever seen from a cadence window's spin");
     }
 
     @Test
