@@ -14,14 +14,15 @@ package dev.eab.core.pipeline;
  *   <li>mean gap: an exponentially weighted mean of the gaps between idle-ending arrivals (weight 1/8);</li>
  *   <li>regularity: an exponentially weighted mean absolute deviation of the same gaps (weight 1/8); the cadence
  *       is used only while it is at most a quarter of the mean gap (a Poisson stream's is about three quarters,
- *       so a random sender never gets it), after at least {@link #MIN_SAMPLES} gaps, and for mean gaps in
+ *       so a random sender never gets it) and at most {@link #MAX_DEVIATION_NANOS} (a window is spun through, so
+ *       its width must not grow with the gap: on a loaded host the arrivals jitter by hundreds of µs and the
+ *       cadence then stays off), after at least {@link #MIN_SAMPLES} gaps, and for mean gaps in
  *       [{@link #MIN_GAP_NANOS}, {@link #MAX_GAP_NANOS}];</li>
  *   <li>window: from {@code leadNanos} before the expected arrival until {@code 2 × deviation} (at least
  *       {@link #MIN_TOLERANCE_NANOS}) after it; outside it the strategy parks as before and a message that comes
  *       anyway is woken by its publisher, so a wrong prediction costs CPU, never a lost or late wake-up.</li>
  * </ul>
- * What it costs: the spin window per message, e.g. ~25–30 µs per 100 µs at 10k msg/s (≈ 0.25–0.3 CPU) and the same
- * per 10 ms at 100 msg/s (≈ 0.003 CPU).
+ * What it costs: the spin window per message, 25–60 µs: at 10k msg/s ≈ 0.25–0.6 CPU, at 100 msg/s ≤ 0.006 CPU.
  *
  * <p>Ownership: single writer, the consumer thread of the wait strategy that owns it; plain fields, no allocation.
  */
@@ -39,6 +40,8 @@ final class CadenceLearner
     static final long MAX_GAP_NANOS = 100_000_000;
     /** Regular: mean absolute deviation at most mean / 2^REGULAR_SHIFT. */
     static final int REGULAR_SHIFT = 2;
+    /** Regular: mean absolute deviation at most this, whatever the gap (bounds the spin window to ~60 µs). */
+    static final long MAX_DEVIATION_NANOS = 20_000;
     /** The window lasts at least this long past the expected arrival. */
     static final long MIN_TOLERANCE_NANOS = 5_000;
 
@@ -93,7 +96,7 @@ final class CadenceLearner
     boolean regular()
     {
         return samples >= MIN_SAMPLES && meanGapNanos >= MIN_GAP_NANOS && meanGapNanos <= MAX_GAP_NANOS
-            && deviationNanos <= meanGapNanos >> REGULAR_SHIFT;
+            && deviationNanos <= meanGapNanos >> REGULAR_SHIFT && deviationNanos <= MAX_DEVIATION_NANOS;
     }
 
     /** @return when to start spinning for the next message ({@link System#nanoTime()} scale), or {@link #NONE} */

@@ -355,7 +355,10 @@ public final class PhasedWaitStrategy implements WaitStrategy
         return cadenceSpins;
     }
 
-    /** @return how many messages the consumer saw while spinning in a cadence window (single writer; racy read for diagnostics) */
+    /**
+     * @return how many messages the consumer saw inside a cadence window, on its timed wake-up or while spinning
+     * (single writer; racy read for diagnostics)
+     */
     public long windowCatches()
     {
         return windowCatches;

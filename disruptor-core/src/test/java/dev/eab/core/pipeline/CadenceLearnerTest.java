@@ -109,6 +109,23 @@ class CadenceLearnerTest
     }
 
     @Test
+    void aLargeAbsoluteJitterKeepsTheCadenceOffEvenWhenSmallAgainstTheGap()
+    {
+        final CadenceLearner c = new CadenceLearner(LEAD_NANOS);
+        final SplittableRandom random = new SplittableRandom(3);
+        long t = 0;
+        int regular = 0;
+        for (int i = 0; i < 2_000; i++)
+        {
+            // 100 msg/s on a loaded host: ±150 µs of jitter is 1.5 % of the gap, but would make a 300 µs spin window.
+            t += 10_000_000 + random.nextLong(-150_000, 150_000);
+            c.onArrival(t);
+            regular += c.regular() ? 1 : 0;
+        }
+        assertEquals(0, regular, "deviation " + c.deviationNanos());
+    }
+
+    @Test
     void rejectsANonPositiveLead()
     {
         assertThrows(IllegalArgumentException.class, () -> new CadenceLearner(0));
