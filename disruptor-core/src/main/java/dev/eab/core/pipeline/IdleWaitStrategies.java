@@ -42,7 +42,8 @@ public final class IdleWaitStrategies
      * to spin through (≥ 50 µs, regular), wake this long before its next message is due and spin for it
      * ({@link CadenceLearner}), so the wake-up is off the message's path. It covers a timed wake-up's lateness on this
      * VM with the slack cut to 1 µs (p50 9–11 µs, p90 10–19 µs at load 10). Off by default from measurement
-     * (docs/BENCHMARKS.md, "Stop 10 (idle2)"): on the oversubscribed 2-vCPU host it made 10k msg/s worse, not better.
+     * (docs/BENCHMARKS.md, "Stop 10 (idle2)"): on the oversubscribed 2-vCPU host it did not pay at 10k msg/s (first
+     * version 10× worse at p50, second about level at 0.06 CPU more).
      * Override: {@code eab.idle.phased.cadence-lead-us}.
      */
     public static final long PHASED_CADENCE_LEAD_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
