@@ -80,6 +80,7 @@ public final class LatencyChart
         new Color(0xff9896), // eab-native-nometering: light red (beside eab-native's red)
         new Color(0x6b8e23), // eab-governed: olive drab
         new Color(0xaec7e8), // eab-audited: light blue
+        new Color(0x393b79), // eab-native-phased-cadence: dark blue (beside eab-native-phased's blue)
     };
 
     /** @return the colour of a series (one per series, so the floor is never confused with a baseline). */

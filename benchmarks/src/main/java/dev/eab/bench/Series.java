@@ -31,11 +31,6 @@ public enum Series
     EAB_JAVA("eab-java", Rates.RATED_SATURATION),
     /** eab-native with the PHASED idle strategy: the default configuration (spin, then park; warm while idle). */
     EAB_NATIVE_PHASED("eab-native-phased", Rates.ALL_RATED),
-    /**
-     * eab-native-phased with PHASED's learned cadence on ({@code eab.idle.phased.cadence=true}, set in the child before
-     * the bus starts): the same-run A/B of the cadence (opt-in: {@code --series eab-native-phased,eab-native-phased-cadence}).
-     */
-    EAB_NATIVE_PHASED_CADENCE("eab-native-phased-cadence", Rates.NONE),
     /** eab-native with the BACKOFF idle strategy (the Disruptor's SleepingWaitStrategy; the default before PHASED). */
     EAB_NATIVE_BACKOFF("eab-native-backoff", Rates.RATED),
     /** eab-native with the BLOCKING idle strategy (the Disruptor's BlockingWaitStrategy). */
@@ -66,7 +61,12 @@ public enum Series
      * behind the pipeline (BLOCK back-pressure), so saturation here is also the audit log's throughput. Opt-in (the
      * quick suite stays under 3 minutes): {@code --series eab-native,eab-audited --rates 10000,100000,0}.
      */
-    EAB_AUDITED("eab-audited", Rates.NONE);
+    EAB_AUDITED("eab-audited", Rates.NONE),
+    /**
+     * eab-native-phased with PHASED's learned cadence on ({@code eab.idle.phased.cadence=true}, set in the child before
+     * the bus starts): the same-run A/B of the cadence (opt-in: {@code --series eab-native-phased,eab-native-phased-cadence}).
+     */
+    EAB_NATIVE_PHASED_CADENCE("eab-native-phased-cadence", Rates.NONE);
 
     /** Rate sets (msg/s; 0 = saturation). */
     static final class Rates
