@@ -63,8 +63,17 @@ public final class JavaContentScanner implements ContentScanner
     private final int[] conditionFirst;
     /** Regex index → its number of trigger conditions; 0 = it runs on every text. */
     private final int[] conditionCount;
-    /** Reused per scan: bit c = condition c holds (one of its strings occurs). */
+    /** Reused per scan: bit c = condition c holds (one of its strings occurs); one spare word (see {@link #decidedWord}). */
     private final long[] seen;
+    /**
+     * Regex index → the word of {@link #seen} holding its first condition, and the bits of its conditions that the pass
+     * decides (no lazy string) in that word and the next: it can only run when all of them are seen, two compares.
+     */
+    private final int[] decidedWord;
+    private final long[] decidedLow;
+    private final long[] decidedHigh;
+    /** Regex index → whether some condition of it has lazy strings (looked up only once the decided ones hold). */
+    private final boolean[] anyLazy;
     /** What the matcher was built from (for {@link #referenceMatcher()}). */
     private final List<String> searchedStrings;
     private final long[] searchedFamilies;
@@ -117,7 +126,7 @@ public final class JavaContentScanner implements ContentScanner
             }
         }
         final int words = (conditions.size() + 63) / 64;
-        seen = new long[words];
+        seen = new long[words + 1];
         // Each distinct string once, with the family bits and condition bits it stands for.
         final Map<String, long[]> strings = new LinkedHashMap<>();
         for (final GuardrailFamily f : patterns.families())
@@ -163,6 +172,32 @@ public final class JavaContentScanner implements ContentScanner
             searchedStrings = List.copyOf(keys);
             searchedFamilies = families;
             searchedConditions = conditionBits;
+        }
+        decidedWord = new int[regexes.length];
+        decidedLow = new long[regexes.length];
+        decidedHigh = new long[regexes.length];
+        anyLazy = new boolean[regexes.length];
+        for (int r = 0; r < regexes.length; r++)
+        {
+            decidedWord[r] = conditionFirst[r] >>> 6;
+            for (int c = conditionFirst[r]; c < conditionFirst[r] + conditionCount[r]; c++)
+            {
+                if (literals == null || !literals.hasLazy(c))
+                {
+                    if (c >>> 6 == decidedWord[r])
+                    {
+                        decidedLow[r] |= 1L << c;
+                    }
+                    else
+                    {
+                        decidedHigh[r] |= 1L << c;
+                    }
+                }
+                else
+                {
+                    anyLazy[r] = true;
+                }
+            }
         }
     }
 
@@ -218,7 +253,7 @@ public final class JavaContentScanner implements ContentScanner
     /** @return the bitset words per string (tests). */
     int conditionWords()
     {
-        return seen.length;
+        return seen.length - 1;
     }
 
     /**
@@ -227,7 +262,7 @@ public final class JavaContentScanner implements ContentScanner
      */
     ByteLiteralMatcher referenceMatcher()
     {
-        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length);
+        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length - 1);
     }
 
     /** @return a scanner for the shipped pattern set. */
@@ -300,9 +335,12 @@ public final class JavaContentScanner implements ContentScanner
     {
         long mask = found;
         int chars = normalised ? normalizer.length() : -1;
+        final long[] seen = this.seen;
         for (int r = 0; r < regexes.length; r++)
         {
-            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r], searched, searchedOff, searchedLen))
+            final int w = decidedWord[r];
+            if ((mask & regexFamily[r]) == 0 && (seen[w] & decidedLow[r]) == decidedLow[r] && (seen[w + 1] & decidedHigh[r]) == decidedHigh[r] &&
+                (!anyLazy[r] || lazyHold(conditionFirst[r], conditionCount[r], searched, searchedOff, searchedLen)))
             {
                 if (chars < 0)
                 {
@@ -434,35 +472,20 @@ public final class JavaContentScanner implements ContentScanner
     }
 
     /**
-     * Whether every condition of a regex holds: first those the pass decided (a condition without lazy strings that
-     * the pass did not see fails at once, with no search), then the lazy ones, each looked up in the text only now.
+     * Whether every lazy condition of a regex holds (those the pass decided already do), each looked up in the text
+     * only now; a condition found is marked seen for the regexes after it.
      */
-    private boolean allHold(final int first, final int count, final byte[] searched, final int off, final int len)
+    private boolean lazyHold(final int first, final int count, final byte[] searched, final int off, final int len)
     {
-        boolean lazy = false;
         for (int c = first; c < first + count; c++)
         {
             if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
             {
-                if (!literals.hasLazy(c))
+                if (!literals.lazyHolds(c, searched, off, len))
                 {
                     return false;
                 }
-                lazy = true;
-            }
-        }
-        if (lazy)
-        {
-            for (int c = first; c < first + count; c++)
-            {
-                if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
-                {
-                    if (!literals.lazyHolds(c, searched, off, len))
-                    {
-                        return false;
-                    }
-                    seen[c >>> 6] |= 1L << (c & 63);
-                }
+                seen[c >>> 6] |= 1L << (c & 63);
             }
         }
         return true;
