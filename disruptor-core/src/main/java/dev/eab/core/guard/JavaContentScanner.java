@@ -243,6 +243,12 @@ public final class JavaContentScanner implements ContentScanner
         return literals;
     }
 
+    /** @return every string the matcher was built from: literals and trigger strings (tests). */
+    List<String> searched()
+    {
+        return searchedStrings;
+    }
+
     /** @return the number of trigger conditions (tests). */
     int conditions()
     {
