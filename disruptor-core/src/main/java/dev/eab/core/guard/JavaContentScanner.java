@@ -63,7 +63,10 @@ public final class JavaContentScanner implements ContentScanner
     private final int[] conditionFirst;
     /** Regex index → its number of trigger conditions; 0 = it runs on every text. */
     private final int[] conditionCount;
-    /** Reused per scan: bit c = condition c holds (one of its strings occurs); one spare word (see {@link #decidedWord}). */
+    /**
+     * Reused per scan: bit c = condition c holds (one of its strings occurs); two spare words, so that
+     * {@code seen[decidedWord[r] + 1]} exists for every regex (one without conditions after the last word, or none at all).
+     */
     private final long[] seen;
     /**
      * Regex index → the word of {@link #seen} holding its first condition, and the bits of its conditions that the pass
@@ -126,7 +129,7 @@ public final class JavaContentScanner implements ContentScanner
             }
         }
         final int words = (conditions.size() + 63) / 64;
-        seen = new long[words + 1];
+        seen = new long[words + 2];
         // Each distinct string once, with the family bits and condition bits it stands for.
         final Map<String, long[]> strings = new LinkedHashMap<>();
         for (final GuardrailFamily f : patterns.families())
@@ -259,7 +262,7 @@ public final class JavaContentScanner implements ContentScanner
     /** @return the bitset words per string (tests). */
     int conditionWords()
     {
-        return seen.length - 1;
+        return seen.length - 2;
     }
 
     /**
@@ -268,7 +271,7 @@ public final class JavaContentScanner implements ContentScanner
      */
     ByteLiteralMatcher referenceMatcher()
     {
-        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length - 1);
+        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length - 2);
     }
 
     /** @return a scanner for the shipped pattern set. */
