@@ -19,11 +19,12 @@ import java.util.Set;
 
 /**
  * The pure-Java scanner, the fallback twin of {@link NativeContentScanner} (identical results,
- * {@code GuardDifferentialTest}). One pass of a {@link FingerprintLiteralMatcher} (hashed 4-byte windows against a
- * byte table, eight positions per branch) finds the family literals and each regex's eager {@link RegexTriggers
- * trigger} condition; then an {@link NfaRegex} (a Pike VM: linear time, no backtracking) runs for just the regexes
- * whose family is not already matched and whose trigger conditions all hold, the conditions the pass decided checked
- * first and the others (common short words) looked up in the text only then ({@link FingerprintLiteralMatcher#lazyHolds}).
+ * {@code GuardDifferentialTest}). One pass of a {@link FingerprintLiteralMatcher} (hashed 4-byte windows at every other
+ * position against a bit table, four positions per branch, the one-byte strings in the same loop) finds the family
+ * literals and each regex's eager {@link RegexTriggers trigger} condition; then an {@link NfaRegex} (a Pike VM: linear
+ * time, no backtracking) runs for just the regexes whose family is not already matched and whose trigger conditions all
+ * hold, the conditions the pass decided checked first (two masks per regex) and the others (common short words) looked
+ * up in the text only then ({@link FingerprintLiteralMatcher#lazyHolds}).
  *
  * <p>ASCII text (checked eight bytes at a time) is searched as it arrives: the filter folds case, so nothing is
  * normalised or copied unless a regex has to run (then the text is lowercased into a char buffer for the VM). Other
