@@ -4,8 +4,8 @@ import dev.eab.api.KeywordMatching;
 import dev.eab.core.guard.ContentScanner;
 import dev.eab.core.guard.GuardrailPatterns;
 import dev.eab.core.guard.JavaContentScanner;
-import dev.eab.core.guard.LegacyJavaContentScanner;
 import dev.eab.core.guard.Stop8JavaContentScanner;
+import dev.eab.core.guard.Stop9JavaContentScanner;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The Java scanner's cost in <b>thread CPU time</b>, best of several rounds, the old engine and the new alternated in
- * one JVM: a figure a loaded machine distorts less than JMH's wall-clock average (a descheduled thread stops
+ * The Java scanner's cost in <b>thread CPU time</b>, best of several rounds, the old engines (stop 8, stop 9) and the new
+ * alternated in one JVM: a figure a loaded machine distorts less than JMH's wall-clock average (a descheduled thread stops
  * its CPU clock; cache and hyper-thread contention still show). Same texts as {@code JavaScanBenchmark}. Run:
  * {@code java @jvm.options -cp benchmarks/target/eab-benchmarks-0.1.0-SNAPSHOT.jar:$(cat benchmarks/target/classpath.txt)
  * dev.eab.bench.JavaScanTiming}.
@@ -47,10 +47,11 @@ public final class JavaScanTiming
         final byte[][] texts = {exactly(benign, 64), exactly(benign, 256), exactly(benign, 1024), exactly(benign, 4096),
             exactly(unicode, 1024), exactly(marks, 1024), exactly(attack, 256), exactly(attack, 1024)};
         final GuardrailPatterns patterns = GuardrailPatterns.defaults();
-        final ContentScanner[] scanners = {new LegacyJavaContentScanner(patterns), new Stop8JavaContentScanner(patterns),
-            new JavaContentScanner(patterns), new Stop8JavaContentScanner(patterns, KeywordMatching.SUBSTRING),
+        // The stop-8 automaton and the stop-9 fingerprint engine are the same-run baselines of the current engine.
+        final ContentScanner[] scanners = {new Stop8JavaContentScanner(patterns), new Stop9JavaContentScanner(patterns),
+            new JavaContentScanner(patterns), new Stop9JavaContentScanner(patterns, KeywordMatching.SUBSTRING),
             new JavaContentScanner(patterns, KeywordMatching.SUBSTRING)};
-        final String[] scannerNames = {"legacy", "stop8", "java", "stop8+keywords", "java+keywords"};
+        final String[] scannerNames = {"stop8", "stop9", "java", "stop9+keywords", "java+keywords"};
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         System.out.printf(Locale.ROOT, "%-14s", "case");
         for (final String n : scannerNames)

@@ -8,6 +8,7 @@ import dev.eab.core.guard.GuardrailPatterns;
 import dev.eab.core.guard.JavaContentScanner;
 import dev.eab.core.guard.LegacyJavaContentScanner;
 import dev.eab.core.guard.Stop8JavaContentScanner;
+import dev.eab.core.guard.Stop9JavaContentScanner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code legacy*}: the scanner before the byte automaton ({@code LegacyJavaContentScanner}, the baseline);</li>
  *   <li>{@code stop8*}: the stop-8 engine (byte automaton, four chains; {@code Stop8JavaContentScanner}), the baseline of
  *   the fingerprint engine;</li>
+ *   <li>{@code stop9*}: the stop-9 fingerprint engine ({@code Stop9JavaContentScanner}), the baseline of the stop-10 engine;</li>
  *   <li>{@code java*}: {@link JavaContentScanner} without keywords;</li>
  *   <li>{@code javaKw*}: the same scanner finding the impact keywords in its pass (substring mode);</li>
  *   <li>{@code scoreText256} / {@code scoreFound256}: {@link JavaImpactScorer#score} (its own keyword search) against
@@ -68,6 +70,8 @@ public class JavaScanBenchmark
     private LegacyJavaContentScanner legacy;
     private Stop8JavaContentScanner stop8;
     private Stop8JavaContentScanner stop8Kw;
+    private Stop9JavaContentScanner stop9;
+    private Stop9JavaContentScanner stop9Kw;
     private JavaContentScanner java;
     private JavaContentScanner javaKw;
     private JavaImpactScorer scorer;
@@ -82,6 +86,8 @@ public class JavaScanBenchmark
         legacy = new LegacyJavaContentScanner(patterns);
         stop8 = new Stop8JavaContentScanner(patterns);
         stop8Kw = new Stop8JavaContentScanner(patterns, KeywordMatching.SUBSTRING);
+        stop9 = new Stop9JavaContentScanner(patterns);
+        stop9Kw = new Stop9JavaContentScanner(patterns, KeywordMatching.SUBSTRING);
         java = new JavaContentScanner(patterns);
         javaKw = new JavaContentScanner(patterns, KeywordMatching.SUBSTRING);
         scorer = new JavaImpactScorer(16, KeywordMatching.SUBSTRING);
@@ -89,7 +95,7 @@ public class JavaScanBenchmark
         for (final byte[] t : new byte[][] {benign64, benign256, benign1k, benign4k, unicode1k, attack256, attack1k, keywords256})
         {
             final long old = legacy.scan(t);
-            if (old != java.scan(t) || old != javaKw.scan(t) || old != stop8.scan(t) || (old != 0) != (t == attack256 || t == attack1k) ||
+            if (old != java.scan(t) || old != javaKw.scan(t) || old != stop8.scan(t) || old != stop9.scan(t) || (old != 0) != (t == attack256 || t == attack1k) ||
                 javaKw.impactKeywords() != ImpactKeywords.find(t, 0, t.length, KeywordMatching.SUBSTRING))
             {
                 throw new IllegalStateException("unexpected verdict for " + new String(t, StandardCharsets.UTF_8));
@@ -198,6 +204,60 @@ public class JavaScanBenchmark
     public long stop8KwBenign1k()
     {
         return stop8Kw.scan(benign1k, 0, benign1k.length) + stop8Kw.impactKeywords();
+    }
+
+    @Benchmark
+    public long stop9Benign64()
+    {
+        return stop9.scan(benign64, 0, benign64.length);
+    }
+
+    @Benchmark
+    public long stop9Benign256()
+    {
+        return stop9.scan(benign256, 0, benign256.length);
+    }
+
+    @Benchmark
+    public long stop9Benign1k()
+    {
+        return stop9.scan(benign1k, 0, benign1k.length);
+    }
+
+    @Benchmark
+    public long stop9Benign4k()
+    {
+        return stop9.scan(benign4k, 0, benign4k.length);
+    }
+
+    @Benchmark
+    public long stop9Unicode1k()
+    {
+        return stop9.scan(unicode1k, 0, unicode1k.length);
+    }
+
+    @Benchmark
+    public long stop9Marks1k()
+    {
+        return stop9.scan(marks1k, 0, marks1k.length);
+    }
+
+    @Benchmark
+    public long stop9Attack256()
+    {
+        return stop9.scan(attack256, 0, attack256.length);
+    }
+
+    @Benchmark
+    public long stop9Attack1k()
+    {
+        return stop9.scan(attack1k, 0, attack1k.length);
+    }
+
+    @Benchmark
+    public long stop9KwBenign1k()
+    {
+        return stop9Kw.scan(benign1k, 0, benign1k.length) + stop9Kw.impactKeywords();
     }
 
     @Benchmark

@@ -53,7 +53,7 @@ public final class LegacyJavaContentScanner implements ContentScanner
                 {
                     compiled.add(NfaRegex.compile(re));
                     owners.add(f.bit());
-                    triggerSets.add(RegexTriggers.of(re));
+                    triggerSets.add(Stop9RegexTriggers.of(re));
                 }
             }
         }

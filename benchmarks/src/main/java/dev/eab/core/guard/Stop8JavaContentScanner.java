@@ -90,7 +90,7 @@ public final class Stop8JavaContentScanner implements ContentScanner
                 {
                     compiled.add(NfaRegex.compile(re));
                     owners.add(f.bit());
-                    triggerSets.add(RegexTriggers.of(re));
+                    triggerSets.add(Stop9RegexTriggers.of(re));
                 }
             }
         }

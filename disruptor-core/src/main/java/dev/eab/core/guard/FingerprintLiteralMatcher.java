@@ -14,22 +14,26 @@ import java.util.Set;
 
 /**
  * Multi-string search over UTF-8 bytes by a fingerprint filter (the Java twin of Rust's {@code FingerprintFilter} in
- * {@code guard_search.rs}; issue 8 §1). At every position the four bytes there are read as one little-endian int,
- * ASCII-folded by OR-ing {@code 0x20} into every byte, hashed by one multiplication (top {@value #HASH_BITS} bits) and
- * looked up in a byte table ({@value #FILTER_BYTES} bytes, in L1) that marks the hash of one 4-byte window of every
- * string in the pass; eight positions are tested before one branch. Only at a set entry are the strings whose window has
- * that exact folded value compared in place (ASCII-folded, as {@link ByteLiteralMatcher} does).
+ * {@code guard_search.rs}; issue 8 §1). At every other position ({@code off}, {@code off + 2}, ...) the four bytes
+ * there are read as one little-endian int, ASCII-folded by OR-ing {@code 0x20} into every byte, hashed by one
+ * multiplication (top {@value #HASH_BITS} bits) and looked up in a bit table ({@value #FILTER_BYTES} bytes, in L1) that
+ * marks the hashes of two 4-byte windows of every string in the pass, at adjacent alignments, so that an occurrence at
+ * either parity has one window at a read position; four positions are tested before one branch, and the same four ints
+ * give the block's eight bytes for the one-byte strings. Only at a set bit are the strings whose window has that exact
+ * folded value compared in place (ASCII-folded, as {@link ByteLiteralMatcher} does).
  *
  * <p>Why: the byte automaton it replaces is a chain of dependent loads (each state needs the last), about 2.3 µs of
  * CPU per KB on the dev VM even with four chains side by side; here the positions are independent, so the loop runs
- * at the core's throughput, and the table is 32 KB instead of ~80 KB. Measured in {@code JavaScanTiming}.
+ * at the core's throughput. Reading every other position halves the hashing (stop 10: ~1.1–1.6 µs per KB against
+ * stop 9's ~2.1 µs with every position, in the same runs). Measured in {@code JavaScanTiming}.
  *
  * <p>What is searched where (every string keeps exactly the meaning it had; only <i>when</i> a trigger string is looked
  * for changes):
  * <ul>
- *   <li>literals, and the strings of each regex's <i>eager</i> condition (chosen by the scanner): four bytes or more by
- *   their rarest-looking 4-byte window in the filter; three bytes under all 256 fourth bytes;</li>
- *   <li>one-byte strings: a per-byte OR from a 256-entry table, no branch (as before);</li>
+ *   <li>literals, and the strings of each regex's <i>eager</i> condition (chosen by the scanner), three bytes or more:
+ *   their rarest-looking pair of adjacent 4-byte windows in the filter ({@link #addWindows}; a window reaching past a
+ *   short string is entered under every byte there);</li>
+ *   <li>one-byte strings: a per-byte OR from a 256-entry table, no branch, in the same loop;</li>
  *   <li>two-byte literals: searched after the pass (the shipped set has none);</li>
  *   <li>every other trigger string ({@code "you"}, {@code "open"}, {@code "or"}, {@code ".."}, ...): not in the pass at
  *   all. Common words would send many positions to confirmation; a regex condition made of them is instead resolved
@@ -38,8 +42,8 @@ import java.util.Set;
  *   absent. A condition then holds exactly when it did before: verdicts cannot change
  *   ({@code FingerprintMatcherDifferentialTest} holds it to {@link ByteLiteralMatcher} over generated texts).</li>
  * </ul>
- * With a {@link KeywordMatching}, the impact scorer's 28 keywords are more windows of the same filter (each keyword's
- * first four bytes), so {@link ImpactKeywords#find}'s answer comes out of this pass: every occurrence is found, and
+ * With a {@link KeywordMatching}, the impact scorer's 28 keywords are more windows of the same filter (two each, as
+ * the strings), so {@link ImpactKeywords#find}'s answer comes out of this pass: every occurrence is found, and
  * when more than {@link ImpactKeywords#SATURATION_COUNT} distinct keywords occur (which five {@code find} keeps
  * depends on its order) the caller runs {@code find} itself ({@link #keywordsFound()}).
  *
@@ -48,18 +52,27 @@ import java.util.Set;
  */
 final class FingerprintLiteralMatcher
 {
-    /** Hash bits: the filter has 2^15 entries of a byte (32 KB, within the L1 data cache of the dev VM's cores). */
-    static final int HASH_BITS = 15;
-    static final int FILTER_BYTES = 1 << HASH_BITS;
+    /**
+     * Hash bits: the filter has 2^18 entries of a bit (32 KB, within the L1 data cache of the dev VM's cores). Bits, not
+     * bytes: every string has two windows (two alignments) and the short ones 128 each, ~2,300 entries in all, and at
+     * 2^18 they fill ~1 % of the filter (a byte table of the same size would be 7 % full and send a block in four to
+     * the slow path).
+     */
+    static final int HASH_BITS = 18;
+    static final int FILTER_BYTES = (1 << HASH_BITS) / Byte.SIZE;
     private static final int HASH_SHIFT = Integer.SIZE - HASH_BITS;
     /** Entries are grouped by the top bits of their hash (about one entry per group). */
-    private static final int BUCKET_SHIFT = 5;
+    private static final int BUCKET_SHIFT = 7;
+    /** Scanned positions are every other one ({@code off}, {@code off + 2}, ...): each string has a window at both parities. */
+    private static final int STRIDE = 2;
     /** Knuth's multiplicative constant (the Rust filter's). */
     private static final int HASH_MULTIPLIER = 0x9E3779B1;
     private static final int ASCII_FOLD = 0x20202020;
     private static final int WINDOW_BYTES = Integer.BYTES;
-    /** Positions tested per branch. */
+    /** Bytes per block: four scanned positions tested before one branch, and the eight bytes' one-byte strings. */
     private static final int BLOCK = 8;
+    /** Commonness of a window byte that is any byte (a short string's window reaching past it). */
+    private static final int WILDCARD_COMMONNESS = 40;
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LANE_ONES = 0x0101010101010101L;
@@ -82,14 +95,17 @@ final class FingerprintLiteralMatcher
 
     // ------------------------------------------------------------------ immutable tables
 
-    /** Entry h is 1 when some window hashes to h: a byte each, so the loop ORs loads and shifts nothing. */
-    private final byte[] filter = new byte[1 << HASH_BITS];
+    /** Bit h (of int {@code h >>> 5}, at {@code h & 31}) is set when some window hashes to h. */
+    private final int[] filter = new int[1 << HASH_BITS >>> 5];
     /** Windows of bucket b ({@code h >>> BUCKET_SHIFT}): {@code entry*[bucketStart[b] .. bucketStart[b + 1])}. */
     private final int[] bucketStart = new int[(1 << HASH_BITS >>> BUCKET_SHIFT) + 1];
     /** Per entry: the folded window, and what it stands for: a string index (≥ 0) or a keyword (-1 - k). */
     private final int[] entryWindow;
     private final int[] entryOwner;
-    /** Per entry: the window's offset in its string (the string starts that many bytes before the position). */
+    /**
+     * Per entry: the window's offset in its string (the string starts that many bytes before the position; -1: the window
+     * starts one byte before the string).
+     */
     private final int[] entryOffset;
 
     /** Per string: its bytes, family bits and condition bits. */
@@ -104,7 +120,10 @@ final class FingerprintLiteralMatcher
     private final int[] singleStrings;
     /** Strings searched after the pass (two-byte literals; one-byte strings beyond 64). */
     private final int[] afterPass;
-    /** Three-byte strings in the filter (checked at the text's last three positions, where no whole window is). */
+    /**
+     * Three-byte strings in the filter: one of their two windows reaches a byte past the string, so an occurrence ending
+     * the text at the wrong parity is checked after the pass.
+     */
     private final int[] threeByte;
 
     /** Lazy strings, by lazy index: the string index, and the gate bit (0: no gate, always search). */
@@ -165,21 +184,12 @@ final class FingerprintLiteralMatcher
                     after.add(p);
                 }
             }
-            else if (s.length >= WINDOW_BYTES && inPass)
+            else if (s.length >= 3 && inPass)
             {
-                final int o = rarestWindow(s);
-                entries.add(new int[] {fold((int)INT_LE.get(s, o)), p, o});
-            }
-            else if (s.length == 3 && inPass)
-            {
-                three.add(p);
-                for (int b = 0; b < 256; b++)
+                addWindows(entries, s, p);
+                if (s.length == 3)
                 {
-                    final int w = fold((s[0] & 0xFF) | (s[1] & 0xFF) << 8 | (s[2] & 0xFF) << 16 | b << 24);
-                    if ((b | 0x20) == b)
-                    {
-                        entries.add(new int[] {w, p, 0}); // b and b | 0x20 fold alike: one entry
-                    }
+                    three.add(p);
                 }
             }
             else if (literal)
@@ -262,7 +272,7 @@ final class FingerprintLiteralMatcher
             for (int k = 0; k < keywordBytes.length; k++)
             {
                 keywordBytes[k] = ImpactKeywords.KEYWORDS[k].getBytes(StandardCharsets.US_ASCII);
-                entries.add(new int[] {fold((int)INT_LE.get(keywordBytes[k], 0)), -1 - k, 0});
+                addWindows(entries, keywordBytes[k], -1 - k);
             }
         }
         else
@@ -281,7 +291,7 @@ final class FingerprintLiteralMatcher
             entryWindow[e] = x[0];
             entryOwner[e] = x[1];
             entryOffset[e] = x[2];
-            filter[hash(x[0])] = 1;
+            filter[hash(x[0]) >>> 5] |= 1 << hash(x[0]);
         }
         int e = 0;
         for (int b = 0; b < bucketStart.length; b++)
@@ -304,25 +314,67 @@ final class FingerprintLiteralMatcher
         return (folded * HASH_MULTIPLIER) >>> HASH_SHIFT;
     }
 
-    /** @return the offset of {@code s}'s 4-byte window least likely in ordinary text (letters by English frequency). */
-    private static int rarestWindow(final byte[] s)
+    /**
+     * Enters the two windows of {@code s} (three bytes or more) at its least likely pair of adjacent alignments
+     * {@code a, a + 1}: whichever parity an occurrence starts at, one of the two is at a scanned position. A string of
+     * five bytes or more has both windows inside it; a four-byte string uses alignment -1 (the byte before it, any
+     * byte) and 0; a three-byte string -1 and 0 (the byte after it, any byte). A window with an any-byte is entered
+     * under each of the 128 values that fold apart ({@code b} and {@code b | 0x20} fold alike).
+     */
+    private static void addWindows(final List<int[]> entries, final byte[] s, final int owner)
     {
-        int best = 0;
+        final int n = s.length;
+        int best = -1;
         int bestScore = Integer.MAX_VALUE;
-        for (int o = 0; o + WINDOW_BYTES <= s.length; o++)
+        for (int a = 0; a + 1 + WINDOW_BYTES <= n; a++)
         {
-            int score = 0;
-            for (int k = o; k < o + WINDOW_BYTES; k++)
-            {
-                score += commonness(s[k]);
-            }
+            final int score = windowCommonness(s, a) + windowCommonness(s, a + 1);
             if (score < bestScore)
             {
                 bestScore = score;
-                best = o;
+                best = a;
             }
         }
-        return best;
+        for (int o = best; o <= best + 1; o++)
+        {
+            int any = -1;
+            int fixed = 0;
+            for (int k = 0; k < WINDOW_BYTES; k++)
+            {
+                final int at = o + k;
+                if (at < 0 || at >= n)
+                {
+                    any = k;
+                }
+                else
+                {
+                    fixed |= (s[at] & 0xFF) << (Byte.SIZE * k);
+                }
+            }
+            if (any < 0)
+            {
+                entries.add(new int[] {fold(fixed), owner, o});
+                continue;
+            }
+            for (int b = 0; b < 256; b++)
+            {
+                if ((b | 0x20) == b)
+                {
+                    entries.add(new int[] {fold(fixed | b << (Byte.SIZE * any)), owner, o});
+                }
+            }
+        }
+    }
+
+    /** @return the summed {@link #commonness} of the window of {@code s} at offset {@code o} (bytes outside: any byte). */
+    private static int windowCommonness(final byte[] s, final int o)
+    {
+        int score = 0;
+        for (int k = o; k < o + WINDOW_BYTES; k++)
+        {
+            score += k < 0 || k >= s.length ? WILDCARD_COMMONNESS : commonness(s[k]);
+        }
+        return score;
     }
 
     private static int commonness(final byte b)
@@ -376,53 +428,45 @@ final class FingerprintLiteralMatcher
         Arrays.fill(lazySearched, 0L);
         keywordsFound = 0;
         final long[] singleBit = this.singleBit;
-        final byte[] filter = this.filter;
+        final int[] filter = this.filter;
         long singles = 0;
         long mask = 0;
         int i = off;
         // Last position with a whole window.
         final int last = end - WINDOW_BYTES;
-        for (; i <= last - (BLOCK - 1); i += BLOCK)
+        // One fused loop: per block of eight bytes, the windows at its four even positions (each string has a window at
+        // both parities) and the eight bytes' one-byte strings, read from the same four ints (bytes 0 and 1 of each).
+        for (; i <= last - (BLOCK - STRIDE); i += BLOCK)
         {
             final int r0 = (int)INT_LE.get(text, i);
-            final int r1 = (int)INT_LE.get(text, i + 1);
             final int r2 = (int)INT_LE.get(text, i + 2);
-            final int r3 = (int)INT_LE.get(text, i + 3);
             final int r4 = (int)INT_LE.get(text, i + 4);
-            final int r5 = (int)INT_LE.get(text, i + 5);
             final int r6 = (int)INT_LE.get(text, i + 6);
-            final int r7 = (int)INT_LE.get(text, i + 7);
+            singles |= singleBit[r0 & 0xFF] | singleBit[r0 >>> 8 & 0xFF] | singleBit[r2 & 0xFF] | singleBit[r2 >>> 8 & 0xFF] |
+                singleBit[r4 & 0xFF] | singleBit[r4 >>> 8 & 0xFF] | singleBit[r6 & 0xFF] | singleBit[r6 >>> 8 & 0xFF];
             final int h0 = ((r0 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
-            final int h1 = ((r1 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
             final int h2 = ((r2 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
-            final int h3 = ((r3 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
             final int h4 = ((r4 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
-            final int h5 = ((r5 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
             final int h6 = ((r6 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
-            final int h7 = ((r7 | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
-            if ((filter[h0] | filter[h1] | filter[h2] | filter[h3] | filter[h4] | filter[h5] | filter[h6] | filter[h7]) != 0)
+            // An int shift uses the low five bits of its count: the bit of h in its word.
+            if (((filter[h0 >>> 5] >>> h0 | filter[h2 >>> 5] >>> h2 | filter[h4 >>> 5] >>> h4 | filter[h6 >>> 5] >>> h6) & 1) != 0)
             {
-                // Rare: confirm the positions whose entry is set (their hashes are still at hand).
-                mask |= filter[h0] == 0 ? 0 : confirm(text, i, h0, off, end, triggered);
-                mask |= filter[h1] == 0 ? 0 : confirm(text, i + 1, h1, off, end, triggered);
-                mask |= filter[h2] == 0 ? 0 : confirm(text, i + 2, h2, off, end, triggered);
-                mask |= filter[h3] == 0 ? 0 : confirm(text, i + 3, h3, off, end, triggered);
-                mask |= filter[h4] == 0 ? 0 : confirm(text, i + 4, h4, off, end, triggered);
-                mask |= filter[h5] == 0 ? 0 : confirm(text, i + 5, h5, off, end, triggered);
-                mask |= filter[h6] == 0 ? 0 : confirm(text, i + 6, h6, off, end, triggered);
-                mask |= filter[h7] == 0 ? 0 : confirm(text, i + 7, h7, off, end, triggered);
+                // Rare: confirm the positions whose bit is set (their hashes are still at hand).
+                mask |= (filter[h0 >>> 5] >>> h0 & 1) == 0 ? 0 : confirm(text, i, h0, off, end, triggered);
+                mask |= (filter[h2 >>> 5] >>> h2 & 1) == 0 ? 0 : confirm(text, i + 2, h2, off, end, triggered);
+                mask |= (filter[h4 >>> 5] >>> h4 & 1) == 0 ? 0 : confirm(text, i + 4, h4, off, end, triggered);
+                mask |= (filter[h6 >>> 5] >>> h6 & 1) == 0 ? 0 : confirm(text, i + 6, h6, off, end, triggered);
             }
         }
-        for (; i <= last; i++)
+        for (int p = i; p <= last; p += STRIDE)
         {
-            mask |= position(text, i, off, end, triggered);
+            mask |= position(text, p, off, end, triggered);
         }
-        // The one-byte strings in a loop of their own: fused into the window loop they cost more than apart (registers).
-        for (int t = off; t < end; t++)
+        for (int t = i; t < end; t++)
         {
             singles |= singleBit[text[t] & 0xFF];
         }
-        // A three-byte string ending the text (no whole window starts in the last three bytes).
+        // A three-byte string ending the text at the parity of its alignment-0 window (which reaches one byte past it).
         if (len >= 3)
         {
             for (final int p : threeByte)
@@ -457,7 +501,7 @@ final class FingerprintLiteralMatcher
     private long position(final byte[] text, final int i, final int off, final int end, final long[] triggered)
     {
         final int h = (((int)INT_LE.get(text, i) | ASCII_FOLD) * HASH_MULTIPLIER) >>> HASH_SHIFT;
-        return filter[h] == 0 ? 0 : confirm(text, i, h, off, end, triggered);
+        return (filter[h >>> 5] >>> h & 1) == 0 ? 0 : confirm(text, i, h, off, end, triggered);
     }
 
     /** Compares the entries of hash {@code h} with the window at {@code i}, and confirms those equal to it in place. */
@@ -480,7 +524,7 @@ final class FingerprintLiteralMatcher
                     mask |= found(owner, triggered);
                 }
             }
-            else
+            else if (start >= off)
             {
                 keyword(text, start, off, end, -1 - owner);
             }

@@ -19,11 +19,12 @@ import java.util.Set;
 
 /**
  * The pure-Java scanner, the fallback twin of {@link NativeContentScanner} (identical results,
- * {@code GuardDifferentialTest}). One pass of a {@link FingerprintLiteralMatcher} (hashed 4-byte windows against a
- * byte table, eight positions per branch) finds the family literals and each regex's eager {@link RegexTriggers
- * trigger} condition; then an {@link NfaRegex} (a Pike VM: linear time, no backtracking) runs for just the regexes
- * whose family is not already matched and whose trigger conditions all hold, the conditions the pass decided checked
- * first and the others (common short words) looked up in the text only then ({@link FingerprintLiteralMatcher#lazyHolds}).
+ * {@code GuardDifferentialTest}). One pass of a {@link FingerprintLiteralMatcher} (hashed 4-byte windows at every other
+ * position against a bit table, four positions per branch, the one-byte strings in the same loop) finds the family
+ * literals and each regex's eager {@link RegexTriggers trigger} condition; then an {@link NfaRegex} (a Pike VM: linear
+ * time, no backtracking) runs for just the regexes whose family is not already matched and whose trigger conditions all
+ * hold, the conditions the pass decided checked first (two masks per regex) and the others (common short words) looked
+ * up in the text only then ({@link FingerprintLiteralMatcher#lazyHolds}).
  *
  * <p>ASCII text (checked eight bytes at a time) is searched as it arrives: the filter folds case, so nothing is
  * normalised or copied unless a regex has to run (then the text is lowercased into a char buffer for the VM). Other
@@ -63,8 +64,20 @@ public final class JavaContentScanner implements ContentScanner
     private final int[] conditionFirst;
     /** Regex index → its number of trigger conditions; 0 = it runs on every text. */
     private final int[] conditionCount;
-    /** Reused per scan: bit c = condition c holds (one of its strings occurs). */
+    /**
+     * Reused per scan: bit c = condition c holds (one of its strings occurs); two spare words, so that
+     * {@code seen[decidedWord[r] + 1]} exists for every regex (one without conditions after the last word, or none at all).
+     */
     private final long[] seen;
+    /**
+     * Regex index → the word of {@link #seen} holding its first condition, and the bits of its conditions that the pass
+     * decides (no lazy string) in that word and the next: it can only run when all of them are seen, two compares.
+     */
+    private final int[] decidedWord;
+    private final long[] decidedLow;
+    private final long[] decidedHigh;
+    /** Regex index → whether some condition of it has lazy strings (looked up only once the decided ones hold). */
+    private final boolean[] anyLazy;
     /** What the matcher was built from (for {@link #referenceMatcher()}). */
     private final List<String> searchedStrings;
     private final long[] searchedFamilies;
@@ -117,7 +130,7 @@ public final class JavaContentScanner implements ContentScanner
             }
         }
         final int words = (conditions.size() + 63) / 64;
-        seen = new long[words];
+        seen = new long[words + 2];
         // Each distinct string once, with the family bits and condition bits it stands for.
         final Map<String, long[]> strings = new LinkedHashMap<>();
         for (final GuardrailFamily f : patterns.families())
@@ -164,6 +177,32 @@ public final class JavaContentScanner implements ContentScanner
             searchedFamilies = families;
             searchedConditions = conditionBits;
         }
+        decidedWord = new int[regexes.length];
+        decidedLow = new long[regexes.length];
+        decidedHigh = new long[regexes.length];
+        anyLazy = new boolean[regexes.length];
+        for (int r = 0; r < regexes.length; r++)
+        {
+            decidedWord[r] = conditionFirst[r] >>> 6;
+            for (int c = conditionFirst[r]; c < conditionFirst[r] + conditionCount[r]; c++)
+            {
+                if (literals == null || !literals.hasLazy(c))
+                {
+                    if (c >>> 6 == decidedWord[r])
+                    {
+                        decidedLow[r] |= 1L << c;
+                    }
+                    else
+                    {
+                        decidedHigh[r] |= 1L << c;
+                    }
+                }
+                else
+                {
+                    anyLazy[r] = true;
+                }
+            }
+        }
     }
 
     /**
@@ -208,6 +247,12 @@ public final class JavaContentScanner implements ContentScanner
         return literals;
     }
 
+    /** @return every string the matcher was built from: literals and trigger strings (tests). */
+    List<String> searched()
+    {
+        return searchedStrings;
+    }
+
     /** @return the number of trigger conditions (tests). */
     int conditions()
     {
@@ -218,7 +263,7 @@ public final class JavaContentScanner implements ContentScanner
     /** @return the bitset words per string (tests). */
     int conditionWords()
     {
-        return seen.length;
+        return seen.length - 2;
     }
 
     /**
@@ -227,7 +272,7 @@ public final class JavaContentScanner implements ContentScanner
      */
     ByteLiteralMatcher referenceMatcher()
     {
-        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length);
+        return new ByteLiteralMatcher(searchedStrings, searchedFamilies, searchedConditions, seen.length - 2);
     }
 
     /** @return a scanner for the shipped pattern set. */
@@ -300,9 +345,12 @@ public final class JavaContentScanner implements ContentScanner
     {
         long mask = found;
         int chars = normalised ? normalizer.length() : -1;
+        final long[] seen = this.seen;
         for (int r = 0; r < regexes.length; r++)
         {
-            if ((mask & regexFamily[r]) == 0 && allHold(conditionFirst[r], conditionCount[r], searched, searchedOff, searchedLen))
+            final int w = decidedWord[r];
+            if ((mask & regexFamily[r]) == 0 && (seen[w] & decidedLow[r]) == decidedLow[r] && (seen[w + 1] & decidedHigh[r]) == decidedHigh[r] &&
+                (!anyLazy[r] || lazyHold(conditionFirst[r], conditionCount[r], searched, searchedOff, searchedLen)))
             {
                 if (chars < 0)
                 {
@@ -434,35 +482,20 @@ public final class JavaContentScanner implements ContentScanner
     }
 
     /**
-     * Whether every condition of a regex holds: first those the pass decided (a condition without lazy strings that
-     * the pass did not see fails at once, with no search), then the lazy ones, each looked up in the text only now.
+     * Whether every lazy condition of a regex holds (those the pass decided already do), each looked up in the text
+     * only now; a condition found is marked seen for the regexes after it.
      */
-    private boolean allHold(final int first, final int count, final byte[] searched, final int off, final int len)
+    private boolean lazyHold(final int first, final int count, final byte[] searched, final int off, final int len)
     {
-        boolean lazy = false;
         for (int c = first; c < first + count; c++)
         {
             if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
             {
-                if (!literals.hasLazy(c))
+                if (!literals.lazyHolds(c, searched, off, len))
                 {
                     return false;
                 }
-                lazy = true;
-            }
-        }
-        if (lazy)
-        {
-            for (int c = first; c < first + count; c++)
-            {
-                if ((seen[c >>> 6] & (1L << (c & 63))) == 0)
-                {
-                    if (!literals.lazyHolds(c, searched, off, len))
-                    {
-                        return false;
-                    }
-                    seen[c >>> 6] |= 1L << (c & 63);
-                }
+                seen[c >>> 6] |= 1L << (c & 63);
             }
         }
         return true;

@@ -17,10 +17,11 @@ import java.util.TreeSet;
  *
  * <p>Sound by construction: a run of plain characters is its own set; a small class is the set of its
  * characters; a group or class repeated at least once needs what its body needs; a concatenation needs
- * what each part needs; an alternation needs the union of one set per branch (each branch's best), and
- * nothing if a branch needs nothing. Anchors, {@code .}, optional parts and large or negated classes need
- * nothing. The rarest-looking sets are kept ({@link #rarity} at least {@value #MIN_RARITY}). A regex without
- * conditions runs on every text.
+ * what each part needs (a run of plain characters followed by one character of a small class needs the run
+ * joined to one of them: {@code \.\.[/\\]} needs {@code ../} or {@code ..\}); an alternation needs the union
+ * of one set per branch (each branch's best), and nothing if a branch needs nothing. Anchors, {@code .},
+ * optional parts and large or negated classes need nothing. The rarest-looking sets are kept ({@link #rarity}
+ * at least {@value #MIN_RARITY}). A regex without conditions runs on every text.
  */
 final class RegexTriggers
 {
@@ -139,6 +140,19 @@ final class RegexTriggers
                 {
                     final TreeSet<String> cls = charClass();
                     req = cls == null ? List.of() : List.of(cls);
+                    if (cls != null && !run.isEmpty() && peekQuantifier() < 0)
+                    {
+                        // A run followed by one character of a small class: every match holds the run and then one of
+                        // them (".." then "/" or "\\": "../", "..\\"), a rarer set than the run and the class apart.
+                        final TreeSet<String> joined = new TreeSet<>();
+                        for (final String x : cls)
+                        {
+                            joined.add(run + x);
+                        }
+                        parts.add(joined);
+                        run.setLength(0);
+                        continue;
+                    }
                 }
                 case '.' -> i++;
                 case '^', '$' ->
@@ -183,6 +197,13 @@ final class RegexTriggers
             parts.add(new TreeSet<>(List.of(run.toString())));
         }
         return parts;
+    }
+
+    /** @return whether a quantifier is at {@code i} (0 when there is one, -1 when not), without consuming it. */
+    private int peekQuantifier()
+    {
+        final int c = peek();
+        return c == '*' || c == '?' || c == '+' || c == '{' ? 0 : -1;
     }
 
     /** @return the minimum count of the quantifier at {@code i} (consuming it), or -1 when there is none. */

@@ -122,6 +122,73 @@ class FingerprintMatcherDifferentialTest
         assertTrue(lazyResolved > texts / 10, "lazy conditions that held: " + lazyResolved);
     }
 
+    /**
+     * The pass reads windows at every other position only (each string has a window at both parities, short strings with
+     * an any-byte): every searched string and keyword, upper and lower case, planted at each offset 0..9 from the start
+     * and ending at each offset 0..9 from the end of filler texts of several lengths, at both parities of {@code off},
+     * gives the reference automaton's families and conditions (and every keyword present is found).
+     */
+    @Test
+    void everyStringAtEveryOffsetAndParity()
+    {
+        for (final KeywordMatching mode : new KeywordMatching[] {null, KeywordMatching.SUBSTRING})
+        {
+            final JavaContentScanner scanner = new JavaContentScanner(GuardrailPatterns.defaults(), mode);
+            final FingerprintLiteralMatcher fingerprint = scanner.matcher();
+            final ByteLiteralMatcher reference = scanner.referenceMatcher();
+            final int conditions = scanner.conditions();
+            final int words = scanner.conditionWords();
+            final List<String> pieces = new ArrayList<>(scanner.searched());
+            pieces.addAll(Arrays.asList(ImpactKeywords.KEYWORDS));
+            int checked = 0;
+            for (final String piece : pieces)
+            {
+                for (final String cased : new String[] {piece, piece.toUpperCase(java.util.Locale.ROOT)})
+                {
+                    final byte[] p = cased.getBytes(StandardCharsets.UTF_8);
+                    for (final int fill : new int[] {0, 5, 13, 24})
+                    {
+                        for (int at = 0; at < 10; at++)
+                        {
+                            for (final boolean fromEnd : new boolean[] {false, true})
+                            {
+                                for (int off = 0; off < 2; off++)
+                                {
+                                    final int len = at + p.length + fill;
+                                    final byte[] text = new byte[off + len + 3];
+                                    Arrays.fill(text, (byte)'q');
+                                    final int start = off + (fromEnd ? fill : at);
+                                    System.arraycopy(p, 0, text, start, p.length);
+                                    final long[] expected = new long[words];
+                                    final long expectedMask = reference.scan(text, off, len, expected, null);
+                                    final long[] actual = new long[words];
+                                    final long actualMask = fingerprint.scan(text, off, len, actual);
+                                    for (int c = 0; c < conditions; c++)
+                                    {
+                                        if ((actual[c >>> 6] >>> c & 1) == 0 && fingerprint.hasLazy(c) && fingerprint.lazyHolds(c, text, off, len))
+                                        {
+                                            actual[c >>> 6] |= 1L << c;
+                                        }
+                                    }
+                                    final String shown = "mode " + mode + " [" + cased + "] at " + (start - off) + " of " + len + ", off " + off;
+                                    assertEquals(expectedMask, actualMask, "families, " + shown);
+                                    assertArrayEquals(expected, actual, "conditions, " + shown);
+                                    if (mode != null)
+                                    {
+                                        final int find = ImpactKeywords.find(text, off, len, mode);
+                                        assertEquals(find, find & fingerprint.keywordsFound(), "keywords, " + shown);
+                                    }
+                                    checked++;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assertTrue(checked > 10_000, "placements: " + checked);
+        }
+    }
+
     @Test
     void theLazySearchEqualsContainsOnTheFoldedText()
     {

@@ -72,6 +72,30 @@ class JavaScannerEngineTest
         return b.toString();
     }
 
+    /**
+     * A set whose regexes have no trigger conditions (so they run on every text), alone or after 64 conditions: the
+     * per-regex condition masks read one word past the last condition word, which must exist.
+     */
+    @Test
+    void regexesWithoutConditionsRunOnEveryText()
+    {
+        final StringBuilder many = new StringBuilder();
+        for (int k = 0; k < 16; k++)
+        {
+            many.append("  - {name: t.four").append(k).append(", category: xss, regexes: ['w").append(k)
+                .append("=1[ ]*<q[ ]*>[ ]*#z']}\n");
+        }
+        for (final String head : new String[] {"", many.toString()})
+        {
+            final GuardrailPatterns p = GuardrailPatterns.parse("version: 1\nfamilies:\n" + head +
+                "  - {name: t.none, category: xss, regexes: ['a.b']}\n", "no-conditions");
+            final JavaContentScanner s = new JavaContentScanner(p);
+            final long bit = p.byName("t.none").bit();
+            assertEquals(bit, s.scan("xx a-b yy"), head.isEmpty() ? "alone" : "after 64 conditions");
+            assertEquals(0, s.scan("nothing here"));
+        }
+    }
+
     @Test
     void literalsAreFoundAtEveryPositionAroundTheCutBetweenTheChains()
     {

@@ -29,7 +29,12 @@ class RegexTriggersTest
         assertEquals(List.of(List.of("abc")), RegexTriggers.of("(?:abc){2,}"));
         assertEquals(List.of(List.of("ét"), List.of("é")), RegexTriggers.of("été+"));
         assertEquals(List.of(List.of("a.*")), RegexTriggers.of("a\\.\\*"));
-        assertEquals(List.of(List.of(".."), List.of("/", "\\")), RegexTriggers.of("(?:^|[^.])\\.\\.[/\\\\]"));
+        // a run followed by one character of a small class: the run joined to each (one set, rarer than the two apart)
+        assertEquals(List.of(List.of("../", "..\\")), RegexTriggers.of("(?:^|[^.])\\.\\.[/\\\\]"));
+        assertEquals(List.of(List.of("x=1", "x=2"), List.of("<")), RegexTriggers.of("x=[12]<"));
+        // ... but not when the class is quantified (it may repeat or be absent)
+        assertEquals(List.of(List.of("x="), List.of("1", "2")), RegexTriggers.of("x=[12]+"));
+        assertEquals(List.of(List.of("x=")), RegexTriggers.of("x=[12]?"));
     }
 
     @Test
