@@ -39,6 +39,8 @@ public final class AuditChainWriter implements AutoCloseable
     private long committed;
     private final byte[] link = new byte[ChainHasher.HASH_LENGTH];
     private ExcerptAppender appender;
+    /** Touches the pages ahead of the tail from its own thread (null when off). */
+    private final AuditPretouch pretouch;
     private long nextSequence;
     private long anchoredSequence;
 
@@ -90,6 +92,7 @@ public final class AuditChainWriter implements AutoCloseable
         }
         anchoredSequence = anchor == null ? -1 : anchor.sequence();
         committed = nextSequence;
+        pretouch = AuditPretouch.startFor(queue);
     }
 
     private static AuditRecord lastRecord(final ChronicleQueue q)
@@ -167,7 +170,12 @@ public final class AuditChainWriter implements AutoCloseable
         hasher.chainBatchV3(link, buf, lengths, staged);
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().write(buf, 0, encoder.size());
+            final net.openhft.chronicle.bytes.Bytes<?> b = dc.wire().bytes();
+            b.write(buf, 0, encoder.size());
+            if (pretouch != null)
+            {
+                pretouch.tail(b.writePosition());
+            }
         }
         encoder.reset();
         staged = 0;
@@ -205,6 +213,12 @@ public final class AuditChainWriter implements AutoCloseable
         return link.clone();
     }
 
+    /** @return pages of the chain's queue touched ahead of the writer (0 with pretouching off). */
+    public long pagesPretouched()
+    {
+        return pretouch == null ? 0 : pretouch.pagesTouched();
+    }
+
     /** @return which BLAKE3 implementation links the records. */
     public String hasherName()
     {
@@ -221,6 +235,10 @@ public final class AuditChainWriter implements AutoCloseable
         }
         finally
         {
+            if (pretouch != null)
+            {
+                pretouch.close();
+            }
             if (appender != null)
             {
                 appender.close();

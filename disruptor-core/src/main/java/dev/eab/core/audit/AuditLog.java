@@ -630,6 +630,7 @@ public final class AuditLog implements AutoCloseable, HealthSource
         m.put("bus_lag_episodes", busLagEpisodes.sum());
         m.put("peak_backlog", peakBacklog.get());
         m.put("writer_wakeups", wakeups.get());
+        m.put("pretouched_pages", writer.pagesPretouched());
         m.put("lagging", lagging());
         m.put("health", health().status().name());
         m.put("failure", failure == null ? "" : failure);

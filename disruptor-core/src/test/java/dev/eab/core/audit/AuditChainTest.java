@@ -415,6 +415,33 @@ final class AuditChainTest
         assertEquals(5, r.badSequence(), r.describe());
     }
 
+    /** The writer's pretouch thread touches pages ahead of the tail; records written over them read back and verify. */
+    @Test
+    void thePretouchThreadTouchesPagesAheadOfTheWriterAndChangesNoRecord(@TempDir final Path dir) throws InterruptedException
+    {
+        final int n = 5_000;
+        try (AuditChainWriter w = new AuditChainWriter(dir, ChainHashers.best()))
+        {
+            w.append(entry(0));
+            w.commit();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (w.pagesPretouched() == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertTrue(w.pagesPretouched() > 0, "pages touched ahead of the tail");
+            for (int i = 1; i < n; i++)
+            {
+                w.append(entry(i));
+            }
+        }
+        final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir);
+        assertTrue(r.ok(), r.describe());
+        assertEquals(n, r.records());
+        final List<AuditRecord> records = AuditQueues.records(dir);
+        assertEquals(entry(n - 1), records.get(n - 1).entry());
+    }
+
     private static byte[] forged(final byte[] prev, final int sequence, final int version)
     {
         final AuditRecordDescriptor.Encoder enc = new AuditRecordDescriptor.Encoder();
