@@ -27,12 +27,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * process, alternating, as the same-run baseline.
  *
  * <p>Run: {@code java @jvm.options -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt):disruptor-core/target/cli-lib/*"
- * dev.eab.bench.audit.AuditPipeMain [rounds] [messages per round]}.
+ * dev.eab.bench.audit.AuditPipeMain [rounds] [messages per round] [spin|yield]}: {@code yield} makes the publisher
+ * yield its CPU on a full ring instead of spinning (default {@code spin}, as the open-loop bench does), to show what the
+ * pipeline does when the waiting publisher does not take CPU from the writer on a 2-vCPU host.
  */
 public final class AuditPipeMain
 {
     private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private static final int PAYLOAD_BYTES = 32;
+    /** The publisher yields on a full ring instead of spinning. */
+    private static boolean yieldWhenFull;
 
     private AuditPipeMain()
     {
@@ -42,6 +46,7 @@ public final class AuditPipeMain
     {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final int n = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+        yieldWhenFull = args.length > 2 && "yield".equals(args[2]);
         final double[][] audited = new double[rounds][];
         final double[][] plain = new double[rounds][];
         run(false, n / 4, true);
@@ -51,7 +56,8 @@ public final class AuditPipeMain
             plain[r] = run(false, n, false);
             audited[r] = run(true, n, false);
         }
-        System.out.println("median of " + rounds + " rounds, " + n + " messages each:");
+        System.out.println("median of " + rounds + " rounds, " + n + " messages each, publisher " + (yieldWhenFull ? "yields" : "spins") +
+            " on a full ring:");
         print("eab-native  (audit off)", plain);
         print("eab-audited (audit on) ", audited);
     }
@@ -114,7 +120,14 @@ public final class AuditPipeMain
                 MessageClaim c = publisher.tryClaim();
                 while (c == null)
                 {
-                    Thread.onSpinWait();
+                    if (yieldWhenFull)
+                    {
+                        Thread.yield();
+                    }
+                    else
+                    {
+                        Thread.onSpinWait();
+                    }
                     c = publisher.tryClaim();
                 }
                 c.to(recipient).type(MessageType.EVENT).correlationId(i).payload(payload, 0, PAYLOAD_BYTES).publish();
