@@ -64,7 +64,8 @@ public final class AuditPipeMain
 
     private static void print(final String name, final double[][] rows)
     {
-        final String[] labels = {"msg/s (wall, to flushed)", "publisher CPU ns/msg", "bus CPU ns/msg", "audit threads CPU ns/msg"};
+        final String[] labels = {"msg/s (wall, to flushed)", "publisher CPU ns/msg", "bus CPU ns/msg", "audit threads CPU ns/msg",
+            "of which writer (eab-audit)"};
         final StringBuilder sb = new StringBuilder(name).append(':');
         for (int c = 0; c < labels.length; c++)
         {
@@ -79,7 +80,7 @@ public final class AuditPipeMain
         System.out.println(sb);
     }
 
-    /** @return {msg/s, publisher ns/msg, bus ns/msg, audit ns/msg} */
+    /** @return {msg/s, publisher ns/msg, bus ns/msg, audit threads ns/msg, writer thread ns/msg} */
     private static double[] run(final boolean audit, final int n, final boolean warmUp) throws Exception
     {
         final Path dir = audit ? Files.createTempDirectory("eab-auditpipe") : null;
@@ -111,6 +112,7 @@ public final class AuditPipeMain
             final byte[] payload = new byte[PAYLOAD_BYTES];
             final long busId = threadId("eab-bus");
             final long auditBefore = auditCpu();
+            final long writerBefore = writerCpu();
             final long busBefore = THREADS.getThreadCpuTime(busId);
             final long pubBefore = THREADS.getCurrentThreadCpuTime();
             final long recordsBefore = audit ? bus.auditLog().written() : 0;
@@ -144,15 +146,16 @@ public final class AuditPipeMain
             final long wall = System.nanoTime() - t0;
             final long busCpu = THREADS.getThreadCpuTime(busId) - busBefore;
             final long auditCpu = auditCpu() - auditBefore;
+            final long writerCpu = writerCpu() - writerBefore;
             if (audit && bus.auditLog().written() - recordsBefore != n)
             {
                 throw new IllegalStateException("expected " + n + " records, the chain grew by " + (bus.auditLog().written() - recordsBefore));
             }
-            final double[] row = {n * 1e9 / wall, pubCpu / (double)n, busCpu / (double)n, auditCpu / (double)n};
+            final double[] row = {n * 1e9 / wall, pubCpu / (double)n, busCpu / (double)n, auditCpu / (double)n, writerCpu / (double)n};
             if (!warmUp)
             {
-                System.out.printf("%s: %,.0f msg/s, CPU ns/msg publisher %.0f, bus %.0f, audit %.0f; %s%n", audit ? "audited" : "native ",
-                    row[0], row[1], row[2], row[3], audit ? bus.getMetrics().get("audit") : "");
+                System.out.printf("%s: %,.0f msg/s, CPU ns/msg publisher %.0f, bus %.0f, audit %.0f (writer %.0f); %s%n", audit ? "audited" : "native ",
+                    row[0], row[1], row[2], row[3], row[4], audit ? bus.getMetrics().get("audit") : "");
             }
             return row;
         }
@@ -180,6 +183,19 @@ public final class AuditPipeMain
             }
         }
         return sum;
+    }
+
+    /** @return CPU time of the writer thread ({@code eab-audit}) alone, 0 when it is not running. */
+    private static long writerCpu()
+    {
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            if (t.getName().equals("eab-audit"))
+            {
+                return Math.max(0, THREADS.getThreadCpuTime(t.threadId()));
+            }
+        }
+        return 0;
     }
 
     private static long threadId(final String name)
