@@ -39,6 +39,8 @@ public final class AuditChainWriter implements AutoCloseable
     private long committed;
     private final byte[] link = new byte[ChainHasher.HASH_LENGTH];
     private ExcerptAppender appender;
+    /** Batch documents appended since open: written by the writer thread, read by metrics. */
+    private volatile long documents;
     /** Touches the pages ahead of the tail from its own thread (null when off). */
     private final AuditPretouch pretouch;
     private long nextSequence;
@@ -180,6 +182,7 @@ public final class AuditChainWriter implements AutoCloseable
         encoder.reset();
         staged = 0;
         committed = nextSequence;
+        documents = documents + 1;
     }
 
     /** Commits the staged batch, then writes the anchor when records were appended since the last one. */
@@ -211,6 +214,12 @@ public final class AuditChainWriter implements AutoCloseable
     {
         commit();
         return link.clone();
+    }
+
+    /** @return batch documents appended since this writer opened (records / documents = the mean batch). */
+    public long documents()
+    {
+        return documents;
     }
 
     /** @return pages of the chain's queue touched ahead of the writer (0 with pretouching off). */

@@ -420,8 +420,11 @@ final class AuditChainTest
     void thePretouchThreadTouchesPagesAheadOfTheWriterAndChangesNoRecord(@TempDir final Path dir) throws InterruptedException
     {
         final int n = 5_000;
+        final String before = System.getProperty(AuditPretouch.PROPERTY);
+        System.setProperty(AuditPretouch.PROPERTY, "true");
         try (AuditChainWriter w = new AuditChainWriter(dir, ChainHashers.best()))
         {
+            restore(before);
             w.append(entry(0));
             w.commit();
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
@@ -440,6 +443,18 @@ final class AuditChainTest
         assertEquals(n, r.records());
         final List<AuditRecord> records = AuditQueues.records(dir);
         assertEquals(entry(n - 1), records.get(n - 1).entry());
+    }
+
+    private static void restore(final String pretouch)
+    {
+        if (pretouch == null)
+        {
+            System.clearProperty(AuditPretouch.PROPERTY);
+        }
+        else
+        {
+            System.setProperty(AuditPretouch.PROPERTY, pretouch);
+        }
     }
 
     private static byte[] forged(final byte[] prev, final int sequence, final int version)
