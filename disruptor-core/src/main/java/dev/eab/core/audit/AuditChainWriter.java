@@ -176,7 +176,7 @@ public final class AuditChainWriter implements AutoCloseable
             b.write(buf, 0, encoder.size());
             if (pretouch != null)
             {
-                pretouch.tail(b.writePosition());
+                pretouch.tail(b);
             }
         }
         encoder.reset();

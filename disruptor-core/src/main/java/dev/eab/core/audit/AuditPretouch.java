@@ -2,38 +2,63 @@ package dev.eab.core.audit;
 
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.core.journal.JournalPretoucher;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 /**
- * Keeps the pages ahead of the audit chain's tail touched from its own thread ({@code eab-audit-pretouch}), so the
- * {@code eab-audit} writer does not take the first-touch page faults of its appends (10–13 % of the writer's samples
- * in JFR before this). The work is the journal's {@link JournalPretoucher}, reused as it is: the writer publishes the
- * tail after each batch document ({@link #tail}), this thread touches what lies ahead every
- * {@value #INTERVAL_MS} ms. Off by default; on with {@code -D}{@value #PROPERTY}{@code =true}.
- *
- * <p>Why off by default: measured on the 2-vCPU VM (stop 10, {@code AuditPipeMain}, same run), it took the writer's CPU
- * per record from 381–491 ns to 385–458 ns (within the noise) while the pretouch thread spent 56–120 ns per record of its
- * own: its faults populate the page cache through a second mapping, and the writer's mapping still takes a (minor) fault
- * per page to map it. On a host with spare cores a smoother writer may still be worth that CPU.
+ * Keeps the pages ahead of the audit chain's tail ready from its own thread ({@code eab-audit-pretouch}), so the
+ * {@code eab-audit} writer does not take the page faults of its appends (Chronicle's copy into the mapped file, where a
+ * first touch lands, was 10–18 % of the writer's JFR samples). Two steps every {@value #INTERVAL_MS} ms, both behind the
+ * tail the writer publishes after each batch document ({@link #tail}):
+ * <ol>
+ * <li>the journal's {@link JournalPretoucher}, reused as it is: allocates the file's pages ahead (the zeroing) through
+ * a mapping of its own;</li>
+ * <li>{@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+) over the same range of <em>Chronicle's</em> mapping, the one the
+ * writer writes through: page tables are per process, so this maps those pages writable for the writer too, which the
+ * first step cannot (without it the writer still took a minor fault per page). It changes no byte. The range is
+ * Chronicle's current chunk as the writer last saw it; if Chronicle has moved on and unmapped it meanwhile, the call
+ * fails harmlessly ({@code ENOMEM}) and the next tail names the new chunk.</li>
+ * </ol>
+ * On by default, as the journal's; off with {@code -D}{@value #PROPERTY}{@code =false}. Measured (stop 10, {@code
+ * AuditPipeMain}, same session): the writer's CPU per record 369–379 ns with it against 423–448 without; the pretouch
+ * thread spends about what it saves the writer, so on 2 vCPUs the gain is that the gating thread does less, not less CPU
+ * in all (see {@code docs/BENCHMARKS.md}, "Stop 10 (auditw)"). With step 1 alone the writer saved nothing measurable.
  *
  * <p>Threading: {@link #tail} on the writer thread; {@link #close} on the thread closing the writer.
  */
 final class AuditPretouch implements AutoCloseable
 {
-    /** The system property that turns audit pretouching on ({@code true}); off by default. */
+    /** The system property that turns audit pretouching off ({@code false}); on by default. */
     static final String PROPERTY = "eab.audit.pretouch";
     private static final long INTERVAL_MS = 10;
+    private static final long PAGE_BYTES = 4096;
+    /** Linux {@code MADV_POPULATE_WRITE}. */
+    private static final int MADV_POPULATE_WRITE = 23;
     private static final Logger LOG = Logger.getLogger(AuditPretouch.class.getName());
+    private static final MethodHandle MADVISE = madvise();
 
     private final JournalPretoucher pretoucher;
     private final Thread thread;
     private volatile boolean open = true;
+    /** Writer → pretouch thread: the tail's address in Chronicle's mapping and the end of that mapped chunk (seqlock-like: address re-read). */
+    private volatile long tailAddress;
+    private volatile long chunkEndAddress;
+    /** Pretouch thread only. */
+    private long populatedTo;
+    private volatile long pagesPopulated;
 
     private AuditPretouch(final SingleChronicleQueue queue)
     {
@@ -43,26 +68,45 @@ final class AuditPretouch implements AutoCloseable
         thread.start();
     }
 
-    /** @return a running pretoucher for {@code queue}, or null when not turned on (or the queue is not a single Chronicle queue). */
+    /** @return a running pretoucher for {@code queue}, or null when turned off (or the queue is not a single Chronicle queue). */
     static AuditPretouch startFor(final ChronicleQueue queue)
     {
-        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "false")) || !(queue instanceof SingleChronicleQueue q))
+        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true")) || !(queue instanceof SingleChronicleQueue q))
         {
             return null;
         }
         return new AuditPretouch(q);
     }
 
-    /** Writer thread: the byte position just written in the current cycle file. */
-    void tail(final long position)
+    /** Writer thread, after a batch document: the byte position just written in the current cycle file, and where it is mapped. */
+    void tail(final Bytes<?> written)
     {
+        final long position = written.writePosition();
         pretoucher.tail(position);
+        if (MADVISE != null)
+        {
+            // Never fail the writer over a hint: anything unexpected from the store skips this batch's hint.
+            try
+            {
+                final BytesStore<?, ?> store = written.bytesStore();
+                if (store instanceof MappedBytesStore m && position >= m.start() && position < m.safeLimit())
+                {
+                    final long address = m.addressForRead(position);
+                    chunkEndAddress = address + (m.safeLimit() - position);
+                    tailAddress = address;
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                tailAddress = 0;
+            }
+        }
     }
 
-    /** @return pages touched ahead of the writer so far. */
+    /** @return pages touched ahead of the writer so far (the file's pages and Chronicle's mapping's). */
     long pagesTouched()
     {
-        return pretoucher.pagesTouched();
+        return pretoucher.pagesTouched() + pagesPopulated;
     }
 
     private void run()
@@ -72,6 +116,7 @@ final class AuditPretouch implements AutoCloseable
             while (open)
             {
                 pretoucher.touch();
+                populate();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
             }
         }
@@ -82,6 +127,50 @@ final class AuditPretouch implements AutoCloseable
         finally
         {
             pretoucher.unmap();
+        }
+    }
+
+    /** Maps the pages of Chronicle's chunk ahead of the tail writable for the writer (never past the chunk's end). */
+    private void populate()
+    {
+        final long tail = tailAddress;
+        final long end = chunkEndAddress;
+        if (MADVISE == null || tail == 0 || tail != tailAddress || end <= tail)
+        {
+            return;
+        }
+        final long from = Math.max((tail + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1), populatedTo > tail && populatedTo < end ? populatedTo : 0);
+        final long to = Math.min(tail + JournalPretoucher.AHEAD_BYTES, end) & ~(PAGE_BYTES - 1);
+        if (to - from < PAGE_BYTES)
+        {
+            return;
+        }
+        try
+        {
+            final int rc = (int)MADVISE.invokeExact(MemorySegment.ofAddress(from), to - from, MADV_POPULATE_WRITE);
+            if (rc == 0)
+            {
+                pagesPopulated = pagesPopulated + (to - from) / PAGE_BYTES;
+                populatedTo = to;
+            }
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("madvise failed", t);
+        }
+    }
+
+    private static MethodHandle madvise()
+    {
+        try
+        {
+            final Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("madvise").map(s -> linker.downcallHandle(s,
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))).orElse(null);
+        }
+        catch (final RuntimeException e)
+        {
+            return null;
         }
     }
 

@@ -32,7 +32,7 @@ import java.time.format.DateTimeFormatter;
 public final class JournalPretoucher
 {
     /** How far ahead of the tail pages are kept touched. */
-    static final long AHEAD_BYTES = 16L << 20;
+    public static final long AHEAD_BYTES = 16L << 20;
     /** How much of the file one mapping covers. */
     static final long WINDOW_BYTES = 64L << 20;
     private static final long PAGE_BYTES = 4096;

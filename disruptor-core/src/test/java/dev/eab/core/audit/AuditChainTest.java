@@ -415,7 +415,10 @@ final class AuditChainTest
         assertEquals(5, r.badSequence(), r.describe());
     }
 
-    /** The writer's pretouch thread touches pages ahead of the tail; records written over them read back and verify. */
+    /**
+     * The writer's pretouch thread touches pages ahead of the tail (the file's and Chronicle's mapping's); records written
+     * over them read back and verify.
+     */
     @Test
     void thePretouchThreadTouchesPagesAheadOfTheWriterAndChangesNoRecord(@TempDir final Path dir) throws InterruptedException
     {
