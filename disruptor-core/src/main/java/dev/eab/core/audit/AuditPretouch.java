@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * tail the writer publishes after each batch document ({@link #tail}):
  * <ol>
  * <li>the journal's {@link JournalPretoucher}, reused as it is: allocates the file's pages ahead (the zeroing) through
- * a mapping of its own;</li>
+ * a mapping of its own; only until step 2 has worked once (step 2 allocates the pages itself, and step 1's own mapping
+ * costs faults and remaps of its own), so it is the fallback where {@code madvise} cannot populate;</li>
  * <li>{@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+) over the same range of <em>Chronicle's</em> mapping, the one the
  * writer writes through: page tables are per process, so this maps those pages writable for the writer too, which the
  * first step cannot (without it the writer still took a minor fault per page). It changes no byte. The range is
@@ -58,6 +59,8 @@ final class AuditPretouch implements AutoCloseable
     private volatile long chunkEndAddress;
     /** Pretouch thread only. */
     private long populatedTo;
+    /** Pretouch thread only: {@code madvise} has worked, so step 1 (a second mapping's faults, redundant then) is skipped. */
+    private boolean populateWorks;
     private volatile long pagesPopulated;
 
     private AuditPretouch(final SingleChronicleQueue queue)
@@ -115,7 +118,10 @@ final class AuditPretouch implements AutoCloseable
         {
             while (open)
             {
-                pretoucher.touch();
+                if (!populateWorks)
+                {
+                    pretoucher.touch();
+                }
                 populate();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
             }
@@ -150,6 +156,7 @@ final class AuditPretouch implements AutoCloseable
             final int rc = (int)MADVISE.invokeExact(MemorySegment.ofAddress(from), to - from, MADV_POPULATE_WRITE);
             if (rc == 0)
             {
+                populateWorks = true;
                 pagesPopulated = pagesPopulated + (to - from) / PAGE_BYTES;
                 populatedTo = to;
             }
