@@ -27,12 +27,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * process, alternating, as the same-run baseline.
  *
  * <p>Run: {@code java @jvm.options -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt):disruptor-core/target/cli-lib/*"
- * dev.eab.bench.audit.AuditPipeMain [rounds] [messages per round]}.
+ * dev.eab.bench.audit.AuditPipeMain [rounds] [messages per round] [spin|yield]}: {@code yield} makes the publisher
+ * yield its CPU on a full ring instead of spinning (default {@code spin}, as the open-loop bench does), to show what the
+ * pipeline does when the waiting publisher does not take CPU from the writer on a 2-vCPU host.
  */
 public final class AuditPipeMain
 {
     private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private static final int PAYLOAD_BYTES = 32;
+    /** The publisher yields on a full ring instead of spinning. */
+    private static boolean yieldWhenFull;
 
     private AuditPipeMain()
     {
@@ -42,6 +46,7 @@ public final class AuditPipeMain
     {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final int n = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+        yieldWhenFull = args.length > 2 && "yield".equals(args[2]);
         final double[][] audited = new double[rounds][];
         final double[][] plain = new double[rounds][];
         run(false, n / 4, true);
@@ -51,14 +56,16 @@ public final class AuditPipeMain
             plain[r] = run(false, n, false);
             audited[r] = run(true, n, false);
         }
-        System.out.println("median of " + rounds + " rounds, " + n + " messages each:");
+        System.out.println("median of " + rounds + " rounds, " + n + " messages each, publisher " + (yieldWhenFull ? "yields" : "spins") +
+            " on a full ring:");
         print("eab-native  (audit off)", plain);
         print("eab-audited (audit on) ", audited);
     }
 
     private static void print(final String name, final double[][] rows)
     {
-        final String[] labels = {"msg/s (wall, to flushed)", "publisher CPU ns/msg", "bus CPU ns/msg", "audit threads CPU ns/msg"};
+        final String[] labels = {"msg/s (wall, to flushed)", "publisher CPU ns/msg", "bus CPU ns/msg", "audit threads CPU ns/msg",
+            "of which writer (eab-audit)"};
         final StringBuilder sb = new StringBuilder(name).append(':');
         for (int c = 0; c < labels.length; c++)
         {
@@ -73,7 +80,7 @@ public final class AuditPipeMain
         System.out.println(sb);
     }
 
-    /** @return {msg/s, publisher ns/msg, bus ns/msg, audit ns/msg} */
+    /** @return {msg/s, publisher ns/msg, bus ns/msg, audit threads ns/msg, writer thread ns/msg} */
     private static double[] run(final boolean audit, final int n, final boolean warmUp) throws Exception
     {
         final Path dir = audit ? Files.createTempDirectory("eab-auditpipe") : null;
@@ -105,6 +112,7 @@ public final class AuditPipeMain
             final byte[] payload = new byte[PAYLOAD_BYTES];
             final long busId = threadId("eab-bus");
             final long auditBefore = auditCpu();
+            final long writerBefore = writerCpu();
             final long busBefore = THREADS.getThreadCpuTime(busId);
             final long pubBefore = THREADS.getCurrentThreadCpuTime();
             final long recordsBefore = audit ? bus.auditLog().written() : 0;
@@ -114,7 +122,14 @@ public final class AuditPipeMain
                 MessageClaim c = publisher.tryClaim();
                 while (c == null)
                 {
-                    Thread.onSpinWait();
+                    if (yieldWhenFull)
+                    {
+                        Thread.yield();
+                    }
+                    else
+                    {
+                        Thread.onSpinWait();
+                    }
                     c = publisher.tryClaim();
                 }
                 c.to(recipient).type(MessageType.EVENT).correlationId(i).payload(payload, 0, PAYLOAD_BYTES).publish();
@@ -131,15 +146,16 @@ public final class AuditPipeMain
             final long wall = System.nanoTime() - t0;
             final long busCpu = THREADS.getThreadCpuTime(busId) - busBefore;
             final long auditCpu = auditCpu() - auditBefore;
+            final long writerCpu = writerCpu() - writerBefore;
             if (audit && bus.auditLog().written() - recordsBefore != n)
             {
                 throw new IllegalStateException("expected " + n + " records, the chain grew by " + (bus.auditLog().written() - recordsBefore));
             }
-            final double[] row = {n * 1e9 / wall, pubCpu / (double)n, busCpu / (double)n, auditCpu / (double)n};
+            final double[] row = {n * 1e9 / wall, pubCpu / (double)n, busCpu / (double)n, auditCpu / (double)n, writerCpu / (double)n};
             if (!warmUp)
             {
-                System.out.printf("%s: %,.0f msg/s, CPU ns/msg publisher %.0f, bus %.0f, audit %.0f; %s%n", audit ? "audited" : "native ",
-                    row[0], row[1], row[2], row[3], audit ? bus.getMetrics().get("audit") : "");
+                System.out.printf("%s: %,.0f msg/s, CPU ns/msg publisher %.0f, bus %.0f, audit %.0f (writer %.0f); %s%n", audit ? "audited" : "native ",
+                    row[0], row[1], row[2], row[3], row[4], audit ? bus.getMetrics().get("audit") : "");
             }
             return row;
         }
@@ -167,6 +183,19 @@ public final class AuditPipeMain
             }
         }
         return sum;
+    }
+
+    /** @return CPU time of the writer thread ({@code eab-audit}) alone, 0 when it is not running. */
+    private static long writerCpu()
+    {
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            if (t.getName().equals("eab-audit"))
+            {
+                return Math.max(0, THREADS.getThreadCpuTime(t.threadId()));
+            }
+        }
+        return 0;
     }
 
     private static long threadId(final String name)

@@ -39,6 +39,10 @@ public final class AuditChainWriter implements AutoCloseable
     private long committed;
     private final byte[] link = new byte[ChainHasher.HASH_LENGTH];
     private ExcerptAppender appender;
+    /** Batch documents appended since open: written by the writer thread, read by metrics. */
+    private volatile long documents;
+    /** Touches the pages ahead of the tail from its own thread (null when off). */
+    private final AuditPretouch pretouch;
     private long nextSequence;
     private long anchoredSequence;
 
@@ -90,6 +94,7 @@ public final class AuditChainWriter implements AutoCloseable
         }
         anchoredSequence = anchor == null ? -1 : anchor.sequence();
         committed = nextSequence;
+        pretouch = AuditPretouch.startFor(queue);
     }
 
     private static AuditRecord lastRecord(final ChronicleQueue q)
@@ -167,11 +172,17 @@ public final class AuditChainWriter implements AutoCloseable
         hasher.chainBatchV3(link, buf, lengths, staged);
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().write(buf, 0, encoder.size());
+            final net.openhft.chronicle.bytes.Bytes<?> b = dc.wire().bytes();
+            b.write(buf, 0, encoder.size());
+            if (pretouch != null)
+            {
+                pretouch.tail(b);
+            }
         }
         encoder.reset();
         staged = 0;
         committed = nextSequence;
+        documents = documents + 1;
     }
 
     /** Commits the staged batch, then writes the anchor when records were appended since the last one. */
@@ -205,6 +216,18 @@ public final class AuditChainWriter implements AutoCloseable
         return link.clone();
     }
 
+    /** @return batch documents appended since this writer opened (records / documents = the mean batch). */
+    public long documents()
+    {
+        return documents;
+    }
+
+    /** @return pages of the chain's queue touched ahead of the writer (0 with pretouching off). */
+    public long pagesPretouched()
+    {
+        return pretouch == null ? 0 : pretouch.pagesTouched();
+    }
+
     /** @return which BLAKE3 implementation links the records. */
     public String hasherName()
     {
@@ -221,6 +244,10 @@ public final class AuditChainWriter implements AutoCloseable
         }
         finally
         {
+            if (pretouch != null)
+            {
+                pretouch.close();
+            }
             if (appender != null)
             {
                 appender.close();

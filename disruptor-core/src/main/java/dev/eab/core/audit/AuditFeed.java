@@ -268,7 +268,7 @@ public final class AuditFeed
     static final class StringCache
     {
         private String last;
-        /** The last string's encoding (int32 length + bytes) in [0, length): reused, grown only for a longer string. */
+        /** The last string's encoding (its length prefix + bytes, as {@code Encoder.string} writes it) in [0, length): reused, grown only for a longer string. */
         private byte[] encoded = new byte[64];
         private int length;
 

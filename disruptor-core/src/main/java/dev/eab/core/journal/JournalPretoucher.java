@@ -26,11 +26,13 @@ import java.time.format.DateTimeFormatter;
  * leaves alone any word the appender has already written (the CAS fails on non-zero).
  *
  * <p>Threading: {@link #tail(long)} on the bus thread (an ordered store); {@link #touch()} and {@link #unmap()} on the housekeeper.
+ * Public because the audit chain's queue uses it too ({@code dev.eab.core.audit.AuditPretouch}: the audit writer is the
+ * appender there, its pretouch thread the housekeeper).
  */
-final class JournalPretoucher
+public final class JournalPretoucher
 {
     /** How far ahead of the tail pages are kept touched. */
-    static final long AHEAD_BYTES = 16L << 20;
+    public static final long AHEAD_BYTES = 16L << 20;
     /** How much of the file one mapping covers. */
     static final long WINDOW_BYTES = 64L << 20;
     private static final long PAGE_BYTES = 4096;
@@ -60,26 +62,26 @@ final class JournalPretoucher
     private MemorySegment window;
     private long windowStart;
 
-    JournalPretoucher(final SingleChronicleQueue queue)
+    public JournalPretoucher(final SingleChronicleQueue queue)
     {
         this.queue = queue;
         this.names = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
     }
 
     /** Bus thread: the byte position just written in the current cycle file. No fence on x86. */
-    void tail(final long position)
+    public void tail(final long position)
     {
         TAIL.setRelease(this, position);
     }
 
     /** @return pages touched so far. */
-    long pagesTouched()
+    public long pagesTouched()
     {
         return pagesTouched;
     }
 
     /** Housekeeper: touches the pages of {@code [tail, tail + AHEAD_BYTES)} not touched yet. */
-    void touch() throws IOException
+    public void touch() throws IOException
     {
         final int last = queue.lastCycle();
         if (last == Integer.MIN_VALUE)
@@ -147,7 +149,7 @@ final class JournalPretoucher
     }
 
     /** Housekeeper, and when the journal closes: drops the mapped window. */
-    void unmap()
+    public void unmap()
     {
         if (arena != null)
         {

@@ -70,13 +70,60 @@ final class AuditChainTest
         rewrite(dir, dir, records);
     }
 
-    /** A copy of {@code record} carrying the magic of chain version {@code version} (its hash not yet redone). */
+    /**
+     * A copy of {@code record} (written by today's writer) as chain version {@code version} stores it (its hash not yet
+     * redone): version 3 is the writer's own; versions 2 and 1 carry their magic and the int32-prefixed body they were
+     * written with.
+     */
     static byte[] withVersion(final byte[] record, final int version)
     {
-        final byte[] out = record.clone();
-        final int magic = version == 3 ? AuditRecordDescriptor.MAGIC : version == 2 ? AuditRecordDescriptor.MAGIC_V2 : AuditRecordDescriptor.MAGIC_V1;
-        java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(AuditRecordDescriptor.MAGIC_OFFSET, magic);
-        return out;
+        if (version == 3)
+        {
+            return record.clone();
+        }
+        return withIntBody(record, version == 2 ? AuditRecordDescriptor.MAGIC_V2 : AuditRecordDescriptor.MAGIC_V1);
+    }
+
+    /**
+     * {@code record} re-encoded with the body every log before the compact one held (int32 lengths and counts, no
+     * well-known strings), stamped {@code magic}; its hash slot zeroed.
+     */
+    static byte[] withIntBody(final byte[] record, final int magic)
+    {
+        final AuditEntry e = AuditRecordDescriptor.decode(record, record.length).entry();
+        final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        final List<String> strings = new ArrayList<>(List.of(e.traceId(), e.spanId(), e.agentId(), e.tenantId(), e.policyVersion(),
+            e.decision(), e.constitutionalHash()));
+        for (final String s : strings)
+        {
+            intString(body, s);
+        }
+        intCount(body, e.complianceTags().size());
+        e.complianceTags().forEach(t -> intString(body, t));
+        intCount(body, e.metadata().size());
+        e.metadata().forEach((k, v) ->
+        {
+            intString(body, k);
+            intString(body, v);
+        });
+        final byte[] b = body.toByteArray();
+        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(AuditRecordDescriptor.HEADER_LENGTH + b.length + 32)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put(record, 0, AuditRecordDescriptor.HEADER_LENGTH).put(b);
+        out.putInt(AuditRecordDescriptor.MAGIC_OFFSET, magic).putInt(AuditRecordDescriptor.BODY_LENGTH_OFFSET, b.length);
+        return out.array();
+    }
+
+    private static void intString(final java.io.ByteArrayOutputStream out, final String s)
+    {
+        final byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        intCount(out, utf8.length);
+        out.writeBytes(utf8);
+    }
+
+    private static void intCount(final java.io.ByteArrayOutputStream out, final int n)
+    {
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(n).array());
     }
 
     static void writeChain(final Path dir, final int n)
@@ -312,6 +359,104 @@ final class AuditChainTest
             final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir.resolve("a"), h);
             assertTrue(r.ok(), r.describe());
             assertEquals(RECORDS + 20, r.records());
+        }
+    }
+
+    /**
+     * A log written before the compact body (chain version 3, magic EAB3, int32-prefixed strings) still decodes and
+     * verifies, an edit in it is still found, and today's writer continues it: two body encodings, one chain.
+     */
+    @Test
+    void anIntBodyVersionThreeLogReadsVerifiesAndIsContinued(@TempDir final Path dir) throws IOException
+    {
+        writeChain(dir.resolve("src"), RECORDS);
+        final List<byte[]> old = new ArrayList<>();
+        byte[] prev = AuditRecordDescriptor.GENESIS;
+        for (final byte[] r : rawRecords(dir.resolve("src")))
+        {
+            final byte[] o = relink(withIntBody(r, AuditRecordDescriptor.MAGIC_V3), prev);
+            assertTrue(o.length > r.length, "the int32 body is the longer one");
+            old.add(o);
+            prev = Arrays.copyOfRange(o, o.length - 32, o.length);
+        }
+        final Path a = dir.resolve("a");
+        Files.createDirectories(a);
+        new AuditAnchor(RECORDS - 1, prev).write(a);
+        rewrite(a, a, old);
+        final List<AuditRecord> decoded = AuditQueues.records(a);
+        for (int i = 0; i < RECORDS; i++)
+        {
+            assertEquals(entry(i), decoded.get(i).entry(), "record " + i);
+        }
+        assertTrue(AuditChainVerifier.verify(a).ok());
+        try (AuditChainWriter w = new AuditChainWriter(a, ChainHashers.best()))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                w.append(entry(i));
+            }
+        }
+        final List<byte[]> raw = rawRecords(a);
+        assertEquals(AuditRecordDescriptor.MAGIC_V3, java.nio.ByteBuffer.wrap(raw.get(RECORDS - 1)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0));
+        assertEquals(AuditRecordDescriptor.MAGIC, java.nio.ByteBuffer.wrap(raw.get(RECORDS)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0));
+        for (final ChainHasher h : List.of(new Blake3Java(), ChainHashers.best()))
+        {
+            final AuditChainVerifier.Result r = AuditChainVerifier.verify(a, h);
+            assertTrue(r.ok(), r.describe());
+            assertEquals(RECORDS + 20, r.records());
+        }
+        final List<byte[]> edited = new ArrayList<>(raw);
+        final byte[] e = edited.get(5).clone();
+        e[AuditRecordDescriptor.HEADER_LENGTH + 6] ^= 1;
+        edited.set(5, e);
+        rewrite(a, dir.resolve("b"), edited);
+        final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir.resolve("b"));
+        assertFalse(r.ok());
+        assertEquals(5, r.badSequence(), r.describe());
+    }
+
+    /**
+     * The writer's pretouch thread touches pages ahead of the tail (the file's and Chronicle's mapping's); records written
+     * over them read back and verify.
+     */
+    @Test
+    void thePretouchThreadTouchesPagesAheadOfTheWriterAndChangesNoRecord(@TempDir final Path dir) throws InterruptedException
+    {
+        final int n = 5_000;
+        final String before = System.getProperty(AuditPretouch.PROPERTY);
+        System.setProperty(AuditPretouch.PROPERTY, "true");
+        try (AuditChainWriter w = new AuditChainWriter(dir, ChainHashers.best()))
+        {
+            restore(before);
+            w.append(entry(0));
+            w.commit();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (w.pagesPretouched() == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertTrue(w.pagesPretouched() > 0, "pages touched ahead of the tail");
+            for (int i = 1; i < n; i++)
+            {
+                w.append(entry(i));
+            }
+        }
+        final AuditChainVerifier.Result r = AuditChainVerifier.verify(dir);
+        assertTrue(r.ok(), r.describe());
+        assertEquals(n, r.records());
+        final List<AuditRecord> records = AuditQueues.records(dir);
+        assertEquals(entry(n - 1), records.get(n - 1).entry());
+    }
+
+    private static void restore(final String pretouch)
+    {
+        if (pretouch == null)
+        {
+            System.clearProperty(AuditPretouch.PROPERTY);
+        }
+        else
+        {
+            System.setProperty(AuditPretouch.PROPERTY, pretouch);
         }
     }
 

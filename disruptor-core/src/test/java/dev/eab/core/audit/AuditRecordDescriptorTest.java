@@ -84,17 +84,75 @@ final class AuditRecordDescriptorTest
             enc.decimal(v);
             plain.reset();
             plain.string(Long.toString(v));
-            assertEquals(Long.toString(v), new String(Arrays.copyOfRange(enc.bytes(), 4, enc.size()), java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(Long.toString(v), new String(Arrays.copyOfRange(enc.bytes(), 1, enc.size()), java.nio.charset.StandardCharsets.US_ASCII));
             assertTrue(Arrays.equals(plain.bytes(), 0, plain.size(), enc.bytes(), 0, enc.size()), "decimal " + v);
         }
-        for (final String s : new String[] {"", "accept", "é-ü", "cdd01ef066bc6cf2", null})
+        // Pre-encoded: a well-known string is its one-byte reference, any other string is what string() writes; both
+        // decode to the string itself.
+        final String longer = "x".repeat(200);
+        for (final String s : new String[] {"", "accept", "é-ü", "cdd01ef066bc6cf2", null, "not-a-well-known-one", longer, "reject:agent_revoked"})
         {
+            final byte[] pre = AuditRecordDescriptor.Encoder.preEncode(s);
+            final boolean known = AuditRecordDescriptor.WELL_KNOWN.contains(s == null ? "" : s);
+            assertEquals(known, pre.length == 1 && (pre[0] & 0xFF) >= 0x80, "pre-encoded " + s);
+            if (!known)
+            {
+                plain.reset();
+                plain.string(s);
+                assertTrue(Arrays.equals(plain.bytes(), 0, plain.size(), pre, 0, pre.length), "pre-encoded " + s);
+            }
             enc.reset();
-            enc.raw(AuditRecordDescriptor.Encoder.preEncode(s));
-            plain.reset();
-            plain.string(s);
-            assertTrue(Arrays.equals(plain.bytes(), 0, plain.size(), enc.bytes(), 0, enc.size()), "pre-encoded " + s);
+            enc.begin();
+            for (int i = 0; i < 7; i++)
+            {
+                enc.raw(pre);
+            }
+            enc.count(0);
+            enc.count(1);
+            enc.raw(pre);
+            enc.raw(pre);
+            final int n = enc.finish(0, AuditKind.ACCEPT, 0, 1, Double.NaN);
+            final AuditEntry e = AuditRecordDescriptor.decode(Arrays.copyOf(enc.bytes(), n + 32), n + 32).entry();
+            final String expected = s == null ? "" : s;
+            assertEquals(expected, e.traceId());
+            assertEquals(expected, e.constitutionalHash());
+            assertEquals(expected, e.metadata().get(expected));
         }
+    }
+
+    /**
+     * The compact body: a bus decision record fits two BLAKE3 blocks (the point of it), every well-known string and
+     * long strings and counts (past the one-byte prefix) round-trip, and an undefined reference or prefix is refused.
+     */
+    @Test
+    void theCompactBodyIsShortAndRoundTripsEveryPrefixForm()
+    {
+        final AuditEntry typical = new AuditEntry(AuditKind.ACCEPT, 0, 1_700_000_000_000_000_000L, "1234567", "", "bench-sender", "bench",
+            "policy-v1", Double.NaN, "accept", "cdd01ef066bc6cf2", List.of("delivery"),
+            new java.util.LinkedHashMap<>(Map.of("recipient", "bench-recipient")));
+        final AuditRecordDescriptor.Encoder enc = new AuditRecordDescriptor.Encoder();
+        final int typicalLength = enc.encode(0, typical);
+        assertTrue(typicalLength <= 128, "a typical record is " + typicalLength + " bytes, more than two BLAKE3 blocks");
+        for (final String s : AuditRecordDescriptor.WELL_KNOWN)
+        {
+            final AuditEntry e = new AuditEntry(AuditKind.ACCEPT, 0, 1, s, s, s, s, s, 0.5, s, s, List.of(s), Map.of(s, s));
+            assertEquals(e, roundTrip(1, e).entry(), s);
+        }
+        final List<String> many = new java.util.ArrayList<>();
+        final Map<String, String> meta = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 300; i++)
+        {
+            many.add("t" + i);
+            meta.put("k" + i, "é".repeat(i));
+        }
+        final AuditEntry big = new AuditEntry(AuditKind.REJECT, 12, 1, "t".repeat(127), "s".repeat(128), "ü".repeat(64), "", "v", 1.0,
+            "reject:policy_denied", "other-hash", many, meta);
+        assertEquals(big, roundTrip(2, big).entry());
+        final int n = enc.encode(3, typical);
+        final byte[] undefined = Arrays.copyOf(enc.bytes(), n + 32);
+        undefined[AuditRecordDescriptor.HEADER_LENGTH] = (byte)0xFE;
+        assertTrue(assertThrows(AuditFormatException.class, () -> AuditRecordDescriptor.decode(undefined, undefined.length)).getMessage()
+            .contains("not defined"));
     }
 
     /** The encoder's building blocks: decimals as Long.toString writes them, null as "", several records in one batch. */
