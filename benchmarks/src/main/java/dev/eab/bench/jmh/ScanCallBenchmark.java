@@ -1,6 +1,6 @@
 package dev.eab.bench.jmh;
 
-import dev.eab.core.ffi.NativeBindings;
+import dev.eab.bench.Stop9NativeScan;
 import dev.eab.core.ffi.NativeFunctions;
 import dev.eab.core.ffi.NativeLibrary;
 import dev.eab.core.guard.GuardrailPatterns;
@@ -15,10 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -63,22 +61,15 @@ public class ScanCallBenchmark
     private final byte[] benign4k = exactly(BENIGN, 4096);
     private final byte[] attack256 = exactly(ATTACK, 256);
     private NativeContentScanner owned;
-    /** The stop-9 shape's own guard, text buffer and result. */
-    private MemorySegment guard;
-    private MemorySegment buffer;
-    private MemorySegment result;
+    /** The stop-9 shape, with its own guard. */
+    private Stop9NativeScan stop9;
 
     @Setup(Level.Trial)
-    public void setUp() throws Throwable
+    public void setUp()
     {
         final GuardrailPatterns patterns = GuardrailPatterns.defaults();
         owned = new NativeContentScanner(patterns);
-        final byte[] json = patterns.toNativeJson().getBytes(StandardCharsets.UTF_8);
-        final MemorySegment config = Arena.ofAuto().allocate(json.length);
-        MemorySegment.copy(json, 0, config, ValueLayout.JAVA_BYTE, 0, json.length);
-        guard = (MemorySegment)NativeBindings.GUARD_NEW.invokeExact(config, (long)json.length);
-        buffer = Arena.ofAuto().allocate(8192);
-        result = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+        stop9 = new Stop9NativeScan(patterns, 8192);
         for (final byte[] t : new byte[][] {benign64, benign256, benign1k, benign4k, attack256})
         {
             final long a = owned.scan(t, 0, t.length);
@@ -94,7 +85,7 @@ public class ScanCallBenchmark
     public void tearDown()
     {
         owned.close();
-        NativeBindings.free(NativeBindings.GUARD_FREE, guard, "eab_guard_free");
+        stop9.close();
     }
 
     /** Repeats {@code s} and cuts it to {@code bytes} bytes (ASCII texts only here). */
@@ -103,24 +94,9 @@ public class ScanCallBenchmark
         return Arrays.copyOf(s.repeat(bytes / s.length() + 2).getBytes(StandardCharsets.US_ASCII), bytes);
     }
 
-    /** The stop-9 {@code NativeContentScanner.scan(byte[], int, int)}: copy, locked scan, mask read back. */
     private long stop9(final byte[] t)
     {
-        MemorySegment.copy(t, 0, buffer, ValueLayout.JAVA_BYTE, 0, t.length);
-        final int rc;
-        try
-        {
-            rc = (int)NativeBindings.GUARD_SCAN.invokeExact(guard, buffer, (long)t.length, result);
-        }
-        catch (final Throwable e)
-        {
-            throw new IllegalStateException(e);
-        }
-        if (rc != 0)
-        {
-            throw new IllegalStateException("eab_guard_scan returned " + rc);
-        }
-        return result.get(ValueLayout.JAVA_LONG, 0);
+        return stop9.scan(t, t.length);
     }
 
     @Benchmark

@@ -78,6 +78,13 @@ public final class NativeFunctions
         //                                 int32_t *keywords_out)
         m.put(GUARD_SCAN_KEYWORDS_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        // EabGuardScratch *eab_guard_scratch_new(const EabGuard *guard)
+        m.put(GUARD_SCRATCH_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        m.put(GUARD_SCRATCH_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        // int32_t eab_guard_scan_owned(const EabGuard *guard, EabGuardScratch *scratch, const uint8_t *utf8, size_t len,
+        //                              EabScanResult *out)
+        m.put(GUARD_SCAN_OWNED_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+            SIZE_T, ValueLayout.ADDRESS));
         // EabImpact *eab_impact_new(uint32_t max_agents, uint32_t matching)
         m.put(IMPACT_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         m.put(IMPACT_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
@@ -128,13 +135,6 @@ public final class NativeFunctions
         // int32_t eab_audit_chain_v3(const uint8_t *prev, const uint8_t *record, size_t len, uint8_t *out)
         m.put(AUDIT_CHAIN_V3_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS));
-        // EabGuardScratch *eab_guard_scratch_new(const EabGuard *guard)
-        m.put(GUARD_SCRATCH_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-        m.put(GUARD_SCRATCH_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-        // int32_t eab_guard_scan_owned(const EabGuard *guard, EabGuardScratch *scratch, const uint8_t *utf8, size_t len,
-        //                              EabScanResult *out)
-        m.put(GUARD_SCAN_OWNED_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-            SIZE_T, ValueLayout.ADDRESS));
         DESCRIPTORS = java.util.Collections.unmodifiableMap(m);
     }
 
