@@ -45,7 +45,7 @@ use crate::guard_sweep::{AsciiSweep, MAX_SWEEP_SHORT_BLOCKS, SWEEP_READ_AHEAD};
 /// Bytes of `0xFF` the caller appends after the text (see the module docs):
 /// at least one AVX2 block plus one byte, and at least Teddy's minimum
 /// haystack (checked when the searcher is built).
-pub(crate) const PADDING_BYTES: usize = 80;
+pub(crate) const PADDING_BYTES: usize = 128;
 
 /// The byte used for padding: never part of valid UTF-8.
 pub(crate) const PADDING_BYTE: u8 = 0xFF;

@@ -124,9 +124,27 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
     public long scan(final byte[] utf8, final int off, final int len)
     {
         Objects.checkFromIndexSize(off, len, utf8.length);
-        // The array itself (critical downcall: pinned, not copied); C2 scalar-replaces the segment object.
-        final MemorySegment text = off == 0 ? MemorySegment.ofArray(utf8) : MemorySegment.ofArray(utf8).asSlice(off, len);
-        return call(text, len);
+        // The array itself (critical downcall: pinned, not copied). The segment is made in the downcall's own argument,
+        // one allocation site per call, so its only use is the inlined downcall and C2 scalar-replaces it (a segment
+        // handed on to a helper escaped whenever the helper was not inlined).
+        final int rc;
+        try
+        {
+            rc = off == 0
+                ? (int)NativeBindings.GUARD_SCAN_OWNED.invokeExact(guard, scratch, MemorySegment.ofArray(utf8), (long)len, result)
+                : scanSlice(utf8, off, len);
+        }
+        catch (final Throwable t)
+        {
+            throw new ContentScanException("eab_guard_scan_owned failed: " + t, t);
+        }
+        return result(rc);
+    }
+
+    /** A text at an offset: its own allocation site, off the common path. */
+    private int scanSlice(final byte[] utf8, final int off, final int len) throws Throwable
+    {
+        return (int)NativeBindings.GUARD_SCAN_OWNED.invokeExact(guard, scratch, MemorySegment.ofArray(utf8).asSlice(off, len), (long)len, result);
     }
 
     @Override
@@ -185,11 +203,17 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         }
         catch (final Throwable t)
         {
-            throw new ContentScanException("eab_guard_scan failed: " + t, t);
+            throw new ContentScanException("eab_guard_scan_owned failed: " + t, t);
         }
+        return result(rc);
+    }
+
+    /** The masks of the scan that returned {@code rc}, or the failure as a {@link ContentScanException}. */
+    private long result(final int rc)
+    {
         if (rc != 0)
         {
-            throw new ContentScanException("eab_guard_scan returned " + rc + (closed ? " (scanner closed)" : ""), null);
+            throw new ContentScanException("eab_guard_scan_owned returned " + rc + (closed ? " (scanner closed)" : ""), null);
         }
         if (findsKeywords)
         {
