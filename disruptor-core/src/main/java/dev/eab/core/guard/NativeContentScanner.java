@@ -13,7 +13,8 @@ import java.util.Objects;
 /**
  * The Rust scanner behind the {@link ContentScanner} interface, one downcall per text:
  * {@code eab_guard_scan_owned}, bound {@code critical(true)}. UTF-8 bytes are passed as the caller's own array (a heap
- * segment, pinned for the call; nothing is copied on the Java side, Rust's lowercasing pass is the only copy), with a
+ * segment, pinned for the call: the ring slot's own segment on the bus, else one cached per array; nothing is copied on
+ * the Java side, Rust's lowercasing pass is the only copy), with a
  * native scratch this instance owns (so Rust takes no lock), and the family and keyword masks come back in one
  * reusable 16-byte segment ({@link ScanResultDescriptor}). A {@link CharSequence} is encoded into a reusable off-heap
  * segment first. A warm scan allocates nothing on either side of the boundary.
@@ -44,6 +45,11 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
     private MemorySegment buffer;
     /** The {@code EabScanResult} each scan writes ({@link ScanResultDescriptor}). */
     private final MemorySegment result;
+    // segmentOf's cache: the last two arrays scanned and their heap segments (this instance's thread only).
+    private byte[] cachedArray0;
+    private MemorySegment cachedSegment0;
+    private byte[] cachedArray1;
+    private MemorySegment cachedSegment1;
     /** True when the guard finds the impact keywords in its pass. */
     private final boolean findsKeywords;
     /** The last scan's keyword mask, -1 when not found by this scanner. */
@@ -124,27 +130,45 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
     public long scan(final byte[] utf8, final int off, final int len)
     {
         Objects.checkFromIndexSize(off, len, utf8.length);
-        // The array itself (critical downcall: pinned, not copied). The segment is made in the downcall's own argument,
-        // one allocation site per call, so its only use is the inlined downcall and C2 scalar-replaces it (a segment
-        // handed on to a helper escaped whenever the helper was not inlined).
-        final int rc;
-        try
-        {
-            rc = off == 0
-                ? (int)NativeBindings.GUARD_SCAN_OWNED.invokeExact(guard, scratch, MemorySegment.ofArray(utf8), (long)len, result)
-                : scanSlice(utf8, off, len);
-        }
-        catch (final Throwable t)
-        {
-            throw new ContentScanException("eab_guard_scan_owned failed: " + t, t);
-        }
-        return result(rc);
+        final MemorySegment whole = segmentOf(utf8);
+        return call(off == 0 ? whole : whole.asSlice(off, len), len);
     }
 
-    /** A text at an offset: its own allocation site, off the common path. */
-    private int scanSlice(final byte[] utf8, final int off, final int len) throws Throwable
+    /**
+     * The array itself, not a copy (critical downcall: pinned for the call). {@code heapSegment} must be
+     * {@code MemorySegment.ofArray(utf8)}, kept by the caller (a ring slot's payload segment).
+     */
+    @Override
+    public long scan(final MemorySegment heapSegment, final byte[] utf8, final int len)
     {
-        return (int)NativeBindings.GUARD_SCAN_OWNED.invokeExact(guard, scratch, MemorySegment.ofArray(utf8).asSlice(off, len), (long)len, result);
+        Objects.checkFromIndexSize(0, len, heapSegment.byteSize());
+        return call(heapSegment, len);
+    }
+
+    /**
+     * A heap segment over {@code utf8}, from a two-entry cache keyed by the array's identity: a caller that reuses its
+     * buffers (the inspector's gathered text, benchmarks, tests alternating two texts) gets no segment made per scan; a
+     * new array costs one segment object (beside the array the caller just made). Holds on to the last two arrays.
+     */
+    private MemorySegment segmentOf(final byte[] utf8)
+    {
+        if (utf8 == cachedArray0)
+        {
+            return cachedSegment0;
+        }
+        if (utf8 != cachedArray1)
+        {
+            cachedArray1 = utf8;
+            cachedSegment1 = MemorySegment.ofArray(utf8);
+        }
+        // Most recent first.
+        final byte[] a = cachedArray0;
+        final MemorySegment s = cachedSegment0;
+        cachedArray0 = cachedArray1;
+        cachedSegment0 = cachedSegment1;
+        cachedArray1 = a;
+        cachedSegment1 = s;
+        return cachedSegment0;
     }
 
     @Override
