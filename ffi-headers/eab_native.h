@@ -155,6 +155,12 @@
 #define EAB_EFFECT_DENY 1
 
 /**
+ * `eab_guard_scan_owned`: the scratch belongs to another guard (its
+ * buffers are sized for that guard's regexes and conditions).
+ */
+#define EAB_ERR_WRONG_SCRATCH -9
+
+/**
  * A policy file or the data document did not parse or compile, or the
  * rule to query does not exist; the error text says where.
  */
@@ -280,6 +286,13 @@ typedef struct EabEngine EabEngine;
  * docs), so it may be shared between threads.
  */
 typedef struct EabGuard EabGuard;
+
+/**
+ * A scan scratch owned by one thread at a time (opaque to C). Made for one
+ * guard by `eab_guard_scratch_new`; freed by `eab_guard_scratch_free`, before
+ * its guard is freed.
+ */
+typedef struct EabGuardScratch EabGuardScratch;
 
 /**
  * The impact scorer with its per-agent state (volume window, drift history); opaque to C.
@@ -455,6 +468,26 @@ typedef struct EabMessageHeader {
   uint64_t sender_capabilities;
 } EabMessageHeader;
 
+/**
+ * What `eab_guard_scan_owned` writes: 16 bytes, laid out in Java by
+ * `ScanResultDescriptor`.
+ */
+typedef struct EabScanResult {
+  /**
+   * Bit i = family i of the guard's configuration matched.
+   */
+  uint64_t matched;
+  /**
+   * The impact keywords found (as `eab_guard_scan_keywords`), or -1 when
+   * the guard was built without keywords.
+   */
+  int32_t keywords;
+  /**
+   * Always 0: keeps the struct 16 bytes on every target.
+   */
+  int32_t reserved;
+} EabScanResult;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -596,6 +629,41 @@ struct EabGuard *eab_guard_new_keywords(const uint8_t *config_json, size_t len, 
  * As `eab_guard_scan`; `keywords_out` null or valid for one write.
  */
 int32_t eab_guard_scan_keywords(const struct EabGuard *guard, const uint8_t *utf8, size_t len, uint64_t *matched_out, int32_t *keywords_out);
+
+/**
+ * A scratch for scans of `guard` by [`eab_guard_scan_owned`]: the caller
+ * owns it and must not use it from two threads at once. NULL when `guard` is
+ * null or on panic.
+ *
+ * # Safety
+ * `guard` must be null or a live guard.
+ */
+struct EabGuardScratch *eab_guard_scratch_new(const struct EabGuard *guard);
+
+/**
+ * Frees a scratch made by `eab_guard_scratch_new`. NULL is a no-op.
+ *
+ * # Safety
+ * `scratch` must be null or a pointer from `eab_guard_scratch_new` not yet
+ * freed, and no scan may be using it.
+ */
+void eab_guard_scratch_free(struct EabGuardScratch *scratch);
+
+/**
+ * Scans `len` bytes at `utf8` with `guard`, using `scratch` (no lock), and
+ * writes the family mask and the keywords into `*out` (see
+ * [`EabScanResult`]). Returns 0; `EAB_ERR_NULL_ARGUMENT` (a null guard,
+ * scratch or `out`, or `utf8` null with `len > 0`); `EAB_ERR_WRONG_SCRATCH`
+ * (the scratch was made for another guard); `EAB_ERR_PANIC`. On error `*out`
+ * is left unchanged. Allocation-free once the scratch has grown to the
+ * longest text seen.
+ *
+ * # Safety
+ * `guard` null or live; `scratch` null or live and used by no other thread
+ * during the call; `utf8` null or valid for reads of `len` bytes; `out` null
+ * or valid for one write.
+ */
+int32_t eab_guard_scan_owned(const struct EabGuard *guard, struct EabGuardScratch *scratch, const uint8_t *utf8, size_t len, struct EabScanResult *out);
 
 /**
  * Creates an impact scorer with per-agent state for handles `0..max_agents`;

@@ -148,7 +148,7 @@ impl std::fmt::Display for GuardError {
 }
 
 /// Per-call working memory, reused across scans (see the module docs).
-struct Scratch {
+pub(crate) struct Scratch {
     /// The normalised text (always valid UTF-8), then padding.
     text: Vec<u8>,
     /// The padded text as the Teddy searchers read it (see `guard_search.rs`).
@@ -475,7 +475,7 @@ impl EabGuard {
         Ok(guard)
     }
 
-    fn new_scratch(&self) -> Scratch {
+    pub(crate) fn new_scratch(&self) -> Scratch {
         Scratch {
             text: Vec::new(),
             spread: Vec::new(),
@@ -526,13 +526,21 @@ impl EabGuard {
     /// word), and more than five distinct keywords (which five the
     /// reference keeps depends on the order it meets them in).
     pub fn scan_keywords(&self, utf8: &[u8]) -> (u64, i32) {
-        let (mask, found, ascii) = match self.scratch.try_take() {
+        match self.scratch.try_take() {
             // scan_with resets what it uses, so a scratch left by a scan that panicked is fine.
-            Some(mut scratch) => self.scan_with(utf8, &mut scratch),
+            Some(mut scratch) => self.scan_keywords_with(utf8, &mut scratch),
             // Another thread is scanning with this guard: correct but
             // allocating, see the module docs.
-            None => self.scan_with(utf8, &mut self.new_scratch()),
-        };
+            None => self.scan_keywords_with(utf8, &mut self.new_scratch()),
+        }
+    }
+
+    /// [`Self::scan_keywords`] with a scratch the caller owns (from
+    /// [`Self::new_scratch`] of this guard): no lock is taken. The C ABI's
+    /// thread-owned scratch (`guard_owned.rs`) calls this.
+    #[inline]
+    pub(crate) fn scan_keywords_with(&self, utf8: &[u8], scratch: &mut Scratch) -> (u64, i32) {
+        let (mask, found, ascii) = self.scan_with(utf8, scratch);
         let Some((matching, reference)) = &self.keywords else {
             return (mask, -1);
         };

@@ -45,7 +45,7 @@ use crate::guard_sweep::{AsciiSweep, MAX_SWEEP_SHORT_BLOCKS, SWEEP_READ_AHEAD};
 /// Bytes of `0xFF` the caller appends after the text (see the module docs):
 /// at least one AVX2 block plus one byte, and at least Teddy's minimum
 /// haystack (checked when the searcher is built).
-pub(crate) const PADDING_BYTES: usize = 80;
+pub(crate) const PADDING_BYTES: usize = 128;
 
 /// The byte used for padding: never part of valid UTF-8.
 pub(crate) const PADDING_BYTE: u8 = 0xFF;
@@ -196,37 +196,6 @@ impl StringSearch {
             needle.confirms = confirms.into_boxed_slice();
         }
         if std::env::var_os("DBG").is_some() { for n in &linked { eprintln!("needle {:?} <- {:?}", String::from_utf8_lossy(&n.bytes), n.confirms.iter().map(|c| String::from_utf8_lossy(&strings[c.id]).into_owned()).collect::<Vec<_>>()); } }
-        let mut teddies = Vec::new();
-        let mut chunks = Vec::new();
-        let mut start = 0;
-        while start < linked.len() {
-            let width = linked[start].bytes.len();
-            let same = linked[start..].iter().take_while(|n| n.bytes.len() == width).count();
-            let take = same.min(TEDDY_MAX_NEEDLES);
-            chunks.push((&linked[start..start + take], start));
-            start += take;
-        }
-        for (chunk, first) in chunks {
-            let spread: Vec<Vec<u8>> = chunk.iter().map(|n| n.bytes.iter().map(|&b| spread_byte(b)).collect()).collect();
-            let pats: Vec<&[u8]> = spread.iter().map(Vec::as_slice).collect();
-            let mut teddy = packed::Config::new().builder();
-            teddy.extend(&pats);
-            let mut rabin_karp = packed::Config::new().only_rabin_karp(true).builder();
-            rabin_karp.extend(&pats);
-            // Rabin-Karp when Teddy is unavailable (no SIMD on this CPU):
-            // slower, still correct.
-            let searcher = teddy
-                .build()
-                .or_else(|| rabin_karp.build())
-                .ok_or_else(|| GuardError("string search: no packed searcher".into()))?;
-            if searcher.minimum_len() > PADDING_BYTES {
-                return Err(GuardError(format!(
-                    "string search: the searcher needs {} bytes of haystack, padding is {PADDING_BYTES}",
-                    searcher.minimum_len()
-                )));
-            }
-            teddies.push((searcher, first));
-        }
         if short.len() > MAX_SHORT_BLOCKS * SHORT_BLOCK {
             return Err(GuardError(format!(
                 "string search: {} distinct one- and two-byte strings, at most {} are supported",
@@ -234,7 +203,6 @@ impl StringSearch {
                 MAX_SHORT_BLOCKS * SHORT_BLOCK
             )));
         }
-        let spread_padding = teddies.iter().map(|(t, _)| t.minimum_len()).max().unwrap_or(0);
         // The AVX-512 ASCII sweep when the CPU has it (else None: the scalar filter and the AVX2 pass).
         let sweep = if AsciiSweep::available() {
             let needle_bytes: Vec<&[u8]> = linked.iter().map(|n| &*n.bytes).collect();
@@ -267,12 +235,51 @@ impl StringSearch {
             bigrams: FingerprintFilter::new(&linked),
             teddy: false,
             word_start: word_start.into(),
-            spread_padding,
+            // The Teddy searchers are built only when asked for (use_teddy): tests and the timing example.
+            spread_padding: 0,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
             needles: linked.into_boxed_slice(),
-            teddies: teddies.into_boxed_slice(),
+            teddies: Box::default(),
             short: ShortSet::new(short),
         })
+    }
+
+    /// Builds the Teddy searchers over `linked` (the previous engine, see
+    /// [`Self::use_teddy`]) and the padding they read past the text.
+    fn build_teddies(linked: &[Needle]) -> Result<(Box<[(packed::Searcher, usize)]>, usize), GuardError> {
+        let mut teddies = Vec::new();
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        while start < linked.len() {
+            let width = linked[start].bytes.len();
+            let same = linked[start..].iter().take_while(|n| n.bytes.len() == width).count();
+            let take = same.min(TEDDY_MAX_NEEDLES);
+            chunks.push((&linked[start..start + take], start));
+            start += take;
+        }
+        for (chunk, first) in chunks {
+            let spread: Vec<Vec<u8>> = chunk.iter().map(|n| n.bytes.iter().map(|&b| spread_byte(b)).collect()).collect();
+            let pats: Vec<&[u8]> = spread.iter().map(Vec::as_slice).collect();
+            let mut teddy = packed::Config::new().builder();
+            teddy.extend(&pats);
+            let mut rabin_karp = packed::Config::new().only_rabin_karp(true).builder();
+            rabin_karp.extend(&pats);
+            // Rabin-Karp when Teddy is unavailable (no SIMD on this CPU):
+            // slower, still correct.
+            let searcher = teddy
+                .build()
+                .or_else(|| rabin_karp.build())
+                .ok_or_else(|| GuardError("string search: no packed searcher".into()))?;
+            if searcher.minimum_len() > PADDING_BYTES {
+                return Err(GuardError(format!(
+                    "string search: the searcher needs {} bytes of haystack, padding is {PADDING_BYTES}",
+                    searcher.minimum_len()
+                )));
+            }
+            teddies.push((searcher, first));
+        }
+        let spread_padding = teddies.iter().map(|(t, _)| t.minimum_len()).max().unwrap_or(0);
+        Ok((teddies.into_boxed_slice(), spread_padding))
     }
 
     /// True when ASCII text is searched by the AVX-512 sweep (so the caller
@@ -394,7 +401,17 @@ impl StringSearch {
 
     /// Selects the previous engine (Teddy searchers over spread bytes) instead
     /// of the fingerprint filter: for the differential tests and the timing example.
+    /// The searchers are built on first use: a production guard never builds them (issue 8 §1, round 4: they cost
+    /// build time and memory for every guard while only the tests and the timing example search them).
+    ///
+    /// # Panics
+    /// When the searchers cannot be built (they need more padding than the text has), which the tests would show.
     pub(crate) fn use_teddy(&mut self, teddy: bool) {
+        if teddy && self.teddies.is_empty() && !self.needles.is_empty() {
+            let (teddies, spread_padding) = Self::build_teddies(&self.needles).expect("Teddy searchers build");
+            self.teddies = teddies;
+            self.spread_padding = spread_padding;
+        }
         self.teddy = teddy;
     }
 

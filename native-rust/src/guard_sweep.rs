@@ -58,7 +58,7 @@ pub(crate) const MAX_SWEEP_SHORT_BLOCKS: usize = 8;
 
 /// Bytes the sweep may read past the text's end: a block starting at the
 /// last position reads 64 bytes from offsets 0..=3 (covered by the padding).
-pub(crate) const SWEEP_READ_AHEAD: usize = 64 + NEEDLE_OFFSETS - 1;
+pub(crate) const SWEEP_READ_AHEAD: usize = 128;
 
 /// A 128-entry look-up table, 64-byte aligned so each half is one aligned load.
 #[derive(Clone, Copy)]
@@ -214,6 +214,12 @@ impl AsciiSweep {
         let mut acc = [_mm512_setzero_si512(); MAX_SWEEP_SHORT_BLOCKS];
         let look = |t: (__m512i, __m512i), v: __m512i| _mm512_permutex2var_epi8(t.0, v, t.1);
         let base = padded.as_ptr();
+        // Byte i of v0:next shifted by k + 1 (index i + k + 1 of the 128-byte pair).
+        let shift: [__m512i; 3] = core::array::from_fn(|k| {
+            let idx: [u8; 64] = core::array::from_fn(|i| (i + k + 1) as u8);
+            // SAFETY: 64 readable bytes.
+            unsafe { _mm512_loadu_si512(idx.as_ptr().cast()) }
+        });
         let mut at = 0;
         // Two phases per chunk of CHUNK_BLOCKS steps: the vector loop only records each step's candidate
         // mask (no calls, so the sixteen needle tables stay in registers: every zmm register is
@@ -226,15 +232,16 @@ impl AsciiSweep {
             let g0: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[0][k]));
             let g1: [(__m512i, __m512i); NEEDLE_OFFSETS] = core::array::from_fn(|k| load(&self.needles[1][k]));
             while at < len && steps < CHUNK_BLOCKS {
+                // Two loads on the 64-byte grid the lowercasing pass stored on (each matches one earlier full
+                // store, so it is forwarded), and the text at +1..+3 built from them with byte permutes: loads at
+                // +1..+3 straddled two fresh stores, which the CPU cannot forward, and stalled every short text.
                 // SAFETY: see above.
-                let (v0, v1, v2, v3) = unsafe {
-                    (
-                        _mm512_loadu_si512(base.add(at).cast()),
-                        _mm512_loadu_si512(base.add(at + 1).cast()),
-                        _mm512_loadu_si512(base.add(at + 2).cast()),
-                        _mm512_loadu_si512(base.add(at + 3).cast()),
-                    )
-                };
+                let (v0, next) = unsafe { (_mm512_loadu_si512(base.add(at).cast()), _mm512_loadu_si512(base.add(at + 64).cast())) };
+                let (v1, v2, v3) = (
+                    _mm512_permutex2var_epi8(v0, shift[0], next),
+                    _mm512_permutex2var_epi8(v0, shift[1], next),
+                    _mm512_permutex2var_epi8(v0, shift[2], next),
+                );
                 let valid: u64 = if len - at >= 64 { u64::MAX } else { _bzhi_u64(u64::MAX, (len - at) as u32) };
                 let c0 = _mm512_and_si512(
                     _mm512_and_si512(look(g0[0], v0), look(g0[1], v1)),
@@ -307,8 +314,9 @@ pub(crate) unsafe fn lower_ascii_padded(input: &[u8], out: &mut Vec<u8>, padding
     let letters = _mm512_set1_epi8(25);
     let case_bit = _mm512_set1_epi8(0x20);
     let mut high = _mm512_setzero_si512();
-    // Room for the padding written as whole vectors (below).
-    out.reserve(n + padding.next_multiple_of(64));
+    // Room for whole 64-byte blocks up to the padding's end (below).
+    out.reserve((n + padding).next_multiple_of(64) + 64);
+    let fill = _mm512_set1_epi8(PADDING_BYTE as i8);
     let dst = out.as_mut_ptr();
     let mut at = 0;
     while at < n {
@@ -319,21 +327,21 @@ pub(crate) unsafe fn lower_ascii_padded(input: &[u8], out: &mut Vec<u8>, padding
         high = _mm512_or_si512(high, v);
         let upper = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, upper_a), letters);
         let lower = _mm512_mask_add_epi8(v, upper, v, case_bit);
-        // SAFETY: as above.
-        unsafe { _mm512_mask_storeu_epi8(dst.add(at).cast(), mask, lower) };
+        // Whole blocks, the lanes past the text already padding: the sweep then reads each block back as it
+        // was stored (a masked or straddling store would not be forwarded to its loads).
+        // SAFETY: below the reserved length.
+        unsafe { _mm512_storeu_si512(dst.add(at).cast(), _mm512_mask_blend_epi8(mask, fill, lower)) };
         at += 64;
     }
     if _mm512_movepi8_mask(high) != 0 {
         return false;
     }
-    let fill = _mm512_set1_epi8(PADDING_BYTE as i8);
-    // SAFETY: n + padding.next_multiple_of(64) bytes reserved; 0..n written above, the padding (and up to
-    // 63 bytes more, past the length) here.
+    // SAFETY: (n + padding) rounded up to 64, plus 64, reserved; 0..at written above, the rest of the padding
+    // (and up to 63 bytes more, past the length) here, on the same 64-byte grid.
     unsafe {
-        let mut p = 0;
-        while p < padding {
-            _mm512_storeu_si512(dst.add(n + p).cast(), fill);
-            p += 64;
+        while at < n + padding {
+            _mm512_storeu_si512(dst.add(at).cast(), fill);
+            at += 64;
         }
         out.set_len(n + padding);
     }

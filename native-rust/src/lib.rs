@@ -60,6 +60,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 mod guard;
 mod guard_keywords;
 mod guard_lower;
+mod guard_owned;
 mod guard_search;
 mod guard_sweep;
 mod impact;
@@ -71,6 +72,9 @@ pub mod chain3;
 pub use guard::{check_dialect, normalize_into, EabGuard, GuardError};
 pub use impact::EabImpact;
 pub use guard_keywords::{eab_guard_new_keywords, eab_guard_scan_keywords};
+pub use guard_owned::{
+    eab_guard_scan_owned, eab_guard_scratch_free, eab_guard_scratch_new, EabGuardScratch, EabScanResult, EAB_ERR_WRONG_SCRATCH,
+};
 pub use rego::{
     eab_rego_add_data, eab_rego_add_policy, eab_rego_decide, eab_rego_eval_json, eab_rego_free, eab_rego_input_json,
     eab_rego_new, eab_rego_prepare, EabRego, EAB_ERR_REGO_EVAL, EAB_ERR_REGO_INPUT, EAB_ERR_REGO_NOT_BOOLEAN,

@@ -40,6 +40,15 @@ public final class NativeBindings
     public static final MethodHandle GUARD_SCAN_KEYWORDS;
     /** {@code critical}: the scorer given the keyword mask; writes 8 doubles, never blocks, never calls back. */
     public static final MethodHandle IMPACT_SCORE_FOUND;
+    /** {@code eab_guard_scratch_new}: a scan scratch owned by one thread (cold path). */
+    public static final MethodHandle GUARD_SCRATCH_NEW;
+    public static final MethodHandle GUARD_SCRATCH_FREE;
+    /**
+     * {@code critical(true)}: the scan with a thread-owned scratch, no lock. Heap access allowed, so the text may be the
+     * caller's {@code byte[]} itself (pinned for the call, not copied); never blocks, never calls back. As with
+     * {@link #GUARD_SCAN}, the thread stays out of safepoints for the scan (about a microsecond per KB).
+     */
+    public static final MethodHandle GUARD_SCAN_OWNED;
 
     static
     {
@@ -76,6 +85,12 @@ public final class NativeBindings
             lookup.find(NativeFunctions.IMPACT_SCORE_FOUND_FN).orElseThrow(() -> missing(NativeFunctions.IMPACT_SCORE_FOUND_FN)),
             NativeFunctions.DESCRIPTORS.get(NativeFunctions.IMPACT_SCORE_FOUND_FN),
             Linker.Option.critical(false));
+        GUARD_SCRATCH_NEW = bind(linker, lookup, NativeFunctions.GUARD_SCRATCH_NEW_FN);
+        GUARD_SCRATCH_FREE = bind(linker, lookup, NativeFunctions.GUARD_SCRATCH_FREE_FN);
+        GUARD_SCAN_OWNED = linker.downcallHandle(
+            lookup.find(NativeFunctions.GUARD_SCAN_OWNED_FN).orElseThrow(() -> missing(NativeFunctions.GUARD_SCAN_OWNED_FN)),
+            NativeFunctions.DESCRIPTORS.get(NativeFunctions.GUARD_SCAN_OWNED_FN),
+            Linker.Option.critical(true));
         final int version;
         try
         {

@@ -45,6 +45,9 @@ public final class NativeFunctions
     public static final String AUDIT_CHAIN_BATCH_FN = "eab_audit_chain_batch";
     public static final String AUDIT_CHAIN_BATCH_V3_FN = "eab_audit_chain_batch_v3";
     public static final String AUDIT_CHAIN_V3_FN = "eab_audit_chain_v3";
+    public static final String GUARD_SCRATCH_NEW_FN = "eab_guard_scratch_new";
+    public static final String GUARD_SCRATCH_FREE_FN = "eab_guard_scratch_free";
+    public static final String GUARD_SCAN_OWNED_FN = "eab_guard_scan_owned";
 
     /** {@code size_t} on the 64-bit platforms the FFM side supports. */
     public static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
@@ -75,6 +78,13 @@ public final class NativeFunctions
         //                                 int32_t *keywords_out)
         m.put(GUARD_SCAN_KEYWORDS_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, SIZE_T,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        // EabGuardScratch *eab_guard_scratch_new(const EabGuard *guard)
+        m.put(GUARD_SCRATCH_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        m.put(GUARD_SCRATCH_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        // int32_t eab_guard_scan_owned(const EabGuard *guard, EabGuardScratch *scratch, const uint8_t *utf8, size_t len,
+        //                              EabScanResult *out)
+        m.put(GUARD_SCAN_OWNED_FN, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+            SIZE_T, ValueLayout.ADDRESS));
         // EabImpact *eab_impact_new(uint32_t max_agents, uint32_t matching)
         m.put(IMPACT_NEW_FN, FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         m.put(IMPACT_FREE_FN, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));

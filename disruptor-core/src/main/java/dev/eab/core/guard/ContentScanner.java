@@ -29,6 +29,20 @@ public interface ContentScanner
      */
     long scan(CharSequence text);
 
+    /**
+     * Scans the first {@code len} bytes of {@code utf8}, which the caller also holds as {@code heapSegment}
+     * ({@code MemorySegment.ofArray(utf8)}, made once and kept: a ring slot's payload). Same result as
+     * {@code scan(utf8, 0, len)}; the native scanner hands the segment to its downcall, so no segment object is made per
+     * call (the bus's flyweight path stays allocation-free without relying on escape analysis).
+     *
+     * @return the bitmask of matching families.
+     * @throws ContentScanException when the scan could not be completed (reject the message).
+     */
+    default long scan(final java.lang.foreign.MemorySegment heapSegment, final byte[] utf8, final int len)
+    {
+        return scan(utf8, 0, len);
+    }
+
     /** @return the bitmask of matching families in all of {@code utf8}. */
     default long scan(final byte[] utf8)
     {

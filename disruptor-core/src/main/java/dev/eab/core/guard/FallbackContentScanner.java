@@ -63,6 +63,32 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
     }
 
     @Override
+    public long scan(final java.lang.foreign.MemorySegment heapSegment, final byte[] utf8, final int len)
+    {
+        if (guard.allows())
+        {
+            try
+            {
+                if (faults.armed(NATIVE_CALL) && faults.nativeCallFails())
+                {
+                    throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
+                }
+                final long matched = primary.scan(heapSegment, utf8, len);
+                last = primary;
+                guard.success();
+                return matched;
+            }
+            catch (final RuntimeException e)
+            {
+                guard.failure(e);
+            }
+        }
+        fallbackScans++;
+        last = fallback;
+        return fallback.scan(utf8, 0, len);
+    }
+
+    @Override
     public long scan(final CharSequence text)
     {
         if (guard.allows())

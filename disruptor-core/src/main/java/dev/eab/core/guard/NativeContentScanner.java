@@ -11,14 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The Rust scanner ({@code eab_guard_scan}) behind the {@link ContentScanner} interface. The text is copied
- * into a reusable off-heap segment (it grows to the largest text seen) and the result comes back through a
- * reusable 8-byte segment, so a warm scan allocates nothing on either side of the boundary.
+ * The Rust scanner behind the {@link ContentScanner} interface, one downcall per text:
+ * {@code eab_guard_scan_owned}, bound {@code critical(true)}. UTF-8 bytes are passed as the caller's own array (a heap
+ * segment, pinned for the call: the ring slot's own segment on the bus, else one cached per array; nothing is copied on
+ * the Java side, Rust's lowercasing pass is the only copy), with a
+ * native scratch this instance owns (so Rust takes no lock), and the family and keyword masks come back in one
+ * reusable 16-byte segment ({@link ScanResultDescriptor}). A {@link CharSequence} is encoded into a reusable off-heap
+ * segment first. A warm scan allocates nothing on either side of the boundary.
  *
- * <p>Owns the native guard: {@link #close()} once, after the scanning thread has stopped using it; a
- * scan after that throws {@link ContentScanException}. Not thread-safe (one text buffer): one instance per
- * scanning thread. The buffers come from automatic arenas, so the instance may be built on one thread and
- * used on another, and an outgrown buffer is reclaimed by the GC.
+ * <p>Owns the native guard and its scratch: {@link #close()} once, after the scanning thread has stopped using it; a
+ * scan after that throws {@link ContentScanException}. Not thread-safe (one scratch, one text buffer): one instance
+ * per scanning thread (on the bus, the bus thread: single writer). The buffers come from automatic arenas, so the
+ * instance may be built on one thread and used on another, and an outgrown buffer is reclaimed by the GC.
  *
  * <p>Built with a {@link KeywordMatching}, the guard also finds the impact keywords in the same pass over the text
  * ({@code eab_guard_scan_keywords}): {@link #impactKeywords()} then holds the last scan's keyword mask, which the
@@ -36,10 +40,18 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
     private final GuardrailPatterns patterns;
     /** The live guard; {@link MemorySegment#NULL} once closed, so a late scan gets an error code, not freed memory. */
     private MemorySegment guard;
+    /** This instance's scan scratch ({@code eab_guard_scratch_new}); {@link MemorySegment#NULL} once closed. */
+    private MemorySegment scratch;
     private MemorySegment buffer;
+    /** The {@code EabScanResult} each scan writes ({@link ScanResultDescriptor}). */
     private final MemorySegment result;
-    /** The keyword mask written by {@code eab_guard_scan_keywords}; null when this guard finds no keywords. */
-    private final MemorySegment keywordsOut;
+    // segmentOf's cache: the last two arrays scanned and their heap segments (this instance's thread only).
+    private byte[] cachedArray0;
+    private MemorySegment cachedSegment0;
+    private byte[] cachedArray1;
+    private MemorySegment cachedSegment1;
+    /** True when the guard finds the impact keywords in its pass. */
+    private final boolean findsKeywords;
     /** The last scan's keyword mask, -1 when not found by this scanner. */
     private int lastKeywords = -1;
     private boolean closed;
@@ -89,9 +101,23 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
             throw new NativeUnavailableException("eab_guard_new rejected guardrail patterns " + patterns.version() +
                 " that the Java loader accepted (the two validators disagree: please report)", null);
         }
+        try
+        {
+            scratch = (MemorySegment)NativeBindings.GUARD_SCRATCH_NEW.invokeExact(guard);
+        }
+        catch (final Throwable t)
+        {
+            scratch = MemorySegment.NULL;
+        }
+        if (scratch.equals(MemorySegment.NULL))
+        {
+            NativeBindings.free(NativeBindings.GUARD_FREE, guard, "eab_guard_free");
+            guard = MemorySegment.NULL;
+            throw new NativeUnavailableException("eab_guard_scratch_new failed", null);
+        }
         buffer = Arena.ofAuto().allocate(INITIAL_CAPACITY_BYTES);
-        result = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
-        keywordsOut = matching == null ? null : Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
+        result = Arena.ofAuto().allocate(ScanResultDescriptor.LENGTH, ScanResultDescriptor.ALIGNMENT);
+        findsKeywords = matching != null;
     }
 
     /** @return a scanner for the shipped pattern set. */
@@ -104,9 +130,45 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
     public long scan(final byte[] utf8, final int off, final int len)
     {
         Objects.checkFromIndexSize(off, len, utf8.length);
-        final MemorySegment text = capacity(len);
-        MemorySegment.copy(utf8, off, text, ValueLayout.JAVA_BYTE, 0, len);
-        return call(text, len);
+        final MemorySegment whole = segmentOf(utf8);
+        return call(off == 0 ? whole : whole.asSlice(off, len), len);
+    }
+
+    /**
+     * The array itself, not a copy (critical downcall: pinned for the call). {@code heapSegment} must be
+     * {@code MemorySegment.ofArray(utf8)}, kept by the caller (a ring slot's payload segment).
+     */
+    @Override
+    public long scan(final MemorySegment heapSegment, final byte[] utf8, final int len)
+    {
+        Objects.checkFromIndexSize(0, len, heapSegment.byteSize());
+        return call(heapSegment, len);
+    }
+
+    /**
+     * A heap segment over {@code utf8}, from a two-entry cache keyed by the array's identity: a caller that reuses its
+     * buffers (the inspector's gathered text, benchmarks, tests alternating two texts) gets no segment made per scan; a
+     * new array costs one segment object (beside the array the caller just made). Holds on to the last two arrays.
+     */
+    private MemorySegment segmentOf(final byte[] utf8)
+    {
+        if (utf8 == cachedArray0)
+        {
+            return cachedSegment0;
+        }
+        if (utf8 != cachedArray1)
+        {
+            cachedArray1 = utf8;
+            cachedSegment1 = MemorySegment.ofArray(utf8);
+        }
+        // Most recent first.
+        final byte[] a = cachedArray0;
+        final MemorySegment s = cachedSegment0;
+        cachedArray0 = cachedArray1;
+        cachedSegment0 = cachedSegment1;
+        cachedArray1 = a;
+        cachedSegment1 = s;
+        return cachedSegment0;
     }
 
     @Override
@@ -161,23 +223,27 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         final int rc;
         try
         {
-            rc = keywordsOut == null
-                ? (int)NativeBindings.GUARD_SCAN.invokeExact(guard, text, len, result)
-                : (int)NativeBindings.GUARD_SCAN_KEYWORDS.invokeExact(guard, text, len, result, keywordsOut);
+            rc = (int)NativeBindings.GUARD_SCAN_OWNED.invokeExact(guard, scratch, text, len, result);
         }
         catch (final Throwable t)
         {
-            throw new ContentScanException("eab_guard_scan failed: " + t, t);
+            throw new ContentScanException("eab_guard_scan_owned failed: " + t, t);
         }
+        return result(rc);
+    }
+
+    /** The masks of the scan that returned {@code rc}, or the failure as a {@link ContentScanException}. */
+    private long result(final int rc)
+    {
         if (rc != 0)
         {
-            throw new ContentScanException("eab_guard_scan returned " + rc + (closed ? " (scanner closed)" : ""), null);
+            throw new ContentScanException("eab_guard_scan_owned returned " + rc + (closed ? " (scanner closed)" : ""), null);
         }
-        if (keywordsOut != null)
+        if (findsKeywords)
         {
-            lastKeywords = keywordsOut.get(ValueLayout.JAVA_INT, 0);
+            lastKeywords = result.get(ValueLayout.JAVA_INT, ScanResultDescriptor.KEYWORDS_OFFSET);
         }
-        return result.get(ValueLayout.JAVA_LONG, 0);
+        return result.get(ValueLayout.JAVA_LONG, ScanResultDescriptor.MATCHED_OFFSET);
     }
 
     /**
@@ -256,7 +322,11 @@ public final class NativeContentScanner implements ContentScanner, AutoCloseable
         {
             closed = true;
             final MemorySegment freed = guard;
+            final MemorySegment freedScratch = scratch;
             guard = MemorySegment.NULL;
+            scratch = MemorySegment.NULL;
+            // The scratch first: it was made for this guard.
+            NativeBindings.free(NativeBindings.GUARD_SCRATCH_FREE, freedScratch, "eab_guard_scratch_free");
             NativeBindings.free(NativeBindings.GUARD_FREE, freed, "eab_guard_free");
         }
     }

@@ -39,6 +39,8 @@ public final class MessageEvent
     final byte[] hash = new byte[16];
     int hashLength;
     final byte[] payload;
+    /** {@code MemorySegment.ofArray(payload)}, made once: the native scanner reads the payload through it (no copy). */
+    final java.lang.foreign.MemorySegment payloadSegment;
     int payloadLength;
     OutcomeListener listener;
     long publishedNanos;
@@ -105,6 +107,7 @@ public final class MessageEvent
     MessageEvent(final int payloadCapacity)
     {
         this.payload = new byte[payloadCapacity];
+        this.payloadSegment = java.lang.foreign.MemorySegment.ofArray(payload);
     }
 
     /**

@@ -339,9 +339,9 @@ public final class ValidateStage implements Stage
             {
                 e.warn(MessageContent.EMPTY_ACTION_WARNING);
             }
-            return scan(e, code, inspector.text(), inspector.textLength());
+            return scan(e, code, null, inspector.text(), inspector.textLength());
         }
-        return scan(e, code, e.payload, e.payloadLength);
+        return scan(e, code, e.payloadSegment, e.payload, e.payloadLength);
     }
 
     /**
@@ -349,13 +349,14 @@ public final class ValidateStage implements Stage
      * inspector; a flyweight message's payload bytes). A BLOCK family rejects; FLAG families are counted
      * and, on a send, reported as a warning. A scanner failure rejects: fail closed.
      */
-    private int scan(final MessageEvent e, final int code, final byte[] text, final int length)
+    private int scan(final MessageEvent e, final int code, final MemorySegment segment, final byte[] text, final int length)
     {
         if (scanner == null)
         {
             return code;
         }
-        final long matched = scanner.scan(text, 0, length);
+        // A flyweight payload goes with its slot's own heap segment: the native scanner reads it in place.
+        final long matched = segment != null ? scanner.scan(segment, text, length) : scanner.scan(text, 0, length);
         e.impactKeywords = scanner.impactKeywords();
         if (matched == 0)
         {
@@ -431,7 +432,7 @@ public final class ValidateStage implements Stage
         probe.rejectCode = validator.warm(header);
         if (scanner != null)
         {
-            scanner.scan(probe.payload, 0, probe.payloadLength);
+            scanner.scan(probe.payloadSegment, probe.payload, probe.payloadLength);
         }
     }
 

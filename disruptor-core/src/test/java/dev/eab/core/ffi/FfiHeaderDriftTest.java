@@ -61,7 +61,9 @@ class FfiHeaderDriftTest
         new Binding("EabEngineConfig", EngineConfigDescriptor.CONFIG_LAYOUT, EngineConfigDescriptor.class, "CONFIG_",
             Map.of("constitutional_hash", "hash"), "CONFIG_LENGTH", null),
         new Binding("EabMaciConfig", dev.eab.core.maci.MaciConfigDescriptor.LAYOUT, dev.eab.core.maci.MaciConfigDescriptor.class, "", Map.of(),
-            "LENGTH", "ALIGNMENT"));
+            "LENGTH", "ALIGNMENT"),
+        new Binding("EabScanResult", dev.eab.core.guard.ScanResultDescriptor.LAYOUT, dev.eab.core.guard.ScanResultDescriptor.class, "",
+            Map.of(), "LENGTH", "ALIGNMENT"));
 
     static String headerText;
     static Header header;
@@ -595,8 +597,8 @@ class FfiHeaderDriftTest
     @Test
     void parserFoundTheWholeHeader()
     {
-        assertEquals(30, header.functions().size(), "prototypes: " + header.functions().keySet());
-        assertEquals(Set.of("EabPolicyRule", "EabEngineConfig", "EabMessageHeader", "EabMaciConfig"), header.structs().keySet());
+        assertEquals(33, header.functions().size(), "prototypes: " + header.functions().keySet());
+        assertEquals(Set.of("EabPolicyRule", "EabEngineConfig", "EabMessageHeader", "EabMaciConfig", "EabScanResult"), header.structs().keySet());
         assertEquals(19, header.structs().get("EabMessageHeader").fields().size());
         assertEquals(4, header.structs().get("EabMaciConfig").fields().size());
         assertEquals(84L, cLayout(header.structs().get("EabMaciConfig")).size());

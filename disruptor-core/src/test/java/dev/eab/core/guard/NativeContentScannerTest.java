@@ -17,7 +17,11 @@ class NativeContentScannerTest
 {
     private static final int WARM_UP_SCANS = 20_000;
     private static final int MEASURED_SCANS = 20_000;
-    private static final int ROUNDS = 3;
+    /**
+     * Best of this many rounds: the byte[] is handed to the downcall as a heap segment that C2 scalar-replaces, while
+     * interpreted or C1 code still allocates it, so a round that meets a late (re)compilation on a loaded machine counts.
+     */
+    private static final int ROUNDS = 6;
     /** Constant allowance per round for one-off JIT events (see AllocationTest); per-scan allocation would be far above it. */
     private static final long SLACK_BYTES = 4 * 1024;
 
