@@ -26,7 +26,7 @@ public final class Blake3Java implements ChainHasher
     private final byte[] leaves = new byte[GROUP_RECORDS * HASH_LENGTH];
     private final byte[] leaf = new byte[HASH_LENGTH];
 
-    /** Version 3 link of one record: the leaf (hand-written plain hash), then one keyed compression. */
+    /** Version 3 link of one record: the leaf (hand-written plain hash), then one keyed compression ({@link Blake3Link}). */
     @Override
     public void v3Step(final byte[] prev, final byte[] record, final int offset, final int length, final byte[] out)
     {
@@ -38,13 +38,13 @@ public final class Blake3Java implements ChainHasher
         {
             hash(record, offset, length, leaf);
         }
-        keyed.keyedHash(prev, leaf, 0, HASH_LENGTH, out, 0);
+        Blake3Link.link(prev, 0, leaf, 0, out, 0);
     }
 
     /**
      * Version 3 batch: per group of up to 64 records, the leaves first (runs of more than 32 single-chunk
      * records 64 lanes at a time, runs of 4 or more 16 at a time, in {@link Blake3Lanes}; the rest one by one),
-     * then the links in order. Allocation-free.
+     * then the links in order ({@link Blake3Link}: one compression each, on int locals). Allocation-free.
      */
     @Override
     public void chainBatchV3(final byte[] link, final byte[] buf, final int[] lengths, final int count)
@@ -63,7 +63,7 @@ public final class Blake3Java implements ChainHasher
             leaves(buf, n);
             for (int j = 0; j < n; j++)
             {
-                keyed.keyedHash(link, leaves, j * HASH_LENGTH, HASH_LENGTH, link, 0);
+                Blake3Link.link(link, 0, leaves, j * HASH_LENGTH, link, 0);
                 System.arraycopy(link, 0, buf, offsets[j] + groupLengths[j], HASH_LENGTH);
             }
         }
