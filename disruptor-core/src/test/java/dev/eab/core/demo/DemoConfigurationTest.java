@@ -25,6 +25,11 @@ class DemoConfigurationTest
         final DemoConfiguration journaled = DemoConfiguration.from(java.util.Map.of("EAB_JOURNAL_DIR", "/tmp/mine"), null);
         assertEquals(java.nio.file.Path.of("/tmp/mine"), journaled.bus().journalDir());
         assertTrue(journaled.journalReason().startsWith("/tmp/mine: EAB_JOURNAL_DIR=/tmp/mine"), journaled.journalReason());
+        assertEquals(DemoConfiguration.ROLL_CYCLE, c.bus().journalOptions().rollCycle(), "the demo's roll cycle");
+        assertTrue(c.rollCycleReason().startsWith("ten_minutely: the demo's choice"), c.rollCycleReason());
+        final DemoConfiguration hourly = DemoConfiguration.from(Map.of("EAB_JOURNAL_ROLL_CYCLE", "hourly"), null);
+        assertEquals(dev.eab.api.JournalRollCycle.HOURLY, hourly.bus().journalOptions().rollCycle(), "the variable wins");
+        assertEquals("hourly: EAB_JOURNAL_ROLL_CYCLE=hourly", hourly.rollCycleReason());
         assertEquals(DemoConfiguration.FLOOD_LIMIT, c.bus().tenantRateLimits().get(DemoConfiguration.FLOOD_TENANT));
         assertTrue(c.bus().contentScanning());
         assertEquals("native: native mode auto (default)", c.validatorReason("native", null));
