@@ -75,13 +75,8 @@ pub unsafe extern "C" fn eab_guard_scratch_new(guard: *const EabGuard) -> *mut E
 /// freed, and no scan may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn eab_guard_scratch_free(scratch: *mut EabGuardScratch) {
-    if scratch.is_null() {
-        return;
-    }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: pointer came from Box::into_raw in eab_guard_scratch_new.
-        drop(unsafe { Box::from_raw(scratch) });
-    }));
+    // SAFETY: this function's contract is free_boxed's.
+    unsafe { crate::free_boxed(scratch) };
 }
 
 /// Scans `len` bytes at `utf8` with `guard`, using `scratch` (no lock), and

@@ -355,13 +355,8 @@ pub extern "C" fn eab_impact_new(max_agents: u32, matching: u32) -> *mut EabImpa
 /// `scorer` must be null or a pointer from `eab_impact_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn eab_impact_free(scorer: *mut EabImpact) {
-    if scorer.is_null() {
-        return;
-    }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: pointer came from Box::into_raw in eab_impact_new.
-        drop(unsafe { Box::from_raw(scorer) });
-    }));
+    // SAFETY: this function's contract is free_boxed's.
+    unsafe { crate::free_boxed(scorer) };
 }
 
 /// Scores one message (reference §3.5) and records it in the agent's volume

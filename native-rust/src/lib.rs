@@ -587,6 +587,22 @@ pub unsafe extern "C" fn eab_engine_new_maci(
     }
 }
 
+/// Drops a `Box` handed out by `Box::into_raw` (an engine, guard, scratch, scorer or Rego handle), if not null,
+/// without letting a panic unwind into the JVM: the rule "nothing unwinds into the JVM" has no exceptions,
+/// destructors included. One home for every `eab_*_free` export.
+///
+/// # Safety
+/// `p` must be null or a pointer from `Box::into_raw` of a `Box<T>` not yet freed, used by no other call.
+pub(crate) unsafe fn free_boxed<T>(p: *mut T) {
+    if p.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller's contract.
+        drop(unsafe { Box::from_raw(p) });
+    }));
+}
+
 /// Frees an engine created by `eab_engine_new`. NULL is a no-op.
 ///
 /// # Safety
@@ -594,15 +610,8 @@ pub unsafe extern "C" fn eab_engine_new_maci(
 /// not been freed yet, and no `eab_validate` call may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn eab_engine_free(engine: *mut EabEngine) {
-    if engine.is_null() {
-        return;
-    }
-    // A panic in a destructor here is practically impossible, but the rule
-    // "nothing unwinds into the JVM" has no exceptions.
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: pointer came from Box::into_raw in eab_engine_new.
-        drop(unsafe { Box::from_raw(engine) });
-    }));
+    // SAFETY: this function's contract is free_boxed's.
+    unsafe { free_boxed(engine) };
 }
 
 /// Validates one message header; returns a reason code (0..=12, or 23..=28
@@ -686,13 +695,8 @@ pub unsafe extern "C" fn eab_guard_new(config_json: *const u8, len: usize) -> *m
 /// no `eab_guard_scan` may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn eab_guard_free(guard: *mut EabGuard) {
-    if guard.is_null() {
-        return;
-    }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: pointer came from Box::into_raw in eab_guard_new.
-        drop(unsafe { Box::from_raw(guard) });
-    }));
+    // SAFETY: this function's contract is free_boxed's.
+    unsafe { free_boxed(guard) };
 }
 
 /// Scans `len` bytes of text at `utf8` (invalid UTF-8 is replaced, not

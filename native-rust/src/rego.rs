@@ -188,13 +188,8 @@ pub extern "C" fn eab_rego_new() -> *mut EabRego {
 /// `rego` must be null or a live engine from `eab_rego_new`, not used again.
 #[no_mangle]
 pub unsafe extern "C" fn eab_rego_free(rego: *mut EabRego) {
-    if rego.is_null() {
-        return;
-    }
-    let _ = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: created by Box::into_raw in eab_rego_new, freed once.
-        drop(unsafe { Box::from_raw(rego) });
-    }));
+    // SAFETY: this function's contract is free_boxed's.
+    unsafe { crate::free_boxed(rego) };
 }
 
 /// Parses one policy file (`name`: the file name shown in errors; `text`: the
