@@ -37,12 +37,8 @@ pub unsafe extern "C" fn eab_blake3(data: *const u8, len: usize, out: *mut u8) -
         return EAB_ERR_NULL_ARGUMENT;
     }
     catch_unwind(AssertUnwindSafe(|| {
-        let input: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(data, len) }
-        };
+        // SAFETY: null with a zero length, or valid for `len` reads, per the contract.
+        let input = unsafe { crate::input_bytes(data, len) };
         let hash = blake3::hash(input);
         // SAFETY: `out` is valid for 32 writes and cannot overlap a local.
         unsafe { core::ptr::copy_nonoverlapping(hash.as_bytes().as_ptr(), out, EAB_BLAKE3_LEN) };
@@ -89,12 +85,8 @@ pub(crate) unsafe fn link_ffi(
         let mut link = [0u8; EAB_BLAKE3_LEN];
         // SAFETY: valid for 32 reads per the contract; copied before `out` is written.
         unsafe { core::ptr::copy_nonoverlapping(prev, link.as_mut_ptr(), EAB_BLAKE3_LEN) };
-        let body: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(record, len) }
-        };
+        // SAFETY: null with a zero length, or valid for `len` reads, per the contract.
+        let body = unsafe { crate::input_bytes(record, len) };
         let hash = step(&link, body);
         // SAFETY: valid for 32 writes; `hash` is a local.
         unsafe { core::ptr::copy_nonoverlapping(hash.as_ptr(), out, EAB_BLAKE3_LEN) };

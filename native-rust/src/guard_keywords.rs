@@ -55,12 +55,8 @@ pub unsafe extern "C" fn eab_guard_scan_keywords(
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: a live Box-allocated guard per the contract.
         let guard = unsafe { &*guard };
-        let text: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(utf8, len) }
-        };
+        // SAFETY: null with a zero length, or valid for `len` reads, per the contract.
+        let text = unsafe { crate::input_bytes(utf8, len) };
         let (mask, keywords) = guard.scan_keywords(text);
         // SAFETY: each valid for one write; unaligned-safe for any Java segment.
         unsafe {

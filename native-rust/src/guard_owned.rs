@@ -110,12 +110,8 @@ pub unsafe extern "C" fn eab_guard_scan_owned(
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: a live guard per the contract.
         let guard = unsafe { &*guard };
-        let text: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(utf8, len) }
-        };
+        // SAFETY: null with a zero length, or valid for `len` reads, per the contract.
+        let text = unsafe { crate::input_bytes(utf8, len) };
         // scan_with resets what it uses, so a scratch left by a scan that panicked is fine.
         let (matched, keywords) = guard.scan_keywords_with(text, &mut owned.scratch);
         // SAFETY: valid for one write; unaligned-safe for any Java segment.

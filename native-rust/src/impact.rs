@@ -389,9 +389,10 @@ pub unsafe extern "C" fn eab_impact_score(
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: live scorer, exclusive per the contract.
         let scorer = unsafe { &mut *scorer };
-        // SAFETY: non-null and valid for their lengths per the contract.
-        let text: &[u8] = if text_len == 0 { &[] } else { unsafe { core::slice::from_raw_parts(text, text_len) } };
-        let tools: &[u8] = if tools_len == 0 { &[] } else { unsafe { core::slice::from_raw_parts(tools, tools_len) } };
+        // SAFETY: null with a zero length, or valid for `text_len` reads, per the contract.
+        let text = unsafe { crate::input_bytes(text, text_len) };
+        // SAFETY: null with a zero length, or valid for `tools_len` reads, per the contract.
+        let tools = unsafe { crate::input_bytes(tools, tools_len) };
         let mut result = [0.0f64; 8];
         scorer.score(agent, now_ms, text, tools, flags, priority, message_type, &mut result);
         for (i, v) in result.iter().enumerate() {
@@ -430,7 +431,8 @@ pub unsafe extern "C" fn eab_impact_score_found(
         // SAFETY: live scorer, exclusive per the contract.
         let scorer = unsafe { &mut *scorer };
         // SAFETY: non-null and valid for its length per the contract.
-        let tools: &[u8] = if tools_len == 0 { &[] } else { unsafe { core::slice::from_raw_parts(tools, tools_len) } };
+        // SAFETY: null with a zero length, or valid for `tools_len` reads, per the contract.
+        let tools = unsafe { crate::input_bytes(tools, tools_len) };
         let mut result = [0.0f64; 8];
         scorer.score_found(agent, now_ms, keyword_mask, tools, flags, priority, message_type, &mut result);
         for (i, v) in result.iter().enumerate() {

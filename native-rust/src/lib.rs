@@ -587,6 +587,21 @@ pub unsafe extern "C" fn eab_engine_new_maci(
     }
 }
 
+/// The bytes of a `(pointer, length)` argument from Java: empty for a zero length (the pointer may then be null,
+/// which `slice::from_raw_parts` does not allow), else the `len` bytes at `ptr`. One home for every export that
+/// takes text, JSON or a record this way.
+///
+/// # Safety
+/// `ptr` must be null with `len == 0`, or valid for reads of `len` bytes for `'a`.
+pub(crate) unsafe fn input_bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 {
+        &[]
+    } else {
+        // SAFETY: non-null and valid for `len` reads per the caller's contract.
+        unsafe { core::slice::from_raw_parts(ptr, len) }
+    }
+}
+
 /// Drops a `Box` handed out by `Box::into_raw` (an engine, guard, scratch, scorer or Rego handle), if not null,
 /// without letting a panic unwind into the JVM: the rule "nothing unwinds into the JVM" has no exceptions,
 /// destructors included. One home for every `eab_*_free` export.
@@ -724,12 +739,8 @@ pub unsafe extern "C" fn eab_guard_scan(
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: a live Box-allocated guard per the contract.
         let guard = unsafe { &*guard };
-        let text: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(utf8, len) }
-        };
+        // SAFETY: null with a zero length, or valid for `len` reads, per the contract.
+        let text = unsafe { input_bytes(utf8, len) };
         let mask = guard.scan(text);
         // SAFETY: valid for one write; unaligned-safe for any Java segment.
         unsafe { matched_out.write_unaligned(mask) };
@@ -761,12 +772,8 @@ pub unsafe extern "C" fn eab_guard_normalize(
         return EAB_ERR_NULL_ARGUMENT;
     }
     catch_unwind(AssertUnwindSafe(|| {
-        let text: &[u8] = if len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-null and valid for `len` reads per the contract.
-            unsafe { core::slice::from_raw_parts(utf8, len) }
-        };
+        // SAFETY: null with a zero length, or valid for `len` reads, per the contract.
+        let text = unsafe { input_bytes(utf8, len) };
         let mut normal = Vec::new();
         normalize_into(text, &mut normal);
         // SAFETY: valid for one write per the contract.

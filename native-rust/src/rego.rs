@@ -141,16 +141,6 @@ pub(crate) fn decision(value: &Value) -> i32 {
     }
 }
 
-/// # Safety
-/// `ptr` must be null with `len == 0`, or valid for reads of `len` bytes.
-unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
-    if len == 0 {
-        &[]
-    } else {
-        // SAFETY: non-null and valid for `len` reads per the caller's contract.
-        unsafe { core::slice::from_raw_parts(ptr, len) }
-    }
-}
 
 /// Copies `text` to `out` (truncated to `out_capacity`) and stores the full
 /// length in `*out_len`.
@@ -217,7 +207,7 @@ pub unsafe extern "C" fn eab_rego_add_policy(
     }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
-        let (name, text) = unsafe { (bytes(name, name_len), bytes(text, text_len)) };
+        let (name, text) = unsafe { (crate::input_bytes(name, name_len), crate::input_bytes(text, text_len)) };
         // SAFETY: live and exclusively ours for the call.
         let rego = unsafe { &mut *rego };
         let result = as_utf8(name, "policy name")
@@ -255,7 +245,7 @@ pub unsafe extern "C" fn eab_rego_add_data(
     }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
-        let json = unsafe { bytes(json, json_len) };
+        let json = unsafe { crate::input_bytes(json, json_len) };
         // SAFETY: live and exclusively ours for the call.
         let rego = unsafe { &mut *rego };
         let result = as_utf8(json, "data document").and_then(|j| {
@@ -299,7 +289,7 @@ pub unsafe extern "C" fn eab_rego_prepare(
     }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
-        let rule = unsafe { bytes(rule, rule_len) };
+        let rule = unsafe { crate::input_bytes(rule, rule_len) };
         // SAFETY: live and exclusively ours for the call.
         let rego = unsafe { &mut *rego };
         let result = as_utf8(rule, "rule").and_then(|r| {
@@ -342,7 +332,7 @@ pub unsafe extern "C" fn eab_rego_decide(rego: *mut EabRego, input: *const u8, i
     }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
-        let input = unsafe { bytes(input, input_len) };
+        let input = unsafe { crate::input_bytes(input, input_len) };
         // SAFETY: live and exclusively ours for the call.
         let rego = unsafe { &mut *rego };
         match decode_input(input) {
@@ -377,7 +367,7 @@ pub unsafe extern "C" fn eab_rego_eval_json(
     }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
-        let input = unsafe { bytes(input_json, input_len) };
+        let input = unsafe { crate::input_bytes(input_json, input_len) };
         // SAFETY: live and exclusively ours for the call.
         let rego = unsafe { &mut *rego };
         let result = as_utf8(input, "input")
@@ -423,7 +413,7 @@ pub unsafe extern "C" fn eab_rego_input_json(
     }
     catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: per the contract.
-        let input = unsafe { bytes(input, input_len) };
+        let input = unsafe { crate::input_bytes(input, input_len) };
         let (code, text) = match decode_input(input).and_then(|v| serde_json::to_string(&v).map_err(|e| e.to_string())) {
             Ok(json) => (EAB_OK, json),
             Err(message) => (EAB_ERR_REGO_INPUT, message),
