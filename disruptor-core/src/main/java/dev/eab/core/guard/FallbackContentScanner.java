@@ -39,15 +39,27 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
     @Override
     public long scan(final byte[] utf8, final int off, final int len)
     {
+        return scanBytes(null, utf8, off, len);
+    }
+
+    @Override
+    public long scan(final java.lang.foreign.MemorySegment heapSegment, final byte[] utf8, final int len)
+    {
+        return scanBytes(heapSegment, utf8, 0, len);
+    }
+
+    /**
+     * Both byte paths: native first (through the caller's segment over {@code utf8} when it has one, else through
+     * the array), the Java twin when the breaker is open or the native call fails.
+     */
+    private long scanBytes(final java.lang.foreign.MemorySegment heapSegment, final byte[] utf8, final int off, final int len)
+    {
         if (guard.allows())
         {
             try
             {
-                if (faults.armed(NATIVE_CALL) && faults.nativeCallFails())
-                {
-                    throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
-                }
-                final long matched = primary.scan(utf8, off, len);
+                failIfFaultInjected();
+                final long matched = heapSegment == null ? primary.scan(utf8, off, len) : primary.scan(heapSegment, utf8, len);
                 last = primary;
                 guard.success();
                 return matched;
@@ -63,42 +75,13 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
     }
 
     @Override
-    public long scan(final java.lang.foreign.MemorySegment heapSegment, final byte[] utf8, final int len)
-    {
-        if (guard.allows())
-        {
-            try
-            {
-                if (faults.armed(NATIVE_CALL) && faults.nativeCallFails())
-                {
-                    throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
-                }
-                final long matched = primary.scan(heapSegment, utf8, len);
-                last = primary;
-                guard.success();
-                return matched;
-            }
-            catch (final RuntimeException e)
-            {
-                guard.failure(e);
-            }
-        }
-        fallbackScans++;
-        last = fallback;
-        return fallback.scan(utf8, 0, len);
-    }
-
-    @Override
     public long scan(final CharSequence text)
     {
         if (guard.allows())
         {
             try
             {
-                if (faults.armed(NATIVE_CALL) && faults.nativeCallFails())
-                {
-                    throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
-                }
+                failIfFaultInjected();
                 final long matched = primary.scan(text);
                 last = primary;
                 guard.success();
@@ -112,6 +95,15 @@ public final class FallbackContentScanner implements ContentScanner, AutoCloseab
         fallbackScans++;
         last = fallback;
         return fallback.scan(text);
+    }
+
+    /** Chaos: a native call armed to fail fails here, before the scan, as a real failure of the call would. */
+    private void failIfFaultInjected()
+    {
+        if (faults.armed(NATIVE_CALL) && faults.nativeCallFails())
+        {
+            throw new ContentScanException("chaos: native scan failed (fault injected at native_call)", null);
+        }
     }
 
     /** @return the keyword mask of whichever scanner ran the last scan (the Java twin's may be -1: not fused) */
