@@ -22,18 +22,19 @@ final class Blake3Keyed
     /** Longest input hashed here: one BLAKE3 chunk. */
     static final int CHUNK_LENGTH = 1024;
     private static final int BLOCK_LENGTH = 64;
-    private static final int CHUNK_START = 1;
-    private static final int CHUNK_END = 2;
-    private static final int ROOT = 8;
-    private static final int KEYED_HASH = 16;
-    private static final int IV0 = 0x6A09E667;
-    private static final int IV1 = 0xBB67AE85;
-    private static final int IV2 = 0x3C6EF372;
-    private static final int IV3 = 0xA54FF53A;
-    private static final int IV4 = 0x510E527F;
-    private static final int IV5 = 0x9B05688C;
-    private static final int IV6 = 0x1F83D9AB;
-    private static final int IV7 = 0x5BE0CD19;
+    // BLAKE3's domain flags and IV: the package's one copy (Blake3Link and Blake3Lanes use them too).
+    static final int CHUNK_START = 1;
+    static final int CHUNK_END = 2;
+    static final int ROOT = 8;
+    static final int KEYED_HASH = 16;
+    static final int IV0 = 0x6A09E667;
+    static final int IV1 = 0xBB67AE85;
+    static final int IV2 = 0x3C6EF372;
+    static final int IV3 = 0xA54FF53A;
+    static final int IV4 = 0x510E527F;
+    static final int IV5 = 0x9B05688C;
+    static final int IV6 = 0x1F83D9AB;
+    static final int IV7 = 0x5BE0CD19;
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int[] cv = new int[8];

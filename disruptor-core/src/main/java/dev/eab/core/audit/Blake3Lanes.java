@@ -30,10 +30,11 @@ final class Blake3Lanes
     /** Longest record hashed here: one BLAKE3 chunk. */
     static final int MAX_RECORD_LENGTH = 1024;
     private static final int BLOCK_LENGTH = 64;
-    private static final int CHUNK_START = 1;
-    private static final int CHUNK_END = 2;
-    private static final int ROOT = 8;
-    private static final int[] IV = {0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB, 0x5BE0CD19};
+    private static final int CHUNK_START = Blake3Keyed.CHUNK_START;
+    private static final int CHUNK_END = Blake3Keyed.CHUNK_END;
+    private static final int ROOT = Blake3Keyed.ROOT;
+    private static final int[] IV = {Blake3Keyed.IV0, Blake3Keyed.IV1, Blake3Keyed.IV2, Blake3Keyed.IV3, Blake3Keyed.IV4, Blake3Keyed.IV5,
+        Blake3Keyed.IV6, Blake3Keyed.IV7};
     /** The message word order of each round (BLAKE3's permutation applied 0..6 times). */
     private static final int[][] SCHEDULE = {
         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},

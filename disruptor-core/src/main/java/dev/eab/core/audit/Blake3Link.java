@@ -18,8 +18,8 @@ import java.nio.ByteOrder;
 final class Blake3Link
 {
     private static final int BLOCK_LENGTH = 32;
-    /** KEYED_HASH (16) | CHUNK_START (1) | CHUNK_END (2) | ROOT (8). */
-    private static final int FLAGS = 16 | 1 | 2 | 8;
+    /** One whole keyed chunk of one block, the root. */
+    private static final int FLAGS = Blake3Keyed.KEYED_HASH | Blake3Keyed.CHUNK_START | Blake3Keyed.CHUNK_END | Blake3Keyed.ROOT;
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Blake3Link()
@@ -49,10 +49,10 @@ final class Blake3Link
         int v5 = (int)LE_INT.get(key, keyOffset + 20);
         int v6 = (int)LE_INT.get(key, keyOffset + 24);
         int v7 = (int)LE_INT.get(key, keyOffset + 28);
-        int v8 = 0x6A09E667;
-        int v9 = 0xBB67AE85;
-        int v10 = 0x3C6EF372;
-        int v11 = 0xA54FF53A;
+        int v8 = Blake3Keyed.IV0;
+        int v9 = Blake3Keyed.IV1;
+        int v10 = Blake3Keyed.IV2;
+        int v11 = Blake3Keyed.IV3;
         int v12 = 0;
         int v13 = 0;
         int v14 = BLOCK_LENGTH;
