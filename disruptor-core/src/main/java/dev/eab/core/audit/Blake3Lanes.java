@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  * C2's SuperWord turns each such loop into vector instructions without the incubating Vector API, so no
  * {@code --add-modules} flag (and no incubator warning) is needed. Measured (stop 11, printed C2 code): 4 ints
  * per instruction, not 16, because C2 unrolls a loop whose profile says ~64 trips at most ~1/10 of that
- * ({@code LoopPercentProfileLimit}); docs/ARCHITECTURE.md "Chain v3, stop 11". Each lane has its own block count and flags; a lane whose record has ended
- * keeps its chaining value (a mask select) while longer records finish.
+ * ({@code LoopPercentProfileLimit}); docs/ARCHITECTURE.md "Chain v3, stop 11". Each lane has its own block count
+ * and flags; a lane whose record has ended keeps its chaining value (a mask select) while longer records finish.
  *
  * <p>One thread per instance: the rows are reused scratch (no allocation per call).
  */
@@ -135,7 +135,7 @@ final class Blake3Lanes
     /**
      * Transposes block {@code b} of every lane into the message rows and sets each lane's length, flags and mask.
      * Why it is written this way: this transposition is scalar work (a gather C2 cannot vectorise) and measured
-     * ~80 of stop 10's ~210 ns per 256 B record at 64 lanes, so the 16 rows are held in locals (one range check
+     * ~50 of stop 10's ~210 ns per 256 B record at 64 lanes, so the 16 rows are held in locals (one range check
      * each per call, not per word), each block is read as 8 little-endian longs (half the loads), and a lane whose
      * record has already ended is not loaded at all (its chaining value is kept by the mask anyway).
      *
