@@ -3,6 +3,7 @@ package dev.eab.bench.audit;
 import dev.eab.core.audit.Blake3Java;
 import dev.eab.core.audit.Blake3Native;
 import dev.eab.core.audit.ChainHasher;
+import dev.eab.core.audit.Stop10JavaChainV3;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -11,7 +12,8 @@ import java.util.Locale;
 /**
  * Chain version 3 against version 2, per 256-byte record, in <em>thread CPU time</em> (as {@link AuditCostMain}:
  * on the shared dev VM JMH's wall-clock scores are mostly time descheduled). Batches of 64, 16 and 1 records,
- * Rust (one FFM call per batch) and Java, every row in the same JVM and run, so the ratios are the result.
+ * Rust (one FFM call per batch) and Java (and stop 10's Java batch, {@link Stop10JavaChainV3}), every row in the
+ * same JVM and run, so the ratios are the result.
  *
  * <p>{@code java @jvm.options -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt):disruptor-core/target/cli-lib/*"
  * dev.eab.bench.audit.ChainV3CostMain [rounds]}
@@ -44,6 +46,7 @@ public final class ChainV3CostMain
         Arrays.fill(lengths, RECORD_BYTES);
         final ChainHasher rust = new Blake3Native();
         final ChainHasher java = new Blake3Java();
+        final Stop10JavaChainV3 javaStop10 = new Stop10JavaChainV3();
         System.out.printf(Locale.ROOT, "chain v3 vs v2: %d rounds, load %.2f, %d cpus, 256-byte records%n", rounds,
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-40s %14s %14s %14s%n", "operation (per record)", "cpu ns median", "cpu ns best", "wall ns median");
@@ -52,6 +55,7 @@ public final class ChainV3CostMain
             measure("v3 Rust, batch of " + count, rounds, count, batch, lengths, rust::chainBatchV3);
             measure("v2 Rust, batch of " + count, rounds, count, batch, lengths, rust::chainBatch);
             measure("v3 Java, batch of " + count, rounds, count, batch, lengths, java::chainBatchV3);
+            measure("v3 Java stop 10, batch of " + count, rounds, count, batch, lengths, javaStop10::chainBatchV3);
             measure("v2 Java, batch of " + count, rounds, count, batch, lengths, java::chainBatch);
         }
     }

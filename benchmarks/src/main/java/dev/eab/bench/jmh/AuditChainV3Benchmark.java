@@ -3,6 +3,7 @@ package dev.eab.bench.jmh;
 import dev.eab.core.audit.Blake3Java;
 import dev.eab.core.audit.Blake3Native;
 import dev.eab.core.audit.ChainHasher;
+import dev.eab.core.audit.Stop10JavaChainV3;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -25,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code v3Batch64*}, {@code v3Batch16*}: batches of 64 and 16 records, the score per record;</li>
  *   <li>{@code v3Batch1*}: a lone record, which pays its 4 leaf compressions and 1 link with nothing to share
  *   them with (the honest worst case);</li>
- *   <li>{@code v2Batch64*}, {@code v2Batch1*}: the version-2 baseline through the same batch call.</li>
+ *   <li>{@code v2Batch64*}, {@code v2Batch1*}: the version-2 baseline through the same batch call;</li>
+ *   <li>{@code v3Batch64JavaStop10}, {@code v3Batch16JavaStop10}: stop 10's Java batch ({@link Stop10JavaChainV3}),
+ *   the same-run baseline of the Java rows.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -43,6 +46,7 @@ public class AuditChainV3Benchmark
     private final int[] lengths = new int[LARGE];
     private ChainHasher rust;
     private ChainHasher java;
+    private Stop10JavaChainV3 javaStop10;
 
     @Setup(Level.Trial)
     public void setUp()
@@ -54,6 +58,23 @@ public class AuditChainV3Benchmark
         Arrays.fill(lengths, RECORD_BYTES);
         rust = new Blake3Native();
         java = new Blake3Java();
+        javaStop10 = new Stop10JavaChainV3();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LARGE)
+    public byte[] v3Batch64JavaStop10()
+    {
+        javaStop10.chainBatchV3(link, batch, lengths, LARGE);
+        return link;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SMALL)
+    public byte[] v3Batch16JavaStop10()
+    {
+        javaStop10.chainBatchV3(link, batch, lengths, SMALL);
+        return link;
     }
 
     @Benchmark

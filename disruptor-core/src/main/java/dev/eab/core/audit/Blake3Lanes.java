@@ -10,10 +10,11 @@ import java.nio.ByteOrder;
  *
  * <p>The state is kept transposed: row {@code i} of {@link #v} holds state word {@code i} of every record, so each
  * step of BLAKE3's G function is one short loop over the lanes ({@link #g}) with no dependence between lanes.
- * C2's SuperWord turns each such loop into whole-register instructions (16 ints in one AVX-512 register, two
- * AVX2 registers otherwise) without the incubating Vector API, so no {@code --add-modules} flag (and no
- * incubator warning) is needed. Each lane has its own block count and flags; a lane whose record has ended
- * keeps its chaining value (a mask select) while longer records finish.
+ * C2's SuperWord turns each such loop into vector instructions without the incubating Vector API, so no
+ * {@code --add-modules} flag (and no incubator warning) is needed. Measured (stop 11, printed C2 code): 4 ints
+ * per instruction, not 16, because C2 unrolls a loop whose profile says ~64 trips at most ~1/10 of that
+ * ({@code LoopPercentProfileLimit}); docs/ARCHITECTURE.md "Chain v3, stop 11". Each lane has its own block count
+ * and flags; a lane whose record has ended keeps its chaining value (a mask select) while longer records finish.
  *
  * <p>One thread per instance: the rows are reused scratch (no allocation per call).
  */
@@ -46,6 +47,7 @@ final class Blake3Lanes
         {11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13},
     };
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int lanes;
     private final int[][] v;
@@ -118,8 +120,7 @@ final class Blake3Lanes
         }
         for (int b = 0; b < maxBlocks; b++)
         {
-            loadBlock(data, offsets, lengths, first, count, b);
-            compress();
+            compress(loadBlock(data, offsets, lengths, first, count, b));
         }
         for (int l = 0; l < count; l++)
         {
@@ -131,30 +132,65 @@ final class Blake3Lanes
         }
     }
 
-    /** Transposes block {@code b} of every lane into the message rows and sets each lane's length, flags and mask. */
-    private void loadBlock(final byte[] data, final int[] offsets, final int[] lengths, final int first, final int count, final int b)
+    /**
+     * Transposes block {@code b} of every lane into the message rows and sets each lane's length, flags and mask.
+     * Why it is written this way: this transposition is scalar work (a gather C2 cannot vectorise) and measured
+     * ~50 of stop 10's ~210 ns per 256 B record at 64 lanes, so the 16 rows are held in locals (one range check
+     * each per call, not per word), each block is read as 8 little-endian longs (half the loads), and a lane whose
+     * record has already ended is not loaded at all (its chaining value is kept by the mask anyway).
+     *
+     * @return whether every record of the call is still running at this block (then no chaining value needs
+     * keeping, and {@link #compress} runs in place on the chaining-value rows).
+     */
+    private boolean loadBlock(final byte[] data, final int[] offsets, final int[] lengths, final int first, final int count, final int b)
     {
         final int at = b * BLOCK_LENGTH;
+        final int[][] m = this.m;
+        final int[] m0 = m[0];
+        final int[] m1 = m[1];
+        final int[] m2 = m[2];
+        final int[] m3 = m[3];
+        final int[] m4 = m[4];
+        final int[] m5 = m[5];
+        final int[] m6 = m[6];
+        final int[] m7 = m[7];
+        final int[] m8 = m[8];
+        final int[] m9 = m[9];
+        final int[] m10 = m[10];
+        final int[] m11 = m[11];
+        final int[] m12 = m[12];
+        final int[] m13 = m[13];
+        final int[] m14 = m[14];
+        final int[] m15 = m[15];
+        final int lanes = this.lanes;
+        boolean allRunning = true;
         for (int l = 0; l < lanes; l++)
         {
             final boolean live = b < blocks[l];
-            final int length = l < count ? lengths[first + l] : 0;
-            final int n = live ? Math.min(length - at, BLOCK_LENGTH) : 0;
+            blockLength[l] = 0;
+            active[l] = 0;
+            flags[l] = 0;
+            if (!live)
+            {
+                // A lane past count holds no record: its words are never read out, so it needs no keeping.
+                allRunning &= l >= count;
+                continue;
+            }
+            final int n = Math.min(lengths[first + l] - at, BLOCK_LENGTH);
             blockLength[l] = n;
-            active[l] = live ? -1 : 0;
+            active[l] = -1;
             int f = b == 0 ? CHUNK_START : 0;
-            if (live && b + 1 == blocks[l])
+            if (b + 1 == blocks[l])
             {
                 f |= CHUNK_END | ROOT;
             }
             flags[l] = f;
+            final byte[] src;
+            final int from;
             if (n == BLOCK_LENGTH)
             {
-                final int src = offsets[first + l] + at;
-                for (int w = 0; w < 16; w++)
-                {
-                    m[w][l] = (int)LE_INT.get(data, src + 4 * w);
-                }
+                src = data;
+                from = offsets[first + l] + at;
             }
             else
             {
@@ -163,33 +199,65 @@ final class Blake3Lanes
                 {
                     System.arraycopy(data, offsets[first + l] + at, pad, 0, n);
                 }
-                for (int w = 0; w < 16; w++)
-                {
-                    m[w][l] = (int)LE_INT.get(pad, 4 * w);
-                }
+                src = pad;
+                from = 0;
             }
+            final long w0 = (long)LE_LONG.get(src, from);
+            final long w1 = (long)LE_LONG.get(src, from + 8);
+            final long w2 = (long)LE_LONG.get(src, from + 16);
+            final long w3 = (long)LE_LONG.get(src, from + 24);
+            final long w4 = (long)LE_LONG.get(src, from + 32);
+            final long w5 = (long)LE_LONG.get(src, from + 40);
+            final long w6 = (long)LE_LONG.get(src, from + 48);
+            final long w7 = (long)LE_LONG.get(src, from + 56);
+            m0[l] = (int)w0;
+            m1[l] = (int)(w0 >>> 32);
+            m2[l] = (int)w1;
+            m3[l] = (int)(w1 >>> 32);
+            m4[l] = (int)w2;
+            m5[l] = (int)(w2 >>> 32);
+            m6[l] = (int)w3;
+            m7[l] = (int)(w3 >>> 32);
+            m8[l] = (int)w4;
+            m9[l] = (int)(w4 >>> 32);
+            m10[l] = (int)w5;
+            m11[l] = (int)(w5 >>> 32);
+            m12[l] = (int)w6;
+            m13[l] = (int)(w6 >>> 32);
+            m14[l] = (int)w7;
+            m15[l] = (int)(w7 >>> 32);
         }
+        return allRunning;
     }
 
-    /** One compression of every lane; lanes whose record has ended keep their chaining value. */
-    private void compress()
+    /**
+     * One compression of every lane; lanes whose record has ended keep their chaining value.
+     *
+     * @param allRunning no record has ended: the first 8 state rows are the chaining-value rows themselves (no
+     * copy in, no mask select out), which saves 8 row copies and 8 select loops per block.
+     */
+    private void compress(final boolean allRunning)
     {
-        final int[][] v = this.v;
-        final int[][] m = this.m;
         final int[][] cv = this.cv;
+        final int[][] v = allRunning ? cv : this.v;
+        final int[][] high = this.v;
+        final int[][] m = this.m;
         final int lanes = this.lanes;
-        for (int i = 0; i < 8; i++)
+        if (!allRunning)
         {
-            System.arraycopy(cv[i], 0, v[i], 0, lanes);
+            for (int i = 0; i < 8; i++)
+            {
+                System.arraycopy(cv[i], 0, v[i], 0, lanes);
+            }
         }
         for (int i = 0; i < 4; i++)
         {
-            java.util.Arrays.fill(v[8 + i], IV[i]);
+            java.util.Arrays.fill(high[8 + i], IV[i]);
         }
-        java.util.Arrays.fill(v[12], 0);
-        java.util.Arrays.fill(v[13], 0);
-        System.arraycopy(blockLength, 0, v[14], 0, lanes);
-        System.arraycopy(flags, 0, v[15], 0, lanes);
+        java.util.Arrays.fill(high[12], 0);
+        java.util.Arrays.fill(high[13], 0);
+        System.arraycopy(blockLength, 0, high[14], 0, lanes);
+        System.arraycopy(flags, 0, high[15], 0, lanes);
         final int[] v0 = v[0];
         final int[] v1 = v[1];
         final int[] v2 = v[2];
@@ -198,14 +266,14 @@ final class Blake3Lanes
         final int[] v5 = v[5];
         final int[] v6 = v[6];
         final int[] v7 = v[7];
-        final int[] v8 = v[8];
-        final int[] v9 = v[9];
-        final int[] v10 = v[10];
-        final int[] v11 = v[11];
-        final int[] v12 = v[12];
-        final int[] v13 = v[13];
-        final int[] v14 = v[14];
-        final int[] v15 = v[15];
+        final int[] v8 = high[8];
+        final int[] v9 = high[9];
+        final int[] v10 = high[10];
+        final int[] v11 = high[11];
+        final int[] v12 = high[12];
+        final int[] v13 = high[13];
+        final int[] v14 = high[14];
+        final int[] v15 = high[15];
         for (int r = 0; r < 7; r++)
         {
             final int[] s = SCHEDULE[r];
@@ -218,12 +286,25 @@ final class Blake3Lanes
             g(v2, v7, v8, v13, m[s[12]], m[s[13]]);
             g(v3, v4, v9, v14, m[s[14]], m[s[15]]);
         }
+        if (allRunning)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                final int[] c = cv[i];
+                final int[] hi = high[i + 8];
+                for (int l = 0; l < lanes; l++)
+                {
+                    c[l] ^= hi[l];
+                }
+            }
+            return;
+        }
         final int[] mask = active;
         for (int i = 0; i < 8; i++)
         {
             final int[] c = cv[i];
             final int[] lo = v[i];
-            final int[] hi = v[i + 8];
+            final int[] hi = high[i + 8];
             for (int l = 0; l < lanes; l++)
             {
                 final int a = mask[l];
