@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use eab_native::EabGuard;
+use eab_native::{eab_guard_scan_owned, eab_guard_scratch_free, eab_guard_scratch_new, EabGuard, EabScanResult};
 
 const BENIGN: &str = "Please reconcile the Globex ledger against the November bank statement and flag any \
 difference above 50 EUR. MSFT closed at 412.35 (+1.2%), volume 21,334,120; VWAP 411.90. In \
@@ -93,7 +93,24 @@ fn main() {
             }
             best = best.min(start.elapsed().as_nanos() as f64 / per_round as f64);
         }
-        println!("{name:>10} {:>5} B  mask {mask:#018x}  {best:>9.1} ns/scan", text.len());
+        // The bus's call: the C export with a scratch the caller owns (no try-lock), as NativeContentScanner makes it.
+        // SAFETY: a live guard; the scratch is freed below, before the guard; the text and out are valid.
+        let scratch = unsafe { eab_guard_scratch_new(guard) };
+        let mut out = EabScanResult::default();
+        let mut best_owned = f64::MAX;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..per_round {
+                let t = black_box(text.as_slice());
+                // SAFETY: see above.
+                black_box(unsafe { eab_guard_scan_owned(guard, scratch, t.as_ptr(), t.len(), &mut out) });
+            }
+            best_owned = best_owned.min(start.elapsed().as_nanos() as f64 / per_round as f64);
+        }
+        assert_eq!(out.matched, mask, "the owned call gives the same verdict");
+        // SAFETY: made above, not used after.
+        unsafe { eab_guard_scratch_free(scratch) };
+        println!("{name:>10} {:>5} B  mask {mask:#018x}  {best:>9.1} ns/scan  owned {best_owned:>9.1} ns/scan", text.len());
     }
     }
 }
