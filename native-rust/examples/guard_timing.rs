@@ -49,12 +49,19 @@ fn main() {
     plain_scalar.disable_ascii_sweep();
     let mut fused_scalar = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
     fused_scalar.disable_ascii_sweep();
+    // The stop-10 ASCII path (no short-text path: lowercasing pass, then the sweep), same run.
+    let mut plain_long = EabGuard::from_json(&json).expect("valid config");
+    plain_long.disable_short_path();
+    let mut fused_long = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
+    fused_long.disable_short_path();
     for (label, guard) in [
         ("plain, Teddy (previous)", &plain_teddy),
         ("plain, scalar fingerprint filter (round 2)", &plain_scalar),
+        ("plain, AVX-512 sweep, no short-text path (stop 10)", &plain_long),
         ("plain, AVX-512 sweep where the CPU has it", &plain),
         ("keywords, Teddy (previous)", &fused_teddy),
         ("keywords, scalar fingerprint filter (round 2)", &fused_scalar),
+        ("keywords, AVX-512 sweep, no short-text path (stop 10)", &fused_long),
         ("keywords, AVX-512 sweep where the CPU has it", &fused),
     ] {
     // GUARD_TIMING_VARIANT=<part of a label> times only the matching variants (for a profiler).

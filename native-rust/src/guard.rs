@@ -79,6 +79,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use crate::guard_lower::SIMPLE_LOWERCASE;
 use crate::impact::{Keywords, KEYWORDS, MATCH_SUBSTRING, MATCH_WORD};
 use crate::guard_search::{share_a_needle, StringSearch, PADDING_BYTE, PADDING_BYTES, SHORT_MAX_BYTES};
+use crate::guard_sweep::SHORT_TEXT_BYTES;
 
 /// The impact scorer's saturation: it stops after this many distinct keywords.
 const KEYWORD_SATURATION: u32 = 5;
@@ -162,6 +163,8 @@ pub(crate) struct Scratch {
     candidates: Vec<u64>,
     /// One regex engine state per regex.
     caches: Vec<meta::Cache>,
+    /// A string was found since `seen` and `candidates` were last reset (see `scan_with`).
+    dirty: bool,
 }
 
 /// What finding one searched string means.
@@ -197,6 +200,11 @@ pub struct EabGuard {
     condition_words: usize,
     /// Bitset over the regexes that have no condition (they always run).
     always: Box<[u64]>,
+    /// Some regex has no condition (`always` is not all zero).
+    has_always: bool,
+    /// Short ASCII texts take the one-register path (see `guard_sweep.rs`); false only for the timing example's
+    /// same-run baseline and the tests.
+    short_path: bool,
     /// The impact keywords' matching mode and the reference finder, when this
     /// guard finds them in its own pass (see [`Self::scan_keywords`]).
     keywords: Option<(u32, Keywords)>,
@@ -455,7 +463,9 @@ impl EabGuard {
             regex_family: regex_family.into_boxed_slice(),
             conditions: conditions.into_boxed_slice(),
             condition_words,
+            has_always: always.iter().any(|&w| w != 0),
             always: always.into_boxed_slice(),
+            short_path: true,
             keywords: keywords.map(|m| (m, Keywords::new())),
             scratch: ScratchSlot {
                 busy: AtomicBool::new(false),
@@ -466,6 +476,7 @@ impl EabGuard {
                     seen: Vec::new(),
                     candidates: Vec::new(),
                     caches: Vec::new(),
+                    dirty: true,
                 }),
             },
         };
@@ -481,8 +492,9 @@ impl EabGuard {
             spread: Vec::new(),
             segment: Vec::new(),
             seen: vec![0u64; self.condition_words],
-            candidates: vec![0u64; self.always.len()],
+            candidates: self.always.to_vec(),
             caches: self.regexes.iter().map(Regex::create_cache).collect(),
+            dirty: false,
         }
     }
 
@@ -501,6 +513,14 @@ impl EabGuard {
     #[doc(hidden)]
     pub fn disable_ascii_sweep(&mut self) {
         self.strings.disable_sweep();
+    }
+
+    /// Switches off the short-text path (`guard_sweep.rs`, `lower_and_sweep_short`):
+    /// short ASCII text is then lowercased and swept as longer text is. Same verdicts;
+    /// for the timing example's same-run baseline and the tests.
+    #[doc(hidden)]
+    pub fn disable_short_path(&mut self) {
+        self.short_path = false;
     }
 
     /// Number of families this guard was built with.
@@ -554,8 +574,13 @@ impl EabGuard {
 
     /// The family mask, the keywords found (all of them), and whether the input was ASCII.
     fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> (u64, u32, bool) {
-        // ASCII input on an AVX-512 CPU: lowercased and padded in one sweep, searched by the AVX-512 sweep.
-        let swept = self.strings.has_ascii_sweep() && lower_ascii_padded(utf8, &mut scratch.text);
+        // Short ASCII input on an AVX-512 CPU: lowercased, padded and swept in one pass over one register.
+        let short = if self.short_path { self.strings.sweep_short(utf8, &mut scratch.text) } else { None };
+        // Longer ASCII input on an AVX-512 CPU: lowercased and padded in one sweep, searched by the AVX-512 sweep.
+        let swept = short.is_some()
+            || (self.strings.has_ascii_sweep()
+                && !(self.short_path && utf8.len() <= SHORT_TEXT_BYTES)
+                && lower_ascii_padded(utf8, &mut scratch.text));
         let (ascii, len) = if swept {
             (true, utf8.len())
         } else {
@@ -566,15 +591,23 @@ impl EabGuard {
         };
         let padded = scratch.text.as_slice();
         let text = &padded[..len];
+        // `seen` is all zero and `candidates` equals `always` unless a string was found since they were last reset:
+        // only then are they reset (a benign text usually finds nothing, and this was two library calls per scan).
+        // Marked before the first write, so a scan that panicked leaves them marked.
+        if scratch.dirty {
+            scratch.seen.fill(0);
+            scratch.candidates.copy_from_slice(&self.always);
+            scratch.dirty = false;
+        }
+        let dirty = &mut scratch.dirty;
         let seen = scratch.seen.as_mut_slice();
-        seen.fill(0);
         let candidates = scratch.candidates.as_mut_slice();
-        candidates.copy_from_slice(&self.always);
         let mut mask = 0u64;
         let mut keywords = 0u32;
         let hits = &self.hits;
         let found = |id: usize| {
             let hit = &hits[id];
+            *dirty = true;
             mask |= hit.families;
             keywords |= hit.keywords;
             for (s, c) in seen.iter_mut().zip(hit.conditions.iter()) {
@@ -584,10 +617,16 @@ impl EabGuard {
                 *s |= r;
             }
         };
-        if ascii {
+        if let Some(short) = &short {
+            self.strings.for_each_found_swept(padded, len, short, found);
+        } else if ascii {
             self.strings.for_each_found_ascii(padded, len, &mut scratch.spread, found);
         } else {
             self.strings.for_each_found(padded, len, &mut scratch.spread, found);
+        }
+        // Nothing found: no family literal, no keyword, and only the regexes without a condition may run.
+        if !scratch.dirty && !self.has_always {
+            return (0, 0, ascii);
         }
         for (word, &bits) in candidates.iter().enumerate() {
             let mut bits = bits;

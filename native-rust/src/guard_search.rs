@@ -40,7 +40,7 @@
 use aho_corasick::{packed, Span};
 
 use crate::guard::GuardError;
-use crate::guard_sweep::{AsciiSweep, MAX_SWEEP_SHORT_BLOCKS, SWEEP_READ_AHEAD};
+use crate::guard_sweep::{AsciiSweep, ShortSwept, MAX_SWEEP_SHORT_BLOCKS, SHORT_TEXT_BYTES, SWEEP_READ_AHEAD};
 
 /// Bytes of `0xFF` the caller appends after the text (see the module docs):
 /// at least one AVX2 block plus one byte, and at least Teddy's minimum
@@ -379,18 +379,52 @@ impl StringSearch {
         // SAFETY: the sweep exists only where AsciiSweep::available() held; PADDING_BYTES >=
         // SWEEP_READ_AHEAD (asserted at compile time); one output byte per short block.
         unsafe {
-            sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| {
-                let (x, ids) = self.bigrams.probe(padded, at);
-                for &n in ids {
-                    // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
-                    let (value, mask) = self.needle_words[n as usize];
-                    if x & mask == value {
-                        self.confirm(&self.needles[n as usize], padded, len, at, &mut found);
-                    }
-                }
-            })
+            sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| self.candidate_at(padded, len, at, &mut found))
         };
         self.short.for_each_in(&blocks, |target| found(target.id));
+    }
+
+    /// The short-text path's first half: lowercases ASCII `input` (at most
+    /// [`SHORT_TEXT_BYTES`]) into `out` with the padding and sweeps it in the same
+    /// pass (see [`AsciiSweep::lower_and_sweep_short`]). `None` when this search has
+    /// no sweep, the text is longer or not ASCII: then the caller takes the long path.
+    #[inline]
+    pub(crate) fn sweep_short(&self, input: &[u8], out: &mut Vec<u8>) -> Option<ShortSwept> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(sweep) = self.sweep.as_ref().filter(|_| !self.teddy && input.len() <= SHORT_TEXT_BYTES) {
+            // SAFETY: the sweep exists only where AsciiSweep::available() held; the length is checked
+            // above; PADDING_BYTES >= SWEEP_READ_AHEAD (asserted at compile time).
+            return unsafe { sweep.lower_and_sweep_short(input, out, PADDING_BYTES) };
+        }
+        let _ = (input, out);
+        None
+    }
+
+    /// The short-text path's second half: [`Self::for_each_found_ascii`] given
+    /// what [`Self::sweep_short`] found in `padded[..len]` (the text it stored).
+    #[inline]
+    pub(crate) fn for_each_found_swept(&self, padded: &[u8], len: usize, swept: &ShortSwept, mut found: impl FnMut(usize)) {
+        assert!(padded.len() >= len + PADDING_BYTES && len <= SHORT_TEXT_BYTES, "text must be short and padded");
+        let mut hits = swept.candidates;
+        while hits != 0 {
+            self.candidate_at(padded, len, hits.trailing_zeros() as usize, &mut found);
+            hits &= hits - 1;
+        }
+        self.short.for_each_in(&swept.blocks, |target| found(target.id));
+    }
+
+    /// A position the sweep's prefilter let through: its fingerprint probed, its
+    /// needles compared as one masked 32-bit word, their strings confirmed.
+    #[inline(always)]
+    fn candidate_at(&self, padded: &[u8], len: usize, at: usize, found: &mut impl FnMut(usize)) {
+        let (x, ids) = self.bigrams.probe(padded, at);
+        for &n in ids {
+            // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
+            let (value, mask) = self.needle_words[n as usize];
+            if x & mask == value {
+                self.confirm(&self.needles[n as usize], padded, len, at, found);
+            }
+        }
     }
 
     /// Reports the one- and two-byte strings present.
