@@ -595,8 +595,8 @@ impl EabGuard {
         // only then are they reset (a benign text usually finds nothing, and this was two library calls per scan).
         // Marked before the first write, so a scan that panicked leaves them marked.
         if scratch.dirty {
-            scratch.seen.fill(0);
-            scratch.candidates.copy_from_slice(&self.always);
+            reset_words(&mut scratch.seen, &self.always[..0]);
+            reset_words(&mut scratch.candidates, &self.always);
             scratch.dirty = false;
         }
         let dirty = &mut scratch.dirty;
@@ -650,6 +650,22 @@ impl EabGuard {
             }
         }
         (mask, keywords, ascii)
+    }
+}
+
+/// Sets `words` to `to` followed by zeros (`to` no longer than `words`). The bitsets are a word or
+/// two for the shipped set: written in place then, where `fill`/`copy_from_slice` of an unknown
+/// length were calls to `memset`/`memmove`.
+#[inline(always)]
+fn reset_words(words: &mut [u64], to: &[u64]) {
+    if words.len() <= 2 {
+        for (i, w) in words.iter_mut().enumerate() {
+            *w = to.get(i).copied().unwrap_or(0);
+        }
+    } else {
+        let (head, tail) = words.split_at_mut(to.len());
+        head.copy_from_slice(to);
+        tail.fill(0);
     }
 }
 

@@ -80,6 +80,7 @@ const SHORT_BLOCK: usize = 8;
 const MAX_SHORT_BLOCKS: usize = 8;
 
 const _: () = assert!(MAX_SHORT_BLOCKS <= MAX_SWEEP_SHORT_BLOCKS && PADDING_BYTES >= SWEEP_READ_AHEAD);
+const _: () = assert!(SHORT_TEXT_BYTES + PADDING_BYTES <= crate::guard_sweep::SHORT_STORED_BYTES);
 
 /// A string represented by a needle: where the needle sits inside it.
 struct Confirm {

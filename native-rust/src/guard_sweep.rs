@@ -64,6 +64,9 @@ pub(crate) const SWEEP_READ_AHEAD: usize = 128;
 /// one 64-byte register. The bus's typical payload (64 B) and every shorter one.
 pub(crate) const SHORT_TEXT_BYTES: usize = 64;
 
+/// Bytes the short path stores: the text's register and the padding, whole 64-byte blocks.
+pub(crate) const SHORT_STORED_BYTES: usize = 192;
+
 /// `vpermt2b` indices giving the text shifted by 1, 2 and 3 bytes from a register
 /// and the one after it (index `i + k + 1` of the 128-byte pair).
 static SHIFT_INDEX: [[u8; 64]; 3] = {
@@ -321,7 +324,7 @@ impl AsciiSweep {
     ///
     /// # Safety
     /// The CPU supports the sweep ([`Self::available`]); `input.len() <=
-    /// SHORT_TEXT_BYTES`; `padding >= SWEEP_READ_AHEAD`.
+    /// SHORT_TEXT_BYTES`; `SWEEP_READ_AHEAD <= padding <= SHORT_STORED_BYTES - SHORT_TEXT_BYTES`.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,bmi1,bmi2")]
     #[inline]
@@ -333,7 +336,7 @@ impl AsciiSweep {
     ) -> Option<ShortSwept> {
         use std::arch::x86_64::*;
         let n = input.len();
-        debug_assert!(n <= SHORT_TEXT_BYTES && padding >= SWEEP_READ_AHEAD);
+        debug_assert!(n <= SHORT_TEXT_BYTES && padding >= SWEEP_READ_AHEAD && n + padding <= SHORT_STORED_BYTES);
         // bzhi with an index of 64 keeps every bit: a 64-byte text is all valid.
         let valid = _bzhi_u64(u64::MAX, n as u32);
         // SAFETY: masked lanes are not read; the others are below n.
@@ -345,17 +348,15 @@ impl AsciiSweep {
         let lower = _mm512_mask_add_epi8(v, upper, v, _mm512_set1_epi8(0x20));
         let fill = _mm512_set1_epi8(PADDING_BYTE as i8);
         let v0 = _mm512_mask_blend_epi8(valid, fill, lower);
-        let stored = (n + padding).next_multiple_of(64);
         out.clear();
-        out.reserve(stored);
+        out.reserve(SHORT_STORED_BYTES);
         let dst = out.as_mut_ptr();
-        // SAFETY: `stored` bytes reserved; whole 64-byte stores from 0 to `stored`, as lower_ascii_padded writes.
+        // SAFETY: SHORT_STORED_BYTES reserved; whole 64-byte stores on the grid lower_ascii_padded writes, a fixed
+        // count (a loop bounded by the length became a call to memset, which saved and restored the registers).
         unsafe {
             _mm512_storeu_si512(dst.cast(), v0);
-            let mut at = 64;
-            while at < stored {
-                _mm512_storeu_si512(dst.add(at).cast(), fill);
-                at += 64;
+            for block in 1..SHORT_STORED_BYTES / 64 {
+                _mm512_storeu_si512(dst.add(block * 64).cast(), fill);
             }
             out.set_len(n + padding);
         }
@@ -384,14 +385,21 @@ impl AsciiSweep {
         );
         let candidates = (_mm512_test_epi8_mask(c0, c0) | _mm512_test_epi8_mask(c1, c1)) & valid;
         let mut blocks = [0u8; MAX_SWEEP_SHORT_BLOCKS];
-        for (o, t) in blocks.iter_mut().zip(self.short.iter()) {
-            let present = _mm512_and_si512(look(&t[0], v0), look(&t[1], v1));
-            let present = _mm512_maskz_mov_epi8(valid, present);
-            // OR of the 64 bytes: of the eight 64-bit lanes, then of the word's eight bytes.
-            let x = _mm512_reduce_or_epi64(present) as u64;
-            let x = x | x >> 32;
-            let x = x | x >> 16;
-            *o = (x | x >> 8) as u8;
+        let mut present = [_mm512_setzero_si512(); MAX_SWEEP_SHORT_BLOCKS];
+        let mut any = 0u64;
+        for (p, t) in present.iter_mut().zip(self.short.iter()) {
+            *p = _mm512_and_si512(look(&t[0], v0), look(&t[1], v1));
+            any |= _mm512_test_epi8_mask(*p, *p);
+        }
+        // Most texts hold none of the short strings: one mask test then spares the per-block reductions.
+        if any & valid != 0 {
+            for (o, p) in blocks.iter_mut().zip(present.iter()).take(self.short.len()) {
+                // OR of the text's bytes: of the eight 64-bit lanes, then of the word's eight bytes.
+                let x = _mm512_reduce_or_epi64(_mm512_maskz_mov_epi8(valid, *p)) as u64;
+                let x = x | x >> 32;
+                let x = x | x >> 16;
+                *o = (x | x >> 8) as u8;
+            }
         }
         Some(ShortSwept { candidates, blocks })
     }
