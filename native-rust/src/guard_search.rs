@@ -1115,6 +1115,90 @@ mod tests {
         assert!(with_hits > 15_000, "the generator must produce matches: {with_hits}");
     }
 
+    /// The short-text path (one register: `sweep_short` + `for_each_found_swept`) against the long ASCII path
+    /// (`lower_ascii_padded` + `AsciiSweep::sweep`), the scalar filter and a naive search: every length 0..=72
+    /// (across the 64-byte boundary, where the short path must decline), every string planted at every offset in
+    /// upper and lower case, in generated filler; the same stored bytes, candidates and short-string buckets as the
+    /// long sweep, the same strings found; a byte >= 0x80 at any position sends the text to the long path.
+    #[test]
+    fn short_path_equals_long_sweep_scalar_and_naive_at_every_length_and_offset() {
+        if !AsciiSweep::available() {
+            return;
+        }
+        let strings: Vec<&str> = vec![
+            "ignore all previous instructions", "instructions", "act", "dan", "sys", "system prompt", "<script",
+            "javascript:", "onerror=", "%2e%2e%2f", "/etc/passwd", "c:\\windows", "<start_of_turn>", "union",
+            "pg_sleep", "=", "<", "--", "..", "'", "\"", "|", ";", "`", "<<", "risk", "audit", "zzzz", "q~q",
+        ];
+        let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let search = StringSearch::new(&owned).expect("builds");
+        let sweep = search.sweep.as_ref().expect("available");
+        let mut scalar = StringSearch::new(&owned).expect("builds");
+        scalar.sweep = None;
+        let filler = b"Please reconcile the Globex ledger; MSFT 412.35 (+1.2%) see src/main.rs:118 @{~}[`] \x7f. ";
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let (mut short_texts, mut with_hits) = (0, 0);
+        let mut out = Vec::new();
+        for len in 0..=72usize {
+            for offset in 0..=len {
+                for variant in 0..2 {
+                    let start = next(filler.len());
+                    let mut text: Vec<u8> = filler.iter().cycle().skip(start).take(len).copied().collect();
+                    let planted = owned[(len * 7 + offset + variant) % owned.len()].as_slice();
+                    let end = (offset + planted.len()).min(len);
+                    text[offset..end].copy_from_slice(&planted[..end - offset]);
+                    if variant == 1 {
+                        text.make_ascii_uppercase();
+                    }
+                    let lower = text.to_ascii_lowercase();
+                    let Some(swept) = search.sweep_short(&text, &mut out) else {
+                        assert!(len > SHORT_TEXT_BYTES, "the short path declined ASCII text of {len} bytes");
+                        continue;
+                    };
+                    short_texts += 1;
+                    assert_eq!(&out[..len], lower.as_slice());
+                    assert!(out.len() == len + PADDING_BYTES && out[len..].iter().all(|&b| b == PADDING_BYTE));
+                    // The long path's sweep on the same text: same candidates, same buckets.
+                    let mut padded = Vec::new();
+                    // SAFETY: the sweep is available (checked above).
+                    assert!(unsafe { crate::guard_sweep::lower_ascii_padded(&text, &mut padded, PADDING_BYTES) });
+                    let mut blocks = [0u8; MAX_SHORT_BLOCKS];
+                    let mut candidates = 0u64;
+                    // SAFETY: available; padded by PADDING_BYTES >= SWEEP_READ_AHEAD; one byte per block.
+                    unsafe { sweep.sweep(&padded, len, &mut blocks[..sweep.short_blocks()], |at| candidates |= 1 << at) };
+                    assert_eq!((swept.candidates, swept.blocks), (candidates, blocks), "{:?}", String::from_utf8_lossy(&text));
+                    let run = |f: &dyn Fn(&mut dyn FnMut(usize))| {
+                        let mut ids = Vec::new();
+                        f(&mut |id| ids.push(id));
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
+                    };
+                    let found = run(&|f| search.for_each_found_swept(&out, len, &swept, f));
+                    let expected: Vec<usize> =
+                        (0..owned.len()).filter(|&i| lower.windows(owned[i].len()).any(|w| w == owned[i].as_slice())).collect();
+                    assert_eq!(found, expected, "short path on {:?}", String::from_utf8_lossy(&text));
+                    assert_eq!(run(&|f| scalar.for_each_found(&padded, len, &mut Vec::new(), f)), expected, "scalar");
+                    with_hits += usize::from(!expected.is_empty());
+                    // Any byte >= 0x80 declines the short path.
+                    if len > 0 {
+                        let mut bad = text.clone();
+                        bad[offset.min(len - 1)] |= 0x80;
+                        assert!(search.sweep_short(&bad, &mut out).is_none(), "high byte at {offset} of {len}");
+                    }
+                }
+            }
+        }
+        assert!(short_texts == (0..=SHORT_TEXT_BYTES).map(|l| 2 * (l + 1)).sum::<usize>(), "{short_texts} short texts");
+        assert!(with_hits * 10 > short_texts * 8, "the planted strings must be found: {with_hits} of {short_texts}");
+    }
+
     /// Every needle of a search, planted anywhere, passes the sweep's prefilter (its bucket bits are never
     /// all cleared), and the prefilter lets through only a few per cent of positions of English text.
     #[test]
