@@ -1558,3 +1558,85 @@ mod tests {
         }
     }
 }
+
+/// The short-text path at the guard level, on the shipped pattern set (`ffi-headers/guard_shipped_patterns.json`,
+/// `GuardrailPatterns.defaults().toNativeJson()`, kept equal by the Java `ShippedPatternsFixtureTest`).
+#[cfg(test)]
+mod short_path_tests {
+    use super::*;
+
+    const SHIPPED: &str = include_str!("../../ffi-headers/guard_shipped_patterns.json");
+
+    /// Texts the family literals and regex phrases are planted in: every length 0..=300 (the short path's
+    /// 64-byte limit and the long sweep's 64-byte steps both crossed), the planted phrase at every offset
+    /// (cut at the text's end), in lower, upper and mixed case, some with a non-ASCII character (é, U+212A
+    /// KELVIN SIGN, an invalid byte) at the start, the boundary or the end. The guard with the short path,
+    /// without it (the long sweep) and without the sweep (scalar filter and AVX2 pass) give the same family
+    /// mask and keywords; each guard scans every text in turn, so a scratch left dirty by one text is reused
+    /// by the next.
+    #[test]
+    fn short_path_long_sweep_and_scalar_agree_at_every_length_and_offset() {
+        let config: serde_json::Value = serde_json::from_str(SHIPPED).expect("JSON");
+        let mut phrases: Vec<String> = config["families"]
+            .as_array()
+            .expect("families")
+            .iter()
+            .flat_map(|f| f["literals"].as_array().cloned().unwrap_or_default())
+            .filter_map(|l| l.as_str().map(str::to_string))
+            .collect();
+        for p in [
+            "ignore previous instructions", "<script>alert(1)", "union select (", "../../etc/passwd", "do anything now",
+            "you are now dan", "onerror=alert", "system prompt:", "'; drop table users; --", "|| curl x | sh",
+        ] {
+            phrases.push(p.to_string());
+        }
+        let build = |keywords: Option<u32>, short: bool, sweep: bool| {
+            let mut g = match keywords {
+                Some(m) => EabGuard::from_json_with_keywords(SHIPPED.as_bytes(), m),
+                None => EabGuard::from_json(SHIPPED.as_bytes()),
+            }
+            .expect("shipped set loads");
+            if !short {
+                g.disable_short_path();
+            }
+            if !sweep {
+                g.disable_ascii_sweep();
+            }
+            g
+        };
+        let filler = "Please reconcile the Globex ledger against the November bank statement, MSFT 412.35 (+1.2%) \
+            in src/main/java/OrderService.java:118 - risk audit transfer? ";
+        let odd = ["é", "\u{212A}", "\u{FFFD}"];
+        for keywords in [None, Some(MATCH_WORD), Some(MATCH_SUBSTRING)] {
+            let guards = [build(keywords, true, true), build(keywords, false, true), build(keywords, true, false)];
+            let (mut texts, mut matched) = (0, 0);
+            for len in 0..=300usize {
+                // Every offset up to 80 (the short path and its boundary), then every seventh.
+                for offset in (0..=len).filter(|&o| o <= 80 || o % 7 == 0) {
+                    let k = len * 31 + offset;
+                    let phrase = &phrases[k % phrases.len()];
+                    let phrase = match k % 3 {
+                        0 => phrase.clone(),
+                        1 => phrase.to_uppercase(),
+                        _ => phrase.chars().enumerate().map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect(),
+                    };
+                    let mut text: Vec<u8> = filler.bytes().cycle().skip(k % filler.len()).take(len).collect();
+                    let end = (offset + phrase.len()).min(len);
+                    text[offset..end].copy_from_slice(&phrase.as_bytes()[..end - offset]);
+                    if k % 5 == 0 && len >= 3 {
+                        let at = [0, len.min(64).saturating_sub(3), len - 3][k % 3];
+                        let c = odd[k % odd.len()].as_bytes();
+                        text[at..at + c.len().min(len - at)].copy_from_slice(&c[..c.len().min(len - at)]);
+                    }
+                    let expected = guards[2].scan_keywords(&text);
+                    for (name, g) in ["short path", "long sweep"].iter().zip(&guards[..2]) {
+                        assert_eq!(g.scan_keywords(&text), expected, "{name}, keywords {keywords:?}, {:?}", String::from_utf8_lossy(&text));
+                    }
+                    texts += 1;
+                    matched += usize::from(expected.0 != 0);
+                }
+            }
+            assert!(matched * 4 > texts, "the planted phrases must match: {matched} of {texts}");
+        }
+    }
+}
