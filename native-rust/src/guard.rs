@@ -465,7 +465,9 @@ impl EabGuard {
             condition_words,
             has_always: always.iter().any(|&w| w != 0),
             always: always.into_boxed_slice(),
-            short_path: true,
+            // EAB_SCAN_SHORT=off (read when a guard is built, never per scan): the stop-10 path for short text too,
+            // the same-run baseline of the timing tools and an operator's switch, as EAB_SCAN_SWEEP=off.
+            short_path: !std::env::var_os("EAB_SCAN_SHORT").is_some_and(|v| v == "off"),
             keywords: keywords.map(|m| (m, Keywords::new())),
             scratch: ScratchSlot {
                 busy: AtomicBool::new(false),
