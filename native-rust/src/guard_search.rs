@@ -88,6 +88,15 @@ struct Confirm {
     id: usize,
     /// Offset of the needle inside the string.
     offset: usize,
+    /// The string's first eight bytes (fewer for a shorter string) as a little-endian word and the mask of the
+    /// bytes it has, kept with the confirmation so that it reads one record (they were three arrays indexed by id).
+    word: u64,
+    mask: u64,
+    /// The string is longer than eight bytes (the rest is compared byte by byte).
+    long: bool,
+    /// The string counts only where it starts a word (no ASCII letter or digit before it): the impact keywords'
+    /// word mode. Such strings are always needles (checked when built).
+    word_start: bool,
 }
 
 /// One needle and what finding it means.
@@ -110,18 +119,12 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
-    /// String id → its first eight bytes (fewer for a shorter string) as a
-    /// little-endian word and the mask of the bytes it has (see [`Self::confirm`]).
-    prefixes: Box<[(u64, u64)]>,
     /// Needle id → its bytes as a little-endian word and the mask of the bytes
     /// it has (a three-byte needle: the low three).
     needle_words: Box<[(u32, u32)]>,
     /// The AVX-512 sweep for ASCII text (see `guard_sweep.rs`); None when the
     /// CPU lacks AVX-512 VBMI (or the tests switched it off).
     sweep: Option<AsciiSweep>,
-    /// String id → it counts only where it starts a word (no ASCII letter or digit before it): the impact
-    /// keywords' word mode. Such strings are always Teddy needles (checked when built).
-    word_start: Box<[bool]>,
     /// The one-pass fingerprint filter over every needle (see [`FingerprintFilter`]).
     bigrams: FingerprintFilter,
     /// True: search with the Teddy searchers instead of [`Self::bigrams`] (the
@@ -169,7 +172,7 @@ impl StringSearch {
                     Some(i) => (i, &s[i..i + width]),
                     None => rarest_window(s),
                 };
-                let confirm = Confirm { id, offset };
+                let confirm = Confirm { id, offset, word: 0, mask: 0, long: false, word_start: false };
                 match needles.iter_mut().find(|(n, _)| n.as_slice() == window) {
                     Some((_, confirms)) => confirms.push(confirm),
                     None => needles.push((window.to_vec(), vec![confirm])),
@@ -220,7 +223,7 @@ impl StringSearch {
                 (u32::from_le_bytes(word), u32::MAX >> (8 * (4 - n.bytes.len())))
             })
             .collect();
-        let prefixes = strings
+        let prefixes: Box<[(u64, u64)]> = strings
             .iter()
             .map(|s| {
                 let n = s.len().min(8);
@@ -229,13 +232,16 @@ impl StringSearch {
                 (u64::from_le_bytes(word), u64::MAX >> (8 * (8 - n)))
             })
             .collect();
+        for c in linked.iter_mut().flat_map(|n| n.confirms.iter_mut()) {
+            (c.word, c.mask) = prefixes[c.id];
+            c.long = strings[c.id].len() > 8;
+            c.word_start = word_start[c.id];
+        }
         Ok(Self {
-            prefixes,
             needle_words,
             sweep,
             bigrams: FingerprintFilter::new(&linked),
             teddy: false,
-            word_start: word_start.into(),
             // The Teddy searchers are built only when asked for (use_teddy): tests and the timing example.
             spread_padding: 0,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
@@ -461,13 +467,11 @@ impl StringSearch {
                 continue;
             }
             let start = at - c.offset;
-            let (word, mask) = self.prefixes[c.id];
             let w = &padded[start..start + 8];
             let head = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            let s = &self.strings[c.id];
-            if head & mask == word
-                && (s.len() <= 8 || padded[..len][start..].starts_with(s))
-                && (!self.word_start[c.id] || start == 0 || !padded[start - 1].is_ascii_alphanumeric())
+            if head & c.mask == c.word
+                && (!c.long || padded[..len][start..].starts_with(&self.strings[c.id]))
+                && (!c.word_start || start == 0 || !padded[start - 1].is_ascii_alphanumeric())
             {
                 found(c.id);
             }
