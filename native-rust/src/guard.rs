@@ -605,7 +605,7 @@ impl EabGuard {
         // only then are they reset (a benign text usually finds nothing, and this was two library calls per scan).
         // Marked before the first write, so a scan that panicked leaves them marked.
         if scratch.dirty {
-            reset_words(&mut scratch.seen, &self.always[..0]);
+            reset_words(&mut scratch.seen, &[]);
             reset_words(&mut scratch.candidates, &self.always);
             scratch.dirty = false;
         }
