@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use eab_native::EabGuard;
+use eab_native::{eab_guard_scan_owned, eab_guard_scratch_free, eab_guard_scratch_new, EabGuard, EabScanResult};
 
 const BENIGN: &str = "Please reconcile the Globex ledger against the November bank statement and flag any \
 difference above 50 EUR. MSFT closed at 412.35 (+1.2%), volume 21,334,120; VWAP 411.90. In \
@@ -49,12 +49,19 @@ fn main() {
     plain_scalar.disable_ascii_sweep();
     let mut fused_scalar = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
     fused_scalar.disable_ascii_sweep();
+    // The stop-10 ASCII path (no short-text path: lowercasing pass, then the sweep), same run.
+    let mut plain_long = EabGuard::from_json(&json).expect("valid config");
+    plain_long.disable_short_path();
+    let mut fused_long = EabGuard::from_json_with_keywords(&json, 0).expect("valid config");
+    fused_long.disable_short_path();
     for (label, guard) in [
         ("plain, Teddy (previous)", &plain_teddy),
         ("plain, scalar fingerprint filter (round 2)", &plain_scalar),
+        ("plain, AVX-512 sweep, no short-text path (stop 10)", &plain_long),
         ("plain, AVX-512 sweep where the CPU has it", &plain),
         ("keywords, Teddy (previous)", &fused_teddy),
         ("keywords, scalar fingerprint filter (round 2)", &fused_scalar),
+        ("keywords, AVX-512 sweep, no short-text path (stop 10)", &fused_long),
         ("keywords, AVX-512 sweep where the CPU has it", &fused),
     ] {
     // GUARD_TIMING_VARIANT=<part of a label> times only the matching variants (for a profiler).
@@ -93,7 +100,24 @@ fn main() {
             }
             best = best.min(start.elapsed().as_nanos() as f64 / per_round as f64);
         }
-        println!("{name:>10} {:>5} B  mask {mask:#018x}  {best:>9.1} ns/scan", text.len());
+        // The bus's call: the C export with a scratch the caller owns (no try-lock), as NativeContentScanner makes it.
+        // SAFETY: a live guard; the scratch is freed below, before the guard; the text and out are valid.
+        let scratch = unsafe { eab_guard_scratch_new(guard) };
+        let mut out = EabScanResult::default();
+        let mut best_owned = f64::MAX;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..per_round {
+                let t = black_box(text.as_slice());
+                // SAFETY: see above.
+                black_box(unsafe { eab_guard_scan_owned(guard, scratch, t.as_ptr(), t.len(), &mut out) });
+            }
+            best_owned = best_owned.min(start.elapsed().as_nanos() as f64 / per_round as f64);
+        }
+        assert_eq!(out.matched, mask, "the owned call gives the same verdict");
+        // SAFETY: made above, not used after.
+        unsafe { eab_guard_scratch_free(scratch) };
+        println!("{name:>10} {:>5} B  mask {mask:#018x}  {best:>9.1} ns/scan  owned {best_owned:>9.1} ns/scan", text.len());
     }
     }
 }

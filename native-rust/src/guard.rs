@@ -79,6 +79,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use crate::guard_lower::SIMPLE_LOWERCASE;
 use crate::impact::{Keywords, KEYWORDS, MATCH_SUBSTRING, MATCH_WORD};
 use crate::guard_search::{share_a_needle, StringSearch, PADDING_BYTE, PADDING_BYTES, SHORT_MAX_BYTES};
+use crate::guard_sweep::SHORT_TEXT_BYTES;
 
 /// The impact scorer's saturation: it stops after this many distinct keywords.
 const KEYWORD_SATURATION: u32 = 5;
@@ -162,6 +163,8 @@ pub(crate) struct Scratch {
     candidates: Vec<u64>,
     /// One regex engine state per regex.
     caches: Vec<meta::Cache>,
+    /// A string was found since `seen` and `candidates` were last reset (see `scan_with`).
+    dirty: bool,
 }
 
 /// What finding one searched string means.
@@ -190,13 +193,18 @@ pub struct EabGuard {
     regexes: Box<[Regex]>,
     /// Regex index → family index.
     regex_family: Box<[u8]>,
-    /// Regex index → its trigger conditions `first..first + count`; the regex
-    /// runs only when all hold (count 0: it always runs).
-    conditions: Box<[(usize, usize)]>,
     /// Number of 64-bit words of a condition bitset.
     condition_words: usize,
+    /// Regex `r`'s conditions as a bitset, words `r * condition_words..`: the regex may run when
+    /// `seen & need == need` (one AND and compare per word, where a loop over its conditions' bits was).
+    needs: Box<[u64]>,
     /// Bitset over the regexes that have no condition (they always run).
     always: Box<[u64]>,
+    /// Some regex has no condition (`always` is not all zero).
+    has_always: bool,
+    /// Short ASCII texts take the one-register path (see `guard_sweep.rs`); false only for the timing example's
+    /// same-run baseline and the tests.
+    short_path: bool,
     /// The impact keywords' matching mode and the reference finder, when this
     /// guard finds them in its own pass (see [`Self::scan_keywords`]).
     keywords: Option<(u32, Keywords)>,
@@ -453,9 +461,21 @@ impl EabGuard {
             hits: hits.into_boxed_slice(),
             regexes: regexes.into_boxed_slice(),
             regex_family: regex_family.into_boxed_slice(),
-            conditions: conditions.into_boxed_slice(),
+            needs: {
+                let mut needs = vec![0u64; conditions.len() * condition_words];
+                for (r, &(first, count)) in conditions.iter().enumerate() {
+                    for c in first..first + count {
+                        needs[r * condition_words + c / 64] |= 1u64 << (c % 64);
+                    }
+                }
+                needs.into_boxed_slice()
+            },
             condition_words,
+            has_always: always.iter().any(|&w| w != 0),
             always: always.into_boxed_slice(),
+            // EAB_SCAN_SHORT=off (read when a guard is built, never per scan): the stop-10 path for short text too,
+            // the same-run baseline of the timing tools and an operator's switch, as EAB_SCAN_SWEEP=off.
+            short_path: !std::env::var_os("EAB_SCAN_SHORT").is_some_and(|v| v == "off"),
             keywords: keywords.map(|m| (m, Keywords::new())),
             scratch: ScratchSlot {
                 busy: AtomicBool::new(false),
@@ -466,6 +486,7 @@ impl EabGuard {
                     seen: Vec::new(),
                     candidates: Vec::new(),
                     caches: Vec::new(),
+                    dirty: true,
                 }),
             },
         };
@@ -481,8 +502,9 @@ impl EabGuard {
             spread: Vec::new(),
             segment: Vec::new(),
             seen: vec![0u64; self.condition_words],
-            candidates: vec![0u64; self.always.len()],
+            candidates: self.always.to_vec(),
             caches: self.regexes.iter().map(Regex::create_cache).collect(),
+            dirty: false,
         }
     }
 
@@ -501,6 +523,14 @@ impl EabGuard {
     #[doc(hidden)]
     pub fn disable_ascii_sweep(&mut self) {
         self.strings.disable_sweep();
+    }
+
+    /// Switches off the short-text path (`guard_sweep.rs`, `lower_and_sweep_short`):
+    /// short ASCII text is then lowercased and swept as longer text is. Same verdicts;
+    /// for the timing example's same-run baseline and the tests.
+    #[doc(hidden)]
+    pub fn disable_short_path(&mut self) {
+        self.short_path = false;
     }
 
     /// Number of families this guard was built with.
@@ -554,8 +584,13 @@ impl EabGuard {
 
     /// The family mask, the keywords found (all of them), and whether the input was ASCII.
     fn scan_with(&self, utf8: &[u8], scratch: &mut Scratch) -> (u64, u32, bool) {
-        // ASCII input on an AVX-512 CPU: lowercased and padded in one sweep, searched by the AVX-512 sweep.
-        let swept = self.strings.has_ascii_sweep() && lower_ascii_padded(utf8, &mut scratch.text);
+        // Short ASCII input on an AVX-512 CPU: lowercased, padded and swept in one pass over one register.
+        let short = if self.short_path { self.strings.sweep_short(utf8, &mut scratch.text) } else { None };
+        // Longer ASCII input on an AVX-512 CPU: lowercased and padded in one sweep, searched by the AVX-512 sweep.
+        let swept = short.is_some()
+            || (self.strings.has_ascii_sweep()
+                && !(self.short_path && utf8.len() <= SHORT_TEXT_BYTES)
+                && lower_ascii_padded(utf8, &mut scratch.text));
         let (ascii, len) = if swept {
             (true, utf8.len())
         } else {
@@ -566,15 +601,23 @@ impl EabGuard {
         };
         let padded = scratch.text.as_slice();
         let text = &padded[..len];
+        // `seen` is all zero and `candidates` equals `always` unless a string was found since they were last reset:
+        // only then are they reset (a benign text usually finds nothing, and this was two library calls per scan).
+        // Marked before the first write, so a scan that panicked leaves them marked.
+        if scratch.dirty {
+            reset_words(&mut scratch.seen, &[]);
+            reset_words(&mut scratch.candidates, &self.always);
+            scratch.dirty = false;
+        }
+        let dirty = &mut scratch.dirty;
         let seen = scratch.seen.as_mut_slice();
-        seen.fill(0);
         let candidates = scratch.candidates.as_mut_slice();
-        candidates.copy_from_slice(&self.always);
         let mut mask = 0u64;
         let mut keywords = 0u32;
         let hits = &self.hits;
         let found = |id: usize| {
             let hit = &hits[id];
+            *dirty = true;
             mask |= hit.families;
             keywords |= hit.keywords;
             for (s, c) in seen.iter_mut().zip(hit.conditions.iter()) {
@@ -584,21 +627,25 @@ impl EabGuard {
                 *s |= r;
             }
         };
-        if ascii {
+        if let Some(short) = &short {
+            self.strings.for_each_found_swept(padded, len, short, found);
+        } else if ascii {
             self.strings.for_each_found_ascii(padded, len, &mut scratch.spread, found);
         } else {
             self.strings.for_each_found(padded, len, &mut scratch.spread, found);
+        }
+        // Nothing found: no family literal, no keyword, and only the regexes without a condition may run.
+        if !scratch.dirty && !self.has_always {
+            return (0, 0, ascii);
         }
         for (word, &bits) in candidates.iter().enumerate() {
             let mut bits = bits;
             while bits != 0 {
                 let r = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let (first, count) = self.conditions[r];
                 let family = 1u64 << self.regex_family[r];
-                if mask & family != 0
-                    || !(first..first + count).all(|c| seen[c / 64] >> (c % 64) & 1 == 1)
-                {
+                let need = &self.needs[r * self.condition_words..(r + 1) * self.condition_words];
+                if mask & family != 0 || seen.iter().zip(need).any(|(&s, &n)| s & n != n) {
                     continue;
                 }
                 let input = Input::new(text).earliest(true);
@@ -611,6 +658,22 @@ impl EabGuard {
             }
         }
         (mask, keywords, ascii)
+    }
+}
+
+/// Sets `words` to `to` followed by zeros (`to` no longer than `words`). The bitsets are a word or
+/// two for the shipped set: written in place then, where `fill`/`copy_from_slice` of an unknown
+/// length were calls to `memset`/`memmove`.
+#[inline(always)]
+fn reset_words(words: &mut [u64], to: &[u64]) {
+    if words.len() <= 2 {
+        for (i, w) in words.iter_mut().enumerate() {
+            *w = to.get(i).copied().unwrap_or(0);
+        }
+    } else {
+        let (head, tail) = words.split_at_mut(to.len());
+        head.copy_from_slice(to);
+        tail.fill(0);
     }
 }
 
@@ -1500,6 +1563,119 @@ mod tests {
             "\\Qa\\E",
         ] {
             assert!(check_dialect(bad).is_err(), "{bad} must be rejected");
+        }
+    }
+}
+
+/// The short-text path at the guard level, on the shipped pattern set (`ffi-headers/guard_shipped_patterns.json`,
+/// `GuardrailPatterns.defaults().toNativeJson()`, kept equal by the Java `ShippedPatternsFixtureTest`).
+#[cfg(test)]
+mod short_path_tests {
+    use super::*;
+
+    const SHIPPED: &str = include_str!("../../ffi-headers/guard_shipped_patterns.json");
+
+    /// Texts the family literals and regex phrases are planted in: every length 0..=300 (the short path's
+    /// 64-byte limit and the long sweep's 64-byte steps both crossed), the planted phrase at every offset
+    /// (cut at the text's end), in lower, upper and mixed case, some with a non-ASCII character (é, U+212A
+    /// KELVIN SIGN, an invalid byte) at the start, the boundary or the end. The guard with the short path,
+    /// without it (the long sweep) and without the sweep (scalar filter and AVX2 pass) give the same family
+    /// mask and keywords; each guard scans every text in turn, so a scratch left dirty by one text is reused
+    /// by the next.
+    #[test]
+    fn short_path_long_sweep_and_scalar_agree_at_every_length_and_offset() {
+        let config: serde_json::Value = serde_json::from_str(SHIPPED).expect("JSON");
+        let mut phrases: Vec<String> = config["families"]
+            .as_array()
+            .expect("families")
+            .iter()
+            .flat_map(|f| f["literals"].as_array().cloned().unwrap_or_default())
+            .filter_map(|l| l.as_str().map(str::to_string))
+            .collect();
+        for p in [
+            "ignore previous instructions", "<script>alert(1)", "union select (", "../../etc/passwd", "do anything now",
+            "you are now dan", "onerror=alert", "system prompt:", "'; drop table users; --", "|| curl x | sh",
+        ] {
+            phrases.push(p.to_string());
+        }
+        let build = |keywords: Option<u32>, short: bool, sweep: bool| {
+            let mut g = match keywords {
+                Some(m) => EabGuard::from_json_with_keywords(SHIPPED.as_bytes(), m),
+                None => EabGuard::from_json(SHIPPED.as_bytes()),
+            }
+            .expect("shipped set loads");
+            if !short {
+                g.disable_short_path();
+            }
+            if !sweep {
+                g.disable_ascii_sweep();
+            }
+            g
+        };
+        let filler = "Please reconcile the Globex ledger against the November bank statement, MSFT 412.35 (+1.2%) \
+            in src/main/java/OrderService.java:118 - risk audit transfer? ";
+        let odd = ["é", "\u{212A}", "\u{FFFD}"];
+        let families: Vec<(Vec<String>, Vec<Regex>)> = config["families"]
+            .as_array()
+            .expect("families")
+            .iter()
+            .map(|f| {
+                let strings = |key: &str| -> Vec<String> {
+                    f[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                };
+                (strings("literals"), strings("regexes").iter().map(|r| build_regex(r).expect("compiles")).collect())
+            })
+            .collect();
+        let oracle = |text: &[u8]| -> u64 {
+            let mut normal = Vec::new();
+            normalize_into(text, &mut normal);
+            let normal_str = String::from_utf8(normal.clone()).expect("normalised text is UTF-8");
+            let mut mask = 0u64;
+            for (f, (literals, regexes)) in families.iter().enumerate() {
+                if literals.iter().any(|l| normal_str.contains(l.as_str())) || regexes.iter().any(|r| r.is_match(normal.as_slice())) {
+                    mask |= 1 << f;
+                }
+            }
+            mask
+        };
+        let mut oracled = 0;
+        for keywords in [None, Some(MATCH_WORD), Some(MATCH_SUBSTRING)] {
+            let guards = [build(keywords, true, true), build(keywords, false, true), build(keywords, true, false)];
+            let (mut texts, mut matched) = (0, 0);
+            for len in 0..=300usize {
+                // Every offset up to 80 (the short path and its boundary), then every seventh.
+                for offset in (0..=len).filter(|&o| o <= 80 || o % 7 == 0) {
+                    let k = len * 31 + offset;
+                    let phrase = &phrases[k % phrases.len()];
+                    let phrase = match k % 3 {
+                        0 => phrase.clone(),
+                        1 => phrase.to_uppercase(),
+                        _ => phrase.chars().enumerate().map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect(),
+                    };
+                    let mut text: Vec<u8> = filler.bytes().cycle().skip(k % filler.len()).take(len).collect();
+                    let end = (offset + phrase.len()).min(len);
+                    text[offset..end].copy_from_slice(&phrase.as_bytes()[..end - offset]);
+                    if k % 5 == 0 && len >= 3 {
+                        let at = [0, len.min(64).saturating_sub(3), len - 3][k % 3];
+                        let c = odd[k % odd.len()].as_bytes();
+                        text[at..at + c.len().min(len - at)].copy_from_slice(&c[..c.len().min(len - at)]);
+                    }
+                    let expected = guards[2].scan_keywords(&text);
+                    // An oracle that gates nothing: every literal and every regex of every family on the normalised
+                    // text (every 5th text: the regexes are slow in a debug build).
+                    if k % 5 == 1 {
+                        assert_eq!(expected.0, oracle(&text), "oracle, {:?}", String::from_utf8_lossy(&text));
+                        oracled += 1;
+                    }
+                    for (name, g) in ["short path", "long sweep"].iter().zip(&guards[..2]) {
+                        assert_eq!(g.scan_keywords(&text), expected, "{name}, keywords {keywords:?}, {:?}", String::from_utf8_lossy(&text));
+                    }
+                    texts += 1;
+                    matched += usize::from(expected.0 != 0);
+                }
+            }
+            assert!(matched * 4 > texts, "the planted phrases must match: {matched} of {texts}");
+            assert!(oracled * 6 > texts, "{oracled} texts checked against the oracle");
         }
     }
 }

@@ -40,7 +40,7 @@
 use aho_corasick::{packed, Span};
 
 use crate::guard::GuardError;
-use crate::guard_sweep::{AsciiSweep, MAX_SWEEP_SHORT_BLOCKS, SWEEP_READ_AHEAD};
+use crate::guard_sweep::{AsciiSweep, ShortSwept, MAX_SWEEP_SHORT_BLOCKS, SHORT_TEXT_BYTES, SWEEP_READ_AHEAD};
 
 /// Bytes of `0xFF` the caller appends after the text (see the module docs):
 /// at least one AVX2 block plus one byte, and at least Teddy's minimum
@@ -80,6 +80,7 @@ const SHORT_BLOCK: usize = 8;
 const MAX_SHORT_BLOCKS: usize = 8;
 
 const _: () = assert!(MAX_SHORT_BLOCKS <= MAX_SWEEP_SHORT_BLOCKS && PADDING_BYTES >= SWEEP_READ_AHEAD);
+const _: () = assert!(SHORT_TEXT_BYTES + PADDING_BYTES <= crate::guard_sweep::SHORT_STORED_BYTES);
 
 /// A string represented by a needle: where the needle sits inside it.
 struct Confirm {
@@ -87,6 +88,15 @@ struct Confirm {
     id: usize,
     /// Offset of the needle inside the string.
     offset: usize,
+    /// The string's first eight bytes (fewer for a shorter string) as a little-endian word and the mask of the
+    /// bytes it has, kept with the confirmation so that it reads one record (they were three arrays indexed by id).
+    word: u64,
+    mask: u64,
+    /// The string is longer than eight bytes (the rest is compared byte by byte).
+    long: bool,
+    /// The string counts only where it starts a word (no ASCII letter or digit before it): the impact keywords'
+    /// word mode. Such strings are always needles (checked when built).
+    word_start: bool,
 }
 
 /// One needle and what finding it means.
@@ -109,18 +119,12 @@ pub(crate) struct StringSearch {
     short: ShortSet,
     /// Padding bytes the Teddy searchers read past the text.
     spread_padding: usize,
-    /// String id → its first eight bytes (fewer for a shorter string) as a
-    /// little-endian word and the mask of the bytes it has (see [`Self::confirm`]).
-    prefixes: Box<[(u64, u64)]>,
     /// Needle id → its bytes as a little-endian word and the mask of the bytes
     /// it has (a three-byte needle: the low three).
     needle_words: Box<[(u32, u32)]>,
     /// The AVX-512 sweep for ASCII text (see `guard_sweep.rs`); None when the
     /// CPU lacks AVX-512 VBMI (or the tests switched it off).
     sweep: Option<AsciiSweep>,
-    /// String id → it counts only where it starts a word (no ASCII letter or digit before it): the impact
-    /// keywords' word mode. Such strings are always Teddy needles (checked when built).
-    word_start: Box<[bool]>,
     /// The one-pass fingerprint filter over every needle (see [`FingerprintFilter`]).
     bigrams: FingerprintFilter,
     /// True: search with the Teddy searchers instead of [`Self::bigrams`] (the
@@ -168,7 +172,7 @@ impl StringSearch {
                     Some(i) => (i, &s[i..i + width]),
                     None => rarest_window(s),
                 };
-                let confirm = Confirm { id, offset };
+                let confirm = Confirm { id, offset, word: 0, mask: 0, long: false, word_start: false };
                 match needles.iter_mut().find(|(n, _)| n.as_slice() == window) {
                     Some((_, confirms)) => confirms.push(confirm),
                     None => needles.push((window.to_vec(), vec![confirm])),
@@ -219,7 +223,7 @@ impl StringSearch {
                 (u32::from_le_bytes(word), u32::MAX >> (8 * (4 - n.bytes.len())))
             })
             .collect();
-        let prefixes = strings
+        let prefixes: Box<[(u64, u64)]> = strings
             .iter()
             .map(|s| {
                 let n = s.len().min(8);
@@ -228,13 +232,16 @@ impl StringSearch {
                 (u64::from_le_bytes(word), u64::MAX >> (8 * (8 - n)))
             })
             .collect();
+        for c in linked.iter_mut().flat_map(|n| n.confirms.iter_mut()) {
+            (c.word, c.mask) = prefixes[c.id];
+            c.long = strings[c.id].len() > 8;
+            c.word_start = word_start[c.id];
+        }
         Ok(Self {
-            prefixes,
             needle_words,
             sweep,
             bigrams: FingerprintFilter::new(&linked),
             teddy: false,
-            word_start: word_start.into(),
             // The Teddy searchers are built only when asked for (use_teddy): tests and the timing example.
             spread_padding: 0,
             strings: strings.iter().map(|s| s.clone().into_boxed_slice()).collect(),
@@ -379,18 +386,52 @@ impl StringSearch {
         // SAFETY: the sweep exists only where AsciiSweep::available() held; PADDING_BYTES >=
         // SWEEP_READ_AHEAD (asserted at compile time); one output byte per short block.
         unsafe {
-            sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| {
-                let (x, ids) = self.bigrams.probe(padded, at);
-                for &n in ids {
-                    // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
-                    let (value, mask) = self.needle_words[n as usize];
-                    if x & mask == value {
-                        self.confirm(&self.needles[n as usize], padded, len, at, &mut found);
-                    }
-                }
-            })
+            sweep.sweep(padded, len, &mut blocks[..short_blocks], |at| self.candidate_at(padded, len, at, &mut found))
         };
         self.short.for_each_in(&blocks, |target| found(target.id));
+    }
+
+    /// The short-text path's first half: lowercases ASCII `input` (at most
+    /// [`SHORT_TEXT_BYTES`]) into `out` with the padding and sweeps it in the same
+    /// pass (see [`AsciiSweep::lower_and_sweep_short`]). `None` when this search has
+    /// no sweep, the text is longer or not ASCII: then the caller takes the long path.
+    #[inline]
+    pub(crate) fn sweep_short(&self, input: &[u8], out: &mut Vec<u8>) -> Option<ShortSwept> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(sweep) = self.sweep.as_ref().filter(|_| !self.teddy && input.len() <= SHORT_TEXT_BYTES) {
+            // SAFETY: the sweep exists only where AsciiSweep::available() held; the length is checked
+            // above; PADDING_BYTES >= SWEEP_READ_AHEAD (asserted at compile time).
+            return unsafe { sweep.lower_and_sweep_short(input, out, PADDING_BYTES) };
+        }
+        let _ = (input, out);
+        None
+    }
+
+    /// The short-text path's second half: [`Self::for_each_found_ascii`] given
+    /// what [`Self::sweep_short`] found in `padded[..len]` (the text it stored).
+    #[inline]
+    pub(crate) fn for_each_found_swept(&self, padded: &[u8], len: usize, swept: &ShortSwept, mut found: impl FnMut(usize)) {
+        assert!(padded.len() >= len + PADDING_BYTES && len <= SHORT_TEXT_BYTES, "text must be short and padded");
+        let mut hits = swept.candidates;
+        while hits != 0 {
+            self.candidate_at(padded, len, hits.trailing_zeros() as usize, &mut found);
+            hits &= hits - 1;
+        }
+        self.short.for_each_in(&swept.blocks, |target| found(target.id));
+    }
+
+    /// A position the sweep's prefilter let through: its fingerprint probed, its
+    /// needles compared as one masked 32-bit word, their strings confirmed.
+    #[inline(always)]
+    fn candidate_at(&self, padded: &[u8], len: usize, at: usize, found: &mut impl FnMut(usize)) {
+        let (x, ids) = self.bigrams.probe(padded, at);
+        for &n in ids {
+            // The needle's bytes as one masked 32-bit compare (a three-byte needle ignores the fourth).
+            let (value, mask) = self.needle_words[n as usize];
+            if x & mask == value {
+                self.confirm(&self.needles[n as usize], padded, len, at, found);
+            }
+        }
     }
 
     /// Reports the one- and two-byte strings present.
@@ -426,13 +467,11 @@ impl StringSearch {
                 continue;
             }
             let start = at - c.offset;
-            let (word, mask) = self.prefixes[c.id];
             let w = &padded[start..start + 8];
             let head = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            let s = &self.strings[c.id];
-            if head & mask == word
-                && (s.len() <= 8 || padded[..len][start..].starts_with(s))
-                && (!self.word_start[c.id] || start == 0 || !padded[start - 1].is_ascii_alphanumeric())
+            if head & c.mask == c.word
+                && (!c.long || padded[..len][start..].starts_with(&self.strings[c.id]))
+                && (!c.word_start || start == 0 || !padded[start - 1].is_ascii_alphanumeric())
             {
                 found(c.id);
             }
@@ -1078,6 +1117,90 @@ mod tests {
             with_hits += usize::from(!expected.is_empty());
         }
         assert!(with_hits > 15_000, "the generator must produce matches: {with_hits}");
+    }
+
+    /// The short-text path (one register: `sweep_short` + `for_each_found_swept`) against the long ASCII path
+    /// (`lower_ascii_padded` + `AsciiSweep::sweep`), the scalar filter and a naive search: every length 0..=72
+    /// (across the 64-byte boundary, where the short path must decline), every string planted at every offset in
+    /// upper and lower case, in generated filler; the same stored bytes, candidates and short-string buckets as the
+    /// long sweep, the same strings found; a byte >= 0x80 at any position sends the text to the long path.
+    #[test]
+    fn short_path_equals_long_sweep_scalar_and_naive_at_every_length_and_offset() {
+        if !AsciiSweep::available() {
+            return;
+        }
+        let strings: Vec<&str> = vec![
+            "ignore all previous instructions", "instructions", "act", "dan", "sys", "system prompt", "<script",
+            "javascript:", "onerror=", "%2e%2e%2f", "/etc/passwd", "c:\\windows", "<start_of_turn>", "union",
+            "pg_sleep", "=", "<", "--", "..", "'", "\"", "|", ";", "`", "<<", "risk", "audit", "zzzz", "q~q",
+        ];
+        let owned: Vec<Vec<u8>> = strings.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let search = StringSearch::new(&owned).expect("builds");
+        let sweep = search.sweep.as_ref().expect("available");
+        let mut scalar = StringSearch::new(&owned).expect("builds");
+        scalar.sweep = None;
+        let filler = b"Please reconcile the Globex ledger; MSFT 412.35 (+1.2%) see src/main.rs:118 @{~}[`] \x7f. ";
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let (mut short_texts, mut with_hits) = (0, 0);
+        let mut out = Vec::new();
+        for len in 0..=72usize {
+            for offset in 0..=len {
+                for variant in 0..2 {
+                    let start = next(filler.len());
+                    let mut text: Vec<u8> = filler.iter().cycle().skip(start).take(len).copied().collect();
+                    let planted = owned[(len * 7 + offset + variant) % owned.len()].as_slice();
+                    let end = (offset + planted.len()).min(len);
+                    text[offset..end].copy_from_slice(&planted[..end - offset]);
+                    if variant == 1 {
+                        text.make_ascii_uppercase();
+                    }
+                    let lower = text.to_ascii_lowercase();
+                    let Some(swept) = search.sweep_short(&text, &mut out) else {
+                        assert!(len > SHORT_TEXT_BYTES, "the short path declined ASCII text of {len} bytes");
+                        continue;
+                    };
+                    short_texts += 1;
+                    assert_eq!(&out[..len], lower.as_slice());
+                    assert!(out.len() == len + PADDING_BYTES && out[len..].iter().all(|&b| b == PADDING_BYTE));
+                    // The long path's sweep on the same text: same candidates, same buckets.
+                    let mut padded = Vec::new();
+                    // SAFETY: the sweep is available (checked above).
+                    assert!(unsafe { crate::guard_sweep::lower_ascii_padded(&text, &mut padded, PADDING_BYTES) });
+                    let mut blocks = [0u8; MAX_SHORT_BLOCKS];
+                    let mut candidates = 0u64;
+                    // SAFETY: available; padded by PADDING_BYTES >= SWEEP_READ_AHEAD; one byte per block.
+                    unsafe { sweep.sweep(&padded, len, &mut blocks[..sweep.short_blocks()], |at| candidates |= 1 << at) };
+                    assert_eq!((swept.candidates, swept.blocks), (candidates, blocks), "{:?}", String::from_utf8_lossy(&text));
+                    let run = |f: &dyn Fn(&mut dyn FnMut(usize))| {
+                        let mut ids = Vec::new();
+                        f(&mut |id| ids.push(id));
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
+                    };
+                    let found = run(&|f| search.for_each_found_swept(&out, len, &swept, f));
+                    let expected: Vec<usize> =
+                        (0..owned.len()).filter(|&i| lower.windows(owned[i].len()).any(|w| w == owned[i].as_slice())).collect();
+                    assert_eq!(found, expected, "short path on {:?}", String::from_utf8_lossy(&text));
+                    assert_eq!(run(&|f| scalar.for_each_found(&padded, len, &mut Vec::new(), f)), expected, "scalar");
+                    with_hits += usize::from(!expected.is_empty());
+                    // Any byte >= 0x80 declines the short path.
+                    if len > 0 {
+                        let mut bad = text.clone();
+                        bad[offset.min(len - 1)] |= 0x80;
+                        assert!(search.sweep_short(&bad, &mut out).is_none(), "high byte at {offset} of {len}");
+                    }
+                }
+            }
+        }
+        assert!(short_texts == (0..=SHORT_TEXT_BYTES).map(|l| 2 * (l + 1)).sum::<usize>(), "{short_texts} short texts");
+        assert!(with_hits * 10 > short_texts * 8, "the planted strings must be found: {with_hits} of {short_texts}");
     }
 
     /// Every needle of a search, planted anywhere, passes the sweep's prefilter (its bucket bits are never

@@ -60,6 +60,38 @@ pub(crate) const MAX_SWEEP_SHORT_BLOCKS: usize = 8;
 /// last position reads 64 bytes from offsets 0..=3 (covered by the padding).
 pub(crate) const SWEEP_READ_AHEAD: usize = 128;
 
+/// Longest text the short path ([`AsciiSweep::lower_and_sweep_short`]) takes:
+/// one 64-byte register. The bus's typical payload (64 B) and every shorter one.
+pub(crate) const SHORT_TEXT_BYTES: usize = 64;
+
+/// Bytes the short path stores: the text's register and the padding, whole 64-byte blocks.
+pub(crate) const SHORT_STORED_BYTES: usize = 192;
+
+/// `vpermt2b` indices giving the text shifted by 1, 2 and 3 bytes from a register
+/// and the one after it (index `i + k + 1` of the 128-byte pair).
+static SHIFT_INDEX: [[u8; 64]; 3] = {
+    let mut t = [[0u8; 64]; 3];
+    let mut k = 0;
+    while k < 3 {
+        let mut i = 0;
+        while i < 64 {
+            t[k][i] = (i + k + 1) as u8;
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// What the sweep of a short text reports (see [`AsciiSweep::lower_and_sweep_short`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ShortSwept {
+    /// Bit `i`: position `i` passed the needle prefilter.
+    pub(crate) candidates: u64,
+    /// Per short-string block: the buckets present (as [`AsciiSweep::sweep`]'s `short_out`).
+    pub(crate) blocks: [u8; MAX_SWEEP_SHORT_BLOCKS],
+}
+
 /// A 128-entry look-up table, 64-byte aligned so each half is one aligned load.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
@@ -273,6 +305,103 @@ impl AsciiSweep {
             let x = x | x >> 16;
             *o = (x | x >> 8) as u8;
         }
+    }
+
+    /// The short-text path (issue 8 §1, round 5): for ASCII input of at most
+    /// [`SHORT_TEXT_BYTES`] bytes, lowercasing, the padding and the whole sweep in
+    /// one pass over one register. The input is read with one masked load, checked
+    /// for a byte >= 0x80 and lowercased there, and stored into `out` with the
+    /// padding (three whole-vector stores, on the grid [`lower_ascii_padded`]
+    /// uses); the sweep's look-ups then run on the register itself (the text shifted
+    /// by 1..3 is the register and the padding vector permuted, with no load back)
+    /// and the tables are read straight from `self` (one step needs each once, so
+    /// nothing is copied to the stack and no accumulator is kept per block).
+    /// Returns what [`Self::sweep`] reports, as values: the candidate positions
+    /// as a bit mask (bit `i` = position `i`) and the short-string buckets
+    /// present per block; `None` (and `out` unspecified) when the input is not
+    /// ASCII. Same answer as [`lower_ascii_padded`] followed by [`Self::sweep`]
+    /// (tested on every length and offset).
+    ///
+    /// # Safety
+    /// The CPU supports the sweep ([`Self::available`]); `input.len() <=
+    /// SHORT_TEXT_BYTES`; `SWEEP_READ_AHEAD <= padding <= SHORT_STORED_BYTES - SHORT_TEXT_BYTES`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi,bmi1,bmi2")]
+    #[inline]
+    pub(crate) unsafe fn lower_and_sweep_short(
+        &self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        padding: usize,
+    ) -> Option<ShortSwept> {
+        use std::arch::x86_64::*;
+        let n = input.len();
+        debug_assert!(n <= SHORT_TEXT_BYTES && padding >= SWEEP_READ_AHEAD && n + padding <= SHORT_STORED_BYTES);
+        // bzhi with an index of 64 keeps every bit: a 64-byte text is all valid.
+        let valid = _bzhi_u64(u64::MAX, n as u32);
+        // SAFETY: masked lanes are not read; the others are below n.
+        let v = unsafe { _mm512_maskz_loadu_epi8(valid, input.as_ptr().cast()) };
+        if _mm512_movepi8_mask(v) != 0 {
+            return None;
+        }
+        let upper = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(b'A' as i8)), _mm512_set1_epi8(25));
+        let lower = _mm512_mask_add_epi8(v, upper, v, _mm512_set1_epi8(0x20));
+        let fill = _mm512_set1_epi8(PADDING_BYTE as i8);
+        let v0 = _mm512_mask_blend_epi8(valid, fill, lower);
+        out.clear();
+        out.reserve(SHORT_STORED_BYTES);
+        let dst = out.as_mut_ptr();
+        // SAFETY: SHORT_STORED_BYTES reserved; whole 64-byte stores on the grid lower_ascii_padded writes, a fixed
+        // count (a loop bounded by the length became a call to memset, which saved and restored the registers).
+        unsafe {
+            _mm512_storeu_si512(dst.cast(), v0);
+            for block in 1..SHORT_STORED_BYTES / 64 {
+                _mm512_storeu_si512(dst.add(block * 64).cast(), fill);
+            }
+            out.set_len(n + padding);
+        }
+        let shift = |k: usize| {
+            // SAFETY: 64 readable bytes of a static table.
+            let idx = unsafe { _mm512_loadu_si512(SHIFT_INDEX[k].as_ptr().cast()) };
+            _mm512_permutex2var_epi8(v0, idx, fill)
+        };
+        let (v1, v2, v3) = (shift(0), shift(1), shift(2));
+        // SAFETY: the tables are 128 bytes, 64-byte aligned.
+        let look = |t: &Table, x: __m512i| unsafe {
+            _mm512_permutex2var_epi8(
+                _mm512_load_si512(t.0.as_ptr().cast()),
+                x,
+                _mm512_load_si512(t.0.as_ptr().add(64).cast()),
+            )
+        };
+        let [g0, g1] = &self.needles;
+        let c0 = _mm512_and_si512(
+            _mm512_and_si512(look(&g0[0], v0), look(&g0[1], v1)),
+            _mm512_and_si512(look(&g0[2], v2), look(&g0[3], v3)),
+        );
+        let c1 = _mm512_and_si512(
+            _mm512_and_si512(look(&g1[0], v0), look(&g1[1], v1)),
+            _mm512_and_si512(look(&g1[2], v2), look(&g1[3], v3)),
+        );
+        let candidates = (_mm512_test_epi8_mask(c0, c0) | _mm512_test_epi8_mask(c1, c1)) & valid;
+        let mut blocks = [0u8; MAX_SWEEP_SHORT_BLOCKS];
+        let mut present = [_mm512_setzero_si512(); MAX_SWEEP_SHORT_BLOCKS];
+        let mut any = 0u64;
+        for (p, t) in present.iter_mut().zip(self.short.iter()) {
+            *p = _mm512_and_si512(look(&t[0], v0), look(&t[1], v1));
+            any |= _mm512_test_epi8_mask(*p, *p);
+        }
+        // Most texts hold none of the short strings: one mask test then spares the per-block reductions.
+        if any & valid != 0 {
+            for (o, p) in blocks.iter_mut().zip(present.iter()).take(self.short.len()) {
+                // OR of the text's bytes: of the eight 64-bit lanes, then of the word's eight bytes.
+                let x = _mm512_reduce_or_epi64(_mm512_maskz_mov_epi8(valid, *p)) as u64;
+                let x = x | x >> 32;
+                let x = x | x >> 16;
+                *o = (x | x >> 8) as u8;
+            }
+        }
+        Some(ShortSwept { candidates, blocks })
     }
 
     /// Short-string blocks this sweep reports.
