@@ -199,7 +199,6 @@ impl StringSearch {
         for (needle, (_, confirms)) in linked.iter_mut().zip(needles) {
             needle.confirms = confirms.into_boxed_slice();
         }
-        if std::env::var_os("DBG").is_some() { for n in &linked { eprintln!("needle {:?} <- {:?}", String::from_utf8_lossy(&n.bytes), n.confirms.iter().map(|c| String::from_utf8_lossy(&strings[c.id]).into_owned()).collect::<Vec<_>>()); } }
         if short.len() > MAX_SHORT_BLOCKS * SHORT_BLOCK {
             return Err(GuardError(format!(
                 "string search: {} distinct one- and two-byte strings, at most {} are supported",
