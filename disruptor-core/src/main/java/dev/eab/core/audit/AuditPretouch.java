@@ -2,6 +2,7 @@ package dev.eab.core.audit;
 
 import dev.eab.api.exception.ThrowableText;
 import dev.eab.core.journal.JournalPretoucher;
+import dev.eab.core.journal.PageAdvice;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
@@ -9,11 +10,6 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
@@ -46,10 +42,7 @@ final class AuditPretouch implements AutoCloseable
     static final String PROPERTY = "eab.audit.pretouch";
     private static final long INTERVAL_MS = 10;
     private static final long PAGE_BYTES = 4096;
-    /** Linux {@code MADV_POPULATE_WRITE}. */
-    private static final int MADV_POPULATE_WRITE = 23;
     private static final Logger LOG = Logger.getLogger(AuditPretouch.class.getName());
-    private static final MethodHandle MADVISE = madvise();
 
     private final JournalPretoucher pretoucher;
     private final Thread thread;
@@ -86,7 +79,7 @@ final class AuditPretouch implements AutoCloseable
     {
         final long position = written.writePosition();
         pretoucher.tail(position);
-        if (MADVISE != null)
+        if (PageAdvice.available())
         {
             // Never fail the writer over a hint: anything unexpected from the store skips this batch's hint.
             try
@@ -141,7 +134,7 @@ final class AuditPretouch implements AutoCloseable
     {
         final long tail = tailAddress;
         final long end = chunkEndAddress;
-        if (MADVISE == null || tail == 0 || tail != tailAddress || end <= tail)
+        if (!PageAdvice.available() || tail == 0 || tail != tailAddress || end <= tail)
         {
             return;
         }
@@ -151,33 +144,11 @@ final class AuditPretouch implements AutoCloseable
         {
             return;
         }
-        try
+        if (PageAdvice.advise(from, to - from, PageAdvice.MADV_POPULATE_WRITE) == 0)
         {
-            final int rc = (int)MADVISE.invokeExact(MemorySegment.ofAddress(from), to - from, MADV_POPULATE_WRITE);
-            if (rc == 0)
-            {
-                populateWorks = true;
-                pagesPopulated = pagesPopulated + (to - from) / PAGE_BYTES;
-                populatedTo = to;
-            }
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("madvise failed", t);
-        }
-    }
-
-    private static MethodHandle madvise()
-    {
-        try
-        {
-            final Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find("madvise").map(s -> linker.downcallHandle(s,
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))).orElse(null);
-        }
-        catch (final RuntimeException e)
-        {
-            return null;
+            populateWorks = true;
+            pagesPopulated = pagesPopulated + (to - from) / PAGE_BYTES;
+            populatedTo = to;
         }
     }
 
