@@ -893,6 +893,17 @@ unsafe fn blocks_present_avx2(tables: &[[[u8; 16]; 4]], padded: &[u8], len: usiz
 mod tests {
     use super::*;
 
+    /// The generated-text tests' fixed-seed xorshift: each call answers a value below its argument.
+    fn xorshift_below() -> impl FnMut(usize) -> usize {
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        }
+    }
+
     fn found(strings: &[&str], text: &str) -> Vec<usize> {
         let with_avx2 = found_with(strings, text, true);
         // The table-per-byte path (CPUs without AVX2) must agree.
@@ -1002,13 +1013,7 @@ mod tests {
         ] {
             pieces.push(p.to_string());
         }
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = xorshift_below();
         let (mut with_hits, mut buffer, mut swept) = (0, Vec::new(), 0);
         for _ in 0..20_000 {
             let count = next(30);
@@ -1139,13 +1144,7 @@ mod tests {
         let mut scalar = StringSearch::new(&owned).expect("builds");
         scalar.sweep = None;
         let filler = b"Please reconcile the Globex ledger; MSFT 412.35 (+1.2%) see src/main.rs:118 @{~}[`] \x7f. ";
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = xorshift_below();
         let (mut short_texts, mut with_hits) = (0, 0);
         let mut out = Vec::new();
         for len in 0..=72usize {
